@@ -1,0 +1,12 @@
+'use strict';
+// Tests are TypeScript, compiled on the fly without type checking (type checking is `npm run typecheck`).
+process.env.TS_NODE_TRANSPILE_ONLY = 'true';
+process.env.TS_NODE_PROJECT = require('path').join(__dirname, 'tsconfig.json');
+module.exports = {
+  require: ['ts-node/register'],
+  extension: ['ts'],
+  spec: ['test/**/*.test.ts'],
+  reporter: require('path').join(__dirname, 'test', 'reporter.js'),
+  timeout: 30000,
+  exit: true,
+};

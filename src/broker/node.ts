@@ -1,0 +1,210 @@
+import * as net from 'net';
+import { Reader, Writer, ProtocolDecodeError } from '../protocol/primitives';
+import { ApiKey, apiKeyName } from '../protocol/api-keys';
+import type { Cluster } from './cluster';
+import type { ApiHandler, ConnectionState, RequestHeader } from './apis/types';
+import { handlerFor, API_RANGES } from './apis/registry';
+import { encodeUnsupportedApiVersionsResponse } from './apis/api-versions';
+import { handleRawSaslToken } from './apis/sasl-authenticate';
+
+const FRAME_SIZE_BYTES = 4;
+let nextConnectionId = 1;
+
+/**
+ * One broker of the embedded cluster: a TCP listener on 127.0.0.1. Requests on a connection are handled one at a time
+ * and answered in order, as Kafka does (it mutes a channel until its response is sent).
+ */
+export class BrokerNode {
+  private server: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+  private up = false;
+  port: number;
+
+  constructor(
+    readonly id: number,
+    readonly host: string,
+    port: number,
+    private readonly cluster: Cluster,
+  ) {
+    this.port = port;
+  }
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  get address(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.up) return;
+    const server = net.createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, this.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => this.cluster.logger.warn(`node ${this.id}: listener error: ${error.message}`));
+    this.port = (server.address() as net.AddressInfo).port;
+    this.server = server;
+    this.up = true;
+  }
+
+  /** Closes the listener and every client connection, as a killed broker would. */
+  async stop(): Promise<void> {
+    if (!this.up) return;
+    this.up = false;
+    const server = this.server;
+    this.server = null;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(socket: net.Socket): void {
+    if (!this.up) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    this.sockets.add(socket);
+    const connection: ConnectionState = {
+      id: nextConnectionId++,
+      remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
+      clientId: null,
+      saslMechanism: null,
+      authenticated: this.cluster.settings.saslUsers === null,
+      saslRawTokens: false,
+      principal: null,
+    };
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let queue: Promise<void> = Promise.resolve();
+    let closed = false;
+
+    const close = (reason: string | null): void => {
+      if (closed) return;
+      closed = true;
+      if (reason) this.cluster.logger.warn(`node ${this.id}: closing connection ${connection.remoteAddress}: ${reason}`);
+      socket.destroy();
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      if (closed) return;
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < FRAME_SIZE_BYTES) return;
+      let data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+      let offset = 0;
+      while (data.length - offset >= FRAME_SIZE_BYTES) {
+        const size = data.readInt32BE(offset);
+        if (size < 0 || size > this.cluster.settings.maxRequestBytes) {
+          close(`frame size ${size} outside 0..${this.cluster.settings.maxRequestBytes} (socket.request.max.bytes)`);
+          return;
+        }
+        if (data.length - offset - FRAME_SIZE_BYTES < size) break;
+        const frame = data.subarray(offset + FRAME_SIZE_BYTES, offset + FRAME_SIZE_BYTES + size);
+        offset += FRAME_SIZE_BYTES + size;
+        queue = queue.then(() => (closed ? undefined : this.process(frame, connection, socket, close)));
+      }
+      data = data.subarray(offset);
+      pending = data.length > 0 ? [data] : [];
+      pendingBytes = data.length;
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      closed = true;
+      this.sockets.delete(socket);
+    });
+  }
+
+  private async process(
+    frame: Buffer,
+    connection: ConnectionState,
+    socket: net.Socket,
+    close: (reason: string) => void,
+  ): Promise<void> {
+    if (connection.saslRawTokens) {
+      // After SaslHandshake v0 the next frame is a bare SASL token without a request header.
+      const reply = handleRawSaslToken(frame, connection, this.cluster);
+      if (reply === null) close('SASL authentication failed');
+      else this.send(socket, reply);
+      return;
+    }
+
+    let header: RequestHeader;
+    const reader = new Reader(frame);
+    try {
+      header = {
+        apiKey: reader.int16(),
+        apiVersion: reader.int16(),
+        correlationId: reader.int32(),
+        clientId: reader.nullableString(),
+      };
+    } catch (error) {
+      close(`unreadable request header: ${(error as Error).message}`);
+      return;
+    }
+    connection.clientId = header.clientId;
+
+    const handler = handlerFor(header.apiKey);
+    if (!handler) {
+      close(`unknown API key ${header.apiKey}`);
+      return;
+    }
+    if (header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
+      if (header.apiKey === ApiKey.ApiVersions) {
+        // Kafka answers an ApiVersions request it cannot parse with a v0 response carrying UNSUPPORTED_VERSION,
+        // so a newer client can retry with a version both sides know.
+        this.reply(socket, header.correlationId, (writer) => encodeUnsupportedApiVersionsResponse(writer, API_RANGES));
+        return;
+      }
+      close(`${apiKeyName(header.apiKey)} v${header.apiVersion} is not supported (v${handler.minVersion}-v${handler.maxVersion})`);
+      return;
+    }
+    if (!connection.authenticated && header.apiKey !== ApiKey.SaslHandshake && header.apiKey !== ApiKey.ApiVersions && header.apiKey !== ApiKey.SaslAuthenticate) {
+      close(`${apiKeyName(header.apiKey)} before SASL authentication`);
+      return;
+    }
+
+    let request: unknown;
+    try {
+      request = handler.decodeRequest(reader, header.apiVersion);
+    } catch (error) {
+      const detail = error instanceof ProtocolDecodeError ? error.message : String(error);
+      close(`malformed ${apiKeyName(header.apiKey)} v${header.apiVersion} request: ${detail}`);
+      return;
+    }
+
+    let response: unknown;
+    try {
+      response = await handler.handle(request, { header, apiRanges: API_RANGES, cluster: this.cluster, node: this, connection });
+    } catch (error) {
+      close(`${apiKeyName(header.apiKey)} v${header.apiVersion} failed: ${(error as Error).stack ?? String(error)}`);
+      return;
+    }
+    if (response === null || socket.destroyed) return;
+    try {
+      this.reply(socket, header.correlationId, (writer) => (handler as ApiHandler).encodeResponse(writer, response, header.apiVersion));
+    } catch (error) {
+      close(`could not encode ${apiKeyName(header.apiKey)} v${header.apiVersion} response: ${(error as Error).message}`);
+    }
+  }
+
+  private reply(socket: net.Socket, correlationId: number, writeBody: (writer: Writer) => void): void {
+    const writer = new Writer();
+    const sizeAt = writer.reserveInt32();
+    writer.int32(correlationId);
+    writeBody(writer);
+    writer.patchInt32(sizeAt, writer.length - FRAME_SIZE_BYTES);
+    this.send(socket, writer.toBuffer());
+  }
+
+  private send(socket: net.Socket, bytes: Buffer): void {
+    if (!socket.destroyed) socket.write(bytes);
+  }
+}
+
