@@ -2,10 +2,12 @@
 // Tests are TypeScript, compiled on the fly without type checking (type checking is `npm run typecheck`).
 process.env.TS_NODE_TRANSPILE_ONLY = 'true';
 process.env.TS_NODE_PROJECT = require('path').join(__dirname, 'tsconfig.json');
+// `npx mocha test/x.test.ts` runs just that file; plain `mocha` (npm test) runs the whole suite.
+const namedFiles = process.argv.slice(2).some((arg) => /\.test\.ts$/.test(arg) || arg.startsWith('test/'));
 module.exports = {
   require: ['ts-node/register'],
   extension: ['ts'],
-  spec: ['test/**/*.test.ts'],
+  spec: namedFiles ? [] : ['test/**/*.test.ts'],
   reporter: require('path').join(__dirname, 'test', 'reporter.js'),
   timeout: 30000,
   exit: true,
