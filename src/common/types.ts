@@ -1,0 +1,245 @@
+/**
+ * The common interface: one promise-based, typed API over Kafka that both backends implement (`src/legacy` on
+ * kafka-node, `src/modern` on kafkajs) and that the kafka-node facade is built on. Backends only translate.
+ *
+ * Offsets are JS numbers: Kafka offsets are int64, but a partition would need 2^53 messages to overflow them.
+ */
+
+export type BackendName = 'kafka-node' | 'kafkajs';
+export const BACKEND_NAMES: readonly BackendName[] = ['kafka-node', 'kafkajs'];
+
+export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+export type Acks = 0 | 1 | -1;
+
+/**
+ * kafka-node's partitioners (partitionerType 0-4 of its Producer: default, random, cyclic, keyed, custom) and kafkajs's
+ * default (murmur2, the Java client's). The same name maps keys to the same partitions on both backends.
+ */
+export type PartitionerName = 'default' | 'random' | 'cyclic' | 'keyed' | 'murmur2';
+
+/** A custom partitioner, as kafka-node's `CustomPartitioner`: pick one of `partitions` for `key`. */
+export type PartitionerFunction = (partitions: readonly number[], key: Buffer | null) => number;
+
+export interface SaslOptions {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  password: string;
+}
+
+export interface TlsOptions {
+  ca?: string | Buffer | Array<string | Buffer>;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+export interface RetryOptions {
+  retries: number;
+  initialRetryTimeMs: number;
+  maxRetryTimeMs: number;
+}
+
+export interface KafkaConfig {
+  /** Defaults to env KAFKA_NODE_BACKEND, then 'kafka-node'. */
+  backend?: BackendName;
+  brokers: string[];
+  clientId?: string;
+  ssl?: TlsOptions | boolean;
+  sasl?: SaslOptions;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+}
+
+export type MessageHeaders = Record<string, Buffer | string>;
+
+export interface OutgoingMessage {
+  key?: Buffer | string | null;
+  value: Buffer | string | null;
+  /** Explicit partition; otherwise the producer's partitioner decides. */
+  partition?: number;
+  headers?: MessageHeaders;
+  /** Milliseconds since the epoch; defaults to now. */
+  timestamp?: number;
+}
+
+export interface SendRequest {
+  topic: string;
+  messages: OutgoingMessage[];
+  acks?: Acks;
+  timeoutMs?: number;
+  compression?: CompressionName;
+}
+
+/** Where the first message of one partition's share of a send landed (-1 with acks=0: the broker did not say). */
+export interface PartitionBaseOffset {
+  topic: string;
+  partition: number;
+  baseOffset: number;
+}
+
+export interface ProducerOptions {
+  partitioner?: PartitionerName | PartitionerFunction;
+  /** Defaults to the backend's default: kafka-node `default` (partition 0 unless given), kafkajs `murmur2`. */
+  idempotent?: boolean;
+}
+
+export interface Producer {
+  connect(): Promise<void>;
+  send(request: SendRequest): Promise<PartitionBaseOffset[]>;
+  disconnect(): Promise<void>;
+}
+
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number;
+  /** Always empty on the legacy backend: kafka-node's message format has no headers. */
+  headers: Record<string, Buffer>;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface TopicPartitionOffset extends TopicPartition {
+  offset: number;
+}
+
+export type StartPosition = 'earliest' | 'latest' | 'none';
+export type AssignmentProtocolName = 'roundrobin' | 'range';
+
+/** A custom assignment strategy, in the shape kafka-node's ConsumerGroup accepts for its `protocol` option. */
+export interface CustomAssignmentProtocol {
+  name: string;
+  version: number;
+  /** members: memberId -> subscribed topics; partitions: topic -> partition ids. Returns memberId -> topic -> ids. */
+  assign(
+    members: ReadonlyMap<string, readonly string[]>,
+    partitions: ReadonlyMap<string, readonly number[]>,
+  ): Map<string, Map<string, number[]>>;
+}
+
+export interface ConsumerGroupConfig {
+  groupId: string;
+  topics: string[];
+  /** Where to start a partition without a committed offset. 'none' fails with NoCommittedOffsetError. */
+  fromOffset?: StartPosition;
+  /** Where to go when the position falls outside the log. 'none' surfaces OffsetOutOfRangeError. */
+  outOfRangeOffset?: StartPosition;
+  protocols?: Array<AssignmentProtocolName | CustomAssignmentProtocol>;
+  autoCommit?: boolean;
+  autoCommitIntervalMs?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxBytesPerPartition?: number;
+  maxWaitTimeMs?: number;
+  /** Messages fetched but not yet handled, per member; fetching pauses above it (back-pressure). */
+  maxBufferedMessages?: number;
+  isolationLevel?: 'read_committed' | 'read_uncommitted';
+}
+
+export interface MessageBatch {
+  topic: string;
+  partition: number;
+  highWatermark: number;
+  messages: ConsumedMessage[];
+}
+
+export interface RunOptions {
+  eachMessage?: (message: ConsumedMessage) => Promise<void> | void;
+  eachBatch?: (batch: MessageBatch) => Promise<void> | void;
+}
+
+export interface RebalanceEvent {
+  generationId: number;
+  memberId: string;
+  partitions: TopicPartition[];
+}
+
+export interface ConsumerGroupEvents {
+  assigned: (event: RebalanceEvent) => void;
+  revoked: (event: RebalanceEvent) => void;
+  error: (error: Error) => void;
+}
+
+export interface ConsumerGroup {
+  connect(): Promise<void>;
+  run(options: RunOptions): Promise<void>;
+  pause(topics: string[]): void;
+  resume(topics: string[]): void;
+  seek(position: TopicPartitionOffset): void;
+  /** Commits the given offsets (next offset to read), or everything handled so far. */
+  commit(offsets?: TopicPartitionOffset[]): Promise<void>;
+  on<E extends keyof ConsumerGroupEvents>(event: E, listener: ConsumerGroupEvents[E]): this;
+  /** Stops fetching, lets the handler in progress finish, commits what was handled (unless told not to), leaves. */
+  close(options?: { commit?: boolean }): Promise<void>;
+}
+
+export interface NewTopic {
+  topic: string;
+  numPartitions?: number;
+  replicationFactor?: number;
+  configs?: Record<string, string>;
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  earliest: number;
+  latest: number;
+}
+
+export interface GroupListing {
+  groupId: string;
+  protocolType: string;
+}
+
+export interface GroupMemberDescription {
+  memberId: string;
+  clientId: string;
+  clientHost: string;
+  assignment: TopicPartition[];
+}
+
+export interface GroupDescription {
+  groupId: string;
+  state: string;
+  protocolType: string;
+  protocol: string;
+  members: GroupMemberDescription[];
+}
+
+export interface Admin {
+  connect(): Promise<void>;
+  createTopics(topics: NewTopic[]): Promise<void>;
+  deleteTopics(topics: string[]): Promise<void>;
+  listTopics(): Promise<string[]>;
+  fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** Committed offsets of a group; -1 where nothing is committed. */
+  fetchCommittedOffsets(groupId: string, topic: string): Promise<TopicPartitionOffset[]>;
+  listGroups(): Promise<GroupListing[]>;
+  describeGroups(groupIds: string[]): Promise<GroupDescription[]>;
+  disconnect(): Promise<void>;
+}
+
+/** What a backend can do; using anything else fails with UnsupportedFeatureError naming feature and backend. */
+export interface Capabilities {
+  headers: boolean;
+  idempotence: boolean;
+  transactions: boolean;
+  compression: readonly CompressionName[];
+  partitioners: readonly PartitionerName[];
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  readonly capabilities: Capabilities;
+  producer(options?: ProducerOptions): Producer;
+  consumerGroup(config: ConsumerGroupConfig): ConsumerGroup;
+  admin(): Admin;
+}
