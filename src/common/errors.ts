@@ -10,7 +10,7 @@ export class KafkaError extends Error {
   readonly code: number | null;
   readonly retriable: boolean;
   /** The library error this was mapped from, for logs; never part of the contract. */
-  readonly cause?: unknown;
+  override readonly cause?: unknown;
 
   constructor(message: string, options: { code?: number | null; retriable?: boolean; cause?: unknown } = {}) {
     super(message);
