@@ -87,6 +87,7 @@ export interface ProducerOptions {
 
 export interface Producer {
   connect(): Promise<void>;
+  /** Validates the request before any I/O (ConfigurationError), then resolves once the broker acknowledged it. */
   send(request: SendRequest): Promise<PartitionBaseOffset[]>;
   disconnect(): Promise<void>;
 }
@@ -170,6 +171,11 @@ export interface ConsumerGroupEvents {
 
 export interface ConsumerGroup {
   connect(): Promise<void>;
+  /**
+   * Subscribes, joins the group and starts handing messages to the handler, one at a time per partition, in offset
+   * order. Resolves once this member has received its first assignment (possibly empty). A handler that throws stops
+   * that partition's progress: the message is retried, never skipped and never committed.
+   */
   run(options: RunOptions): Promise<void>;
   pause(topics: string[]): void;
   resume(topics: string[]): void;
