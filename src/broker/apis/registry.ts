@@ -2,18 +2,18 @@ import type { ApiHandler, ApiRange } from './types';
 import { apiVersionsApi } from './api-versions';
 import { metadataApi } from './metadata';
 // Each API module registers here, one line each. Keep the list ordered by API key.
-// data path:        import { produceApi } from './produce';
-// data path:        import { fetchApi } from './fetch';
-// data path:        import { listOffsetsApi } from './list-offsets';
-// groups:           import { offsetCommitApi } from './offset-commit';
-// groups:           import { offsetFetchApi } from './offset-fetch';
-// groups:           import { findCoordinatorApi } from './find-coordinator';
-// groups:           import { joinGroupApi } from './join-group';
-// groups:           import { heartbeatApi } from './heartbeat';
-// groups:           import { leaveGroupApi } from './leave-group';
-// groups:           import { syncGroupApi } from './sync-group';
-// groups:           import { describeGroupsApi } from './describe-groups';
-// groups:           import { listGroupsApi } from './list-groups';
+import { produceApi } from './produce';
+import { fetchApi } from './fetch';
+import { listOffsetsApi } from './list-offsets';
+import { offsetCommitApi } from './offset-commit';
+import { offsetFetchApi } from './offset-fetch';
+import { findCoordinatorApi } from './find-coordinator';
+import { joinGroupApi } from './join-group';
+import { heartbeatApi } from './heartbeat';
+import { leaveGroupApi } from './leave-group';
+import { syncGroupApi } from './sync-group';
+import { describeGroupsApi } from './describe-groups';
+import { listGroupsApi } from './list-groups';
 // admin:            import { saslHandshakeApi } from './sasl-handshake';
 // admin:            import { createTopicsApi } from './create-topics';
 // admin:            import { deleteTopicsApi } from './delete-topics';
@@ -22,9 +22,9 @@ import { metadataApi } from './metadata';
 // admin:            import { createPartitionsApi } from './create-partitions';
 
 const HANDLERS: ApiHandler[] = [
-  // data path:      produceApi, fetchApi, listOffsetsApi,
+  produceApi, fetchApi, listOffsetsApi,
   metadataApi,
-  // groups:         offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi,
+  offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi,
   // admin:          saslHandshakeApi,
   apiVersionsApi,
   // admin:          createTopicsApi, deleteTopicsApi, describeConfigsApi, saslAuthenticateApi, createPartitionsApi,
