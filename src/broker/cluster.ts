@@ -127,7 +127,8 @@ export class Cluster {
    * followers follow round the ring.
    */
   private assignReplicas(numPartitions: number, replicationFactor: number, firstPartition = 0): number[][] {
-    const ids = [...this.nodes.keys()].sort((a, b) => a - b);
+    // Like Kafka, only live brokers get replicas of a new partition.
+    const ids = this.liveNodeIds();
     const start = this.topics.size % ids.length;
     const result: number[][] = [];
     for (let p = firstPartition; p < firstPartition + numPartitions; p++) {
@@ -148,10 +149,11 @@ export class Cluster {
       if (request.numPartitions < 1) {
         return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: 'Number of partitions must be at least 1.' };
       }
-      if (request.replicationFactor < 1 || request.replicationFactor > this.nodes.size) {
+      const available = this.liveNodeIds().length;
+      if (request.replicationFactor < 1 || request.replicationFactor > available) {
         return {
           errorCode: ErrorCode.INVALID_REPLICATION_FACTOR,
-          errorMessage: `Replication factor: ${request.replicationFactor} larger than available brokers: ${this.nodes.size}.`,
+          errorMessage: `Replication factor: ${request.replicationFactor} larger than available brokers: ${available}.`,
         };
       }
     } else {
@@ -204,7 +206,7 @@ export class Cluster {
     const existing = this.topics.get(name);
     if (existing || !allowAutoCreate || !this.settings.autoCreateTopics) return existing;
     if (topicNameProblem(name)) return undefined;
-    const replicationFactor = Math.min(this.settings.defaultReplicationFactor, this.nodes.size);
+    const replicationFactor = Math.min(this.settings.defaultReplicationFactor, this.liveNodeIds().length);
     this.createTopic({ name, numPartitions: this.settings.defaultPartitions, replicationFactor });
     return this.topics.get(name);
   }

@@ -14,20 +14,20 @@ import { leaveGroupApi } from './leave-group';
 import { syncGroupApi } from './sync-group';
 import { describeGroupsApi } from './describe-groups';
 import { listGroupsApi } from './list-groups';
-// admin:            import { saslHandshakeApi } from './sasl-handshake';
-// admin:            import { createTopicsApi } from './create-topics';
-// admin:            import { deleteTopicsApi } from './delete-topics';
-// admin:            import { describeConfigsApi } from './describe-configs';
-// admin:            import { saslAuthenticateApi } from './sasl-authenticate';
-// admin:            import { createPartitionsApi } from './create-partitions';
+import { saslHandshakeApi } from './sasl-handshake';
+import { createTopicsApi } from './create-topics';
+import { deleteTopicsApi } from './delete-topics';
+import { describeConfigsApi } from './describe-configs';
+import { saslAuthenticateApi } from './sasl-authenticate';
+import { createPartitionsApi } from './create-partitions';
 
 const HANDLERS: ApiHandler[] = [
   produceApi, fetchApi, listOffsetsApi,
   metadataApi,
   offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi,
-  // admin:          saslHandshakeApi,
+  saslHandshakeApi,
   apiVersionsApi,
-  // admin:          createTopicsApi, deleteTopicsApi, describeConfigsApi, saslAuthenticateApi, createPartitionsApi,
+  createTopicsApi, deleteTopicsApi, describeConfigsApi, saslAuthenticateApi, createPartitionsApi,
 ];
 
 const BY_KEY = new Map<number, ApiHandler>(HANDLERS.map((handler) => [handler.apiKey, handler]));

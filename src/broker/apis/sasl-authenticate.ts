@@ -1,10 +1,71 @@
+import { timingSafeEqual } from 'crypto';
+import { ApiKey } from '../../protocol/api-keys';
+import { ErrorCode } from '../../protocol/error-codes';
+import { Writer } from '../../protocol/primitives';
 import type { Cluster } from '../cluster';
-import type { ConnectionState } from './types';
+import { defineApi, type ConnectionState } from './types';
 
-/**
- * PLACEHOLDER owned by the admin/SASL work. After SaslHandshake v0 a client sends bare SASL tokens; this answers one
- * with a size-prefixed reply frame, or null to close the connection on failure.
- */
-export function handleRawSaslToken(_token: Buffer, _connection: ConnectionState, _cluster: Cluster): Buffer | null {
+// SaslAuthenticate v0-1 (v2 is the first flexible version).
+//   v0: auth_bytes -> error_code, error_message, auth_bytes        v1: + session_lifetime_ms
+// Only PLAIN is served: the token is [authzid] NUL username NUL password.
+export function enabledMechanisms(cluster: Cluster): string[] {
+  return cluster.settings.saslUsers ? ['PLAIN'] : [];
+}
+
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(given, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Checks a PLAIN token; returns the user name or an error message that never contains the password. */
+function checkPlainToken(token: Buffer, cluster: Cluster): { user: string } | { error: string } {
+  const parts = token.toString('utf8').split('\u0000');
+  if (parts.length !== 3) return { error: 'Invalid SASL/PLAIN token: expected [authzid] NUL username NUL password' };
+  const [authorizationId, user, password] = parts as [string, string, string];
+  if (authorizationId !== '' && authorizationId !== user) return { error: 'Authentication failed: authorization id must be empty or equal the user name' };
+  const expected = cluster.settings.saslUsers?.[user];
+  if (expected === undefined || !sameSecret(expected, password)) return { error: 'Authentication failed: Invalid username or password' };
+  return { user };
+}
+
+function authenticate(token: Buffer, connection: ConnectionState, cluster: Cluster): string | null {
+  const result = checkPlainToken(token, cluster);
+  if ('error' in result) {
+    cluster.logger.warn(`SASL/PLAIN authentication failed for connection ${connection.remoteAddress}`);
+    return result.error;
+  }
+  connection.authenticated = true;
+  connection.principal = `User:${result.user}`;
+  connection.saslRawTokens = false;
   return null;
 }
+
+/** After SaslHandshake v0 the client sends the token as a bare frame; success is an empty frame, failure a close. */
+export function handleRawSaslToken(token: Buffer, connection: ConnectionState, cluster: Cluster): Buffer | null {
+  if (connection.saslMechanism !== 'PLAIN' || authenticate(token, connection, cluster) !== null) return null;
+  return new Writer(4).int32(0).toBuffer();
+}
+
+interface SaslAuthenticateResponse {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+export const saslAuthenticateApi = defineApi<{ authBytes: Buffer }, SaslAuthenticateResponse>({
+  apiKey: ApiKey.SaslAuthenticate,
+  minVersion: 0,
+  maxVersion: 1,
+  decodeRequest: (reader) => ({ authBytes: reader.bytes() ?? Buffer.alloc(0) }),
+  handle(request, { cluster, connection }) {
+    if (connection.saslMechanism === null || connection.authenticated) {
+      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'SaslAuthenticate must follow a successful SaslHandshake' };
+    }
+    const error = authenticate(request.authBytes, connection, cluster);
+    return error === null ? { errorCode: ErrorCode.NONE, errorMessage: null } : { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: error };
+  },
+  encodeResponse(writer, response, version) {
+    writer.int16(response.errorCode).string(response.errorMessage).bytes(Buffer.alloc(0));
+    if (version >= 1) writer.int64(0n);
+  },
+});
