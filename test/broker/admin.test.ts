@@ -6,6 +6,11 @@ import { ApiKey } from '../../src/protocol/api-keys';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import { RawConnection } from '../helpers/raw-client';
 
+interface KafkaNodeAdmin {
+  listTopics(callback: (error: unknown, result: [unknown, { metadata: Record<string, unknown> }]) => void): void;
+  describeConfigs(payload: unknown, callback: (error: unknown, result: { configEntries: { configName: string; configValue: string }[] }[]) => void): void;
+}
+
 function kafkaNodeCall<T>(run: (done: (error: unknown, result: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result))));
 }
@@ -71,7 +76,8 @@ describe('broker/admin APIs (CreateTopics, DeleteTopics, CreatePartitions, Descr
 
   it('kafka-node: KafkaClient.createTopics, Admin.listTopics and Admin.describeConfigs', async () => {
     const client = new kafkaNode.KafkaClient({ kafkaHost: broker.bootstrap, requestTimeout: 5000 });
-    const kafkaNodeAdmin = new kafkaNode.Admin(client);
+    // kafka-node's typings omit Admin although the library exports it.
+    const kafkaNodeAdmin = new (kafkaNode as unknown as { Admin: new (client: kafkaNode.KafkaClient) => KafkaNodeAdmin }).Admin(client);
     try {
       const created = await kafkaNodeCall<{ topic: string; error?: string }[]>((done) =>
         client.createTopics([{ topic: 'legacy', partitions: 2, replicationFactor: 1 }, { topic: 'bad/name', partitions: 1, replicationFactor: 1 }], done),
@@ -89,7 +95,7 @@ describe('broker/admin APIs (CreateTopics, DeleteTopics, CreatePartitions, Descr
       );
       expect(described[0]!.configEntries.map((e) => [e.configName, e.configValue])).to.deep.equal([['cleanup.policy', 'delete']]);
     } finally {
-      await new Promise((resolve) => client.close(resolve));
+      await new Promise<void>((resolve) => client.close(() => resolve()));
     }
   });
 
