@@ -1,0 +1,73 @@
+import { startBroker, consoleLogger, silentLogger, type EmbeddedBroker } from '../broker';
+import { UsageError } from './usage-error';
+
+export interface BrokerCommandOptions {
+  port: string;
+  nodes: string;
+  dataDir?: string;
+  saslUser?: string[];
+  autoCreateTopics: boolean;
+  partitions: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function integerOption(value: string, name: string, min: number, max: number): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return parsed;
+}
+
+function parseSaslUsers(values: string[] | undefined): Record<string, string> | null {
+  if (!values || values.length === 0) return null;
+  const users: Record<string, string> = {};
+  for (const value of values) {
+    const separator = value.indexOf(':');
+    if (separator <= 0) throw new UsageError('--sasl-user takes name:password (for example --sasl-user alice:secret)');
+    users[value.slice(0, separator)] = value.slice(separator + 1);
+  }
+  return users;
+}
+
+/**
+ * `kafka-node-adapter broker`: starts the embedded broker, prints where it listens, and runs until SIGINT/SIGTERM.
+ * Resolves with the exit code once stopped.
+ */
+export async function runBrokerCommand(options: BrokerCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const port = integerOption(options.port, '--port', 0, 65535);
+  const nodes = integerOption(options.nodes, '--nodes', 1, 64);
+  const defaultPartitions = integerOption(options.partitions, '--partitions', 1, 10000);
+  const saslUsers = parseSaslUsers(options.saslUser);
+  let broker: EmbeddedBroker;
+  try {
+    broker = await startBroker({
+      port,
+      nodes,
+      dataDir: options.dataDir ?? null,
+      saslUsers,
+      autoCreateTopics: options.autoCreateTopics,
+      defaultPartitions,
+      logger: options.quiet ? silentLogger : consoleLogger,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      process.stderr.write(`kafka-node-adapter broker: port ${port} (or one of the next ${nodes - 1}) is already in use; pick another --port, or --port 0 for free ports\n`);
+      return 1;
+    }
+    throw error;
+  }
+  if (options.json) {
+    out.write(`${JSON.stringify({ bootstrap: broker.bootstrap, brokers: broker.brokers, nodes, dataDir: options.dataDir ?? null, sasl: saslUsers !== null })}\n`);
+  } else {
+    out.write(`${broker.bootstrap}\n`);
+    process.stderr.write(`embedded Kafka broker: ${nodes} node(s)${options.dataDir ? `, data in ${options.dataDir}` : ', in memory'}; Ctrl-C stops it\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await broker.stop();
+  return 0;
+}

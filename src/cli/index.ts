@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { runBrokerCommand } from './broker-command';
+import { runCompat } from './compat-command';
+import { UsageError } from './usage-error';
+
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Builds the CLI. Every command resolves with its exit code: 0 ok, 1 differences or failure, 2 usage. */
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('kafka-node-adapter')
+    .description('Run kafka-node code on kafkajs or kafka-node, compare them side by side, and run an embedded Kafka broker.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('broker')
+    .description('start the embedded Kafka broker on 127.0.0.1 and run until Ctrl-C (SIGINT) or SIGTERM')
+    .option('--port <port>', 'port of the first node (node i listens on port + i); 0 picks free ports', '9092')
+    .option('--nodes <count>', 'number of broker nodes', '1')
+    .option('--data-dir <dir>', 'keep logs and committed offsets in this directory across restarts')
+    .option('--sasl-user <name:password>', 'enable SASL PLAIN with this user (repeatable)', collect)
+    .option('--no-auto-create-topics', 'refuse unknown topics instead of creating them')
+    .option('--partitions <count>', 'partitions of auto-created topics', '1')
+    .option('--json', 'print the addresses as JSON')
+    .option('--quiet', 'do not log connection problems')
+    .action(async (options) => setExitCode(await runBrokerCommand(options)));
+
+  program
+    .command('compat')
+    .description('run the parity scenarios on each backend and print scenario x backend results')
+    .option('--brokers <host:port,...>', 'cluster to use (default: a freshly started embedded broker)', collect)
+    .addOption(new Option('--backends <names>', 'backends to compare, comma-separated').default(['kafka-node,kafkajs']).argParser(collect))
+    .option('--report <file>', 'also write the report to FILE.html (self-contained page) or FILE.json (repeatable)', collect)
+    .option('--scenario <id>', 'run only this scenario (repeatable)', collect)
+    .option('--json', 'print the report as JSON instead of a table')
+    .action(async (options) =>
+      setExitCode(
+        await runCompat({ brokers: options.brokers, backends: options.backends, report: options.report, json: options.json, scenarios: options.scenario }),
+      ),
+    );
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`kafka-node-adapter: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`kafka-node-adapter: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+  return exitCode;
+}
+
+if (require.main === module) {
+  // Exit explicitly: a client library may keep a socket or timer alive after the command has finished.
+  void main(process.argv).then((code) => process.exit(code));
+}
