@@ -25,6 +25,11 @@ export interface ClusterSettings {
   groupMaxSessionTimeoutMs: number;
   /** `group.initial.rebalance.delay.ms` (Kafka's default is 3000; tests want 0). */
   groupInitialRebalanceDelayMs: number;
+  /**
+   * Most partitions one topic may have. Kafka sets no such limit; this in-process broker does, so a bad or hostile
+   * CreateTopics/CreatePartitions cannot exhaust the host's memory (default 10000).
+   */
+  maxPartitionsPerTopic: number;
   /** SASL users (PLAIN) by name; null disables SASL and every connection starts authenticated. */
   saslUsers: Record<string, string> | null;
 }
@@ -39,6 +44,7 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
   groupMinSessionTimeoutMs: 1000,
   groupMaxSessionTimeoutMs: 300000,
   groupInitialRebalanceDelayMs: 0,
+  maxPartitionsPerTopic: 10000,
   saslUsers: null,
 };
 
@@ -145,6 +151,10 @@ export class Cluster {
     if (this.topics.has(request.name)) {
       return { errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: `Topic '${request.name}' already exists.` };
     }
+    const partitionCount = request.assignments?.length ?? request.numPartitions;
+    if (partitionCount > this.settings.maxPartitionsPerTopic) {
+      return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: this.partitionLimitMessage(partitionCount) };
+    }
     if (!request.assignments) {
       if (request.numPartitions < 1) {
         return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: 'Number of partitions must be at least 1.' };
@@ -231,11 +241,18 @@ export class Cluster {
         errorMessage: `Topic currently has ${current} partitions, which is higher than the requested ${totalCount}.`,
       };
     }
+    if (totalCount > this.settings.maxPartitionsPerTopic) {
+      return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: this.partitionLimitMessage(totalCount) };
+    }
     const replicationFactor = topic.partitions[0]?.replicas.length ?? 1;
     const replicaSets = assignments ?? this.assignReplicas(totalCount - current, replicationFactor, current);
     replicaSets.forEach((replicas, i) => topic.partitions.push(this.newPartition(name, current + i, replicas)));
     this.saveTopics();
     return { errorCode: ErrorCode.NONE, errorMessage: null };
+  }
+
+  private partitionLimitMessage(requested: number): string {
+    return `${requested} partitions exceed this embedded broker's limit of ${this.settings.maxPartitionsPerTopic} per topic (option maxPartitionsPerTopic).`;
   }
 
   /** Moves leadership off a stopped node (to the next in-sync replica, as Kafka's controller would). */
