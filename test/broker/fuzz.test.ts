@@ -114,7 +114,7 @@ async function exerciseClients(broker: EmbeddedBroker): Promise<void> {
   const client = new kafkaNode.KafkaClient({ kafkaHost: broker.bootstrap, clientId: 'fuzz-corpus-legacy' });
   try {
     const producer2 = new kafkaNode.Producer(client);
-    await new Promise((resolve) => producer2.on('ready', resolve));
+    await new Promise<void>((resolve) => producer2.on('ready', () => resolve()));
     await kafkaNodeCall((done) => producer2.send([{ topic: 'fuzz-a', messages: ['legacy', new kafkaNode.KeyedMessage('k', 'v')], attributes: 1 }], done));
     const offset = new kafkaNode.Offset(client);
     await kafkaNodeCall((done) => offset.fetchLatestOffsets(['fuzz-a'], done));
