@@ -1,0 +1,210 @@
+/**
+ * Broker throughput, one run: a kafkajs producer then a kafkajs consumer group, 1 KB messages, against the embedded
+ * broker and librdkafka's mock cluster (compiled on demand, see test/fixtures/rdkafka-mock.ts). Prints one JSON
+ * document on stdout (progress goes to stderr). No assertions: numbers depend on the machine.
+ *
+ *   npm run bench:broker -- [--messages 20000] [--size 1024] [--batch 500] [--partitions N] [--targets embedded,rdkafka-mock]
+ *
+ * The mock keeps only about the last 5 MiB of each partition (older message sets are deleted), so the default
+ * partition count spreads the data to at most 4 MiB per partition (at least 3 partitions); both brokers get the same.
+ * produce: sequential producer.send() calls of --batch messages (acks=1, no compression), timed from the first send
+ * to the last acknowledgement. consume: a new group reading from the beginning, timed from the end of its group join
+ * to the last message delivered (offset lookup and fetches included; the join itself is reported as joinMs, as the
+ * mock waits 3 s before its first generation).
+ *
+ * The embedded broker runs inside the benchmark's own Node process, sharing one event loop with the kafkajs client;
+ * the mock runs in its own process with its own threads. Each result says where its broker ran (runsIn).
+ */
+import { createRequire } from 'module';
+import * as os from 'os';
+import { Kafka, logLevel } from 'kafkajs';
+import { silentLogger, startBroker } from '../src/broker';
+import { startRdkafkaMock } from '../test/fixtures/rdkafka-mock';
+
+interface Options {
+  messages: number;
+  size: number;
+  batch: number;
+  partitions: number;
+  targets: string[];
+}
+
+interface Rate {
+  messages: number;
+  seconds: number;
+  msgsPerSec: number;
+  mbPerSec: number;
+}
+
+interface TargetResult {
+  /** The embedded broker shares the client's Node process and event loop; the mock runs in its own (C) process. */
+  runsIn: string;
+  produce?: Rate;
+  consume?: Rate & { joinMs: number };
+  error?: string;
+}
+
+const TARGETS = ['embedded', 'rdkafka-mock'];
+const MOCK_SAFE_PARTITION_BYTES = 4 * 1024 * 1024;
+const RUNS_IN: Record<string, string> = {
+  embedded: 'the benchmark process (shares the client event loop)',
+  'rdkafka-mock': 'a separate process (librdkafka mock threads)',
+};
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { messages: 20000, size: 1024, batch: 500, partitions: 0, targets: TARGETS };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = argv[i + 1];
+    const number = (): number => {
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} needs a positive integer, got ${String(value)}`);
+      i++;
+      return parsed;
+    };
+    if (flag === '--messages') options.messages = number();
+    else if (flag === '--size') options.size = number();
+    else if (flag === '--batch') options.batch = number();
+    else if (flag === '--partitions') options.partitions = number();
+    else if (flag === '--targets') {
+      options.targets = String(value).split(',');
+      i++;
+      for (const target of options.targets) if (!TARGETS.includes(target)) throw new Error(`unknown target ${target} (known: ${TARGETS.join(', ')})`);
+    } else throw new Error(`unknown option ${flag}`);
+  }
+  if (!options.partitions) options.partitions = Math.max(3, Math.ceil((options.messages * options.size) / MOCK_SAFE_PARTITION_BYTES));
+  return options;
+}
+
+function rate(messages: number, bytes: number, ms: number): Rate {
+  const seconds = ms / 1000;
+  return {
+    messages,
+    seconds: Number(seconds.toFixed(3)),
+    msgsPerSec: Math.round(messages / seconds),
+    mbPerSec: Number((bytes / (1024 * 1024) / seconds).toFixed(2)),
+  };
+}
+
+async function measure(brokers: string[], options: Options, topic: string): Promise<Omit<TargetResult, 'runsIn'>> {
+  const kafka = new Kafka({ brokers, clientId: 'bench', logLevel: logLevel.NOTHING });
+  const value = Buffer.alloc(options.size, 'x');
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const produceStart = process.hrtime.bigint();
+  try {
+    for (let sent = 0; sent < options.messages; sent += options.batch) {
+      const count = Math.min(options.batch, options.messages - sent);
+      await producer.send({
+        topic,
+        acks: 1,
+        messages: Array.from({ length: count }, (_, i) => ({ key: String(sent + i), value })),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  const produceMs = Number(process.hrtime.bigint() - produceStart) / 1e6;
+  process.stderr.write(`  produced ${options.messages} in ${produceMs.toFixed(0)} ms\n`);
+
+  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100, sessionTimeout: 10000, maxBytes: 50 * 1024 * 1024 });
+  let received = 0;
+  let receivedBytes = 0;
+  let joinedAt: bigint | undefined;
+  let lastAt = 0n;
+  const joinStart = process.hrtime.bigint();
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joinedAt ??= process.hrtime.bigint();
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`consumed ${received}/${options.messages} within 60 s (more than ~5 MiB in a partition is partly deleted by the mock)`)),
+        60000,
+      );
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            received += batch.messages.length;
+            for (const message of batch.messages) receivedBytes += message.value?.length ?? 0;
+            if (received >= options.messages) {
+              lastAt = process.hrtime.bigint();
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  const consumeMs = Number(lastAt - (joinedAt ?? joinStart)) / 1e6 || 1;
+  const joinMs = Math.round(Number((joinedAt ?? joinStart) - joinStart) / 1e6);
+  process.stderr.write(`  consumed ${received} in ${consumeMs.toFixed(0)} ms (join ${joinMs} ms)\n`);
+  return {
+    produce: rate(options.messages, options.messages * options.size, produceMs),
+    consume: { ...rate(received, receivedBytes, consumeMs), joinMs },
+  };
+}
+
+async function runTarget(name: string, options: Options): Promise<TargetResult> {
+  const topic = 'bench';
+  process.stderr.write(`${name}:\n`);
+  if (name === 'embedded') {
+    const broker = await startBroker({ logger: silentLogger });
+    try {
+      broker.cluster.createTopic({ name: topic, numPartitions: options.partitions, replicationFactor: 1 });
+      return { runsIn: RUNS_IN.embedded!, ...(await measure(broker.brokers, options, topic)) };
+    } finally {
+      await broker.stop();
+    }
+  }
+  const mock = await startRdkafkaMock({ brokers: 1, topics: [{ name: topic, partitions: options.partitions }] });
+  try {
+    return { runsIn: RUNS_IN['rdkafka-mock']!, ...(await measure(mock.brokers, options, topic)) };
+  } finally {
+    await mock.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const results: Record<string, TargetResult> = {};
+  for (const target of options.targets) {
+    try {
+      results[target] = await runTarget(target, options);
+    } catch (error) {
+      results[target] = { runsIn: RUNS_IN[target]!, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      process.stderr.write(`  failed: ${results[target]!.error}\n`);
+    }
+  }
+  const cpus = os.cpus();
+  const kafkajsVersion = (createRequire(__filename)('kafkajs/package.json') as { version: string }).version;
+  const report = {
+    benchmark: 'broker',
+    date: new Date().toISOString(),
+    workload: { client: `kafkajs ${kafkajsVersion}`, messages: options.messages, messageBytes: options.size, batch: options.batch, partitions: options.partitions, acks: 1, compression: 'none' },
+    results,
+    node: process.version,
+    machine: {
+      platform: `${os.platform()} ${os.release()}`,
+      arch: os.arch(),
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      memoryGiB: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+    },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  },
+);
