@@ -1,0 +1,136 @@
+/** The common Admin on kafkajs's admin client. Results are sorted (topics, groups, partitions) so they are stable. */
+import type { Admin as KafkajsAdmin, Kafka } from 'kafkajs';
+import type { ResolvedKafkaConfig } from '../common/config';
+import { ConfigurationError, KafkaProtocolError } from '../common/errors';
+import type { Admin, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
+import { ErrorCode } from '../protocol/error-codes';
+import { decodeAssignment } from './consumer-protocol';
+import { translated } from './errors';
+
+/** Kafka's own bookkeeping topics, left out of listTopics as the Java AdminClient leaves internal topics out. */
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
+
+function nonEmptyString(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new ConfigurationError(`${what} must be a non-empty string`);
+  return value;
+}
+
+function positiveInteger(value: unknown, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ConfigurationError(`${what} must be a positive integer`);
+  return value;
+}
+
+/** The topic/partitions inside a consumer group member's assignment; other protocol types carry none we can read. */
+function assignedPartitions(protocolType: string, memberAssignment: Buffer | null): TopicPartition[] {
+  if (protocolType !== 'consumer' || !memberAssignment) return [];
+  try {
+    return decodeAssignment(memberAssignment)
+      .topics.flatMap(({ topic, partitions }) => partitions.map((partition) => ({ topic, partition })))
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  } catch {
+    return [];
+  }
+}
+
+export class ModernAdmin implements Admin {
+  private readonly admin: KafkajsAdmin;
+
+  constructor(kafka: Kafka, config: ResolvedKafkaConfig) {
+    this.admin = kafka.admin({
+      retry: { retries: config.retry.retries, initialRetryTime: config.retry.initialRetryTimeMs, maxRetryTime: config.retry.maxRetryTimeMs },
+    });
+  }
+
+  async connect(): Promise<void> {
+    await translated(() => this.admin.connect());
+  }
+
+  async disconnect(): Promise<void> {
+    await translated(() => this.admin.disconnect());
+  }
+
+  /** Fails with TOPIC_ALREADY_EXISTS (36) when a topic exists already, as the CreateTopics API answers. */
+  async createTopics(topics: NewTopic[]): Promise<void> {
+    if (!Array.isArray(topics) || topics.length === 0) throw new ConfigurationError('createTopics takes a non-empty array of { topic, numPartitions?, ... }');
+    const requested = topics.map((entry, i) => {
+      if (entry === null || typeof entry !== 'object') throw new ConfigurationError(`createTopics: entry ${i} must be an object`);
+      const configs = entry.configs ?? {};
+      if (configs === null || typeof configs !== 'object' || Object.values(configs).some((v) => typeof v !== 'string')) {
+        throw new ConfigurationError(`createTopics: configs of "${String(entry.topic)}" must map config names to string values`);
+      }
+      return {
+        topic: nonEmptyString(entry.topic, `createTopics: entry ${i} topic`),
+        numPartitions: positiveInteger(entry.numPartitions, `createTopics: numPartitions of "${entry.topic}"`) ?? -1,
+        replicationFactor: positiveInteger(entry.replicationFactor, `createTopics: replicationFactor of "${entry.topic}"`) ?? -1,
+        configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+      };
+    });
+    if (new Set(requested.map((t) => t.topic)).size !== requested.length) throw new ConfigurationError('createTopics: a topic is listed twice');
+    const created = await translated(() => this.admin.createTopics({ topics: requested, waitForLeaders: true }));
+    if (!created) {
+      throw new KafkaProtocolError(ErrorCode.TOPIC_ALREADY_EXISTS, `one or more of ${requested.map((t) => `"${t.topic}"`).join(', ')} already exist`);
+    }
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    if (!Array.isArray(topics) || topics.length === 0) throw new ConfigurationError('deleteTopics takes a non-empty array of topic names');
+    topics.forEach((topic, i) => nonEmptyString(topic, `deleteTopics: topics[${i}]`));
+    await translated(() => this.admin.deleteTopics({ topics: [...topics] }));
+  }
+
+  async listTopics(): Promise<string[]> {
+    const topics = await translated(() => this.admin.listTopics());
+    return topics.filter((topic) => !INTERNAL_TOPICS.has(topic)).sort();
+  }
+
+  async fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    nonEmptyString(topic, 'fetchTopicOffsets: topic');
+    const offsets = await translated(() => this.admin.fetchTopicOffsets(topic));
+    return offsets
+      .map(({ partition, low, high }) => ({ partition, earliest: Number(low), latest: Number(high) }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async fetchCommittedOffsets(groupId: string, topic: string): Promise<TopicPartitionOffset[]> {
+    nonEmptyString(groupId, 'fetchCommittedOffsets: groupId');
+    nonEmptyString(topic, 'fetchCommittedOffsets: topic');
+    const result = await translated(() => this.admin.fetchOffsets({ groupId, topics: [topic] }));
+    return result
+      .filter((entry) => entry.topic === topic)
+      .flatMap((entry) => entry.partitions.map(({ partition, offset }) => ({ topic, partition, offset: Number(offset) < 0 ? -1 : Number(offset) })))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async listGroups(): Promise<GroupListing[]> {
+    const { groups } = await translated(() => this.admin.listGroups());
+    return groups.map(({ groupId, protocolType }) => ({ groupId, protocolType })).sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  }
+
+  async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
+    if (!Array.isArray(groupIds) || groupIds.length === 0) throw new ConfigurationError('describeGroups takes a non-empty array of group ids');
+    groupIds.forEach((groupId, i) => nonEmptyString(groupId, `describeGroups: groupIds[${i}]`));
+    const { groups } = await translated(() => this.admin.describeGroups([...groupIds]));
+    const byId = new Map(groups.map((group) => [group.groupId, group]));
+    return groupIds.flatMap((groupId) => {
+      const group = byId.get(groupId);
+      if (!group) return [];
+      return [
+        {
+          groupId,
+          state: group.state,
+          protocolType: group.protocolType,
+          protocol: group.protocol,
+          members: group.members
+            .map((member) => ({
+              memberId: member.memberId,
+              clientId: member.clientId,
+              clientHost: member.clientHost,
+              assignment: assignedPartitions(group.protocolType, member.memberAssignment),
+            }))
+            .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0)),
+        },
+      ];
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The common partitioners (src/common/partitioners.ts) as a kafkajs `createPartitioner`, so a partitioner name maps a
+ * key to the same partition on both backends.
+ *
+ * kafkajs asks the partitioner again for every message when it retries a send; the first choice per message object is
+ * remembered (and reused while that partition still exists) so a retry never moves a message, and so the producer
+ * can tell which partitions an acks=0 send went to (kafkajs returns nothing for those).
+ */
+import type { ICustomPartitioner, Message } from 'kafkajs';
+import { ConfigurationError } from '../common/errors';
+import { createPartitionChooser } from '../common/partitioners';
+import type { PartitionerFunction, PartitionerName } from '../common/types';
+
+export type PartitionChoices = WeakMap<Message, number>;
+
+function keyBytes(key: Message['key']): Buffer | null {
+  if (key === null || key === undefined) return null;
+  return Buffer.isBuffer(key) ? key : Buffer.from(key, 'utf8');
+}
+
+export function createKafkajsPartitioner(partitioner: PartitionerName | PartitionerFunction, choices: PartitionChoices): ICustomPartitioner {
+  return () => {
+    const choose = createPartitionChooser(partitioner);
+    return ({ topic, partitionMetadata, message }) => {
+      const partitions = partitionMetadata.map((metadata) => metadata.partitionId).sort((a, b) => a - b);
+      if (message.partition !== undefined && message.partition !== null) {
+        if (!partitions.includes(message.partition)) {
+          throw new ConfigurationError(
+            `partition ${message.partition} does not exist in topic "${topic}" (partitions: ${partitions.join(', ') || 'none'})`,
+          );
+        }
+        choices.set(message, message.partition);
+        return message.partition;
+      }
+      const previous = choices.get(message);
+      if (previous !== undefined && partitions.includes(previous)) return previous;
+      const chosen = choose(partitions, keyBytes(message.key));
+      choices.set(message, chosen);
+      return chosen;
+    };
+  };
+}

@@ -1,0 +1,99 @@
+/** The common Producer on a kafkajs producer. */
+import type { Kafka, Message, Producer as KafkajsProducer, RecordMetadata } from 'kafkajs';
+import type { ResolvedKafkaConfig } from '../common/config';
+import { ConfigurationError, KafkaError } from '../common/errors';
+import type { Capabilities, OutgoingMessage, PartitionBaseOffset, Producer, ProducerOptions, SendRequest } from '../common/types';
+import { resolveProducerOptions, validateSendRequest, type ResolvedProducerOptions } from '../common/validation';
+import { KAFKAJS_COMPRESSION, registerCompressionCodecs } from './compression';
+import { translated } from './errors';
+import { createKafkajsPartitioner, type PartitionChoices } from './partitioner';
+
+/** kafkajs's and the Java client's default: murmur2 over the key, round-robin without one. */
+export const MODERN_DEFAULT_PARTITIONER = 'murmur2';
+
+function toKafkajsMessage(message: OutgoingMessage): Message {
+  const converted: Message = { value: message.value };
+  if (message.key !== undefined) converted.key = message.key;
+  if (message.partition !== undefined) converted.partition = message.partition;
+  if (message.headers !== undefined) converted.headers = { ...message.headers };
+  if (message.timestamp !== undefined) converted.timestamp = String(message.timestamp);
+  return converted;
+}
+
+export class ModernProducer implements Producer {
+  private readonly producer: KafkajsProducer;
+  private readonly options: ResolvedProducerOptions;
+  private readonly choices: PartitionChoices = new WeakMap();
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    config: ResolvedKafkaConfig,
+    private readonly capabilities: Capabilities,
+    options: ProducerOptions | undefined,
+  ) {
+    this.options = resolveProducerOptions(options, capabilities, 'kafkajs', MODERN_DEFAULT_PARTITIONER);
+    if (this.options.idempotent && config.retry.retries < 1) {
+      throw new ConfigurationError('an idempotent producer needs retry.retries >= 1: it must retry transient failures to keep its guarantees');
+    }
+    this.producer = kafka.producer({
+      createPartitioner: createKafkajsPartitioner(this.options.partitioner, this.choices),
+      idempotent: this.options.idempotent,
+      // One request in flight per broker keeps an idempotent producer's sequence numbers in order, as Java requires
+      // max.in.flight <= 5 with retries; kafkajs only guarantees ordering with 1.
+      maxInFlightRequests: this.options.idempotent ? 1 : undefined,
+      retry: {
+        retries: config.retry.retries,
+        initialRetryTime: config.retry.initialRetryTimeMs,
+        maxRetryTime: config.retry.maxRetryTimeMs,
+      },
+    });
+  }
+
+  async connect(): Promise<void> {
+    registerCompressionCodecs();
+    await translated(() => this.producer.connect());
+    this.connected = true;
+  }
+
+  async send(request: SendRequest): Promise<PartitionBaseOffset[]> {
+    validateSendRequest(request, this.capabilities, 'kafkajs', { idempotent: this.options.idempotent });
+    if (!this.connected) throw new KafkaError('the producer is not connected: call connect() first', { retriable: false });
+    const acks = request.acks ?? -1;
+    const messages = request.messages.map(toKafkajsMessage);
+    registerCompressionCodecs();
+    const metadata = await translated(() =>
+      this.producer.send({
+        topic: request.topic,
+        messages,
+        acks,
+        timeout: request.timeoutMs,
+        compression: KAFKAJS_COMPRESSION[request.compression ?? 'none'],
+      }),
+    );
+    if (acks === 0) return this.unacknowledged(request.topic, messages);
+    return this.baseOffsets(request.topic, metadata);
+  }
+
+  async disconnect(): Promise<void> {
+    this.connected = false;
+    await translated(() => this.producer.disconnect());
+  }
+
+  private baseOffsets(topic: string, metadata: RecordMetadata[]): PartitionBaseOffset[] {
+    return metadata
+      .filter((entry) => entry.topicName === topic)
+      .map((entry) => ({ topic, partition: entry.partition, baseOffset: Number(entry.baseOffset ?? entry.offset ?? -1) }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  /** acks=0: the broker says nothing, so report where the partitioner put the messages, with offset -1. */
+  private unacknowledged(topic: string, messages: Message[]): PartitionBaseOffset[] {
+    const partitions = new Set<number>();
+    for (const message of messages) {
+      const partition = this.choices.get(message);
+      if (partition !== undefined) partitions.add(partition);
+    }
+    return [...partitions].sort((a, b) => a - b).map((partition) => ({ topic, partition, baseOffset: -1 }));
+  }
+}
