@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const SRC = path.join(__dirname, '..', 'src');
+const IMPORT = /(?:import\s[^'"]*?from\s*|import\s*\(\s*|require\s*\(\s*|export\s[^'"]*?from\s*)['"]([^'"]+)['"]/g;
+
+function sourceFiles(folder: string): string[] {
+  const dir = path.join(SRC, folder);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(relative);
+    return entry.name.endsWith('.ts') ? [relative] : [];
+  });
+}
+
+/** Every module a file imports, as a package name or a path relative to src/. */
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(SRC, file), 'utf8');
+  return [...text.matchAll(IMPORT)].map(([, target]) =>
+    target!.startsWith('.') ? path.relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), target!)) : target!,
+  );
+}
+
+// The layering rules of the project: which folder may not depend on what.
+const FORBIDDEN: Record<string, RegExp> = {
+  protocol: /^(kafka-node|kafkajs)(\/|$)|^(broker|legacy|modern|adapter|common|compat|cli)(\/|$)/,
+  broker: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|common|compat|cli)(\/|$)/,
+  common: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|broker|compat|cli)(\/|$)/,
+  legacy: /^kafkajs(\/|$)|^(modern|adapter|broker|compat|cli)(\/|$)/,
+  modern: /^kafka-node(\/|$)|^(legacy|adapter|broker|compat|cli)(\/|$)/,
+  adapter: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker)(\/|$)/,
+  compat: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter)(\/|$)/,
+};
+
+describe('architecture: layering between src/ folders', () => {
+  for (const [folder, forbidden] of Object.entries(FORBIDDEN)) {
+    it(`src/${folder} imports none of ${forbidden.source.replace(/\(\\\/\|\$\)/g, '')}`, () => {
+      const files = sourceFiles(folder);
+      if (folder !== 'adapter') expect(files, `src/${folder} has sources`).to.not.be.empty;
+      const violations = files.flatMap((file) => importsOf(file).filter((target) => forbidden.test(target)).map((target) => `${file} -> ${target}`));
+      expect(violations).to.deep.equal([]);
+    });
+  }
+});
