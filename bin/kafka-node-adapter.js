@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the compiled CLI when the package is built (dist/), and the TypeScript sources otherwise (a git checkout).
+// In a git checkout (src/ present) the CLI runs from the TypeScript sources, so it never runs a stale dist/; the
+// published package ships only dist/ and runs that.
 const fs = require('fs');
 const path = require('path');
 
-const compiled = path.join(__dirname, '..', 'dist', 'src', 'cli', 'index.js');
+const root = path.join(__dirname, '..');
+const sources = path.join(root, 'src', 'cli', 'index.ts');
 let cli;
-if (fs.existsSync(compiled)) {
-  cli = require(compiled);
+if (fs.existsSync(sources)) {
+  require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.json') });
+  cli = require(sources);
 } else {
-  require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', 'tsconfig.json') });
-  cli = require(path.join(__dirname, '..', 'src', 'cli', 'index.ts'));
+  cli = require(path.join(root, 'dist', 'src', 'cli', 'index.js'));
 }
 // Exit explicitly: a client library may keep a socket or timer alive after the command has finished.
 cli.main(process.argv).then((code) => process.exit(code));

@@ -36,7 +36,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('compat')
     .description('run the parity scenarios on each backend and print scenario x backend results')
     .option('--brokers <host:port,...>', 'cluster to use (default: a freshly started embedded broker)', collect)
-    .addOption(new Option('--backends <names>', 'backends to compare, comma-separated').default(['kafka-node,kafkajs']).argParser(collect))
+    // No commander default: `collect` would append to it, so `--backends kafkajs` would still run both backends.
+    .addOption(new Option('--backends <names>', 'backends to compare, comma-separated (default: kafka-node,kafkajs)').argParser(collect))
     .option('--report <file>', 'also write the report to FILE.html (self-contained page) or FILE.json (repeatable)', collect)
     .option('--scenario <id>', 'run only this scenario (repeatable)', collect)
     .option('--json', 'print the report as JSON instead of a table')

@@ -1,0 +1,249 @@
+import { expect } from 'chai';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildReport, formatTable, reportIsClean, type ParityReport } from '../../src/compat/report';
+import { renderHtmlReport } from '../../src/compat/html-report';
+import type { BackendOutcome, ScenarioOutcome } from '../../src/compat/runner';
+
+const CLI = path.join(__dirname, '..', '..', 'bin', 'kafka-node-adapter.js');
+// `--scenario partitioner` selects every partitioner-* scenario (prefix match), plus keyed-produce.
+const FAST_SCENARIOS = ['partitioner-default', 'partitioner-cyclic', 'partitioner-keyed', 'partitioner-murmur2', 'partitioner-random', 'keyed-produce'];
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI asynchronously, so the mocha process stays responsive while the child talks to its own broker. */
+function runCli(args: string[], timeoutMs = 60000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kafka-node-adapter ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function tableRows(stdout: string): Map<string, string[]> {
+  const rows = new Map<string, string[]>();
+  for (const line of stdout.split('\n')) {
+    const cells = line.trim().split(/\s{2,}/);
+    if (cells.length >= 2 && /^[a-z0-9][a-z0-9-]*$/.test(cells[0]!) && cells[0] !== 'scenario') rows.set(cells[0]!, cells.slice(1));
+  }
+  return rows;
+}
+
+describe('cli/compat command', function () {
+  this.timeout(90000);
+  let dir: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kna-compat-cli-'));
+  });
+
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('end to end on a freshly started embedded broker', () => {
+    let run: CliRun;
+    let jsonFile: string;
+    let htmlFile: string;
+
+    before(async () => {
+      jsonFile = path.join(dir, 'report.json');
+      htmlFile = path.join(dir, 'report.html');
+      run = await runCli(['compat', '--scenario', 'partitioner', '--scenario', 'keyed-produce', '--report', jsonFile, '--report', htmlFile]);
+    });
+
+    it('exits 0 and reports the embedded broker and progress on stderr', () => {
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stderr).to.match(/embedded broker started on 127\.0\.0\.1:\d+/);
+      expect(run.stderr).to.include(`[${FAST_SCENARIOS.length * 2}/${FAST_SCENARIOS.length * 2}]`);
+    });
+
+    it('prints the scenario x backend table with one passing row per scenario and the summary', () => {
+      const lines = run.stdout.split('\n');
+      expect(lines[0]!.trim().split(/\s{2,}/)).to.deep.equal(['scenario', 'kafka-node', 'kafkajs']);
+      expect(lines[1]).to.match(/^-+( {2}-+){2}$/);
+      const rows = tableRows(run.stdout);
+      expect([...rows.keys()].sort()).to.deep.equal([...FAST_SCENARIOS].sort());
+      for (const [id, cells] of rows) {
+        expect(cells, id).to.have.length(2);
+        for (const cell of cells) expect(cell, id).to.match(/^pass \d+\.\ds$/);
+      }
+      expect(run.stdout).to.include(`${FAST_SCENARIOS.length * 2} pass, 0 diff, 0 unsupported, 0 error`);
+    });
+
+    it('writes a JSON report with every scenario x backend result', () => {
+      const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
+      expect(Number.isNaN(Date.parse(report.generatedAt))).to.equal(false);
+      expect(report.generatedAt).to.equal(new Date(report.generatedAt).toISOString());
+      expect(report.embeddedBroker).to.equal(true);
+      expect(report.brokers).to.be.an('array').with.length.above(0);
+      for (const broker of report.brokers) expect(broker).to.match(/^127\.0\.0\.1:\d+$/);
+      expect(report.backends).to.deep.equal(['kafka-node', 'kafkajs']);
+      expect(report.scenarios.map((s) => s.id).sort()).to.deep.equal([...FAST_SCENARIOS].sort());
+
+      const counted = { pass: 0, diff: 0, unsupported: 0, error: 0 };
+      for (const scenario of report.scenarios) {
+        expect(scenario.title, scenario.id).to.be.a('string').with.length.above(0);
+        expect(scenario.results.map((r) => r.backend), scenario.id).to.deep.equal(['kafka-node', 'kafkajs']);
+        for (const result of scenario.results) {
+          expect(result.status, `${scenario.id} on ${result.backend}: ${result.detail}`).to.equal('pass');
+          expect(result.durationMs).to.be.a('number').at.least(0);
+          expect(result.detail).to.equal(null);
+          expect(result.leftoverTopics).to.deep.equal([]);
+          counted[result.status]++;
+        }
+      }
+      expect(report.summary).to.deep.equal(counted);
+      expect(counted.pass).to.equal(FAST_SCENARIOS.length * 2);
+    });
+
+    it('writes the HTML report', () => {
+      const html = fs.readFileSync(htmlFile, 'utf8');
+      expect(html).to.match(/^<!doctype html>/);
+      expect(html).to.include('<table id="parity">');
+      for (const id of FAST_SCENARIOS) expect(html).to.include(`data-scenario="${id}"`);
+    });
+  });
+
+  it('runs one backend with --backends kafkajs', async () => {
+    const run = await runCli(['compat', '--backends', 'kafkajs', '--scenario', 'partitioner-keyed']);
+    expect(run.code, run.stderr).to.equal(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]!.trim().split(/\s{2,}/)).to.deep.equal(['scenario', 'kafkajs']);
+    const rows = tableRows(run.stdout);
+    expect([...rows.keys()]).to.deep.equal(['partitioner-keyed']);
+    expect(rows.get('partitioner-keyed')).to.have.length(1);
+    expect(rows.get('partitioner-keyed')![0]).to.match(/^pass /);
+    expect(run.stdout).to.include('1 pass, 0 diff, 0 unsupported, 0 error');
+  });
+
+  it('prints the JSON report on stdout with --json', async () => {
+    const run = await runCli(['compat', '--json', '--scenario', 'partitioner-cyclic']);
+    expect(run.code, run.stderr).to.equal(0);
+    const report = JSON.parse(run.stdout) as ParityReport;
+    expect(report.embeddedBroker).to.equal(true);
+    expect(report.scenarios.map((s) => s.id)).to.deep.equal(['partitioner-cyclic']);
+    expect(report.scenarios[0]!.results.map((r) => [r.backend, r.status])).to.deep.equal([
+      ['kafka-node', 'pass'],
+      ['kafkajs', 'pass'],
+    ]);
+    expect(report.summary).to.deep.equal({ pass: 2, diff: 0, unsupported: 0, error: 0 });
+  });
+
+  describe('usage errors exit 2 with a message, before starting a broker', () => {
+    it('rejects an unknown backend', async () => {
+      const run = await runCli(['compat', '--backends', 'nope']);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.include('unknown backend "nope"');
+      expect(run.stderr).not.to.include('embedded broker started');
+      expect(run.stdout).to.equal('');
+    });
+
+    it('rejects a report file that is neither .html nor .json', async () => {
+      const target = path.join(dir, 'x.txt');
+      const run = await runCli(['compat', '--scenario', 'partitioner-keyed', '--report', target]);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.include(`--report ${target}: the file name must end in .html or .json`);
+      expect(fs.existsSync(target)).to.equal(false);
+    });
+
+    it('rejects an unknown scenario and lists the known ones', async () => {
+      const run = await runCli(['compat', '--scenario', 'no-such-scenario']);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.include('no scenario matches no-such-scenario');
+      expect(run.stderr).to.include('keyed-produce');
+      expect(run.stderr).not.to.include('embedded broker started');
+    });
+  });
+});
+
+describe('compat report formatting', () => {
+  function outcome(backend: BackendOutcome['backend'], status: BackendOutcome['status'], detail: string | null, durationMs = 1234): BackendOutcome {
+    return { backend, status, durationMs, detail, trace: [], leftoverTopics: [] };
+  }
+
+  const meta = { brokers: ['127.0.0.1:9092'], embeddedBroker: false, backends: ['kafka-node', 'kafkajs'] as BackendOutcome['backend'][] };
+  const clean: ScenarioOutcome[] = [
+    { id: 'keyed-produce', title: 'keyed', outcomes: [outcome('kafka-node', 'pass', null), outcome('kafkajs', 'pass', null)] },
+    { id: 'headers', title: 'headers', outcomes: [outcome('kafka-node', 'unsupported', 'headers not supported by kafka-node', 0), outcome('kafkajs', 'pass', null)] },
+  ];
+  const differing: ScenarioOutcome[] = [
+    ...clean,
+    {
+      id: 'commit-resume',
+      title: 'commit <then> resume',
+      outcomes: [outcome('kafka-node', 'pass', null), outcome('kafkajs', 'diff', 'consume[3]: kafka-node has offset 7\n  kafkajs has offset 8 <script>alert(1)</script>')],
+    },
+    { id: 'pause-resume', title: 'pause', outcomes: [outcome('kafka-node', 'error', 'KafkaTimeoutError: "no message" & gave up'), outcome('kafkajs', 'pass', null)] },
+  ];
+
+  it('counts statuses and is clean when only pass and unsupported occur', () => {
+    const report = buildReport(clean, meta);
+    expect(report.summary).to.deep.equal({ pass: 3, diff: 0, unsupported: 1, error: 0 });
+    expect(reportIsClean(report)).to.equal(true);
+    expect(report.scenarios[1]!.results[0]).to.deep.equal({
+      backend: 'kafka-node',
+      status: 'unsupported',
+      durationMs: 0,
+      detail: 'headers not supported by kafka-node',
+      leftoverTopics: [],
+    });
+    // The trace is internal to the runner and stays out of the report.
+    expect(Object.keys(report.scenarios[0]!.results[0]!)).not.to.include('trace');
+  });
+
+  it('is not clean (exit code 1) with a diff or an error', () => {
+    expect(reportIsClean(buildReport(differing, meta))).to.equal(false);
+    const onlyError = [differing[3]!];
+    expect(reportIsClean(buildReport(onlyError, meta))).to.equal(false);
+    const onlyDiff = [differing[2]!];
+    expect(reportIsClean(buildReport(onlyDiff, meta))).to.equal(false);
+  });
+
+  it('prints each diff and error with its detail under the table', () => {
+    const table = formatTable(buildReport(differing, meta));
+    const rows = tableRows(table);
+    expect(rows.get('commit-resume')).to.deep.equal(['pass 1.2s', 'diff 1.2s']);
+    expect(rows.get('pause-resume')).to.deep.equal(['error 1.2s', 'pass 1.2s']);
+    expect(rows.get('headers')).to.deep.equal(['unsupported 0.0s', 'pass 1.2s']);
+    expect(table).to.include('5 pass, 1 diff, 1 unsupported, 1 error');
+    expect(table).to.include('commit-resume on kafkajs (diff):\n  consume[3]: kafka-node has offset 7\n    kafkajs has offset 8');
+    expect(table).to.include('pause-resume on kafka-node (error):\n  KafkaTimeoutError: "no message" & gave up');
+    expect(table).to.include('headers on kafka-node (unsupported):\n  headers not supported by kafka-node');
+  });
+
+  it('renders diff and error details in the HTML page, escaped', () => {
+    const html = renderHtmlReport(buildReport(differing, meta));
+    expect(html).not.to.include('<script>');
+    expect(html).to.include('kafkajs has offset 8 &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).to.include('commit &lt;then&gt; resume');
+    expect(html).to.include('KafkaTimeoutError: &quot;no message&quot; &amp; gave up');
+    expect(html).to.match(/<td class="diff" data-backend="kafkajs"><strong>diff<\/strong> 1\.2 s<pre>consume\[3\]/);
+    expect(html).to.match(/<td class="error" data-backend="kafka-node"><strong>error<\/strong> 1\.2 s<pre>KafkaTimeoutError/);
+    expect(html).to.include('<span>5 pass</span><span>1 diff</span><span>1 unsupported</span><span>1 error</span>');
+    expect(html).not.to.include('(embedded broker)');
+  });
+
+  it('shows a dash for a backend that has no result', () => {
+    const report = buildReport([{ id: 'one-sided', title: 't', outcomes: [outcome('kafkajs', 'pass', null)] }], meta);
+    expect(tableRows(formatTable(report)).get('one-sided')![0]).to.equal('-');
+    expect(renderHtmlReport(report)).to.include('<td><code>one-sided</code><br>t</td><td>-</td><td class="pass"');
+  });
+});
