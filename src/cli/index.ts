@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runBrokerCommand } from './broker-command';
 import { runCompat } from './compat-command';
+import { runScanCommand } from './scan-command';
 import { UsageError } from './usage-error';
 
 const EXIT_OK = 0;
@@ -46,6 +47,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         await runCompat({ brokers: options.brokers, backends: options.backends, report: options.report, json: options.json, scenarios: options.scenario }),
       ),
     );
+
+  program
+    .command('scan')
+    .description('list every use of the kafka-node API under DIR and what it becomes on the kafkajs backend')
+    .argument('<dir>', 'directory to scan (node_modules, dist and .git are skipped)')
+    .option('--json', 'print the findings as JSON')
+    .option('--fix', "rewrite 'kafka-node' specifiers to 'kafka-node-adapter/kafka-node' and print the diffs")
+    .action((dir: string, options) => setExitCode(runScanCommand(dir, { json: options.json, fix: options.fix })));
 
   return program;
 }
