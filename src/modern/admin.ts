@@ -1,25 +1,12 @@
 /** The common Admin on kafkajs's admin client. Results are sorted (topics, groups, partitions) so they are stable. */
 import type { Admin as KafkajsAdmin, Kafka } from 'kafkajs';
 import type { ResolvedKafkaConfig } from '../common/config';
-import { ConfigurationError, KafkaProtocolError } from '../common/errors';
+import { INTERNAL_TOPICS, requireNonEmptyString, validateGroupIds, validateNewTopics, validateTopicNames } from '../common/admin-validation';
+import { KafkaProtocolError } from '../common/errors';
 import type { Admin, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
 import { ErrorCode } from '../protocol/error-codes';
 import { decodeAssignment } from './consumer-protocol';
 import { translated } from './errors';
-
-/** Kafka's own bookkeeping topics, left out of listTopics as the Java AdminClient leaves internal topics out. */
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
-
-function nonEmptyString(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigurationError(`${what} must be a non-empty string`);
-  return value;
-}
-
-function positiveInteger(value: unknown, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ConfigurationError(`${what} must be a positive integer`);
-  return value;
-}
 
 /** The topic/partitions inside a consumer group member's assignment; other protocol types carry none we can read. */
 function assignedPartitions(protocolType: string, memberAssignment: Buffer | null): TopicPartition[] {
@@ -52,21 +39,7 @@ export class ModernAdmin implements Admin {
 
   /** Fails with TOPIC_ALREADY_EXISTS (36) when a topic exists already, as the CreateTopics API answers. */
   async createTopics(topics: NewTopic[]): Promise<void> {
-    if (!Array.isArray(topics) || topics.length === 0) throw new ConfigurationError('createTopics takes a non-empty array of { topic, numPartitions?, ... }');
-    const requested = topics.map((entry, i) => {
-      if (entry === null || typeof entry !== 'object') throw new ConfigurationError(`createTopics: entry ${i} must be an object`);
-      const configs = entry.configs ?? {};
-      if (configs === null || typeof configs !== 'object' || Object.values(configs).some((v) => typeof v !== 'string')) {
-        throw new ConfigurationError(`createTopics: configs of "${String(entry.topic)}" must map config names to string values`);
-      }
-      return {
-        topic: nonEmptyString(entry.topic, `createTopics: entry ${i} topic`),
-        numPartitions: positiveInteger(entry.numPartitions, `createTopics: numPartitions of "${entry.topic}"`) ?? -1,
-        replicationFactor: positiveInteger(entry.replicationFactor, `createTopics: replicationFactor of "${entry.topic}"`) ?? -1,
-        configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
-      };
-    });
-    if (new Set(requested.map((t) => t.topic)).size !== requested.length) throw new ConfigurationError('createTopics: a topic is listed twice');
+    const requested = validateNewTopics(topics);
     const created = await translated(() => this.admin.createTopics({ topics: requested, waitForLeaders: true }));
     if (!created) {
       throw new KafkaProtocolError(ErrorCode.TOPIC_ALREADY_EXISTS, `one or more of ${requested.map((t) => `"${t.topic}"`).join(', ')} already exist`);
@@ -74,9 +47,8 @@ export class ModernAdmin implements Admin {
   }
 
   async deleteTopics(topics: string[]): Promise<void> {
-    if (!Array.isArray(topics) || topics.length === 0) throw new ConfigurationError('deleteTopics takes a non-empty array of topic names');
-    topics.forEach((topic, i) => nonEmptyString(topic, `deleteTopics: topics[${i}]`));
-    await translated(() => this.admin.deleteTopics({ topics: [...topics] }));
+    const names = validateTopicNames(topics, 'deleteTopics');
+    await translated(() => this.admin.deleteTopics({ topics: names }));
   }
 
   async listTopics(): Promise<string[]> {
@@ -85,7 +57,7 @@ export class ModernAdmin implements Admin {
   }
 
   async fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    nonEmptyString(topic, 'fetchTopicOffsets: topic');
+    requireNonEmptyString(topic, 'fetchTopicOffsets: topic');
     const offsets = await translated(() => this.admin.fetchTopicOffsets(topic));
     return offsets
       .map(({ partition, low, high }) => ({ partition, earliest: Number(low), latest: Number(high) }))
@@ -93,8 +65,8 @@ export class ModernAdmin implements Admin {
   }
 
   async fetchCommittedOffsets(groupId: string, topic: string): Promise<TopicPartitionOffset[]> {
-    nonEmptyString(groupId, 'fetchCommittedOffsets: groupId');
-    nonEmptyString(topic, 'fetchCommittedOffsets: topic');
+    requireNonEmptyString(groupId, 'fetchCommittedOffsets: groupId');
+    requireNonEmptyString(topic, 'fetchCommittedOffsets: topic');
     const result = await translated(() => this.admin.fetchOffsets({ groupId, topics: [topic] }));
     return result
       .filter((entry) => entry.topic === topic)
@@ -108,11 +80,10 @@ export class ModernAdmin implements Admin {
   }
 
   async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
-    if (!Array.isArray(groupIds) || groupIds.length === 0) throw new ConfigurationError('describeGroups takes a non-empty array of group ids');
-    groupIds.forEach((groupId, i) => nonEmptyString(groupId, `describeGroups: groupIds[${i}]`));
-    const { groups } = await translated(() => this.admin.describeGroups([...groupIds]));
+    const ids = validateGroupIds(groupIds, 'describeGroups');
+    const { groups } = await translated(() => this.admin.describeGroups(ids));
     const byId = new Map(groups.map((group) => [group.groupId, group]));
-    return groupIds.flatMap((groupId) => {
+    return ids.flatMap((groupId) => {
       const group = byId.get(groupId);
       if (!group) return [];
       return [
