@@ -46,6 +46,7 @@ import { kafkaNodeProtocols } from './assignment';
 import { fetchCommitted, saslOptionsOf, sslOptionsOf, whenReady } from './client';
 import { settle, toKafkaError } from './errors';
 import { kafkaNode, type KafkaNodeConsumerGroup, type KafkaNodeConsumerGroupOptions, type KafkaNodeMessage } from './kafka-node';
+import { byTopicThenPartition, deferred, partitionKey, type Deferred } from '../common/group-helpers';
 
 /** Messages fetched but not yet handled, per member, when the config does not say. */
 export const DEFAULT_MAX_BUFFERED_MESSAGES = 1000;
@@ -97,31 +98,6 @@ interface Assignment {
   generationId: number;
   memberId: string;
   partitions: TopicPartition[];
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
-
-function partitionKey(topic: string, partition: number): string {
-  return `${partition}:${topic}`;
-}
-
-function byTopicThenPartition(a: TopicPartition, b: TopicPartition): number {
-  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
 }
 
 export function toConsumedMessage(message: KafkaNodeMessage): ConsumedMessage {

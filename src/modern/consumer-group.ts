@@ -44,6 +44,7 @@ import { createKafkajsClient } from './client';
 import { registerCompressionCodecs } from './compression';
 import { toKafkaError, translated } from './errors';
 import type { LoggingOptions } from './logging';
+import { byTopicThenPartition, deferred, partitionKey, type Deferred } from '../common/group-helpers';
 
 type State = 'idle' | 'connected' | 'running' | 'failed' | 'closing' | 'closed';
 
@@ -53,32 +54,6 @@ interface Assignment {
   partitions: TopicPartition[];
   /** Changes with every assignment, so work started for an older one can tell it is stale. */
   token: number;
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Rejections are awaited later (or deliberately dropped); never let one count as unhandled in between.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
-
-function partitionKey(topic: string, partition: number): string {
-  return `${partition}:${topic}`;
-}
-
-function byTopicThenPartition(a: TopicPartition, b: TopicPartition): number {
-  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
 }
 
 function headersOf(headers: IHeaders | undefined): Record<string, Buffer> {
