@@ -1,8 +1,10 @@
-/** Shared pieces of the modern backend's broker tests. */
-import { expect } from 'chai';
+/** The modern backend's broker tests: its factory, and the shared helpers typed for its consumer group. */
+import type { Backend, ConsumedMessage, ConsumerGroupConfig, KafkaConfig } from '../../src/common/types';
 import { resolveKafkaConfig } from '../../src/common/config';
-import type { Backend, ConsumedMessage, ConsumerGroup, ConsumerGroupConfig, KafkaConfig, OutgoingMessage, RebalanceEvent } from '../../src/common/types';
 import { createModernBackend, type ModernConsumerGroup } from '../../src/modern';
+import { startMember as startSharedMember, type Member as SharedMember } from '../helpers/backend-tests';
+
+export { until, sleep, produce, numbered, expectExactlyOnceInOrder, closeQuietly } from '../helpers/backend-tests';
 
 export function modernBackend(brokers: string[], extra: Partial<KafkaConfig> = {}): Backend {
   return createModernBackend(
@@ -10,83 +12,8 @@ export function modernBackend(brokers: string[], extra: Partial<KafkaConfig> = {
   );
 }
 
-export async function until(condition: () => boolean, what: string, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export type Member = SharedMember<ModernConsumerGroup>;
 
-export interface Member {
-  group: ModernConsumerGroup;
-  messages: ConsumedMessage[];
-  assignments: RebalanceEvent[];
-  revocations: RebalanceEvent[];
-  errors: Error[];
-  /** Topic/partitions of the latest assignment, "topic/partition" sorted. */
-  current(): string[];
-}
-
-export async function startMember(
-  backend: Backend,
-  config: ConsumerGroupConfig,
-  handler?: (message: ConsumedMessage) => Promise<void> | void,
-): Promise<Member> {
-  const group = backend.consumerGroup(config) as ModernConsumerGroup;
-  const member: Member = {
-    group,
-    messages: [],
-    assignments: [],
-    revocations: [],
-    errors: [],
-    current() {
-      const last = this.assignments[this.assignments.length - 1];
-      return (last?.partitions ?? []).map((p) => `${p.topic}/${p.partition}`).sort();
-    },
-  };
-  group.on('assigned', (event) => member.assignments.push(event));
-  group.on('revoked', (event) => member.revocations.push(event));
-  group.on('error', (error) => member.errors.push(error));
-  await group.connect();
-  await group.run({
-    eachMessage: async (message) => {
-      if (handler) await handler(message);
-      member.messages.push(message);
-    },
-  });
-  return member;
-}
-
-export async function produce(backend: Backend, topic: string, messages: OutgoingMessage[], options: { partitioner?: 'keyed' | 'murmur2' } = {}) {
-  const producer = backend.producer({ partitioner: options.partitioner ?? 'keyed' });
-  await producer.connect();
-  try {
-    return await producer.send({ topic, messages });
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-export function numbered(count: number, prefix: string): OutgoingMessage[] {
-  return Array.from({ length: count }, (_, i) => ({ key: `${prefix}-${i % 5}`, value: `${prefix}-${i}` }));
-}
-
-/** Every message exactly once, and in offset order within each partition. */
-export function expectExactlyOnceInOrder(messages: ConsumedMessage[], expectedCount: number): void {
-  const seen = new Set<string>();
-  const lastOffset = new Map<string, number>();
-  for (const message of messages) {
-    const key = `${message.topic}/${message.partition}`;
-    const id = `${key}@${message.offset}`;
-    expect(seen.has(id), `${id} delivered twice`).to.equal(false);
-    seen.add(id);
-    expect(message.offset, `${key} out of order`).to.be.greaterThan(lastOffset.get(key) ?? -1);
-    lastOffset.set(key, message.offset);
-  }
-  expect(seen.size).to.equal(expectedCount);
-}
-
-export function closeQuietly(groups: Array<ConsumerGroup | undefined>): Promise<unknown> {
-  return Promise.all(groups.map((group) => group?.close({ commit: false }).catch(() => undefined)));
+export function startMember(backend: Backend, config: ConsumerGroupConfig, handler?: (message: ConsumedMessage) => Promise<void> | void): Promise<Member> {
+  return startSharedMember<ModernConsumerGroup>(backend, config, handler);
 }
