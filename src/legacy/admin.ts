@@ -10,6 +10,7 @@
  * UNSUPPORTED_VERSION (35), the error Kafka itself gives for an API a broker does not have.
  */
 import { INTERNAL_TOPICS, requireNonEmptyString, validateGroupIds, validateNewTopics, validateTopicNames, type TopicCreation } from '../common/admin-validation';
+import { toGroupDescriptions } from '../common/group-description';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { KafkaError, KafkaProtocolError } from '../common/errors';
 import type { Admin, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
@@ -150,26 +151,7 @@ export class LegacyAdmin implements Admin {
     const ids = validateGroupIds(groupIds, 'describeGroups');
     const admin = this.connectedAdmin();
     const described = await settle<Record<string, KafkaNodeGroupDescription>>((callback) => admin.describeGroups(ids, callback));
-    return ids.flatMap((groupId) => {
-      const group = described[groupId];
-      if (!group) return [];
-      return [
-        {
-          groupId,
-          state: group.state,
-          protocolType: group.protocolType,
-          protocol: group.protocol,
-          members: group.members
-            .map((member) => ({
-              memberId: member.memberId,
-              clientId: member.clientId,
-              clientHost: member.clientHost,
-              assignment: assignedPartitions(group.protocolType, member),
-            }))
-            .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0)),
-        },
-      ];
-    });
+    return toGroupDescriptions(ids, (groupId) => described[groupId], assignedPartitions);
   }
 
   private connected(): KafkaNodeClient {

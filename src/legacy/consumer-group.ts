@@ -46,6 +46,7 @@ import { kafkaNodeProtocols } from './assignment';
 import { fetchCommitted, saslOptionsOf, sslOptionsOf, whenReady } from './client';
 import { settle, toKafkaError } from './errors';
 import { kafkaNode, type KafkaNodeConsumerGroup, type KafkaNodeConsumerGroupOptions, type KafkaNodeMessage } from './kafka-node';
+import { assertGroupOpen, checkCommitRequest, checkRunOptions, checkTopicList, emitGroupError, type ConsumerGroupState } from '../common/consumer-state';
 import { byTopicThenPartition, deferred, partitionKey, type Deferred } from '../common/group-helpers';
 
 /** Messages fetched but not yet handled, per member, when the config does not say. */
@@ -66,7 +67,7 @@ const FETCH_WATCHDOG_MS = 1000;
 const EARLIEST_TIME = -2;
 const LATEST_TIME = -1;
 
-type State = 'idle' | 'connected' | 'running' | 'failed' | 'closing' | 'closed';
+type State = ConsumerGroupState;
 
 interface PartitionState {
   readonly topic: string;
@@ -271,11 +272,7 @@ export class LegacyConsumerGroup implements ConsumerGroup {
   }
 
   async run(options: RunOptions): Promise<void> {
-    if (options === null || typeof options !== 'object') throw new ConfigurationError('run needs { eachMessage } or { eachBatch }');
-    const { eachMessage, eachBatch } = options;
-    if ((typeof eachMessage === 'function') === (typeof eachBatch === 'function')) {
-      throw new ConfigurationError('run needs exactly one handler: eachMessage or eachBatch (a function)');
-    }
+    const { eachMessage, eachBatch } = checkRunOptions(options);
     this.assertOpen('run');
     if (this.state === 'running' || this.state === 'failed') throw new ConfigurationError('run was already called on this consumer group');
     this.eachMessage = eachMessage ?? null;
@@ -308,7 +305,7 @@ export class LegacyConsumerGroup implements ConsumerGroup {
   }
 
   pause(topics: string[]): void {
-    this.checkTopics(topics, 'pause');
+    checkTopicList(topics, 'pause');
     for (const topic of topics) {
       this.pausedTopics.add(topic);
       for (const state of this.partitions.values()) if (state.topic === topic) this.dropBuffered(state);
@@ -317,7 +314,7 @@ export class LegacyConsumerGroup implements ConsumerGroup {
   }
 
   resume(topics: string[]): void {
-    this.checkTopics(topics, 'resume');
+    checkTopicList(topics, 'resume');
     for (const topic of topics) this.pausedTopics.delete(topic);
     this.kickFetch();
     this.wake();
@@ -343,15 +340,7 @@ export class LegacyConsumerGroup implements ConsumerGroup {
   }
 
   async commit(offsets?: TopicPartitionOffset[]): Promise<void> {
-    if (offsets !== undefined) {
-      if (!Array.isArray(offsets)) throw new ConfigurationError('commit takes an array of { topic, partition, offset } (next offset to read)');
-      offsets.forEach((position, i) => validateTopicPartitionOffset(position, `commit offsets[${i}]`));
-    }
-    if (this.state !== 'running' || !this.hasGeneration()) {
-      throw new KafkaError('cannot commit: this consumer group member is not running (call run() first, and not after close())', {
-        retriable: false,
-      });
-    }
+    checkCommitRequest(offsets, this.state === 'running' && this.hasGeneration());
     if (offsets === undefined) {
       await this.commitPositions();
       return;
@@ -900,18 +889,10 @@ export class LegacyConsumerGroup implements ConsumerGroup {
   // ---- helpers ----
 
   private emitError(error: unknown): void {
-    if (this.emitter.listenerCount('error') > 0) this.emitter.emit('error', error instanceof Error ? error : new KafkaError(String(error)));
+    emitGroupError(this.emitter, error);
   }
 
   private assertOpen(action: string): void {
-    if (this.state === 'closing' || this.state === 'closed') {
-      throw new KafkaError(`cannot ${action}: the consumer group was closed`, { retriable: false });
-    }
-  }
-
-  private checkTopics(topics: string[], action: string): void {
-    if (!Array.isArray(topics) || topics.some((topic) => typeof topic !== 'string' || topic.length === 0)) {
-      throw new ConfigurationError(`${action} takes an array of topic names`);
-    }
+    assertGroupOpen(this.state, action);
   }
 }

@@ -20,6 +20,7 @@ import {
   KafkaTimeoutError,
   UnsupportedFeatureError,
 } from '../common/errors';
+import { TLS_FAILURE_CODES } from '../common/error-mapping';
 import { ErrorCode } from '../protocol/error-codes';
 
 /** kafka-node 5's names for Kafka error codes (lib/protocol/protocol_struct.js ERROR_CODE), as Kafka codes. */
@@ -87,21 +88,6 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'EPIPE',
-]);
-
-/** Node's TLS verification failures: the broker's certificate was refused, an authentication failure of TLS. */
-const TLS_FAILURE_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
 /** Messages of plain Errors kafka-node raises when it has no usable connection. */

@@ -1,5 +1,6 @@
 /** The common Admin on kafkajs's admin client. Results are sorted (topics, groups, partitions) so they are stable. */
 import type { Admin as KafkajsAdmin, Kafka } from 'kafkajs';
+import { toGroupDescriptions } from '../common/group-description';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { INTERNAL_TOPICS, requireNonEmptyString, validateGroupIds, validateNewTopics, validateTopicNames } from '../common/admin-validation';
 import { KafkaProtocolError } from '../common/errors';
@@ -83,25 +84,6 @@ export class ModernAdmin implements Admin {
     const ids = validateGroupIds(groupIds, 'describeGroups');
     const { groups } = await translated(() => this.admin.describeGroups(ids));
     const byId = new Map(groups.map((group) => [group.groupId, group]));
-    return ids.flatMap((groupId) => {
-      const group = byId.get(groupId);
-      if (!group) return [];
-      return [
-        {
-          groupId,
-          state: group.state,
-          protocolType: group.protocolType,
-          protocol: group.protocol,
-          members: group.members
-            .map((member) => ({
-              memberId: member.memberId,
-              clientId: member.clientId,
-              clientHost: member.clientHost,
-              assignment: assignedPartitions(group.protocolType, member.memberAssignment),
-            }))
-            .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0)),
-        },
-      ];
-    });
+    return toGroupDescriptions(ids, (groupId) => byId.get(groupId), (protocolType, member) => assignedPartitions(protocolType, member.memberAssignment));
   }
 }

@@ -44,9 +44,10 @@ import { createKafkajsClient } from './client';
 import { registerCompressionCodecs } from './compression';
 import { toKafkaError, translated } from './errors';
 import type { LoggingOptions } from './logging';
+import { assertGroupOpen, checkCommitRequest, checkRunOptions, checkTopicList, emitGroupError, type ConsumerGroupState } from '../common/consumer-state';
 import { byTopicThenPartition, deferred, partitionKey, type Deferred } from '../common/group-helpers';
 
-type State = 'idle' | 'connected' | 'running' | 'failed' | 'closing' | 'closed';
+type State = ConsumerGroupState;
 
 interface Assignment {
   memberId: string;
@@ -187,11 +188,7 @@ export class ModernConsumerGroup implements ConsumerGroup {
   }
 
   async run(options: RunOptions): Promise<void> {
-    if (options === null || typeof options !== 'object') throw new ConfigurationError('run needs { eachMessage } or { eachBatch }');
-    const { eachMessage, eachBatch } = options;
-    if ((typeof eachMessage === 'function') === (typeof eachBatch === 'function')) {
-      throw new ConfigurationError('run needs exactly one handler: eachMessage or eachBatch (a function)');
-    }
+    const { eachMessage, eachBatch } = checkRunOptions(options);
     this.assertOpen('run');
     if (this.state === 'running' || this.state === 'failed') throw new ConfigurationError('run was already called on this consumer group');
     this.eachMessage = eachMessage ?? null;
@@ -226,13 +223,13 @@ export class ModernConsumerGroup implements ConsumerGroup {
   }
 
   pause(topics: string[]): void {
-    this.checkTopics(topics, 'pause');
+    checkTopicList(topics, 'pause');
     for (const topic of topics) this.pausedTopics.add(topic);
     this.applyPauses();
   }
 
   resume(topics: string[]): void {
-    this.checkTopics(topics, 'resume');
+    checkTopicList(topics, 'resume');
     for (const topic of topics) this.pausedTopics.delete(topic);
     this.applyPauses();
   }
@@ -250,15 +247,7 @@ export class ModernConsumerGroup implements ConsumerGroup {
   }
 
   async commit(offsets?: TopicPartitionOffset[]): Promise<void> {
-    if (offsets !== undefined) {
-      if (!Array.isArray(offsets)) throw new ConfigurationError('commit takes an array of { topic, partition, offset } (next offset to read)');
-      offsets.forEach((position, i) => validateTopicPartitionOffset(position, `commit offsets[${i}]`));
-    }
-    if (this.state !== 'running' || !this.groupActive) {
-      throw new KafkaError('cannot commit: this consumer group member is not running (call run() first, and not after close())', {
-        retriable: false,
-      });
-    }
+    checkCommitRequest(offsets, this.state === 'running' && this.groupActive);
     const toCommit = offsets ?? this.handledOffsets();
     if (toCommit.length === 0) return;
     await translated(() =>
@@ -627,18 +616,10 @@ export class ModernConsumerGroup implements ConsumerGroup {
   // ---- helpers ----
 
   private emitError(error: unknown): void {
-    if (this.emitter.listenerCount('error') > 0) this.emitter.emit('error', error instanceof Error ? error : new KafkaError(String(error)));
+    emitGroupError(this.emitter, error);
   }
 
   private assertOpen(action: string): void {
-    if (this.state === 'closing' || this.state === 'closed') {
-      throw new KafkaError(`cannot ${action}: the consumer group was closed`, { retriable: false });
-    }
-  }
-
-  private checkTopics(topics: string[], action: string): void {
-    if (!Array.isArray(topics) || topics.some((topic) => typeof topic !== 'string' || topic.length === 0)) {
-      throw new ConfigurationError(`${action} takes an array of topic names`);
-    }
+    assertGroupOpen(this.state, action);
   }
 }

@@ -14,6 +14,7 @@ import {
   KafkaTimeoutError,
   UnsupportedFeatureError,
 } from '../common/errors';
+import { TLS_FAILURE_CODES } from '../common/error-mapping';
 import { ErrorCode } from '../protocol/error-codes';
 
 interface KafkajsErrorShape {
@@ -32,21 +33,6 @@ interface KafkajsErrorShape {
   error?: unknown;
   errorCode?: unknown;
 }
-
-/** Node's TLS verification failures: the server's certificate was refused, an authentication failure of TLS. */
-const TLS_FAILURE_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
 
 const SASL_FAILURE_CODES = new Set<number>([ErrorCode.SASL_AUTHENTICATION_FAILED]);
 

@@ -64,6 +64,20 @@ export async function produce(backend: Backend, topic: string, messages: Outgoin
   }
 }
 
+/** Sends `total` messages `${i}:${value}` (null keys) in sends of `perSend`, for tests that need a long topic. */
+export async function produceInBulk(
+  backend: Backend,
+  topic: string,
+  { total, perSend, value, partitioner }: { total: number; perSend: number; value: string; partitioner?: PartitionerName },
+): Promise<void> {
+  const producer = backend.producer(partitioner === undefined ? undefined : { partitioner });
+  await producer.connect();
+  for (let sent = 0; sent < total; sent += perSend) {
+    await producer.send({ topic, messages: Array.from({ length: perSend }, (_, i) => ({ key: null, value: `${sent + i}:${value}` })) });
+  }
+  await producer.disconnect();
+}
+
 export function numbered(count: number, prefix: string): OutgoingMessage[] {
   return Array.from({ length: count }, (_, i) => ({ key: `${prefix}-${i % 5}`, value: `${prefix}-${i}` }));
 }

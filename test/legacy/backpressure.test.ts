@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import type { LegacyConsumerGroup } from '../../src/legacy';
 import { legacyBackend, sleep, until } from './helpers';
+import { produceInBulk } from '../helpers/backend-tests';
 
 const TOTAL = 100000;
 const PER_SEND = 2000;
@@ -27,12 +28,7 @@ describe('legacy consumer back-pressure (embedded broker, 100k messages)', funct
       const backend = legacyBackend(broker.brokers);
       const topic = `legacy-backpressure-${partitions}-${Date.now()}`;
       expect(broker.cluster.createTopic({ name: topic, numPartitions: partitions, replicationFactor: 1 }).errorCode).to.equal(0);
-      const producer = backend.producer({ partitioner: 'cyclic' });
-      await producer.connect();
-      for (let sent = 0; sent < TOTAL; sent += PER_SEND) {
-        await producer.send({ topic, messages: Array.from({ length: PER_SEND }, (_, i) => ({ key: null, value: `${sent + i}:${VALUE}` })) });
-      }
-      await producer.disconnect();
+      await produceInBulk(backend, topic, { total: TOTAL, perSend: PER_SEND, value: VALUE, partitioner: 'cyclic' });
 
       const group = backend.consumerGroup({
         groupId: `legacy-slow-${partitions}-${Date.now()}`,

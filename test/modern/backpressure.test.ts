@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import type { ModernConsumerGroup } from '../../src/modern';
 import { modernBackend, until } from './helpers';
+import { produceInBulk } from '../helpers/backend-tests';
 
 const TOTAL = 100000;
 const PER_SEND = 2000;
@@ -25,12 +26,7 @@ describe('modern consumer back-pressure (embedded broker, 100k messages)', funct
     const backend = modernBackend(broker.brokers);
     const topic = `backpressure-${Date.now()}`;
     expect(broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1 }).errorCode).to.equal(0);
-    const producer = backend.producer();
-    await producer.connect();
-    for (let sent = 0; sent < TOTAL; sent += PER_SEND) {
-      await producer.send({ topic, messages: Array.from({ length: PER_SEND }, (_, i) => ({ key: null, value: `${sent + i}:${VALUE}` })) });
-    }
-    await producer.disconnect();
+    await produceInBulk(backend, topic, { total: TOTAL, perSend: PER_SEND, value: VALUE });
 
     const group = backend.consumerGroup({
       groupId: `slow-${Date.now()}`,
