@@ -8,6 +8,8 @@ import { encodeUnsupportedApiVersionsResponse } from './apis/api-versions';
 import { handleRawSaslToken } from './apis/sasl-authenticate';
 
 const FRAME_SIZE_BYTES = 4;
+/** Requests read ahead of the one being served before the broker stops reading a connection (Kafka reads one). */
+const MAX_QUEUED_REQUESTS_PER_CONNECTION = 64;
 let nextConnectionId = 1;
 
 /**
@@ -79,40 +81,73 @@ export class BrokerNode {
       authenticated: this.cluster.settings.saslUsers === null,
       saslRawTokens: false,
       principal: null,
+      closeAfterResponse: null,
     };
     let pending: Buffer[] = [];
     let pendingBytes = 0;
+    // Bytes the buffered input must reach before parsing is worth trying: a large frame arriving in many chunks is
+    // joined once, not once per chunk.
+    let awaitedBytes = FRAME_SIZE_BYTES;
     let queue: Promise<void> = Promise.resolve();
+    let queuedRequests = 0;
     let closed = false;
 
-    const close = (reason: string | null): void => {
+    const close = (reason: string | null, flushFirst = false): void => {
       if (closed) return;
       closed = true;
       if (reason) this.cluster.logger.warn(`node ${this.id}: closing connection ${connection.remoteAddress}: ${reason}`);
-      socket.destroy();
+      if (!flushFirst) {
+        socket.destroy();
+        return;
+      }
+      // Let the last response reach the client, and do not wait on a peer that never closes its side.
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
     };
+
+    // Backpressure: stop reading from a client that pipelines faster than it is served, or that does not read its
+    // responses, so neither the request queue nor the unsent responses grow without bound.
+    const updateFlow = (): void => {
+      if (closed) return;
+      const stalled = queuedRequests >= MAX_QUEUED_REQUESTS_PER_CONNECTION || socket.writableNeedDrain;
+      if (stalled && !socket.isPaused()) socket.pause();
+      else if (!stalled && socket.isPaused()) socket.resume();
+    };
+    socket.on('drain', updateFlow);
 
     socket.on('data', (chunk: Buffer) => {
       if (closed) return;
       pending.push(chunk);
       pendingBytes += chunk.length;
-      if (pendingBytes < FRAME_SIZE_BYTES) return;
+      if (pendingBytes < awaitedBytes) return;
       let data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
       let offset = 0;
+      awaitedBytes = FRAME_SIZE_BYTES;
       while (data.length - offset >= FRAME_SIZE_BYTES) {
         const size = data.readInt32BE(offset);
         if (size < 0 || size > this.cluster.settings.maxRequestBytes) {
           close(`frame size ${size} outside 0..${this.cluster.settings.maxRequestBytes} (socket.request.max.bytes)`);
           return;
         }
-        if (data.length - offset - FRAME_SIZE_BYTES < size) break;
+        if (data.length - offset - FRAME_SIZE_BYTES < size) {
+          awaitedBytes = FRAME_SIZE_BYTES + size;
+          break;
+        }
         const frame = data.subarray(offset + FRAME_SIZE_BYTES, offset + FRAME_SIZE_BYTES + size);
         offset += FRAME_SIZE_BYTES + size;
-        queue = queue.then(() => (closed ? undefined : this.process(frame, connection, socket, close)));
+        queuedRequests++;
+        queue = queue
+          .then(() => (closed ? undefined : this.process(frame, connection, socket, close)))
+          .catch((error: unknown) => close(`internal error: ${(error as Error).stack ?? String(error)}`))
+          .finally(() => {
+            queuedRequests--;
+            updateFlow();
+          });
       }
       data = data.subarray(offset);
       pending = data.length > 0 ? [data] : [];
       pendingBytes = data.length;
+      updateFlow();
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
@@ -125,7 +160,7 @@ export class BrokerNode {
     frame: Buffer,
     connection: ConnectionState,
     socket: net.Socket,
-    close: (reason: string) => void,
+    close: (reason: string, flushFirst?: boolean) => void,
   ): Promise<void> {
     if (connection.saslRawTokens) {
       // After SaslHandshake v0 the next frame is a bare SASL token without a request header.
@@ -191,7 +226,9 @@ export class BrokerNode {
       this.reply(socket, header.correlationId, (writer) => (handler as ApiHandler).encodeResponse(writer, response, header.apiVersion));
     } catch (error) {
       close(`could not encode ${apiKeyName(header.apiKey)} v${header.apiVersion} response: ${(error as Error).message}`);
+      return;
     }
+    if (connection.closeAfterResponse !== null) close(connection.closeAfterResponse, true);
   }
 
   private reply(socket: net.Socket, correlationId: number, writeBody: (writer: Writer) => void): void {

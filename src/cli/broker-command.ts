@@ -1,5 +1,11 @@
-import { startBroker, consoleLogger, silentLogger, type EmbeddedBroker } from '../broker';
+import { startBroker, silentLogger, BrokerOptionsError, type BrokerLogger, type EmbeddedBroker } from '../broker';
 import { UsageError } from './usage-error';
+
+/** Broker logs go to stderr so stdout carries only the address line (or JSON) that scripts read. */
+const stderrLogger: BrokerLogger = {
+  info: (message) => process.stderr.write(`[broker] ${message}\n`),
+  warn: (message) => process.stderr.write(`[broker] ${message}\n`),
+};
 
 export interface BrokerCommandOptions {
   port: string;
@@ -47,15 +53,17 @@ export async function runBrokerCommand(options: BrokerCommandOptions, out: NodeJ
       saslUsers,
       autoCreateTopics: options.autoCreateTopics,
       defaultPartitions,
-      logger: options.quiet ? silentLogger : consoleLogger,
+      logger: options.quiet ? silentLogger : stderrLogger,
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof BrokerOptionsError) throw new UsageError(error.message);
+    const { code, port: busyPort } = error as NodeJS.ErrnoException & { port?: number };
     if (code === 'EADDRINUSE') {
-      process.stderr.write(`kafka-node-adapter broker: port ${port} (or one of the next ${nodes - 1}) is already in use; pick another --port, or --port 0 for free ports\n`);
+      process.stderr.write(`kafka-node-adapter broker: port ${busyPort ?? port} is already in use; pick another --port, or --port 0 for free ports\n`);
       return 1;
     }
-    throw error;
+    process.stderr.write(`kafka-node-adapter broker: could not start the broker: ${(error as Error).message}\n`);
+    return 1;
   }
   if (options.json) {
     out.write(`${JSON.stringify({ bootstrap: broker.bootstrap, brokers: broker.brokers, nodes, dataDir: options.dataDir ?? null, sasl: saslUsers !== null })}\n`);
@@ -63,11 +71,16 @@ export async function runBrokerCommand(options: BrokerCommandOptions, out: NodeJ
     out.write(`${broker.bootstrap}\n`);
     process.stderr.write(`embedded Kafka broker: ${nodes} node(s)${options.dataDir ? `, data in ${options.dataDir}` : ', in memory'}; Ctrl-C stops it\n`);
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (received: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(received);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
+  if (!options.quiet) process.stderr.write(`embedded Kafka broker: ${signal} received, stopping\n`);
   await broker.stop();
   return 0;
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { runBrokerCommand } from './broker-command';
-import { runCompat } from './compat-command';
-import { runScanCommand } from './scan-command';
 import { UsageError } from './usage-error';
+
+// Each command's module is loaded only when that command runs: `scan` pulls in the TypeScript compiler and `compat`
+// both client libraries, which `broker` and `--help` do not need.
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -31,7 +31,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--partitions <count>', 'partitions of auto-created topics', '1')
     .option('--json', 'print the addresses as JSON')
     .option('--quiet', 'do not log connection problems')
-    .action(async (options) => setExitCode(await runBrokerCommand(options)));
+    .allowExcessArguments(false)
+    .action(async (options) => {
+      const { runBrokerCommand } = await import('./broker-command');
+      setExitCode(await runBrokerCommand(options));
+    });
 
   program
     .command('compat')
@@ -42,11 +46,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--report <file>', 'also write the report to FILE.html (self-contained page) or FILE.json (repeatable)', collect)
     .option('--scenario <id>', 'run only this scenario (repeatable)', collect)
     .option('--json', 'print the report as JSON instead of a table')
-    .action(async (options) =>
+    .action(async (options) => {
+      const { runCompat } = await import('./compat-command');
       setExitCode(
         await runCompat({ brokers: options.brokers, backends: options.backends, report: options.report, json: options.json, scenarios: options.scenario }),
-      ),
-    );
+      );
+    });
 
   program
     .command('scan')
@@ -54,7 +59,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .argument('<dir>', 'directory to scan (node_modules, dist and .git are skipped)')
     .option('--json', 'print the findings as JSON')
     .option('--fix', "rewrite 'kafka-node' specifiers to 'kafka-node-adapter/kafka-node' and print the diffs")
-    .action((dir: string, options) => setExitCode(runScanCommand(dir, { json: options.json, fix: options.fix })));
+    .action(async (dir: string, options) => {
+      const { runScanCommand } = await import('./scan-command');
+      setExitCode(runScanCommand(dir, { json: options.json, fix: options.fix }));
+    });
 
   return program;
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as net from 'net';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker, MemoryLogger, type EmbeddedBroker } from '../../src/broker';
 import { ApiKey } from '../../src/protocol/api-keys';
@@ -114,4 +115,104 @@ describe('broker/bad input: the connection is answered or closed with a logged r
     const createdReader = new Reader(created.response, 8);
     expect(createdReader.array((r) => ({ name: r.string(), error: r.int16() }))).to.deep.equal([{ name: 'has space', error: 17 }]);
   });
+
+  it('a valid header followed by garbage where the body should be', async () => {
+    const garbage = Buffer.from('\xff\xfe\x00\x01 definitely not a CreateTopics body', 'latin1');
+    await expectClosedWithReason(requestFrame(ApiKey.CreateTopics, 2, (w) => w.raw(garbage)), /malformed CreateTopics v2 request/);
+  });
+
+  it('a request delivered one byte at a time, and a large frame in many chunks, are reassembled', async () => {
+    const port = Number(broker.brokers[0]!.split(':')[1]);
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    for (const byte of requestFrame(ApiKey.ApiVersions, 0, () => undefined, 11)) {
+      socket.write(Buffer.from([byte]));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // A frame just under socket.request.max.bytes (64 KiB here), written in 1 KiB pieces.
+    const large = requestFrame(ApiKey.ApiVersions, 0, (w) => w.raw(Buffer.alloc(60 * 1024, 7)), 12);
+    for (let at = 0; at < large.length; at += 1024) socket.write(large.subarray(at, at + 1024));
+    const deadline = Date.now() + 2000;
+    while (Buffer.concat(received).length < 8 || countFrames(Buffer.concat(received)) < 2) {
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    socket.destroy();
+    const all = Buffer.concat(received);
+    expect(countFrames(all)).to.equal(2);
+    expect(all.readInt32BE(4), 'first correlation id').to.equal(11);
+  });
+
+  it('a client that stops halfway through a frame and disconnects leaves the broker serving', async () => {
+    const frame = requestFrame(ApiKey.Metadata, 1, (w) => w.int32(-1));
+    const outcome = await exchangeRaw(broker.brokers[0]!, frame.subarray(0, frame.length - 3), 100);
+    expect(outcome.response.length).to.equal(0);
+  });
+
+  it('a client pipelining thousands of requests without reading them is no longer read from, then served in order', async () => {
+    // Metadata for 300 topics: ~3 KiB requests, ~12 KiB responses; 2,500 of them are more than loopback buffers hold.
+    const flooded = await startBroker({ logger: new MemoryLogger() });
+    try {
+      const names = Array.from({ length: 300 }, (_, i) => `flood-${i}`);
+      for (const name of names) flooded.cluster.createTopic({ name, numPartitions: 1, replicationFactor: 1 });
+      const COUNT = 2500;
+      const frames = Array.from({ length: COUNT }, (_, i) => requestFrame(ApiKey.Metadata, 0, (w) => w.array(names, (tw, name) => tw.string(name)), i));
+      const port = Number(flooded.brokers[0]!.split(':')[1]);
+      const socket = net.connect({ host: '127.0.0.1', port });
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.pause();
+      for (const frame of frames) socket.write(frame);
+      // Wait until the broker stops taking requests (the client's unsent bytes stay the same for half a second).
+      let unsent = socket.writableLength;
+      for (let steady = 0, waited = 0; steady < 5 && waited < 10000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        steady = socket.writableLength === unsent ? steady + 1 : 0;
+        unsent = socket.writableLength;
+      }
+      expect(unsent, 'the broker stopped reading: requests wait on the client side').to.be.greaterThan(1024 * 1024);
+
+      // Meanwhile other connections are served.
+      const other = await exchangeRaw(flooded.brokers[0]!, requestFrame(ApiKey.ApiVersions, 0, () => undefined, 5), 300);
+      expect(other.response.length).to.be.greaterThan(8);
+
+      const correlationIds: number[] = [];
+      const chunks: Buffer[] = [];
+      let buffered = 0;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${correlationIds.length} of ${COUNT} responses`)), 20000);
+        socket.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          buffered += chunk.length;
+          let data = Buffer.concat(chunks, buffered);
+          while (data.length >= 4 && data.length >= 4 + data.readInt32BE(0)) {
+            correlationIds.push(data.readInt32BE(4));
+            data = data.subarray(4 + data.readInt32BE(0));
+          }
+          chunks.splice(0, chunks.length, data);
+          buffered = data.length;
+          if (correlationIds.length === COUNT) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        socket.resume();
+      });
+      socket.destroy();
+      expect(correlationIds.every((id, i) => id === i), 'responses in request order').to.equal(true);
+    } finally {
+      await flooded.stop();
+    }
+  });
 });
+
+function countFrames(bytes: Buffer): number {
+  let count = 0;
+  let at = 0;
+  while (bytes.length - at >= 4 && bytes.length - at - 4 >= bytes.readInt32BE(at)) {
+    at += 4 + bytes.readInt32BE(at);
+    count++;
+  }
+  return count;
+}

@@ -203,6 +203,9 @@ describe('broker/fuzz: 10,000+ random and mutated frames', function () {
     );
 
     expect(frames.length).to.be.at.least(10000);
+    // Malformed input must be refused by the decoders; a handler or encoder that throws on what decoded is a bug.
+    const handlerFailures = logger.lines.filter((line) => / v\d+ failed: |internal error|could not encode/.test(line));
+    expect(handlerFailures.map((line) => line.split('\n').slice(0, 3).join(' | ')), 'handlers never throw on decoded requests').to.deep.equal([]);
     expect(unexpected, 'no uncaught exception or unhandled rejection').to.deep.equal([]);
     expect(closedByBroker, 'malformed frames close connections').to.be.greaterThan(100);
     expect(answered, 'well-formed mutations still get answers').to.be.greaterThan(100);

@@ -21,6 +21,27 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
+interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 describe('cli/broker command', function () {
   this.timeout(40000);
 
@@ -42,16 +63,58 @@ describe('cli/broker command', function () {
     }
   });
 
-  it('exits 2 with a message on usage errors, 0 on --help', () => {
-    const badPort = spawnSync(process.execPath, [CLI, 'broker', '--port', '99999'], { encoding: 'utf8' });
+  it('exits 2 with a message on usage errors, 0 on --help', async () => {
+    // Each run starts ts-node; they run side by side to keep the test short.
+    const [badPort, unknown, extra, pastTheEnd, badUser, help, programHelp] = await Promise.all([
+      runCli(['broker', '--port', '99999']),
+      runCli(['broker', '--bogus']),
+      runCli(['broker', 'now']),
+      runCli(['broker', '--port', '65535', '--nodes', '2']),
+      runCli(['broker', '--sasl-user', 'alice']),
+      runCli(['broker', '--help']),
+      runCli(['--help']),
+    ]);
     expect(badPort.status).to.equal(2);
     expect(badPort.stderr).to.match(/--port must be a whole number from 0 to 65535/);
-    const unknown = spawnSync(process.execPath, [CLI, 'broker', '--bogus'], { encoding: 'utf8' });
     expect(unknown.status).to.equal(2);
     expect(unknown.stderr).to.match(/unknown option '--bogus'/);
-    const help = spawnSync(process.execPath, [CLI, 'broker', '--help'], { encoding: 'utf8' });
+    expect(extra.status).to.equal(2);
+    expect(extra.stderr).to.match(/too many arguments/);
+    expect(pastTheEnd.status).to.equal(2);
+    expect(pastTheEnd.stderr).to.match(/go past 65535; choose a lower --port/);
+    expect(badUser.status).to.equal(2);
+    expect(badUser.stderr).to.match(/--sasl-user takes name:password/);
     expect(help.status).to.equal(0);
     expect(help.stdout).to.match(/--data-dir <dir>/);
+    expect(programHelp.status).to.equal(0);
+    expect(programHelp.stdout).to.match(/broker \[options\]/);
+  });
+
+  it('serves SASL PLAIN users given on the command line, and stops on SIGINT (Ctrl-C) with exit 0', async () => {
+    const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--sasl-user', 'alice:s3cret', '--no-auto-create-topics', '--partitions', '3'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const bootstrap = await firstLine(child);
+      expect(bootstrap).to.match(/^127\.0\.0\.1:\d+$/);
+      const kafka = (password: string) =>
+        new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl: { mechanism: 'plain', username: 'alice', password } });
+      const admin = kafka('s3cret').admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'from-cli' }] });
+      const metadata = await admin.fetchTopicMetadata({ topics: ['from-cli'] });
+      await admin.disconnect();
+      expect(metadata.topics[0]!.partitions, '--partitions is the default for new topics').to.have.length(3);
+      const refused = await kafka('guess').admin().connect().then(() => null, (e: Error) => e);
+      expect(refused?.name).to.equal('KafkaJSSASLAuthenticationError');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).to.equal(0);
+    }
+    expect(stderr, 'logs stay on stderr and never show the password').to.not.include('s3cret');
   });
 
   it('exits 1 and names the port when it is taken', async () => {

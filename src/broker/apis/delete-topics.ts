@@ -9,6 +9,7 @@ import { topicNameProblem } from '../topic-names';
 //   v1: throttle_time_ms first in the response        v2, v3: same as v1
 interface DeleteTopicsRequest {
   names: string[];
+  timeoutMs: number;
 }
 
 interface DeleteTopicsResponse {
@@ -21,16 +22,19 @@ export const deleteTopicsApi = defineApi<DeleteTopicsRequest, DeleteTopicsRespon
   maxVersion: 3,
   decodeRequest(reader) {
     const names = reader.array((r) => r.string(), 2);
-    reader.int32();
-    return { names };
+    const timeoutMs = reader.int32();
+    return { names, timeoutMs };
   },
   handle(request, context) {
     const notController = notControllerError(context);
     return {
-      topics: request.names.map((name) => {
+      // Kafka keys its results by topic name, so a name listed twice gets one answer.
+      topics: [...new Set(request.names)].map((name) => {
         if (notController !== null) return { name, errorCode: notController };
         if (topicNameProblem(name)) return { name, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION };
-        return { name, errorCode: context.cluster.deleteTopic(name) };
+        const errorCode = context.cluster.deleteTopic(name);
+        // As Kafka: with timeout_ms <= 0 it does not wait for the deletion to complete and answers REQUEST_TIMED_OUT.
+        return { name, errorCode: errorCode === ErrorCode.NONE && request.timeoutMs <= 0 ? ErrorCode.REQUEST_TIMED_OUT : errorCode };
       }),
     };
   },

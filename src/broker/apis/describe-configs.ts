@@ -1,5 +1,8 @@
 import { ApiKey } from '../../protocol/api-keys';
 import { ErrorCode } from '../../protocol/error-codes';
+import type { TopicState } from '../cluster';
+import { topicNameProblem } from '../topic-names';
+import { TOPIC_CONFIG_NAMES, topicConfigDefault } from '../topic-configs';
 import { defineApi, type RequestContext } from './types';
 
 // DescribeConfigs v0-2 (v4 is the first flexible version).
@@ -7,6 +10,8 @@ import { defineApi, type RequestContext } from './types';
 //       results[error_code, error_message, type, name, configs[name, value, read_only, is_default, is_sensitive]]
 //   v1: include_synonyms in the request; configs carry config_source instead of is_default, then synonyms[name, value, source]
 //   v2: same as v1
+// Topics list every topic config Kafka 3.x has (src/broker/topic-configs.ts): overrides with source DYNAMIC_TOPIC_CONFIG,
+// the rest with the source of their broker synonym; brokers list the settings of this embedded cluster.
 const RESOURCE_TOPIC = 2;
 const RESOURCE_BROKER = 4;
 const SOURCE_DYNAMIC_TOPIC = 1;
@@ -18,32 +23,34 @@ interface DescribeConfigsRequest {
   includeSynonyms: boolean;
 }
 
+interface ConfigSynonym {
+  name: string;
+  value: string | null;
+  source: number;
+}
+
 interface ConfigEntry {
   name: string;
   value: string | null;
   readOnly: boolean;
   source: number;
   sensitive: boolean;
+  /** Where the value comes from, most specific first (the override, then the broker setting); Kafka's synonyms. */
+  synonyms: ConfigSynonym[];
+}
+
+interface ResourceResult {
+  errorCode: number;
+  errorMessage: string | null;
+  type: number;
+  name: string;
+  configs: ConfigEntry[];
 }
 
 interface DescribeConfigsResponse {
-  results: { errorCode: number; errorMessage: string | null; type: number; name: string; configs: ConfigEntry[] }[];
+  results: ResourceResult[];
   includeSynonyms: boolean;
 }
-
-/** Apache Kafka's defaults for the topic-level settings clients ask about most. */
-const TOPIC_DEFAULTS: Record<string, string> = {
-  'cleanup.policy': 'delete',
-  'compression.type': 'producer',
-  'delete.retention.ms': '86400000',
-  'max.message.bytes': '1048588',
-  'message.timestamp.type': 'CreateTime',
-  'min.insync.replicas': '1',
-  'retention.bytes': '-1',
-  'retention.ms': '604800000',
-  'segment.bytes': '1073741824',
-  'unclean.leader.election.enable': 'false',
-};
 
 function brokerConfigs(context: RequestContext): Record<string, string> {
   const { settings } = context.cluster;
@@ -61,8 +68,55 @@ function brokerConfigs(context: RequestContext): Record<string, string> {
   };
 }
 
+/** Kafka treats a null and an empty configuration_keys list alike: every config. */
 function select(all: ConfigEntry[], keys: string[] | null): ConfigEntry[] {
-  return keys === null ? all : all.filter((entry) => keys.includes(entry.name));
+  return keys === null || keys.length === 0 ? all : all.filter((entry) => keys.includes(entry.name));
+}
+
+function topicConfigEntries(topic: TopicState, context: RequestContext): ConfigEntry[] {
+  return TOPIC_CONFIG_NAMES.map((name) => {
+    const fallback = topicConfigDefault(name, context.cluster.settings)!;
+    const synonyms: ConfigSynonym[] = [];
+    const override = topic.configs.get(name);
+    if (override !== undefined) synonyms.push({ name, value: override, source: SOURCE_DYNAMIC_TOPIC });
+    if (fallback.synonym) {
+      const { name: brokerName, value, fromBrokerSettings } = fallback.synonym;
+      synonyms.push({ name: brokerName, value, source: fromBrokerSettings ? SOURCE_STATIC_BROKER : SOURCE_DEFAULT });
+    }
+    return {
+      name,
+      value: override ?? fallback.value,
+      readOnly: false,
+      source: synonyms[0]?.source ?? SOURCE_DEFAULT,
+      sensitive: false,
+      synonyms,
+    };
+  });
+}
+
+function describeTopic(name: string, keys: string[] | null, context: RequestContext): Omit<ResourceResult, 'type' | 'name'> {
+  const problem = topicNameProblem(name);
+  if (problem) return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: problem, configs: [] };
+  const topic = context.cluster.getTopic(name);
+  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic '${name}' does not exist.`, configs: [] };
+  return { errorCode: ErrorCode.NONE, errorMessage: null, configs: select(topicConfigEntries(topic, context), keys) };
+}
+
+function describeBroker(name: string, keys: string[] | null, context: RequestContext): Omit<ResourceResult, 'type' | 'name'> {
+  const invalid = (errorMessage: string) => ({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage, configs: [] });
+  // An empty name asks for the cluster-wide dynamic defaults; this broker has none.
+  if (name === '') return { errorCode: ErrorCode.NONE, errorMessage: null, configs: [] };
+  if (!/^-?\d+$/.test(name)) return invalid(`Broker id must be an integer, but it is: ${name}`);
+  if (Number(name) !== context.node.id) return invalid(`Unexpected broker id, expected ${context.node.id} or empty string, but received ${name}`);
+  const entries = Object.entries(brokerConfigs(context)).map(([key, value]) => ({
+    name: key,
+    value,
+    readOnly: true,
+    source: SOURCE_STATIC_BROKER,
+    sensitive: false,
+    synonyms: [{ name: key, value, source: SOURCE_STATIC_BROKER }],
+  }));
+  return { errorCode: ErrorCode.NONE, errorMessage: null, configs: select(entries, keys) };
 }
 
 export const describeConfigsApi = defineApi<DescribeConfigsRequest, DescribeConfigsResponse>({
@@ -75,24 +129,10 @@ export const describeConfigsApi = defineApi<DescribeConfigsRequest, DescribeConf
     return { resources, includeSynonyms };
   },
   handle(request, context) {
-    const results = request.resources.map(({ type, name, keys }) => {
-      const base = { type, name, errorCode: ErrorCode.NONE, errorMessage: null as string | null, configs: [] as ConfigEntry[] };
-      if (type === RESOURCE_TOPIC) {
-        const topic = context.cluster.getTopic(name);
-        if (!topic) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${name} does not exist.` };
-        const entries = new Map<string, ConfigEntry>();
-        for (const [key, value] of Object.entries(TOPIC_DEFAULTS)) entries.set(key, { name: key, value, readOnly: false, source: SOURCE_DEFAULT, sensitive: false });
-        for (const [key, value] of topic.configs) entries.set(key, { name: key, value, readOnly: false, source: SOURCE_DYNAMIC_TOPIC, sensitive: false });
-        return { ...base, configs: select([...entries.values()].sort((a, b) => a.name.localeCompare(b.name)), keys) };
-      }
-      if (type === RESOURCE_BROKER) {
-        if (name !== String(context.node.id)) {
-          return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${context.node.id} but received ${name}` };
-        }
-        const entries = Object.entries(brokerConfigs(context)).map(([key, value]) => ({ name: key, value, readOnly: true, source: SOURCE_STATIC_BROKER, sensitive: false }));
-        return { ...base, configs: select(entries, keys) };
-      }
-      return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${type}: describe topics (2) or brokers (4)` };
+    const results = request.resources.map(({ type, name, keys }): ResourceResult => {
+      if (type === RESOURCE_TOPIC) return { type, name, ...describeTopic(name, keys, context) };
+      if (type === RESOURCE_BROKER) return { type, name, ...describeBroker(name, keys, context) };
+      return { type, name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type: ${type} (this broker describes topics (2) and brokers (4))`, configs: [] };
     });
     return { results, includeSynonyms: request.includeSynonyms };
   },
@@ -106,8 +146,7 @@ export const describeConfigsApi = defineApi<DescribeConfigsRequest, DescribeConf
         else cw.int8(entry.source);
         cw.boolean(entry.sensitive);
         if (version >= 1) {
-          const synonyms = response.includeSynonyms ? [entry] : [];
-          cw.array(synonyms, (sw, synonym) => {
+          cw.array(response.includeSynonyms ? entry.synonyms : [], (sw, synonym) => {
             sw.string(synonym.name).string(synonym.value).int8(synonym.source);
           });
         }

@@ -23,6 +23,8 @@ export interface ConnectionState {
   /** SASL_AUTHENTICATE v0 vs raw SASL tokens after SaslHandshake v0. */
   saslRawTokens: boolean;
   principal: string | null;
+  /** Set by a handler whose response must be the last on this connection (failed SASL, as Kafka); the reason is logged. */
+  closeAfterResponse: string | null;
 }
 
 export interface ApiRange {
