@@ -11,7 +11,15 @@ import { startKafka09Proxy } from '../broker/differential/targets';
 // The same parity scenarios on the real brokers each backend can use: the kafka-node backend on Apache Kafka 0.9,
 // the kafkajs backend on librdkafka's mock cluster. Each trace must equal that backend's trace on the embedded broker,
 // so the embedded broker is shown to stand in faithfully for both.
-function realBrokerParity(backend: BackendName, title: string, start: (context: Mocha.Context) => Promise<{ brokers: string[]; provision: ParityRunOptions['provisionTopic']; stop(): Promise<void> }>): void {
+interface RealBroker {
+  brokers: string[];
+  provision: ParityRunOptions['provisionTopic'];
+  stop(): Promise<void>;
+  /** A known quirk of this broker (not of the client or of Kafka) that justifies running a scenario once more. */
+  knownQuirk?: { pattern: RegExp; reason: string };
+}
+
+function realBrokerParity(backend: BackendName, title: string, start: (context: Mocha.Context) => Promise<RealBroker>): void {
   describe(`common/parity on ${title} (${backend} backend) equals the embedded broker`, function () {
     this.timeout(180000);
     let real: Awaited<ReturnType<typeof start>> | undefined;
@@ -28,7 +36,14 @@ function realBrokerParity(backend: BackendName, title: string, start: (context: 
 
     for (const scenario of PARITY_SCENARIOS) {
       it(scenario.id, async () => {
-        const onReal = await runScenario(scenario, { brokers: real!.brokers, backends: [backend], scenarios: [scenario], provisionTopic: real!.provision }, 'real');
+        const runOnReal = () => runScenario(scenario, { brokers: real!.brokers, backends: [backend], scenarios: [scenario], provisionTopic: real!.provision }, 'real');
+        let onReal = await runOnReal();
+        const quirk = real!.knownQuirk;
+        const firstOutcome = onReal.outcomes[0];
+        if (quirk && firstOutcome?.status === 'error' && quirk.pattern.test(firstOutcome.detail ?? '')) {
+          console.log(`      (${title}: ran ${scenario.id} once more: ${quirk.reason})`);
+          onReal = await runOnReal();
+        }
         const onEmbedded = await runScenario(scenario, { brokers: embedded.brokers, backends: [backend], scenarios: [scenario] }, 'embedded');
         const [realOutcome] = onReal.outcomes;
         const [embeddedOutcome] = onEmbedded.outcomes;
@@ -58,5 +73,13 @@ realBrokerParity('kafka-node', 'Apache Kafka 0.9', async (context) => {
 
 realBrokerParity('kafkajs', 'the librdkafka mock cluster', async (context) => {
   const mock: RdkafkaMock = await startOrSkip(context, () => startRdkafkaMock());
-  return { brokers: mock.brokers, provision: (name, partitions) => mock.createTopic({ name, partitions }), stop: () => mock.stop() };
+  return {
+    brokers: mock.brokers,
+    provision: (name, partitions) => mock.createTopic({ name, partitions }),
+    stop: () => mock.stop(),
+    // librdkafka 2.0's mock answers a SyncGroup that arrives after its group turned stable, or a heartbeat to an empty
+    // group, with INVALID_REQUEST (its group state check); Kafka answers the first with the current assignment and the
+    // second with UNKNOWN_MEMBER_ID, both of which clients recover from. Under load a late member hits it.
+    knownQuirk: { pattern: /INVALID_REQUEST/, reason: 'the mock answers a late SyncGroup or heartbeat with INVALID_REQUEST, unlike Kafka' },
+  };
 });
