@@ -67,7 +67,7 @@ interface ReadOutcome {
   bytes: number;
   anyError: boolean;
   /** Logs of the partitions that were readable, with what a wake-up measures. */
-  waitable: { log: PartitionLog; fetchOffset: number; maxBytes: number }[];
+  waitable: { log: PartitionLog; fetchOffset: number; maxBytes: number; readCommitted: boolean }[];
 }
 
 function readPartitions(request: FetchRequest, context: RequestContext): ReadOutcome {
@@ -105,11 +105,20 @@ function readPartitions(request: FetchRequest, context: RequestContext): ReadOut
       result.lastStableOffset = log.lastStableOffset;
       result.logStartOffset = log.logStartOffset;
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.highWatermark) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
-      waitable.push({ log, fetchOffset: p.fetchOffset, maxBytes: p.maxBytes });
+      const readCommitted = request.isolationLevel === READ_COMMITTED;
+      waitable.push({ log, fetchOffset: p.fetchOffset, maxBytes: p.maxBytes, readCommitted });
 
       const limit = Math.max(0, Math.min(p.maxBytes, remaining));
       const minOneBatch = version >= 3 && bytes === 0;
-      const read = log.read(p.fetchOffset, limit, minOneBatch);
+      // read_committed stops at the last stable offset and learns which aborted transactions the data holds.
+      const endOffset = readCommitted ? log.lastStableOffset : log.logEndOffset;
+      const read = log.read(p.fetchOffset, limit, minOneBatch, endOffset);
+      if (readCommitted && read.batches.length > 0) {
+        const upperBound = read.batches[read.batches.length - 1]!.lastOffset + 1;
+        result.abortedTransactions = log
+          .abortedTransactions(p.fetchOffset, upperBound)
+          .map(({ producerId, firstOffset }) => ({ producerId, firstOffset }));
+      }
       if (version < 10 && read.batches.some((batch) => batch.codec === CompressionCodec.Zstd)) {
         return fail(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
       }
@@ -149,7 +158,9 @@ function waitForData(request: FetchRequest, waitable: ReadOutcome['waitable']): 
     };
     const check = (): void => {
       let available = 0;
-      for (const { log, fetchOffset, maxBytes } of waitable) available += Math.min(log.bytesAvailableFrom(fetchOffset), maxBytes);
+      for (const { log, fetchOffset, maxBytes, readCommitted } of waitable) {
+        available += Math.min(log.bytesAvailableFrom(fetchOffset, readCommitted ? log.lastStableOffset : log.logEndOffset), maxBytes);
+      }
       if (available >= request.minBytes) finish();
     };
     const timer = setTimeout(finish, request.maxWaitMs);
