@@ -47,7 +47,9 @@ export class ModernProducer implements Producer {
     }
     this.producer = kafka.producer({
       createPartitioner: createKafkajsPartitioner(this.options.partitioner, this.choices),
-      idempotent: this.options.idempotent,
+      // A transactional producer only sends through its transactions, which kafkajs always runs idempotently with
+      // their own producer id; kafkajs's producer-level idempotence would fetch a second id, from the controller.
+      idempotent: this.options.idempotent && this.options.transactionalId === null,
       transactionalId: this.options.transactionalId ?? undefined,
       transactionTimeout: this.options.transactionalId === null ? undefined : this.options.transactionTimeoutMs,
       // One request in flight per broker keeps an idempotent producer's sequence numbers in order, as Java requires
