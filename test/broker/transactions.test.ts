@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { ErrorCode } from '../../src/protocol/error-codes';
@@ -192,6 +195,29 @@ describe('broker/transactions: coordinator, markers, last stable offset', functi
     expect(await endTxn(coordinator, old, true, 2)).to.equal(ErrorCode.PRODUCER_FENCED);
     expect(await addOffsets(coordinator, old, 'g', 2)).to.equal(ErrorCode.PRODUCER_FENCED);
     expect(await addPartitions(coordinator, old, [[topic, [0]]], 0)).to.deep.equal({ [`${topic}/0`]: ErrorCode.INVALID_PRODUCER_EPOCH });
+  });
+
+  it('a persistent broker restarted with a transaction open aborts it on reopening the log (no coordinator remembers it)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'transactions-'));
+    try {
+      await broker.stop();
+      broker = await startEmbedded({ dataDir });
+      broker.cluster.createTopic({ name: 'kept', numPartitions: 1, replicationFactor: 1 });
+      const call = await begin('restarted');
+      await addPartitions(await nodeFor(call.transactionalId), call, [['kept', [0]]]);
+      await produce(await leaderOf('kept'), 'kept', 0, batch({ producer: call.producer, sequence: 0, values: ['open'], transactional: true }), call.transactionalId);
+      expect((await fetch(await leaderOf('kept'), 'kept', 0, 0, READ_COMMITTED)).lastStableOffset).to.equal(0);
+      for (const connection of connections.values()) connection.close();
+      connections.clear();
+      await broker.stop();
+      broker = await startEmbedded({ dataDir });
+      const fetched = await fetch(await leaderOf('kept'), 'kept', 0, 0, READ_COMMITTED);
+      expect([fetched.lastStableOffset, fetched.highWatermark]).to.deep.equal([2, 2]);
+      expect(fetched.abortedTransactions).to.deep.equal([{ producerId: call.producer.producerId, firstOffset: 0 }]);
+      expect(controlRecordType(fetched.batches[1]!.records[0]!.key)).to.equal(ControlRecordType.Abort);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('a transaction open past its timeout is aborted with a bumped epoch: the producer is fenced, read_committed moves on', async () => {

@@ -17,7 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LOG_OVERHEAD, type DecodedBatch } from '../../protocol/records';
-import { controlRecordType } from '../../protocol/control-records';
+import { ControlRecordType, controlRecordType, encodeTransactionMarker } from '../../protocol/control-records';
 import { PartitionProducerState, type AbortedTransaction, type ProducerAppendCheck } from '../txn/producer-state';
 import {
   RECORD_BATCH_HEADER_SIZE,
@@ -391,6 +391,17 @@ export class PartitionLog {
     this.fileSize = position;
     this.lastAppendWallClock = bytes.length > 0 ? fs.statSync(file).mtimeMs : 0;
     this.fd = fs.openSync(file, 'a');
+    this.abortTransactionsLeftOpen();
+  }
+
+  /**
+   * Transaction coordinators keep their state in memory, so no coordinator will ever end a transaction this log held
+   * open when the broker stopped: it is aborted now, or read_committed readers would wait at it forever.
+   */
+  private abortTransactionsLeftOpen(): void {
+    for (const { producerId, producerEpoch } of this.producers.producersWithOpenTransactions()) {
+      this.append(encodeTransactionMarker({ producerId, producerEpoch, type: ControlRecordType.Abort, coordinatorEpoch: 0, timestamp: Date.now() }));
+    }
   }
 
   /** Indexes the batch at `position` of a segment file; returns why it cannot be, or null. */

@@ -24,8 +24,6 @@ interface BatchSequence {
 interface ProducerEntry {
   epoch: number;
   batches: BatchSequence[];
-  /** First offset of the producer's open transaction on this partition, -1 when none is open. */
-  openTransactionFirstOffset: number;
 }
 
 export interface AbortedTransaction {
@@ -52,6 +50,8 @@ function lastSequenceOf(header: RecordBatchHeader): number {
 export class PartitionProducerState {
   private readonly producers = new Map<number, ProducerEntry>();
   private readonly aborted: AbortedTransaction[] = [];
+  /** First offset of each open transaction by producer id (few at a time, unlike producers): what the LSO reads. */
+  private readonly openTransactions = new Map<number, number>();
 
   /**
    * Whether a produced batch may be appended (answers before any write): data batches without a producer id always
@@ -92,18 +92,18 @@ export class PartitionProducerState {
     if (header.producerId < 0) return;
     let entry = this.producers.get(header.producerId);
     if (!entry || header.producerEpoch > entry.epoch) {
-      const openTransactionFirstOffset = entry?.openTransactionFirstOffset ?? -1;
-      entry = { epoch: header.producerEpoch, batches: [], openTransactionFirstOffset };
+      entry = { epoch: header.producerEpoch, batches: [] };
       this.producers.set(header.producerId, entry);
     }
     if (header.control) {
-      if (entry.openTransactionFirstOffset >= 0 && firstRecordKeyType === 0) {
-        this.aborted.push({ producerId: header.producerId, firstOffset: entry.openTransactionFirstOffset, lastOffset: baseOffset });
+      const firstOffset = this.openTransactions.get(header.producerId);
+      if (firstOffset !== undefined && firstRecordKeyType === 0) {
+        this.aborted.push({ producerId: header.producerId, firstOffset, lastOffset: baseOffset });
       }
-      entry.openTransactionFirstOffset = -1;
+      this.openTransactions.delete(header.producerId);
       return;
     }
-    if (header.transactional && entry.openTransactionFirstOffset < 0) entry.openTransactionFirstOffset = baseOffset;
+    if (header.transactional && !this.openTransactions.has(header.producerId)) this.openTransactions.set(header.producerId, baseOffset);
     entry.batches.push({ firstSequence: header.baseSequence, lastSequence: lastSequenceOf(header), baseOffset, lastOffset });
     if (entry.batches.length > RETAINED_BATCHES_PER_PRODUCER) entry.batches.shift();
   }
@@ -111,12 +111,13 @@ export class PartitionProducerState {
   /** Earliest first offset of an open transaction, or null when none is open. */
   firstUnstableOffset(): number | null {
     let first: number | null = null;
-    for (const entry of this.producers.values()) {
-      if (entry.openTransactionFirstOffset >= 0 && (first === null || entry.openTransactionFirstOffset < first)) {
-        first = entry.openTransactionFirstOffset;
-      }
-    }
+    for (const offset of this.openTransactions.values()) if (first === null || offset < first) first = offset;
     return first;
+  }
+
+  /** Producers with a transaction open on this partition, with their current epoch. */
+  producersWithOpenTransactions(): { producerId: number; producerEpoch: number }[] {
+    return [...this.openTransactions.keys()].map((producerId) => ({ producerId, producerEpoch: this.producers.get(producerId)?.epoch ?? 0 }));
   }
 
   /** Aborted transactions overlapping [fetchOffset, upperBound): what a read_committed Fetch response lists. */
