@@ -63,13 +63,16 @@ describe('broker/idempotence: producer ids, sequence numbers, duplicates', funct
     expect(await values('five')).to.have.length(6);
   });
 
-  it('an unknown producer must start at sequence 0; sequences are per partition', async () => {
+  it('a producer unknown to a partition may start at any sequence (as Kafka, whose state may expire); it continues from there', async () => {
     const stranger: ProducerIdentity = { producerId: 123456, producerEpoch: 0 };
-    expect((await produce(connection, 'fresh', 0, batch({ producer: stranger, sequence: 4, values: ['x'] }))).errorCode).to.equal(
+    expect((await produce(connection, 'fresh', 0, batch({ producer: stranger, sequence: 4, values: ['x'] }))).errorCode).to.equal(ErrorCode.NONE);
+    expect((await produce(connection, 'fresh', 0, batch({ producer: stranger, sequence: 6, values: ['y'] }))).errorCode).to.equal(
       ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
     );
-    expect((await produce(connection, 'fresh', 0, batch({ producer: stranger, sequence: 0, values: ['x'] }))).errorCode).to.equal(ErrorCode.NONE);
-    expect((await produce(connection, 'other', 0, batch({ producer: stranger, sequence: 0, values: ['y'] }))).errorCode).to.equal(ErrorCode.NONE);
+    expect((await produce(connection, 'fresh', 0, batch({ producer: stranger, sequence: 5, values: ['y'] }))).errorCode).to.equal(ErrorCode.NONE);
+    expect((await produce(connection, 'other', 0, batch({ producer: stranger, sequence: 0, values: ['z'] }))).errorCode, 'sequences are per partition').to.equal(
+      ErrorCode.NONE,
+    );
   });
 
   it('a newer epoch restarts at sequence 0 and fences the older one (INVALID_PRODUCER_EPOCH)', async () => {

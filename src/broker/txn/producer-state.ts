@@ -56,18 +56,15 @@ export class PartitionProducerState {
   /**
    * Whether a produced batch may be appended (answers before any write): data batches without a producer id always
    * may; others must carry the producer's current epoch (or a newer one starting at sequence 0) and the sequence
-   * right after its last batch. A repeat of one of the last five batches is a duplicate.
+   * right after its last batch. A repeat of one of the last five batches is a duplicate. The first batch of a
+   * producer unknown here may carry any sequence.
    */
   check(header: RecordBatchHeader): ProducerAppendCheck {
     if (header.producerId < 0) return { outcome: 'append' };
     const entry = this.producers.get(header.producerId);
     const firstSequence = header.baseSequence;
-    if (!entry) {
-      if (firstSequence !== 0) {
-        return reject(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `producer ${header.producerId} is unknown here and starts at sequence ${firstSequence}, not 0`);
-      }
-      return { outcome: 'append' };
-    }
+    // A producer this partition has no state for may start anywhere, as Kafka accepts (its state may have expired).
+    if (!entry) return { outcome: 'append' };
     if (header.producerEpoch < entry.epoch) {
       return reject(ErrorCode.INVALID_PRODUCER_EPOCH, `producer ${header.producerId} epoch ${header.producerEpoch} is older than the current epoch ${entry.epoch}`);
     }
