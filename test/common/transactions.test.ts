@@ -6,7 +6,8 @@ import { startRecordingProxy } from '../fixtures/recording-proxy';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { resolveKafkaConfig } from '../../src/common/config';
 import { createLegacyBackend } from '../../src/legacy';
-import { KafkaError, UnsupportedFeatureError, ConfigurationError } from '../../src/common/errors';
+import { KafkaProtocolError, UnsupportedFeatureError, ConfigurationError } from '../../src/common/errors';
+import { ErrorCode } from '../../src/protocol/error-codes';
 import type { Backend, ConsumedMessage, Producer } from '../../src/common/types';
 import { closeQuietly, modernBackend, startMember, until, type Member } from '../modern/helpers';
 
@@ -206,7 +207,8 @@ for (const target of TARGETS) {
         () => null,
         (error: unknown) => error,
       );
-      expect(failure, 'the old instance cannot commit').to.be.instanceOf(KafkaError);
+      expect(failure, 'the old instance cannot commit').to.be.instanceOf(KafkaProtocolError);
+      expect((failure as KafkaProtocolError).code).to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
       const member = await reader([topic], 'read_committed');
       await until(() => member.messages.length === 1, 'the new instance\'s record');
       expect(values(member.messages)).to.deep.equal(['from-new']);
@@ -223,7 +225,8 @@ for (const target of TARGETS) {
         () => null,
         (error: unknown) => error,
       );
-      expect(failure).to.be.instanceOf(KafkaError);
+      expect(failure).to.be.instanceOf(KafkaProtocolError);
+      expect((failure as KafkaProtocolError).code, 'fenced by the broker\'s abort').to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
       const next = await transactional(`timeout-${topic}-next`);
       const later = await next.transaction();
       await later.send({ topic, messages: [{ value: 'in-time' }] });
