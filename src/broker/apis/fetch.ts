@@ -16,6 +16,8 @@ import { downConvert, magicForFetchVersion } from '../log/down-convert';
 //            v5: log_start_offset after last_stable_offset    v6: same    v7: error_code, session_id after throttle
 //            v8-10: same    v11: preferred_read_replica after aborted_transactions
 // Record formats: v0-1 get magic 0, v2-3 magic 1 (down-converted), v4+ the stored magic-2 batches as they are.
+// READ_COMMITTED (v4+) stops before the last stable offset (the first offset of the earliest open transaction) and
+// lists the aborted transactions the returned batches overlap, which the client filters out.
 // Sizes: v0-2 have no response limit and return a partial message when the first one exceeds partition_max_bytes;
 // v3+ return the first batch of the first partition with data even when larger than the limits (KIP-74).
 // Fetch sessions (v7+, KIP-227) are not kept: session 0 gets full responses with session_id 0, which Kafka answers too
