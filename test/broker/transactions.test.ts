@@ -6,6 +6,7 @@ import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import { ControlRecordType, controlRecordType } from '../../src/protocol/control-records';
+import { decodeRecordSet } from '../../src/protocol/records';
 import { RawConnection } from '../helpers/raw-client';
 import {
   addOffsets,
@@ -174,6 +175,31 @@ describe('broker/transactions: coordinator, markers, last stable offset', functi
     const fetched = await fetch(await leaderOf(topic), topic, 0, 0, READ_COMMITTED);
     expect(fetched.abortedTransactions).to.deep.equal([]);
     expect(controlRecordType(fetched.batches[1]!.records[0]!.key)).to.equal(ControlRecordType.Commit);
+  });
+
+  it('old fetchers (Fetch v2, magic 1 as kafka-node reads) get the transactional records without the markers', async () => {
+    const topic = newTopic();
+    const call = await begin('old-readers');
+    const coordinator = await nodeFor(call.transactionalId);
+    const leader = await leaderOf(topic);
+    await addPartitions(coordinator, call, [[topic, [0]]]);
+    await produce(leader, topic, 0, batch({ producer: call.producer, sequence: 0, values: ['t1', 't2'], transactional: true }), call.transactionalId);
+    expect(await endTxn(coordinator, call, true)).to.equal(ErrorCode.NONE);
+    const reader = await leader.request(ApiKey.Fetch, 2, (w) =>
+      w
+        .int32(-1)
+        .int32(0)
+        .int32(0)
+        .array([topic], (tw, name) => tw.string(name).array([0], (pw, p) => pw.int32(p).int64(0).int32(1 << 20))),
+    );
+    reader.int32();
+    const [[partition]] = reader.array((t) => (t.string(), t.array((p) => (p.int32(), p.int16(), p.int64(), p.bytes()!))));
+    const entries = decodeRecordSet(partition!).batches;
+    expect(entries.every((e) => e.magic === 1)).to.equal(true);
+    expect(entries.flatMap((e) => e.records.map((r) => [r.offset, r.value!.toString()]))).to.deep.equal([
+      [0, 't1'],
+      [1, 't2'],
+    ]);
   });
 
   it('errors: unknown partitions, wrong producer id, fenced epochs (INVALID_PRODUCER_EPOCH before v2, PRODUCER_FENCED from v2)', async () => {
