@@ -83,12 +83,35 @@ export interface ProducerOptions {
   partitioner?: PartitionerName | PartitionerFunction;
   /** Defaults to the backend's default: kafka-node `default` (partition 0 unless given), kafkajs `murmur2`. */
   idempotent?: boolean;
+  /**
+   * Makes the producer transactional (and therefore idempotent): it sends only inside `transaction()`. One id per
+   * producer instance; a new instance with the same id fences the previous one and aborts what it left open.
+   */
+  transactionalId?: string;
+  /** How long a transaction may stay open before the broker aborts it (Kafka's transaction.timeout.ms, default 60000). */
+  transactionTimeoutMs?: number;
+}
+
+/** Consumer offsets committed as part of a transaction: the next offset to read per partition, as a group commits them. */
+export interface TransactionOffsets {
+  consumerGroupId: string;
+  topics: { topic: string; partitions: { partition: number; offset: number }[] }[];
+}
+
+/** One open transaction: its sends and offsets become visible to read_committed consumers together, or not at all. */
+export interface Transaction {
+  send(request: SendRequest): Promise<PartitionBaseOffset[]>;
+  sendOffsets(offsets: TransactionOffsets): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
 }
 
 export interface Producer {
   connect(): Promise<void>;
   /** Validates the request before any I/O (ConfigurationError), then resolves once the broker acknowledged it. */
   send(request: SendRequest): Promise<PartitionBaseOffset[]>;
+  /** Begins a transaction (producer created with a transactionalId; one open transaction at a time). */
+  transaction(): Promise<Transaction>;
   disconnect(): Promise<void>;
 }
 

@@ -18,6 +18,7 @@ import type {
   SendRequest,
   StartPosition,
   TopicPartitionOffset,
+  TransactionOffsets,
 } from './types';
 
 const COMPRESSION_NAMES: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
@@ -41,7 +42,13 @@ function describe(value: unknown): string {
 export interface ResolvedProducerOptions {
   partitioner: PartitionerName | PartitionerFunction;
   idempotent: boolean;
+  transactionalId: string | null;
+  transactionTimeoutMs: number;
 }
+
+/** Kafka's transaction.timeout.ms default, and the broker's largest accepted value (transaction.max.timeout.ms). */
+export const DEFAULT_TRANSACTION_TIMEOUT_MS = 60000;
+const MAX_TRANSACTION_TIMEOUT_MS = 900000;
 
 /** Checks producer options against what the backend can do and fills in its default partitioner. */
 export function resolveProducerOptions(
@@ -63,7 +70,40 @@ export function resolveProducerOptions(
   const idempotent = options?.idempotent ?? false;
   if (typeof idempotent !== 'boolean') throw new ConfigurationError(`idempotent must be true or false, got ${describe(idempotent)}`);
   if (idempotent && !capabilities.idempotence) throw new UnsupportedFeatureError('the idempotent producer', backend);
-  return { partitioner, idempotent };
+  const transactionalId = options?.transactionalId ?? null;
+  const transactionTimeoutMs = options?.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
+  if (transactionalId !== null) {
+    if (typeof transactionalId !== 'string' || transactionalId === '') {
+      throw new ConfigurationError(`transactionalId must be a non-empty string, got ${describe(transactionalId)}`);
+    }
+    if (!capabilities.transactions) {
+      throw new UnsupportedFeatureError('transactions (transactionalId)', backend, 'kafka-node has no transactional producer (no InitProducerId, no Produce v3)');
+    }
+    if (options?.idempotent === false) throw new ConfigurationError('a transactional producer is always idempotent: drop idempotent: false');
+  } else if (options?.transactionTimeoutMs !== undefined) {
+    throw new ConfigurationError('transactionTimeoutMs only applies to a transactional producer: set transactionalId too');
+  }
+  if (!Number.isInteger(transactionTimeoutMs) || transactionTimeoutMs < 1 || transactionTimeoutMs > MAX_TRANSACTION_TIMEOUT_MS) {
+    throw new ConfigurationError(`transactionTimeoutMs must be an integer from 1 to ${MAX_TRANSACTION_TIMEOUT_MS}, got ${describe(transactionTimeoutMs)}`);
+  }
+  return { partitioner, idempotent: idempotent || transactionalId !== null, transactionalId, transactionTimeoutMs };
+}
+
+/** Checks sendOffsets' argument: a group id and, per topic, integer partitions and offsets >= 0. */
+export function validateTransactionOffsets(offsets: TransactionOffsets): void {
+  if (offsets === null || typeof offsets !== 'object') throw new ConfigurationError('sendOffsets needs { consumerGroupId, topics }');
+  if (typeof offsets.consumerGroupId !== 'string' || offsets.consumerGroupId === '') {
+    throw new ConfigurationError(`consumerGroupId must be a non-empty string, got ${describe(offsets.consumerGroupId)}`);
+  }
+  if (!Array.isArray(offsets.topics)) throw new ConfigurationError(`topics must be an array, got ${describe(offsets.topics)}`);
+  for (const topic of offsets.topics) {
+    if (typeof topic?.topic !== 'string' || topic.topic === '') throw new ConfigurationError(`each topic needs a name, got ${describe(topic?.topic)}`);
+    if (!Array.isArray(topic.partitions)) throw new ConfigurationError(`partitions of ${topic.topic} must be an array`);
+    for (const p of topic.partitions) {
+      if (!Number.isInteger(p?.partition) || p.partition < 0) throw new ConfigurationError(`partition of ${topic.topic} must be an integer >= 0, got ${describe(p?.partition)}`);
+      if (!Number.isInteger(p.offset) || p.offset < 0) throw new ConfigurationError(`offset of ${topic.topic}/${p.partition} must be an integer >= 0, got ${describe(p.offset)}`);
+    }
+  }
 }
 
 /**

@@ -14,9 +14,9 @@
  * metadata refresh. Like any producer without idempotence, a retry can duplicate messages a failed attempt did write.
  */
 import type { ResolvedKafkaConfig } from '../common/config';
-import { KafkaError, KafkaProtocolError } from '../common/errors';
+import { KafkaError, KafkaProtocolError, UnsupportedFeatureError } from '../common/errors';
 import { createPartitionChooser, type PartitionChooser } from '../common/partitioners';
-import type { Capabilities, CompressionName, OutgoingMessage, PartitionBaseOffset, Producer, ProducerOptions, SendRequest } from '../common/types';
+import type { Capabilities, CompressionName, OutgoingMessage, PartitionBaseOffset, Producer, ProducerOptions, SendRequest, Transaction } from '../common/types';
 import { resolveProducerOptions, validateSendRequest } from '../common/validation';
 import { ErrorCode } from '../protocol/error-codes';
 import { closeClient, connectedClient, sleep, topicPartitions } from './client';
@@ -90,6 +90,12 @@ export class LegacyProducer implements Producer {
       await closeClient(client);
       throw toKafkaError(error);
     }
+  }
+
+  transaction(): Promise<Transaction> {
+    return Promise.reject(
+      new UnsupportedFeatureError('transactions', 'kafka-node', 'kafka-node has no transactional producer (no InitProducerId, no Produce v3)'),
+    );
   }
 
   async send(request: SendRequest): Promise<PartitionBaseOffset[]> {

@@ -15,8 +15,7 @@ import { ModernProducer } from './producer';
 export const MODERN_CAPABILITIES: Capabilities = Object.freeze({
   headers: true,
   idempotence: true,
-  // kafkajs can, but the common interface has no transactional API yet.
-  transactions: false,
+  transactions: true,
   compression: MODERN_COMPRESSION,
   partitioners: Object.freeze(['default', 'random', 'cyclic', 'keyed', 'murmur2'] as const),
 });

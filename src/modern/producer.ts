@@ -1,9 +1,18 @@
 /** The common Producer on a kafkajs producer. */
-import type { Kafka, Message, Producer as KafkajsProducer, RecordMetadata } from 'kafkajs';
+import type { Kafka, Message, Producer as KafkajsProducer, RecordMetadata, Transaction as KafkajsTransaction } from 'kafkajs';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { ConfigurationError, KafkaError } from '../common/errors';
-import type { Capabilities, OutgoingMessage, PartitionBaseOffset, Producer, ProducerOptions, SendRequest } from '../common/types';
-import { resolveProducerOptions, validateSendRequest, type ResolvedProducerOptions } from '../common/validation';
+import type {
+  Capabilities,
+  OutgoingMessage,
+  PartitionBaseOffset,
+  Producer,
+  ProducerOptions,
+  SendRequest,
+  Transaction,
+  TransactionOffsets,
+} from '../common/types';
+import { resolveProducerOptions, validateSendRequest, validateTransactionOffsets, type ResolvedProducerOptions } from '../common/validation';
 import { KAFKAJS_COMPRESSION, registerCompressionCodecs } from './compression';
 import { translated } from './errors';
 import { createKafkajsPartitioner, type PartitionChoices } from './partitioner';
@@ -38,7 +47,11 @@ export class ModernProducer implements Producer {
     }
     this.producer = kafka.producer({
       createPartitioner: createKafkajsPartitioner(this.options.partitioner, this.choices),
-      idempotent: this.options.idempotent,
+      // A transactional producer only sends through its transactions, which kafkajs always runs idempotently with
+      // their own producer id; kafkajs's producer-level idempotence would fetch a second id, from the controller.
+      idempotent: this.options.idempotent && this.options.transactionalId === null,
+      transactionalId: this.options.transactionalId ?? undefined,
+      transactionTimeout: this.options.transactionalId === null ? undefined : this.options.transactionTimeoutMs,
       // One request in flight per broker keeps an idempotent producer's sequence numbers in order, as Java requires
       // max.in.flight <= 5 with retries; kafkajs only guarantees ordering with 1.
       maxInFlightRequests: this.options.idempotent ? 1 : undefined,
@@ -57,13 +70,34 @@ export class ModernProducer implements Producer {
   }
 
   async send(request: SendRequest): Promise<PartitionBaseOffset[]> {
-    validateSendRequest(request, this.capabilities, 'kafkajs', { idempotent: this.options.idempotent });
+    if (this.options.transactionalId !== null) {
+      throw new ConfigurationError(`producer "${this.options.transactionalId}" is transactional: send inside producer.transaction()`);
+    }
+    return this.sendThrough(this.producer, request);
+  }
+
+  async transaction(): Promise<Transaction> {
+    if (this.options.transactionalId === null) {
+      throw new ConfigurationError('transaction() needs a transactional producer: create it with a transactionalId');
+    }
+    this.requireConnected();
+    const transaction = await translated(() => this.producer.transaction());
+    return new ModernTransaction(transaction, (request) => this.sendThrough(transaction, request));
+  }
+
+  private requireConnected(): void {
     if (!this.connected) throw new KafkaError('the producer is not connected: call connect() first', { retriable: false });
+  }
+
+  /** Sends through the producer itself or through one of its transactions. */
+  private async sendThrough(target: Pick<KafkajsProducer, 'send'>, request: SendRequest): Promise<PartitionBaseOffset[]> {
+    validateSendRequest(request, this.capabilities, 'kafkajs', { idempotent: this.options.idempotent });
+    this.requireConnected();
     const acks = request.acks ?? -1;
     const messages = request.messages.map(toKafkajsMessage);
     registerCompressionCodecs();
     const metadata = await translated(() =>
-      this.producer.send({
+      target.send({
         topic: request.topic,
         messages,
         acks,
@@ -95,5 +129,37 @@ export class ModernProducer implements Producer {
       if (partition !== undefined) partitions.add(partition);
     }
     return [...partitions].sort((a, b) => a - b).map((partition) => ({ topic, partition, baseOffset: -1 }));
+  }
+}
+
+class ModernTransaction implements Transaction {
+  constructor(
+    private readonly transaction: KafkajsTransaction,
+    private readonly sendWithin: (request: SendRequest) => Promise<PartitionBaseOffset[]>,
+  ) {}
+
+  send(request: SendRequest): Promise<PartitionBaseOffset[]> {
+    return this.sendWithin(request);
+  }
+
+  async sendOffsets(offsets: TransactionOffsets): Promise<void> {
+    validateTransactionOffsets(offsets);
+    await translated(() =>
+      this.transaction.sendOffsets({
+        consumerGroupId: offsets.consumerGroupId,
+        topics: offsets.topics.map((t) => ({
+          topic: t.topic,
+          partitions: t.partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })),
+        })),
+      }),
+    );
+  }
+
+  async commit(): Promise<void> {
+    await translated(() => this.transaction.commit());
+  }
+
+  async abort(): Promise<void> {
+    await translated(() => this.transaction.abort());
   }
 }

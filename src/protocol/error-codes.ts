@@ -76,6 +76,7 @@ export const ErrorCode = {
   MEMBER_ID_REQUIRED: 79,
   GROUP_MAX_SIZE_REACHED: 81,
   UNSTABLE_OFFSET_COMMIT: 88,
+  PRODUCER_FENCED: 90,
 } as const;
 
 export type ErrorName = keyof typeof ErrorCode;

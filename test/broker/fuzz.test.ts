@@ -7,6 +7,7 @@ import { BrokerNode } from '../../src/broker/node';
 import { API_RANGES } from '../../src/broker/apis/registry';
 import { ApiKey, apiKeyName } from '../../src/protocol/api-keys';
 import { exchangeRaw, requestFrame } from '../helpers/frames';
+import type { Writer } from '../../src/protocol/primitives';
 
 /** mulberry32: small, seeded, good enough to make every failure reproducible from the printed seed. */
 function prng(seed: number): () => number {
@@ -159,6 +160,16 @@ describe('broker/fuzz: 10,000+ random and mutated frames', function () {
     captured.push(requestFrame(ApiKey.SaslHandshake, 1, (w) => w.string('PLAIN')).subarray(4));
     captured.push(requestFrame(ApiKey.SaslAuthenticate, 1, (w) => w.bytes(Buffer.from('\u0000u\u0000p'))).subarray(4));
     captured.push(requestFrame(ApiKey.Heartbeat, 0, (w) => w.string('fuzz-group').int32(1).string('member')).subarray(4));
+    const txn = (w: Writer): Writer => w.string('fuzz-txn').int64(1).int16(0);
+    captured.push(requestFrame(ApiKey.InitProducerId, 1, (w) => w.string('fuzz-txn').int32(60000)).subarray(4));
+    captured.push(requestFrame(ApiKey.AddPartitionsToTxn, 1, (w) => txn(w).array(['fuzz'], (tw, t) => tw.string(t).array([0], (pw, p) => pw.int32(p)))).subarray(4));
+    captured.push(requestFrame(ApiKey.AddOffsetsToTxn, 1, (w) => txn(w).string('fuzz-group')).subarray(4));
+    captured.push(requestFrame(ApiKey.EndTxn, 1, (w) => txn(w).boolean(true)).subarray(4));
+    captured.push(
+      requestFrame(ApiKey.TxnOffsetCommit, 2, (w) =>
+        w.string('fuzz-txn').string('fuzz-group').int64(1).int16(0).array(['fuzz'], (tw, t) => tw.string(t).array([0], (pw) => pw.int32(0).int64(1).int32(-1).string(null))),
+      ).subarray(4),
+    );
     for (const frame of captured) corpusApis.add(frame.readInt16BE(0));
     const missing = API_RANGES.filter((api) => !corpusApis.has(api.apiKey)).map((api) => apiKeyName(api.apiKey));
     expect(missing, 'every registered API has seeds in the corpus').to.deep.equal([]);

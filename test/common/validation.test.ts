@@ -5,6 +5,7 @@ import {
   CONSUMER_GROUP_DEFAULTS,
   resolveConsumerGroupConfig,
   resolveProducerOptions,
+  validateTransactionOffsets,
   validateSendRequest,
   validateTopicPartitionOffset,
 } from '../../src/common/validation';
@@ -77,7 +78,30 @@ describe('common/validation', () => {
     expect(() => resolveProducerOptions({ partitioner: 'murmur2' }, little, 'kafka-node', 'default')).to.throw(UnsupportedFeatureError);
     expect(() => resolveProducerOptions({ idempotent: true }, little, 'kafka-node', 'default')).to.throw(UnsupportedFeatureError);
     expect(() => resolveProducerOptions({ partitioner: 'fancy' as never }, everything, 'kafkajs', 'murmur2')).to.throw(ConfigurationError);
-    expect(resolveProducerOptions(undefined, everything, 'kafkajs', 'murmur2')).to.deep.equal({ partitioner: 'murmur2', idempotent: false });
+    expect(resolveProducerOptions(undefined, everything, 'kafkajs', 'murmur2')).to.deep.equal({
+      partitioner: 'murmur2',
+      idempotent: false,
+      transactionalId: null,
+      transactionTimeoutMs: 60000,
+    });
+    expect(() => resolveProducerOptions({ transactionalId: 'tx' }, little, 'kafka-node', 'default')).to.throw(UnsupportedFeatureError, /transactions/);
+  });
+
+  it('transactional producers: a non-empty id, always idempotent, a timeout only with an id and within Kafka\'s maximum', () => {
+    const resolve = (options: object) => () => resolveProducerOptions(options, everything, 'kafkajs', 'murmur2');
+    expect(resolve({ transactionalId: 'tx', transactionTimeoutMs: 5000 })()).to.deep.include({ idempotent: true, transactionalId: 'tx', transactionTimeoutMs: 5000 });
+    expect(resolve({ transactionalId: '' })).to.throw(ConfigurationError, /non-empty string/);
+    expect(resolve({ transactionalId: 5 })).to.throw(ConfigurationError, /non-empty string/);
+    expect(resolve({ transactionalId: 'tx', idempotent: false })).to.throw(ConfigurationError, /always idempotent/);
+    expect(resolve({ transactionTimeoutMs: 5000 })).to.throw(ConfigurationError, /set transactionalId/);
+    expect(resolve({ transactionalId: 'tx', transactionTimeoutMs: 0 })).to.throw(ConfigurationError, /1 to 900000/);
+    expect(resolve({ transactionalId: 'tx', transactionTimeoutMs: 900001 })).to.throw(ConfigurationError, /1 to 900000/);
+    expect(() => validateTransactionOffsets({ consumerGroupId: '', topics: [] })).to.throw(ConfigurationError, /consumerGroupId/);
+    expect(() => validateTransactionOffsets({ consumerGroupId: 'g', topics: [{ topic: 't', partitions: [{ partition: 0, offset: -1 }] }] })).to.throw(
+      ConfigurationError,
+      /offset of t\/0/,
+    );
+    expect(() => validateTransactionOffsets({ consumerGroupId: 'g', topics: [{ topic: 't', partitions: [{ partition: 0, offset: 3 }] }] })).not.to.throw();
   });
 
   it('fills consumer group defaults (kafka-node\'s, heartbeat 3 s) and checks every option', () => {

@@ -16,6 +16,8 @@ import { downConvert, magicForFetchVersion } from '../log/down-convert';
 //            v5: log_start_offset after last_stable_offset    v6: same    v7: error_code, session_id after throttle
 //            v8-10: same    v11: preferred_read_replica after aborted_transactions
 // Record formats: v0-1 get magic 0, v2-3 magic 1 (down-converted), v4+ the stored magic-2 batches as they are.
+// READ_COMMITTED (v4+) stops before the last stable offset (the first offset of the earliest open transaction) and
+// lists the aborted transactions the returned batches overlap, which the client filters out.
 // Sizes: v0-2 have no response limit and return a partial message when the first one exceeds partition_max_bytes;
 // v3+ return the first batch of the first partition with data even when larger than the limits (KIP-74).
 // Fetch sessions (v7+, KIP-227) are not kept: session 0 gets full responses with session_id 0, which Kafka answers too
@@ -67,7 +69,7 @@ interface ReadOutcome {
   bytes: number;
   anyError: boolean;
   /** Logs of the partitions that were readable, with what a wake-up measures. */
-  waitable: { log: PartitionLog; fetchOffset: number; maxBytes: number }[];
+  waitable: { log: PartitionLog; fetchOffset: number; maxBytes: number; readCommitted: boolean }[];
 }
 
 function readPartitions(request: FetchRequest, context: RequestContext): ReadOutcome {
@@ -105,11 +107,20 @@ function readPartitions(request: FetchRequest, context: RequestContext): ReadOut
       result.lastStableOffset = log.lastStableOffset;
       result.logStartOffset = log.logStartOffset;
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.highWatermark) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
-      waitable.push({ log, fetchOffset: p.fetchOffset, maxBytes: p.maxBytes });
+      const readCommitted = request.isolationLevel === READ_COMMITTED;
+      waitable.push({ log, fetchOffset: p.fetchOffset, maxBytes: p.maxBytes, readCommitted });
 
       const limit = Math.max(0, Math.min(p.maxBytes, remaining));
       const minOneBatch = version >= 3 && bytes === 0;
-      const read = log.read(p.fetchOffset, limit, minOneBatch);
+      // read_committed stops at the last stable offset and learns which aborted transactions the data holds.
+      const endOffset = readCommitted ? log.lastStableOffset : log.logEndOffset;
+      const read = log.read(p.fetchOffset, limit, minOneBatch, endOffset);
+      if (readCommitted && read.batches.length > 0) {
+        const upperBound = read.batches[read.batches.length - 1]!.lastOffset + 1;
+        result.abortedTransactions = log
+          .abortedTransactions(p.fetchOffset, upperBound)
+          .map(({ producerId, firstOffset }) => ({ producerId, firstOffset }));
+      }
       if (version < 10 && read.batches.some((batch) => batch.codec === CompressionCodec.Zstd)) {
         return fail(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
       }
@@ -149,7 +160,9 @@ function waitForData(request: FetchRequest, waitable: ReadOutcome['waitable']): 
     };
     const check = (): void => {
       let available = 0;
-      for (const { log, fetchOffset, maxBytes } of waitable) available += Math.min(log.bytesAvailableFrom(fetchOffset), maxBytes);
+      for (const { log, fetchOffset, maxBytes, readCommitted } of waitable) {
+        available += Math.min(log.bytesAvailableFrom(fetchOffset, readCommitted ? log.lastStableOffset : log.logEndOffset), maxBytes);
+      }
       if (available >= request.minBytes) finish();
     };
     const timer = setTimeout(finish, request.maxWaitMs);

@@ -9,7 +9,7 @@ import { defineApi, type RequestContext } from './types';
 //   response v0: topics[name, partitions[index, error_code, old_style_offsets INT64[]]]
 //            v1: partition timestamp, offset instead of the offsets array    v2: throttle_time_ms first    v3: same
 //            v4: partition leader_epoch after offset
-// Timestamps: -1 latest (the high watermark; the last stable offset for READ_COMMITTED, the same here), -2 earliest
+// Timestamps: -1 latest (the high watermark; the last stable offset for READ_COMMITTED), -2 earliest
 // (log start offset), otherwise the first offset whose record timestamp is >= it (offset -1 when none).
 interface ListOffsetsPartitionRequest {
   partition: number;

@@ -4,6 +4,7 @@ import { defineApi, type RequestContext } from './types';
 import { topicNameProblem, isInternalTopic } from '../topic-names';
 import { validateProducedRecords } from '../log/append-validation';
 import { KafkaStorageError } from '../log/partition-log';
+import { readRecordBatchHeader } from '../../protocol/record-batch';
 
 // Produce v0-7 (kafkajs 2.2.4 sends up to v7, kafka-node 5.0.0 up to v2; v9 is the first flexible version).
 //   request  v0: acks INT16, timeout_ms INT32, topics[name, partitions[index, records BYTES]]
@@ -83,6 +84,13 @@ function produceToPartition(
   let baseOffset = -1;
   try {
     for (const batch of validated.batches) {
+      // Idempotent producers: a retried batch gets its original offsets back, a gap or stale epoch is refused.
+      const producerCheck = log.checkProducerAppend(readRecordBatchHeader(batch, 0));
+      if (producerCheck.outcome === 'reject') return failed(producerCheck.errorCode, producerCheck.message);
+      if (producerCheck.outcome === 'duplicate') {
+        if (baseOffset === -1) baseOffset = producerCheck.baseOffset;
+        continue;
+      }
       const appended = log.append(batch, {
         leaderEpoch: partition.leaderEpoch,
         logAppendTime: logAppendTime === -1 ? undefined : logAppendTime,

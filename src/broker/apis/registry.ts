@@ -20,6 +20,11 @@ import { deleteTopicsApi } from './delete-topics';
 import { describeConfigsApi } from './describe-configs';
 import { saslAuthenticateApi } from './sasl-authenticate';
 import { createPartitionsApi } from './create-partitions';
+import { initProducerIdApi } from './init-producer-id';
+import { addPartitionsToTxnApi } from './add-partitions-to-txn';
+import { addOffsetsToTxnApi } from './add-offsets-to-txn';
+import { endTxnApi } from './end-txn';
+import { txnOffsetCommitApi } from './txn-offset-commit';
 
 const HANDLERS: ApiHandler[] = [
   produceApi, fetchApi, listOffsetsApi,
@@ -27,7 +32,9 @@ const HANDLERS: ApiHandler[] = [
   offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi,
   saslHandshakeApi,
   apiVersionsApi,
-  createTopicsApi, deleteTopicsApi, describeConfigsApi, saslAuthenticateApi, createPartitionsApi,
+  createTopicsApi, deleteTopicsApi,
+  initProducerIdApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi,
+  describeConfigsApi, saslAuthenticateApi, createPartitionsApi,
 ];
 
 const BY_KEY = new Map<number, ApiHandler>(HANDLERS.map((handler) => [handler.apiKey, handler]));

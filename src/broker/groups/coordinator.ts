@@ -352,6 +352,15 @@ export class GroupCoordinator {
     return results;
   }
 
+  /**
+   * Offsets a committed transaction carried (TxnOffsetCommit): they become the group's committed offsets whatever its
+   * membership, as Kafka materializes them when the commit marker reaches __consumer_offsets.
+   */
+  commitTransactionOffsets(groupId: string, offsets: OffsetToCommit[]): void {
+    if (!this.groups.has(groupId)) this.createGroup(groupId);
+    this.offsets.commit('kafka', groupId, offsets, Date.now());
+  }
+
   fetchOffsets(request: OffsetFetchInput, nodeId: number): OffsetFetchResult {
     const { groupId, namespace } = request;
     const error = namespace === 'zookeeper' ? ErrorCode.NONE : this.coordinatorError(groupId, nodeId, false);

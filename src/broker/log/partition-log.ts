@@ -17,12 +17,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LOG_OVERHEAD, type DecodedBatch } from '../../protocol/records';
+import { ControlRecordType, controlRecordType, encodeTransactionMarker } from '../../protocol/control-records';
+import { PartitionProducerState, type AbortedTransaction, type ProducerAppendCheck } from '../txn/producer-state';
 import {
   RECORD_BATCH_HEADER_SIZE,
   RECORD_BATCH_MAGIC,
   decodeRecordBatchAt,
   readRecordBatchHeader,
   recordBatchCrcMatches,
+  type RecordBatchHeader,
   setBaseOffset,
   setLogAppendTime,
   setPartitionLeaderEpoch,
@@ -94,6 +97,7 @@ export class PartitionLog {
   private fileSize = 0;
   private closed = false;
   private readonly listeners = new Set<() => void>();
+  private readonly producers = new PartitionProducerState();
   /** Bytes cut from a torn or corrupt segment tail when the log was opened, and why. */
   truncatedOnOpen = 0;
   truncationReason: string | null = null;
@@ -129,9 +133,24 @@ export class PartitionLog {
     return this.endOffset;
   }
 
-  /** No transactions are served, so nothing is ever unstable. */
+  /** Where read_committed readers stop: the first offset of the earliest open transaction, else the high watermark. */
   get lastStableOffset(): number {
-    return this.endOffset;
+    return this.producers.firstUnstableOffset() ?? this.highWatermark;
+  }
+
+  /** Whether a produced batch may be appended, given its producer's epoch and sequence (see PartitionProducerState). */
+  checkProducerAppend(header: RecordBatchHeader): ProducerAppendCheck {
+    return this.producers.check(header);
+  }
+
+  /** Aborted transactions a read_committed fetch of [fetchOffset, upperBound) must be told about. */
+  abortedTransactions(fetchOffset: number, upperBound: number): AbortedTransaction[] {
+    return this.producers.abortedBetween(fetchOffset, upperBound);
+  }
+
+  /** The producer's epoch as this partition last saw it (-1: never wrote here). */
+  producerEpoch(producerId: number): number {
+    return this.producers.epochOf(producerId);
   }
 
   get sizeInBytes(): number {
@@ -163,7 +182,7 @@ export class PartitionLog {
     }
     if (this.fd !== null) this.writeToSegment(chunk, position, size);
     this.chunkUsed = chunk === this.chunk ? position + size : this.chunkUsed;
-    this.index({ baseOffset, lastOffset, maxTimestamp, codec: header.codec, chunk, position, size });
+    this.index({ baseOffset, lastOffset, maxTimestamp, codec: header.codec, chunk, position, size }, header);
     this.lastAppendWallClock = Date.now();
     for (const listener of this.listeners) listener();
     return { baseOffset, lastOffset };
@@ -178,7 +197,7 @@ export class PartitionLog {
     return { chunk: this.chunk, position: this.chunkUsed };
   }
 
-  private index(batch: StoredBatch): void {
+  private index(batch: StoredBatch, header: RecordBatchHeader): void {
     const previousMax = this.runningMaxTimestamps[this.runningMaxTimestamps.length - 1] ?? -1;
     this.batches.push(batch);
     this.baseOffsets.push(batch.baseOffset);
@@ -186,6 +205,10 @@ export class PartitionLog {
     this.runningMaxTimestamps.push(Math.max(previousMax, batch.maxTimestamp));
     this.totalBytes += batch.size;
     this.endOffset = batch.lastOffset + 1;
+    if (header.producerId >= 0) {
+      const markerType = header.control ? controlRecordType(this.decode(batch).records[0]?.key ?? null) : null;
+      this.producers.appended(header, batch.baseOffset, batch.lastOffset, markerType);
+    }
   }
 
   private writeToSegment(chunk: Buffer, position: number, size: number): void {
@@ -219,17 +242,24 @@ export class PartitionLog {
     return this.batches[low]!.lastOffset >= offset ? low : low + 1 < offsets.length ? low + 1 : -1;
   }
 
-  /** Bytes of whole batches from the one holding `offset` to the end: what a Fetch long-poll measures. */
-  bytesAvailableFrom(offset: number): number {
+  /**
+   * Bytes of whole batches from the one holding `offset` up to `endOffset` (default: the log end): what a Fetch
+   * long-poll measures.
+   */
+  bytesAvailableFrom(offset: number, endOffset = this.endOffset): number {
+    if (offset >= endOffset) return 0;
     const index = this.batchIndexFor(offset);
-    return index === -1 ? 0 : this.totalBytes - this.bytesBefore[index]!;
+    if (index === -1) return 0;
+    const endIndex = this.batchIndexFor(endOffset);
+    return (endIndex === -1 ? this.totalBytes : this.bytesBefore[endIndex]!) - this.bytesBefore[index]!;
   }
 
   /**
    * Whole batches from the one holding `fetchOffset`, as many as fit in `maxBytes`. With `minOneBatch` the first
-   * batch is returned even when larger (Fetch v3+), otherwise nothing is and `firstBatchTooLarge` says why.
+   * batch is returned even when larger (Fetch v3+), otherwise nothing is and `firstBatchTooLarge` says why. Batches
+   * starting at or after `endOffset` (the last stable offset for read_committed) are left out.
    */
-  read(fetchOffset: number, maxBytes: number, minOneBatch: boolean): LogRead {
+  read(fetchOffset: number, maxBytes: number, minOneBatch: boolean, endOffset = this.endOffset): LogRead {
     const result: LogRead = { chunks: [], sizeInBytes: 0, batches: [], firstBatchTooLarge: false };
     const first = this.batchIndexFor(fetchOffset);
     if (first === -1) return result;
@@ -238,6 +268,7 @@ export class PartitionLog {
     let runChunk: Buffer | null = null;
     for (let i = first; i < this.batches.length; i++) {
       const batch = this.batches[i]!;
+      if (batch.baseOffset >= endOffset) break;
       if (result.sizeInBytes + batch.size > maxBytes && !(i === first && minOneBatch)) {
         result.firstBatchTooLarge = i === first;
         break;
@@ -360,6 +391,17 @@ export class PartitionLog {
     this.fileSize = position;
     this.lastAppendWallClock = bytes.length > 0 ? fs.statSync(file).mtimeMs : 0;
     this.fd = fs.openSync(file, 'a');
+    this.abortTransactionsLeftOpen();
+  }
+
+  /**
+   * Transaction coordinators keep their state in memory, so no coordinator will ever end a transaction this log held
+   * open when the broker stopped: it is aborted now, or read_committed readers would wait at it forever.
+   */
+  private abortTransactionsLeftOpen(): void {
+    for (const { producerId, producerEpoch } of this.producers.producersWithOpenTransactions()) {
+      this.append(encodeTransactionMarker({ producerId, producerEpoch, type: ControlRecordType.Abort, coordinatorEpoch: 0, timestamp: Date.now() }));
+    }
   }
 
   /** Indexes the batch at `position` of a segment file; returns why it cannot be, or null. */
@@ -372,15 +414,18 @@ export class PartitionLog {
     if (header.magic !== RECORD_BATCH_MAGIC) return `magic ${header.magic}`;
     if (header.baseOffset < this.endOffset || header.lastOffsetDelta < 0) return `offset ${header.baseOffset} out of sequence`;
     if (!recordBatchCrcMatches(bytes, position, size)) return 'CRC mismatch';
-    this.index({
+    this.index(
+      {
       baseOffset: header.baseOffset,
       lastOffset: header.baseOffset + header.lastOffsetDelta,
       maxTimestamp: header.maxTimestamp,
       codec: header.codec,
-      chunk: bytes,
-      position,
-      size,
-    });
+        chunk: bytes,
+        position,
+        size,
+      },
+      header,
+    );
     return null;
   }
 }
