@@ -1,6 +1,7 @@
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster';
 import { BrokerNode } from './node';
 import { consoleLogger, type BrokerLogger } from './logger';
+import { SUPPORTED_SASL_MECHANISMS } from './sasl';
 
 export interface StartBrokerOptions extends Partial<ClusterSettings> {
   /** Port of the first node (0 or absent: a free port each); node i listens on port + i. */
@@ -35,6 +36,15 @@ function validate(options: StartBrokerOptions): void {
   }
   if (nodes !== undefined && (!Number.isInteger(nodes) || nodes < 1 || nodes > 64)) {
     throw new BrokerOptionsError(`nodes must be an integer from 1 to 64, got ${String(nodes)}`);
+  }
+  for (const mechanism of options.saslMechanisms ?? []) {
+    if (!SUPPORTED_SASL_MECHANISMS.includes(mechanism)) {
+      throw new BrokerOptionsError(`SASL mechanism ${JSON.stringify(mechanism)} is not supported; use ${SUPPORTED_SASL_MECHANISMS.join(', ')}`);
+    }
+  }
+  if (options.saslMechanisms?.length === 0) throw new BrokerOptionsError('saslMechanisms must name at least one mechanism');
+  if (options.tls && (!options.tls.key || !options.tls.cert)) {
+    throw new BrokerOptionsError('tls needs both key and cert (PEM) for the listeners');
   }
   if (port && nodes && port + nodes - 1 > 65535) {
     throw new BrokerOptionsError(`ports ${port}..${port + nodes - 1} go past 65535; choose a lower --port`);
@@ -97,5 +107,5 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
 }
 
 export { Cluster } from './cluster';
-export type { ClusterSettings } from './cluster';
+export type { ClusterSettings, BrokerTlsOptions } from './cluster';
 export { consoleLogger, silentLogger, MemoryLogger, type BrokerLogger } from './logger';
