@@ -62,6 +62,11 @@ export class BrokerNode {
     if (!options) return net.createServer((socket) => this.accept(socket));
     const { key, cert, ca, requestCert = false } = options;
     const server = tls.createServer({ key, cert, ca, requestCert, rejectUnauthorized: requestCert }, (socket) => this.accept(socket));
+    // Connections still in their handshake are not served yet; stop() must be able to cut them too.
+    server.on('connection', (raw: net.Socket) => {
+      this.sockets.add(raw);
+      raw.once('close', () => this.sockets.delete(raw));
+    });
     // A refused handshake (untrusted client certificate, plaintext client) is the client's problem; say so once.
     server.on('tlsClientError', (error, socket) => {
       this.cluster.logger.warn(`node ${this.id}: TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as net from 'net';
 import { Kafka, logLevel } from 'kafkajs';
 import { MemoryLogger, startBroker, BrokerOptionsError, type EmbeddedBroker } from '../../src/broker';
 import { createKafka } from '../../src/kafka';
@@ -119,6 +120,16 @@ describe('broker/TLS listeners (SASL_SSL)', function () {
     await plaintext.disconnect();
     expect(error).to.be.instanceOf(Error);
     await until(() => logger.lines.some((line) => /TLS handshake with .* failed/.test(line)), 'the broker to log the refused handshake', 5000);
+  });
+
+  it('stop() does not wait for a client stuck before its TLS handshake', async () => {
+    const silent = net.connect({ host: '127.0.0.1', port: Number(broker.brokers[0]!.split(':')[1]) });
+    silent.on('error', () => undefined);
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const stopping = Date.now();
+    await broker.stop();
+    expect(Date.now() - stopping, 'stopped without waiting for the silent client').to.be.below(1000);
+    silent.destroy();
   });
 
   it('refuses TLS options without a key or certificate before listening', async () => {
