@@ -30,8 +30,22 @@ export interface ClusterSettings {
    * CreateTopics/CreatePartitions cannot exhaust the host's memory (default 10000).
    */
   maxPartitionsPerTopic: number;
-  /** SASL users (PLAIN) by name; null disables SASL and every connection starts authenticated. */
+  /** SASL users (name to password) by name; null disables SASL and every connection starts authenticated. */
   saslUsers: Record<string, string> | null;
+  /** Mechanisms SaslHandshake offers when saslUsers is set (default PLAIN, SCRAM-SHA-256, SCRAM-SHA-512). */
+  saslMechanisms: string[];
+  /** Serve TLS instead of plaintext (with saslUsers: SASL_SSL); null for plaintext listeners. */
+  tls: BrokerTlsOptions | null;
+}
+
+/** Options of each node's TLS listener, as node:tls takes them (PEM strings or buffers). */
+export interface BrokerTlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** CAs trusted for client certificates. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Ask clients for a certificate and refuse those the CA did not sign (Kafka's ssl.client.auth=required). */
+  requestCert?: boolean;
 }
 
 export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
@@ -46,6 +60,8 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
   groupInitialRebalanceDelayMs: 0,
   maxPartitionsPerTopic: 10000,
   saslUsers: null,
+  saslMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'],
+  tls: null,
 };
 
 export interface PartitionState {

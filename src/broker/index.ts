@@ -1,10 +1,16 @@
 import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './cluster';
 import { BrokerNode } from './node';
 import { consoleLogger, type BrokerLogger } from './logger';
+import { SUPPORTED_SASL_MECHANISMS } from './sasl';
 
 export interface StartBrokerOptions extends Partial<ClusterSettings> {
   /** Port of the first node (0 or absent: a free port each); node i listens on port + i. */
   port?: number;
+  /**
+   * One port per node, overriding `port` (0 for a free one): how a test restarts a whole cluster on the ports its
+   * clients already know, which need not be consecutive.
+   */
+  ports?: number[];
   /** Number of broker nodes (default 1). Node ids are 1..nodes. */
   nodes?: number;
   /** Alias of `dataDir` in ClusterSettings, kept for the documented signature. */
@@ -36,6 +42,22 @@ function validate(options: StartBrokerOptions): void {
   if (nodes !== undefined && (!Number.isInteger(nodes) || nodes < 1 || nodes > 64)) {
     throw new BrokerOptionsError(`nodes must be an integer from 1 to 64, got ${String(nodes)}`);
   }
+  for (const mechanism of options.saslMechanisms ?? []) {
+    if (!SUPPORTED_SASL_MECHANISMS.includes(mechanism)) {
+      throw new BrokerOptionsError(`SASL mechanism ${JSON.stringify(mechanism)} is not supported; use ${SUPPORTED_SASL_MECHANISMS.join(', ')}`);
+    }
+  }
+  if (options.saslMechanisms?.length === 0) throw new BrokerOptionsError('saslMechanisms must name at least one mechanism');
+  if (options.tls && (!options.tls.key || !options.tls.cert)) {
+    throw new BrokerOptionsError('tls needs both key and cert (PEM) for the listeners');
+  }
+  if (options.ports !== undefined) {
+    const { ports } = options;
+    if (!Array.isArray(ports) || ports.some((p) => !Number.isInteger(p) || p < 0 || p > 65535)) {
+      throw new BrokerOptionsError(`ports must be integers from 0 to 65535, got ${JSON.stringify(ports)}`);
+    }
+    if (ports.length !== (nodes ?? 1)) throw new BrokerOptionsError(`ports names ${ports.length} port(s) for ${nodes ?? 1} node(s)`);
+  }
   if (port && nodes && port + nodes - 1 > 65535) {
     throw new BrokerOptionsError(`ports ${port}..${port + nodes - 1} go past 65535; choose a lower --port`);
   }
@@ -44,7 +66,7 @@ function validate(options: StartBrokerOptions): void {
 /** Starts an in-process Kafka cluster on 127.0.0.1 that kafka-node and kafkajs can both use. */
 export async function startBroker(options: StartBrokerOptions = {}): Promise<EmbeddedBroker> {
   validate(options);
-  const { port = 0, nodes = 1, host = '127.0.0.1', logger = consoleLogger, ...rest } = options;
+  const { port = 0, ports, nodes = 1, host = '127.0.0.1', logger = consoleLogger, ...rest } = options;
   const settings: ClusterSettings = { ...DEFAULT_CLUSTER_SETTINGS };
   for (const [key, value] of Object.entries(rest)) {
     if (value !== undefined && key in settings) (settings as unknown as Record<string, unknown>)[key] = value;
@@ -52,7 +74,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
   const cluster = new Cluster(settings, logger);
   const brokerNodes: BrokerNode[] = [];
   for (let i = 0; i < nodes; i++) {
-    const node = new BrokerNode(i + 1, host, port === 0 ? 0 : port + i, cluster);
+    const node = new BrokerNode(i + 1, host, ports ? ports[i]! : port === 0 ? 0 : port + i, cluster);
     cluster.addNode(node);
     brokerNodes.push(node);
   }
@@ -97,5 +119,5 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
 }
 
 export { Cluster } from './cluster';
-export type { ClusterSettings } from './cluster';
+export type { ClusterSettings, BrokerTlsOptions } from './cluster';
 export { consoleLogger, silentLogger, MemoryLogger, type BrokerLogger } from './logger';

@@ -1,4 +1,5 @@
 import * as net from 'net';
+import * as tls from 'tls';
 import { Reader, Writer, ProtocolDecodeError } from '../protocol/primitives';
 import { ApiKey, apiKeyName } from '../protocol/api-keys';
 import type { Cluster } from './cluster';
@@ -41,7 +42,7 @@ export class BrokerNode {
 
   async start(): Promise<void> {
     if (this.up) return;
-    const server = net.createServer((socket) => this.accept(socket));
+    const server = this.createListener();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, this.host, () => {
@@ -53,6 +54,25 @@ export class BrokerNode {
     this.port = (server.address() as net.AddressInfo).port;
     this.server = server;
     this.up = true;
+  }
+
+  /** A plaintext listener, or a TLS one whose connections are served once their handshake is done. */
+  private createListener(): net.Server {
+    const options = this.cluster.settings.tls;
+    if (!options) return net.createServer((socket) => this.accept(socket));
+    const { key, cert, ca, requestCert = false } = options;
+    const server = tls.createServer({ key, cert, ca, requestCert, rejectUnauthorized: requestCert }, (socket) => this.accept(socket));
+    // Connections still in their handshake are not served yet; stop() must be able to cut them too.
+    server.on('connection', (raw: net.Socket) => {
+      this.sockets.add(raw);
+      raw.once('close', () => this.sockets.delete(raw));
+    });
+    // A refused handshake (untrusted client certificate, plaintext client) is the client's problem; say so once.
+    server.on('tlsClientError', (error, socket) => {
+      this.cluster.logger.warn(`node ${this.id}: TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`);
+      socket.destroy();
+    });
+    return server;
   }
 
   /** Closes the listener and every client connection, as a killed broker would. */

@@ -1,4 +1,5 @@
-import { startBroker, silentLogger, BrokerOptionsError, type BrokerLogger, type EmbeddedBroker } from '../broker';
+import * as fs from 'fs';
+import { startBroker, silentLogger, BrokerOptionsError, type BrokerLogger, type BrokerTlsOptions, type EmbeddedBroker } from '../broker';
 import { UsageError } from './usage-error';
 
 /** Broker logs go to stderr so stdout carries only the address line (or JSON) that scripts read. */
@@ -12,6 +13,11 @@ export interface BrokerCommandOptions {
   nodes: string;
   dataDir?: string;
   saslUser?: string[];
+  saslMechanisms?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tlsClientAuth?: boolean;
   autoCreateTopics: boolean;
   partitions: string;
   json?: boolean;
@@ -35,6 +41,28 @@ function parseSaslUsers(values: string[] | undefined): Record<string, string> | 
   return users;
 }
 
+function readPem(file: string, flag: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${flag} ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+/** TLS listener options from --tls-*; null when none is given. Files are read before anything listens. */
+function parseTls(options: BrokerCommandOptions): BrokerTlsOptions | null {
+  const { tlsCert, tlsKey, tlsCa, tlsClientAuth } = options;
+  if (tlsCert === undefined && tlsKey === undefined) {
+    if (tlsCa !== undefined || tlsClientAuth) throw new UsageError('--tls-ca and --tls-client-auth need --tls-cert and --tls-key');
+    return null;
+  }
+  if (tlsCert === undefined || tlsKey === undefined) throw new UsageError('TLS needs both --tls-cert and --tls-key');
+  if (tlsClientAuth && tlsCa === undefined) throw new UsageError('--tls-client-auth needs --tls-ca to check client certificates against');
+  const tls: BrokerTlsOptions = { cert: readPem(tlsCert, '--tls-cert'), key: readPem(tlsKey, '--tls-key'), requestCert: tlsClientAuth === true };
+  if (tlsCa !== undefined) tls.ca = readPem(tlsCa, '--tls-ca');
+  return tls;
+}
+
 /**
  * `kafka-node-adapter broker`: starts the embedded broker, prints where it listens, and runs until SIGINT/SIGTERM.
  * Resolves with the exit code once stopped.
@@ -44,6 +72,9 @@ export async function runBrokerCommand(options: BrokerCommandOptions, out: NodeJ
   const nodes = integerOption(options.nodes, '--nodes', 1, 64);
   const defaultPartitions = integerOption(options.partitions, '--partitions', 1, 10000);
   const saslUsers = parseSaslUsers(options.saslUser);
+  const saslMechanisms = options.saslMechanisms?.split(',').map((name) => name.trim().toUpperCase());
+  if (saslMechanisms && saslUsers === null) throw new UsageError('--sasl-mechanisms needs at least one --sasl-user');
+  const tls = parseTls(options);
   let broker: EmbeddedBroker;
   try {
     broker = await startBroker({
@@ -51,6 +82,8 @@ export async function runBrokerCommand(options: BrokerCommandOptions, out: NodeJ
       nodes,
       dataDir: options.dataDir ?? null,
       saslUsers,
+      saslMechanisms,
+      tls,
       autoCreateTopics: options.autoCreateTopics,
       defaultPartitions,
       logger: options.quiet ? silentLogger : stderrLogger,
@@ -66,10 +99,10 @@ export async function runBrokerCommand(options: BrokerCommandOptions, out: NodeJ
     return 1;
   }
   if (options.json) {
-    out.write(`${JSON.stringify({ bootstrap: broker.bootstrap, brokers: broker.brokers, nodes, dataDir: options.dataDir ?? null, sasl: saslUsers !== null })}\n`);
+    out.write(`${JSON.stringify({ bootstrap: broker.bootstrap, brokers: broker.brokers, nodes, dataDir: options.dataDir ?? null, sasl: saslUsers !== null, tls: tls !== null })}\n`);
   } else {
     out.write(`${broker.bootstrap}\n`);
-    process.stderr.write(`embedded Kafka broker: ${nodes} node(s)${options.dataDir ? `, data in ${options.dataDir}` : ', in memory'}; Ctrl-C stops it\n`);
+    process.stderr.write(`embedded Kafka broker: ${nodes} node(s)${options.dataDir ? `, data in ${options.dataDir}` : ', in memory'}${tls ? ', TLS' : ''}${saslUsers ? ', SASL' : ''}; Ctrl-C stops it\n`);
   }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (received: NodeJS.Signals) => {

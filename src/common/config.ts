@@ -48,7 +48,14 @@ export function resolveKafkaConfig(config: KafkaConfig, env: NodeJS.ProcessEnv =
   if (config.clientId !== undefined && (typeof config.clientId !== 'string' || config.clientId.length === 0)) {
     throw new ConfigurationError('clientId must be a non-empty string');
   }
+  const { ssl } = config;
+  if (ssl !== undefined && typeof ssl !== 'boolean' && (ssl === null || typeof ssl !== 'object' || Array.isArray(ssl))) {
+    throw new ConfigurationError('ssl must be true, false or TLS options ({ ca, cert, key, rejectUnauthorized, servername })');
+  }
   if (config.sasl !== undefined) {
+    if (config.sasl === null || typeof config.sasl !== 'object') {
+      throw new ConfigurationError('sasl must be { mechanism, username, password }');
+    }
     const { mechanism, username, password } = config.sasl;
     if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism)) {
       throw new ConfigurationError(`sasl.mechanism must be "plain", "scram-sha-256" or "scram-sha-512", got ${JSON.stringify(mechanism)}`);

@@ -5,6 +5,7 @@
  */
 import type { ResolvedKafkaConfig } from '../common/config';
 import { KafkaProtocolError } from '../common/errors';
+import { TLS_FAILURE_CODES } from '../common/error-mapping';
 import { ApiKey } from '../protocol/api-keys';
 import { ErrorCode } from '../protocol/error-codes';
 import { Reader, Writer } from '../protocol/primitives';
@@ -45,14 +46,26 @@ export function kafkaClientOptions(config: ResolvedKafkaConfig): KafkaNodeClient
   return options;
 }
 
-/** Waits for a kafka-node client (or a ConsumerGroup's) to be ready: connected, metadata loaded. */
+/**
+ * Waits for a kafka-node client (or a ConsumerGroup's) to be ready: connected, metadata loaded.
+ *
+ * kafka-node keeps a TLS verification failure to itself while connecting (it retries, then reports a request
+ * timeout), but its 'close' event hands over the socket that carries the error; a refused certificate does not fix
+ * itself, so it ends the wait at once with the real cause.
+ */
 export function whenReady(client: KafkaNodeClient, start: () => void): Promise<void> {
   if (client.ready) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     const cleanup = (): void => {
       client.removeListener('ready', onReady);
       client.removeListener('error', onError);
+      client.removeListener('close', onClose);
     };
+    const onClose = (socket: unknown): void => {
+      const cause = (socket as { error?: { code?: unknown } } | null)?.error;
+      if (typeof cause?.code === 'string' && TLS_FAILURE_CODES.has(cause.code)) onError(cause);
+    };
+    client.on('close', onClose);
     const onReady = (): void => {
       cleanup();
       resolve();

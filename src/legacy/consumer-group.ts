@@ -43,7 +43,7 @@ import type {
 import { resolveConsumerGroupConfig, validateTopicPartitionOffset, type ResolvedConsumerGroupConfig } from '../common/validation';
 import { ErrorCode } from '../protocol/error-codes';
 import { kafkaNodeProtocols } from './assignment';
-import { fetchCommitted, saslOptionsOf, sslOptionsOf, whenReady } from './client';
+import { coordinatorBroker, fetchCommitted, saslOptionsOf, sslOptionsOf, whenReady } from './client';
 import { settle, toKafkaError } from './errors';
 import { kafkaNode, type KafkaNodeConsumerGroup, type KafkaNodeConsumerGroupOptions, type KafkaNodeMessage } from './kafka-node';
 import { assertGroupOpen, checkCommitRequest, checkRunOptions, checkTopicList, emitGroupError, type ConsumerGroupState } from '../common/consumer-state';
@@ -820,11 +820,15 @@ export class LegacyConsumerGroup implements ConsumerGroup {
       throw new KafkaProtocolError(ErrorCode.UNKNOWN_MEMBER_ID, 'this member has no current generation to commit in');
     }
     const commits = offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset, metadata: COMMIT_METADATA }));
+    // kafka-node forgets the coordinator when a connection drops and, until the group rejoins, sends group requests to
+    // whichever broker comes first (NOT_COORDINATOR on every retry): look it up again before committing.
+    await coordinatorBroker(group.client, this.config.groupId);
     const answer = await settle((callback) => group.sendOffsetCommitRequest(commits, callback));
     if (typeof answer === 'string') throw new KafkaProtocolError(ErrorCode.UNKNOWN_MEMBER_ID, `nothing committed: ${answer}`);
     // kafka-node's decoder keeps one error code per topic (its last partition's).
     for (const [topic, result] of Object.entries(answer ?? {})) {
       if (result && typeof result.errorCode === 'number' && result.errorCode !== ErrorCode.NONE) {
+        if (result.errorCode === ErrorCode.NOT_COORDINATOR) delete group.client.coordinatorId;
         throw new KafkaProtocolError(result.errorCode, `committing offsets of ${topic}`);
       }
     }

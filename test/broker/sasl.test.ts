@@ -132,21 +132,23 @@ describe('broker/SASL PLAIN', () => {
     expect(logger.lines.slice(before).join('\n')).to.match(/SASL\/PLAIN authentication failed.*Invalid username or password/);
   });
 
-  it('refuses mechanisms other than PLAIN with UNSUPPORTED_SASL_MECHANISM (kafkajs SCRAM), names are case-sensitive', async () => {
+  it('refuses mechanisms not enabled with UNSUPPORTED_SASL_MECHANISM (kafkajs SCRAM vs a PLAIN-only broker), names are case-sensitive', async () => {
+    const plainOnly = await startBroker({ logger, saslUsers: { alice: PASSWORD }, saslMechanisms: ['PLAIN'] });
     const scram = new Kafka({
-      brokers: broker.brokers,
+      brokers: plainOnly.brokers,
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
       sasl: { mechanism: 'scram-sha-256', username: 'alice', password: PASSWORD },
     }).admin();
     const error = await scram.connect().then(() => null, (e: Error & { type?: string }) => e);
+    await plainOnly.stop();
     expect(error?.type).to.equal('UNSUPPORTED_SASL_MECHANISM');
     expect(error?.message).to.equal('The broker does not support the requested SASL mechanism');
 
     const lowerCase = await exchangeRaw(broker.brokers[0]!, requestFrame(ApiKey.SaslHandshake, 1, (w) => w.string('plain')), 2000);
     const reader = new Reader(lowerCase.response, 8);
     expect(reader.int16()).to.equal(ErrorCode.UNSUPPORTED_SASL_MECHANISM);
-    expect(reader.array((r) => r.string())).to.deep.equal(['PLAIN']);
+    expect(reader.array((r) => r.string())).to.deep.equal(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']);
     expect(lowerCase.closed, 'closed after the answer').to.equal(true);
   });
 

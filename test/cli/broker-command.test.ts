@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
+import { opensslAvailable, testCertificates } from '../fixtures/tls';
 
 const CLI = path.join(__dirname, '..', '..', 'bin', 'kafka-node-adapter.js');
 
@@ -115,6 +118,50 @@ describe('cli/broker command', function () {
       expect(await exited).to.equal(0);
     }
     expect(stderr, 'logs stay on stderr and never show the password').to.not.include('s3cret');
+  });
+
+  it('serves TLS with SCRAM users from --tls-cert/--tls-key/--sasl-mechanisms, and checks TLS flags before listening', async function () {
+    if (!opensslAvailable()) {
+      console.log('      skipped: /usr/bin/openssl is needed to make test certificates');
+      this.skip();
+    }
+    const certificates = testCertificates();
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kna-cli-tls-'));
+    fs.writeFileSync(path.join(directory, 'server.pem'), certificates.serverCert);
+    fs.writeFileSync(path.join(directory, 'server.key'), certificates.serverKey);
+    const tlsArgs = ['--tls-cert', path.join(directory, 'server.pem'), '--tls-key', path.join(directory, 'server.key')];
+    const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--json', ...tlsArgs, '--sasl-user', 'alice:s3cret', '--sasl-mechanisms', 'scram-sha-256'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const started = JSON.parse(await firstLine(child)) as { brokers: string[]; tls: boolean; sasl: boolean };
+      expect(started).to.include({ tls: true, sasl: true });
+      const admin = new Kafka({
+        brokers: started.brokers,
+        logLevel: logLevel.NOTHING,
+        ssl: { ca: certificates.ca },
+        sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 's3cret' },
+      }).admin();
+      await admin.connect();
+      expect(await admin.listTopics()).to.be.an('array');
+      await admin.disconnect();
+      const [keyOnly, missingFile, mechanismsWithoutUsers] = await Promise.all([
+        runCli(['broker', '--port', '0', '--tls-key', path.join(directory, 'server.key')]),
+        runCli(['broker', '--port', '0', '--tls-cert', path.join(directory, 'absent.pem'), '--tls-key', path.join(directory, 'server.key')]),
+        runCli(['broker', '--port', '0', '--sasl-mechanisms', 'PLAIN']),
+      ]);
+      expect(keyOnly.status).to.equal(2);
+      expect(keyOnly.stderr).to.match(/TLS needs both --tls-cert and --tls-key/);
+      expect(missingFile.status).to.equal(2);
+      expect(missingFile.stderr).to.match(/--tls-cert .*absent\.pem: no such file/);
+      expect(mechanismsWithoutUsers.status).to.equal(2);
+      expect(mechanismsWithoutUsers.stderr).to.match(/--sasl-mechanisms needs at least one --sasl-user/);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 and names the port when it is taken', async () => {

@@ -28,6 +28,10 @@ describe('common/config and createKafka', () => {
       [{ brokers: ['localhost:9092'], clientId: '' }, /clientId must be a non-empty string/],
       [{ brokers: ['localhost:9092'], requestTimeoutMs: -1 }, /requestTimeoutMs must be a non-negative integer/],
       [{ brokers: ['localhost:9092'], sasl: { mechanism: 'gssapi', username: 'a', password: 'b' } }, /sasl.mechanism must be/],
+      [{ brokers: ['localhost:9092'], sasl: null }, /sasl must be \{ mechanism, username, password \}/],
+      [{ brokers: ['localhost:9092'], sasl: { mechanism: 'plain', username: 'a' } }, /sasl.username and sasl.password must be strings/],
+      [{ brokers: ['localhost:9092'], ssl: 'yes' }, /ssl must be true, false or TLS options/],
+      [{ brokers: ['localhost:9092'], ssl: null }, /ssl must be true, false or TLS options/],
     ];
     for (const [config, message] of bad) {
       expect(() => resolveKafkaConfig(config as never, {}), JSON.stringify(config)).to.throw(ConfigurationError, message);

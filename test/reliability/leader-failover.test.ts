@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { closeQuietly, startMember, until, type Member } from '../helpers/backend-tests';
+import { BACKENDS, drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
+
+// Scenario a: a 3-node cluster loses the leader of a replicated topic (replication factor 3, acks=-1) while a producer
+// streams and a two-member group consumes. Leadership moves to an in-sync replica; clients find the new leader.
+describe('reliability/leader failover', function () {
+  this.timeout(60000);
+
+  for (const backend of BACKENDS) {
+    it(`${backend}: every acknowledged message is consumed after the leader of a partition stops mid-stream`, async () => {
+      const started = Date.now();
+      const broker: EmbeddedBroker = await startEmbedded({ nodes: 3 });
+      const members: Member[] = [];
+      try {
+        const topic = `failover-${backend}`;
+        const kafka = resilientKafka(backend, broker.brokers);
+        const admin = kafka.admin();
+        await admin.connect();
+        await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 3 }]);
+        await admin.disconnect();
+        for (let i = 0; i < 2; i++) {
+          members.push(
+            await startMember(kafka, { groupId: `failover-${backend}`, topics: [topic], fromOffset: 'earliest', sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, autoCommitIntervalMs: 500 }),
+          );
+        }
+        const stream = new StreamProducer(kafka, topic, 3);
+        stream.start();
+        await until(() => stream.acknowledged.size >= 150, 'a first stretch acknowledged');
+        const leader = broker.cluster.getPartition(topic, 0)!.leader;
+        await broker.stopNode(leader);
+        const acknowledgedAtStop = stream.acknowledged.size;
+        expect(broker.cluster.getPartition(topic, 0)!.leader, 'leadership moved to another replica').to.not.equal(leader);
+        await until(() => stream.acknowledged.size >= acknowledgedAtStop + 300, 'the stream to go on after the leader stopped', 30000);
+        await stream.stop();
+        const consumed = () => members.flatMap((m) => m.messages);
+        await drain(stream.acknowledged, consumed, 20000);
+        const result = tally(stream.counts, stream.acknowledged, consumed());
+        report('leader failover', backend, result, `stoppedNode=${leader} acknowledgedAfterStop=${stream.acknowledged.size - acknowledgedAtStop} runtimeMs=${Date.now() - started}`);
+        expectNothingLost(result, 450);
+        for (const member of members) await member.group.close();
+        await expectCommittedToEnd(kafka, `failover-${backend}`, topic);
+      } finally {
+        await closeQuietly(members.map((m) => m.group));
+        await broker.stop();
+      }
+    });
+  }
+});

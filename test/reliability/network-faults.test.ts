@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { startFaultProxy, type FaultProxy } from '../fixtures/fault-proxy';
+import { closeQuietly, sleep, startMember, until, type Member } from '../helpers/backend-tests';
+import { BACKENDS, drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
+
+// Scenario d: every client connection goes through a fault-injecting proxy (test/fixtures/fault-proxy.ts) in front of
+// a 3-node cluster. Mid-stream the proxy resets every connection several times, then delays each request, then refuses
+// new connections for a while. Clients recover with their retry settings; nothing acknowledged is lost.
+describe('reliability/network faults through a proxy', function () {
+  this.timeout(60000);
+
+  for (const backend of BACKENDS) {
+    it(`${backend}: connection resets, delayed requests and refused connections lose nothing acknowledged`, async () => {
+      const started = Date.now();
+      const broker: EmbeddedBroker = await startEmbedded({ nodes: 3 });
+      const proxy: FaultProxy = await startFaultProxy(broker.brokers);
+      const members: Member[] = [];
+      const groupId = `faults-${backend}`;
+      const topic = `faults-${backend}`;
+      try {
+        const kafka = resilientKafka(backend, proxy.addresses);
+        const admin = kafka.admin();
+        await admin.connect();
+        await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 3 }]);
+        await admin.disconnect();
+        for (let i = 0; i < 2; i++) {
+          members.push(await startMember(kafka, { groupId, topics: [topic], fromOffset: 'earliest', sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, autoCommitIntervalMs: 500 }));
+        }
+        const stream = new StreamProducer(kafka, topic, 3);
+        stream.start();
+        await until(() => stream.acknowledged.size >= 100, 'a first stretch acknowledged');
+        const connectionsBeforeFaults = proxy.stats.connections;
+
+        let resetConnections = 0;
+        for (let i = 0; i < 3; i++) {
+          resetConnections += proxy.resetConnections();
+          await sleep(800);
+        }
+        proxy.setDelay(300);
+        await sleep(2000);
+        proxy.setDelay(0);
+        proxy.setRefusing(true);
+        resetConnections += proxy.resetConnections();
+        await sleep(100);
+        const acknowledgedWhileRefused = stream.acknowledged.size;
+        await sleep(900);
+        // Nothing can be acknowledged while the proxy refuses, unless a client went around it to a broker directly.
+        expect(stream.acknowledged.size, 'acknowledgements while every connection is refused').to.equal(acknowledgedWhileRefused);
+        proxy.setRefusing(false);
+        const acknowledgedAfterFaults = stream.acknowledged.size;
+
+        await until(() => stream.acknowledged.size >= acknowledgedAfterFaults + 200, 'the stream to go on after the faults', 30000);
+        await stream.stop();
+        const consumed = () => members.flatMap((m) => m.messages);
+        await drain(stream.acknowledged, consumed, 20000);
+        const result = tally(stream.counts, stream.acknowledged, consumed());
+        const { stats } = proxy;
+        report(
+          'network faults',
+          backend,
+          result,
+          `resetConnections=${resetConnections} delayedRequests=${stats.delayedRequests} refusedConnections=${stats.refused} proxiedConnections=${stats.connections} runtimeMs=${Date.now() - started}`,
+        );
+        expect(resetConnections, 'the resets cut live connections').to.be.greaterThan(0);
+        expect(stats.delayedRequests, 'requests were delayed').to.be.greaterThan(0);
+        expect(stats.connections, 'clients reconnected through the proxy').to.be.greaterThan(connectionsBeforeFaults);
+        expectNothingLost(result, 300);
+        for (const member of members) await member.group.close();
+        await expectCommittedToEnd(kafka, groupId, topic);
+      } finally {
+        await closeQuietly(members.map((m) => m.group));
+        await proxy.close();
+        await broker.stop();
+      }
+    });
+  }
+});
