@@ -29,6 +29,7 @@ let closing = false;
 function close(reason) {
   if (closing) return;
   closing = true;
+  consumer.removeAllListeners('message');
   clearTimeout(deadline);
   received.sort(function (a, b) {
     return a.partition - b.partition || a.offset - b.offset;
@@ -48,10 +49,16 @@ const deadline = setTimeout(function () {
   close('timeout');
 }, timeoutMs);
 
+// kafka-node emits 'rebalanced' after every join; the first one means this member holds its partitions.
+consumer.once('rebalanced', function () {
+  console.log('joined group');
+});
+
 consumer.on('message', function (message) {
-  if (closing) return;
   received.push(message);
-  if (received.length >= count) close('done');
+  // kafka-node records the consumed offsets after the last message of a fetch is emitted: closing (and committing)
+  // from inside the handler would commit the offsets from before this fetch.
+  if (received.length >= count) setImmediate(close, 'done');
 });
 
 consumer.on('error', function (err) {
