@@ -220,8 +220,40 @@ export interface GroupDescription {
   members: GroupMemberDescription[];
 }
 
+export interface BrokerMetadata {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+export interface PartitionMetadata {
+  partition: number;
+  /** -1 while the partition has no leader. */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export interface TopicMetadata {
+  topic: string;
+  partitions: PartitionMetadata[];
+}
+
+export interface ClusterMetadata {
+  brokers: BrokerMetadata[];
+  controllerId: number | null;
+  topics: TopicMetadata[];
+}
+
 export interface Admin {
   connect(): Promise<void>;
+  /**
+   * Brokers, controller and topic/partition layout. Without `topics`: every topic; with them: those that exist (never
+   * auto-creates). Sorted by node id, topic and partition.
+   */
+  fetchMetadata(topics?: string[]): Promise<ClusterMetadata>;
+  /** Commits offsets (the next offset to read) for a group outside any membership, as a standalone offset tool. */
+  commitOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
   createTopics(topics: NewTopic[]): Promise<void>;
   deleteTopics(topics: string[]): Promise<void>;
   listTopics(): Promise<string[]>;

@@ -4,7 +4,7 @@ import { toGroupDescriptions } from '../common/group-description';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { INTERNAL_TOPICS, requireNonEmptyString, validateGroupIds, validateNewTopics, validateTopicNames } from '../common/admin-validation';
 import { KafkaProtocolError } from '../common/errors';
-import type { Admin, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
+import type { Admin, ClusterMetadata, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
 import { ErrorCode } from '../protocol/error-codes';
 import { decodeAssignment } from './consumer-protocol';
 import { translated } from './errors';
@@ -73,6 +73,37 @@ export class ModernAdmin implements Admin {
       .filter((entry) => entry.topic === topic)
       .flatMap((entry) => entry.partitions.map(({ partition, offset }) => ({ topic, partition, offset: Number(offset) < 0 ? -1 : Number(offset) })))
       .sort((a, b) => a.partition - b.partition);
+  }
+
+  async fetchMetadata(topics?: string[]): Promise<ClusterMetadata> {
+    const wanted = topics === undefined || (Array.isArray(topics) && topics.length === 0) ? undefined : validateTopicNames(topics, 'fetchMetadata');
+    // Asking for every topic never auto-creates; kafkajs fails the whole call for one unknown named topic.
+    const [cluster, { topics: all }] = await translated(() => Promise.all([this.admin.describeCluster(), this.admin.fetchTopicMetadata()]));
+    return {
+      brokers: cluster.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })).sort((a, b) => a.nodeId - b.nodeId),
+      controllerId: cluster.controller ?? null,
+      topics: all
+        .filter(({ name }) => (wanted ? wanted.includes(name) : !INTERNAL_TOPICS.has(name)))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map(({ name, partitions }) => ({
+          topic: name,
+          partitions: partitions
+            .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
+            .sort((a, b) => a.partition - b.partition),
+        })),
+    };
+  }
+
+  /** kafkajs's setOffsets: accepted only while the group has no active members, as Kafka requires for such commits. */
+  async commitOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    requireNonEmptyString(groupId, 'commitOffsets: groupId');
+    const byTopic = new Map<string, TopicPartitionOffset[]>();
+    for (const entry of offsets) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
+    for (const [topic, entries] of byTopic) {
+      await translated(() =>
+        this.admin.setOffsets({ groupId, topic, partitions: entries.map(({ partition, offset }) => ({ partition, offset: String(offset) })) }),
+      );
+    }
   }
 
   async listGroups(): Promise<GroupListing[]> {
