@@ -9,7 +9,13 @@ export { Producer, HighLevelProducer, BaseProducer, ProducerStream, KeyedMessage
 export { ConsumerGroup, ConsumerGroupStream } from './consumer-group';
 export { Offset } from './offset';
 export { Admin } from './admin';
-export { DefaultPartitioner, CyclicPartitioner, RandomPartitioner, KeyedPartitioner, CustomPartitioner } from './partitioners';
+export { DefaultPartitioner, CyclicPartitioner, RandomPartitioner, KeyedPartitioner } from './partitioners';
+import { CustomPartitioner as CustomPartitionerClass } from './partitioners';
+/**
+ * kafka-node's runtime exports a CustomPartitioner class, while its type declarations name the partitioner function
+ * type CustomPartitioner: both are kept, the value as the class and the type as the function.
+ */
+export const CustomPartitioner = CustomPartitionerClass;
 export {
   ApiNotSupportedError,
   BrokerNotAvailableError,
