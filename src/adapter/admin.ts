@@ -59,7 +59,7 @@ export class Admin extends EventEmitter {
     );
   }
 
-  listTopics(cb: (error: Error | null, result?: MetadataResponse) => void): void {
+  listTopics(cb: NodeCallback<MetadataResponse>): void {
     this.client.loadMetadataForTopics([], cb);
   }
 
@@ -88,7 +88,7 @@ export class Admin extends EventEmitter {
     );
   }
 
-  createTopics(topics: CreateTopicRequest[], cb: (error: Error | null, result?: CreateTopicResponse[] | string[]) => void): void {
+  createTopics(topics: CreateTopicRequest[], cb: NodeCallback<CreateTopicResponse[] | string[]>): void {
     this.client.createTopics(topics, cb);
   }
 

@@ -15,6 +15,7 @@ import type {
   ClusterMetadataResponse,
   CreateTopicRequest,
   CreateTopicResponse,
+  ErrorCallback,
   KafkaClientOptions,
   MetadataResponse,
   NodeCallback,
@@ -163,7 +164,7 @@ export class KafkaClient extends EventEmitter {
     this.topicMetadata = topics;
   }
 
-  close(cb?: (error?: Error | null) => void): void {
+  close(cb?: ErrorCallback): void {
     this.closing = true;
     this.ready = false;
     const admin = this.commonAdmin;
@@ -174,7 +175,7 @@ export class KafkaClient extends EventEmitter {
     closed.then(() => cb?.(null), () => cb?.(null));
   }
 
-  topicExists(topics: string[], cb: (error?: TopicsNotExistError | Error | null) => void): void {
+  topicExists(topics: string[], cb: ErrorCallback): void {
     this.whenReady()
       .then(() => this.loadMetadata())
       .then(() => {
@@ -183,7 +184,7 @@ export class KafkaClient extends EventEmitter {
       }, (error: Error) => cb(error));
   }
 
-  refreshMetadata(topics: string[], cb?: (error?: Error | null) => void): void {
+  refreshMetadata(topics: string[], cb?: ErrorCallback): void {
     if (!topics.length) {
       cb?.();
       return;
@@ -194,7 +195,7 @@ export class KafkaClient extends EventEmitter {
   }
 
   /** The metadata of `topics` (all topics for []), as kafka-node's [brokers, { metadata, clusterMetadata }]. */
-  loadMetadataForTopics(topics: string[], cb: (error: Error | null, result?: MetadataResponse) => void): void {
+  loadMetadataForTopics(topics: string[], cb: NodeCallback<MetadataResponse>): void {
     this.whenReady()
       .then(() => this.loadMetadata(topics.length === 0 ? undefined : topics))
       .then((metadata) => {
@@ -209,7 +210,7 @@ export class KafkaClient extends EventEmitter {
    * kafka-node's two forms: topic names (created by the broker's auto-creation, answering the names) or
    * CreateTopicRequests (CreateTopics API, answering only the failures as { topic, error }).
    */
-  createTopics(topics: Array<string | CreateTopicRequest>, cb: (error: Error | null, result?: CreateTopicResponse[] | string[]) => void): void {
+  createTopics(topics: Array<string | CreateTopicRequest>, cb: NodeCallback<CreateTopicResponse[] | string[]>): void {
     const names = topics.every((t) => typeof t === 'string');
     const work = (async (): Promise<CreateTopicResponse[] | string[]> => {
       const admin = await clientCore(this).admin();

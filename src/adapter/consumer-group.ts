@@ -12,7 +12,7 @@ import { OffsetOutOfRangeError } from '../common/errors';
 import type { ConsumedMessage, ConsumerGroup as CommonConsumerGroup, ConsumerGroupConfig, MessageBatch, StartPosition } from '../common/types';
 import { KafkaClient, callbackOf, clientCore } from './client';
 import { InvalidConsumerOffsetError } from './errors';
-import type { ConsumerGroupOptions, ConsumerGroupStreamOptions, KafkaClientOptions, Message, NodeCallback, Topic } from './types';
+import type { ConsumerGroupOptions, ConsumerGroupStreamOptions, ErrorCallback, KafkaClientOptions, Message, NodeCallback, Topic } from './types';
 import { warnOnce } from './warnings';
 
 export const CONSUMER_GROUP_DEFAULTS = {
@@ -253,15 +253,15 @@ export class ConsumerGroup extends EventEmitter {
   }
 
   /** Emulated: the common group cannot change its subscription, so the member rejoins with the new topic list. */
-  addTopics(topics: string[] | Topic[], cb?: (error: Error | null, added?: string[] | Topic[]) => void): void {
+  addTopics(topics: string[] | Topic[], cb?: NodeCallback<string[] | Topic[]>): void {
     const names = (topics as Array<string | Topic>).map((t) => (typeof t === 'string' ? t : t.topic));
     callbackOf(
-      cb as NodeCallback<string[] | Topic[]> | undefined,
+      cb,
       this.resubscribe([...this.topics, ...names.filter((n) => !this.topics.includes(n))]).then(() => topics),
     );
   }
 
-  removeTopics(topics: string | string[], cb: (error: Error | null, removed?: number) => void): void {
+  removeTopics(topics: string | string[], cb: NodeCallback<number>): void {
     const names = Array.isArray(topics) ? topics : [topics];
     const remaining = this.topics.filter((t) => !names.includes(t));
     callbackOf(cb, this.resubscribe(remaining).then(() => names.length));
@@ -280,7 +280,7 @@ export class ConsumerGroup extends EventEmitter {
     await this.joining;
   }
 
-  close(force: boolean | ((error?: Error | null) => void), cb?: (error?: Error | null) => void): void {
+  close(force: boolean | ErrorCallback, cb?: ErrorCallback): void {
     const commit = typeof force === 'boolean' ? force : false;
     const callback = typeof force === 'function' ? force : cb;
     this.closing = true;

@@ -10,7 +10,7 @@ import { ConfigurationError } from '../common/errors';
 import type { CompressionName, OutgoingMessage, Producer as CommonProducer } from '../common/types';
 import { KafkaClient, callbackOf, clientCore } from './client';
 import { CustomPartitioner, CyclicPartitioner, DefaultPartitioner, KeyedPartitioner, RandomPartitioner, type Partitioner } from './partitioners';
-import type { CustomPartitioner as CustomPartitionerFunction, KeyedMessageLike, NodeCallback, ProduceRequest, ProduceResult, ProducerOptions, ProducerStreamOptions } from './types';
+import type { CustomPartitioner as CustomPartitionerFunction, ErrorCallback, KeyedMessageLike, NodeCallback, ProduceRequest, ProduceResult, ProducerOptions, ProducerStreamOptions } from './types';
 
 export const PARTITIONER_TYPES = { default: 0, random: 1, cyclic: 2, keyed: 3, custom: 4 } as const;
 
@@ -185,7 +185,7 @@ export class BaseProducer extends EventEmitter {
     this.client.createTopics(topics, (error, result) => callback(error, result as string[] | undefined));
   }
 
-  close(cb?: (error?: Error | null) => void): void {
+  close(cb?: ErrorCallback): void {
     const common = this.common;
     this.common = null;
     const done = common ? common.then((p) => p.disconnect()).catch(() => undefined) : Promise.resolve();

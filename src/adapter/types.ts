@@ -6,7 +6,13 @@
 import type { ConnectionOptions } from 'tls';
 import type { BackendName } from '../common/types';
 
-export type NodeCallback<T> = (error: Error | null, data?: T) => void;
+/**
+ * kafka-node types its callbacks `(error: any, data: any) => any`, so callers annotate parameters as they like
+ * (`(error: Error) => ...`). Method-style signatures are checked bivariantly, which accepts those annotations without
+ * `any`.
+ */
+export type NodeCallback<T> = { bivarianceHack(error: Error | null, data?: T): void }['bivarianceHack'];
+export type ErrorCallback = { bivarianceHack(error?: Error | null): void }['bivarianceHack'];
 
 export interface RetryOptions {
   retries?: number;
@@ -233,6 +239,10 @@ export interface ClusterMetadataResponse {
 export interface MetadataResponse extends Array<BrokerMetadataResponse | ClusterMetadataResponse> {
   0: BrokerMetadataResponse;
   1: ClusterMetadataResponse;
+}
+
+export interface Chunk {
+  chunk: ProduceRequest;
 }
 
 export interface ProducerStreamOptions {
