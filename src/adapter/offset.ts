@@ -2,11 +2,16 @@
  * kafka-node's Offset on the common Admin. Result shapes are kafka-node's: fetch -> { topic: { partition: [offset] } },
  * fetchLatestOffsets / fetchEarliestOffsets / fetchCommits -> { topic: { partition: offset } } (-1: nothing
  * committed), commit -> { topic: { partition, errorCode } } (kafka-node's decoder keeps the last partition per topic).
+ *
+ * commit differs from kafka-node on purpose: kafka-node sends OffsetCommit v0, which ZooKeeper-era brokers store in
+ * ZooKeeper (where fetchCommits, OffsetFetch v1, never looks) and Kafka 4 no longer accepts; the facade stores the
+ * offsets in Kafka, for a group without active members, so fetchCommits and consumer groups see them.
  */
 import { EventEmitter } from 'events';
 import { KafkaError, UnsupportedFeatureError } from '../common/errors';
 import type { Admin as CommonAdmin, PartitionOffsets } from '../common/types';
 import { KafkaClient, callbackOf, clientCore } from './client';
+import { warnOnce } from './warnings';
 import type { NodeCallback, OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResult, OffsetRequest, TopicPartitionOffsets } from './types';
 
 const LATEST = -1;
@@ -123,6 +128,9 @@ export class Offset extends EventEmitter {
     callbackOf(
       cb,
       (async () => {
+        const core = clientCore(this.client);
+        warnOnce('offset.commit.kafka-storage', 'Offset.commit stores offsets in Kafka (not in ZooKeeper as kafka-node\'s OffsetCommit v0 did); the group must have no active members');
+        if (this.client.backendName === 'kafkajs') core.gap('offset.commit.set-offsets', 'Offset.commit goes through kafkajs admin.setOffsets, which briefly joins the group (about 5 s)');
         const admin = await this.admin();
         const offsets = payloads.map((p) => ({ topic: p.topic, partition: p.partition || 0, offset: p.offset }));
         if (offsets.some((o) => o.offset === undefined || !Number.isInteger(o.offset))) throw new KafkaError('commit: every payload needs an integer offset', { retriable: false });
