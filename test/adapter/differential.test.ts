@@ -22,11 +22,60 @@ interface ScenarioContext {
   record(entry: unknown): void;
 }
 
+/**
+ * A difference the facade documents on purpose (with the warning it emits): the entry is left out of the equality
+ * check, and the facade's value must be the documented one.
+ */
+interface DocumentedDifference {
+  entry: number;
+  reason: string;
+  facadeValue: unknown;
+}
+
 interface Scenario {
   name: string;
+  documented?: DocumentedDifference[];
   run(context: ScenarioContext): Promise<void>;
   /** Checks the real kafka-node's trace (the reference) beyond equality with the others. */
   check(trace: Trace): void;
+}
+
+/** Where two JSON values first differ ("[3].result.shapes.1: 2 != 3"), or nothing when equal. */
+function firstDifference(expected: unknown, actual: unknown, at = ''): string | undefined {
+  if (JSON.stringify(expected) === JSON.stringify(actual)) return undefined;
+  if (expected && actual && typeof expected === 'object' && typeof actual === 'object' && Array.isArray(expected) === Array.isArray(actual)) {
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])];
+    for (const key of keys) {
+      const inner = firstDifference((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], `${at}${Array.isArray(expected) ? `[${key}]` : `.${key}`}`);
+      if (inner) return inner;
+    }
+  }
+  return `${at || '(root)'}: kafka-node ${JSON.stringify(expected)}, here ${JSON.stringify(actual)}`;
+}
+
+function describeDifferences(reference: Trace, trace: Trace, documented: DocumentedDifference[]): string[] {
+  const skipped = new Set(documented.map((d) => d.entry));
+  const lines: string[] = [];
+  if (trace.length !== reference.length) lines.push(`${trace.length} trace entries, kafka-node has ${reference.length}`);
+  for (let i = 0; i < Math.max(trace.length, reference.length); i++) {
+    if (trace === reference || skipped.has(i)) continue;
+    const difference = firstDifference(reference[i], trace[i], `[${i}]`);
+    if (difference) lines.push(difference);
+  }
+  return lines;
+}
+
+/** Checks the documented differences hold as documented, and says what they are. */
+function documentedNotes(reference: Trace, traces: Map<RunMode, Trace>, documented: DocumentedDifference[]): string[] {
+  const notes: string[] = [];
+  for (const difference of documented) {
+    for (const [mode, trace] of traces) {
+      if (mode === 'kafka-node') continue;
+      expect(trace[difference.entry], `${mode}: documented difference at entry ${difference.entry}`).to.deep.equal(difference.facadeValue);
+    }
+    notes.push(`documented difference at entry ${difference.entry}: kafka-node ${JSON.stringify(reference[difference.entry])}, facade ${JSON.stringify(difference.facadeValue)} (${difference.reason})`);
+  }
+  return notes;
 }
 
 function newClient(kafka: KafkaNodeModule, kafkaHost: string) {
@@ -246,6 +295,13 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'Offset: fetch, fetchLatestOffsets, fetchEarliestOffsets, commit then fetchCommits',
+    documented: [
+      {
+        entry: 6,
+        reason: "the facade's Offset.commit stores offsets in Kafka and warns (offset.commit.kafka-storage); kafka-node's OffsetCommit v0 goes to ZooKeeper-stored offsets, which its own fetchCommits (OffsetFetch v1) never reads",
+        facadeValue: { result: { offsets: { 0: 2, 1: 1 } } },
+      },
+    ],
     async run(context) {
       const { kafka, record } = context;
       context.createTopic('offsets', 2);
@@ -342,11 +398,14 @@ describe('adapter/differential: one kafka-node program, three engines (kafka-nod
         traces.set(mode, trace);
       }
       const reference = traces.get('kafka-node')!;
-      if (process.env.DIFF_DUMP) console.log(JSON.stringify(reference));
+      if (process.env.DIFF_DUMP) console.log(JSON.stringify([...traces]));
       scenario.check(reference);
+      const differences: string[] = [];
       for (const [mode, trace] of traces) {
-        expect(trace, `${mode} trace differs from kafka-node's`).to.deep.equal(reference);
+        for (const line of describeDifferences(reference, trace, scenario.documented ?? [])) differences.push(`${mode}: ${line}`);
       }
+      for (const note of documentedNotes(reference, traces, scenario.documented ?? [])) console.log(`      ${note}`);
+      expect(differences, 'differences from the real kafka-node').to.deep.equal([]);
     });
   }
 });
