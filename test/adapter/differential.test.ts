@@ -18,6 +18,8 @@ type Trace = unknown[];
 interface ScenarioContext {
   kafka: KafkaNodeModule;
   kafkaHost: string;
+  /** A second broker of the same mode that creates unknown topics (3 partitions) on first use. */
+  autoCreatingKafkaHost: string;
   createTopic(name: string, partitions: number): void;
   record(entry: unknown): void;
 }
@@ -225,6 +227,26 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'keyed Producer on a topic that auto-creation makes (3 partitions) on the first send',
+    async run(context) {
+      const { kafka, record } = context;
+      const client = newClient(kafka, context.autoCreatingKafkaHost);
+      const producer = new kafka.Producer(client, { requireAcks: 1, partitionerType: 3 });
+      record(await readyOrError(producer, 'producer'));
+      for (const key of KEYS) record(await settle((done) => producer.send([{ topic: 'created-on-send', key, messages: [`to ${key}`] }], done)));
+      await close(producer);
+    },
+    check(trace) {
+      // kafka-node picks a partition before it has the new topic's metadata: the first send fails, the next ones are
+      // keyed over the 3 partitions.
+      expect(trace[1]).to.deep.equal({ error: { name: 'BrokerNotAvailableError', message: 'Could not find the leader' } });
+      const keyed = createPartitionChooser('keyed');
+      KEYS.slice(1).forEach((key, i) => {
+        expect(Object.keys((trace[i + 2] as { result: Record<string, object> }).result['created-on-send']!)).to.deep.equal([String(keyed([0, 1, 2], Buffer.from(key)))]);
+      });
+    },
+  },
+  {
     name: 'HighLevelProducer: cyclic by default, keyed with partitionerType 3',
     async run(context) {
       const { kafka, record } = context;
@@ -370,13 +392,17 @@ describe('adapter/differential: one kafka-node program, three engines (kafka-nod
   this.timeout(60000);
   const modes: RunMode[] = facadeEntryPath() ? [...RUN_MODES] : ['kafka-node'];
   const brokers = new Map<RunMode, EmbeddedBroker>();
+  const autoCreatingBrokers = new Map<RunMode, EmbeddedBroker>();
 
   before(async () => {
     if (modes.length === 1) console.log('      note: facade entry not found, only the real kafka-node runs');
-    for (const mode of modes) brokers.set(mode, await startEmbedded({ autoCreateTopics: false }));
+    for (const mode of modes) {
+      brokers.set(mode, await startEmbedded({ autoCreateTopics: false }));
+      autoCreatingBrokers.set(mode, await startEmbedded({ autoCreateTopics: true, defaultPartitions: 3 }));
+    }
   });
   after(async () => {
-    for (const broker of brokers.values()) await broker.stop();
+    for (const broker of [...brokers.values(), ...autoCreatingBrokers.values()]) await broker.stop();
   });
 
   for (const scenario of scenarios) {
@@ -388,6 +414,7 @@ describe('adapter/differential: one kafka-node program, three engines (kafka-nod
         const context: ScenarioContext = {
           kafka: kafkaModule(mode),
           kafkaHost: broker.bootstrap,
+          autoCreatingKafkaHost: autoCreatingBrokers.get(mode)!.bootstrap,
           createTopic(name, partitions) {
             const result = broker.cluster.createTopic({ name, numPartitions: partitions, replicationFactor: 1 });
             if (result.errorCode !== 0) throw new Error(`creating ${name}: error ${result.errorCode}`);
