@@ -27,6 +27,11 @@ export interface ClientCore {
   readonly parsed: ParsedClientOptions;
   /** The backend once the client is ready. */
   backend(): Promise<Backend>;
+  /**
+   * The backend for producers: kafka-node's Producer never retries a failed send (the callback gets the error), so
+   * this one is configured without retries.
+   */
+  producerBackend(): Promise<Backend>;
   admin(): Promise<Admin>;
   /** Partition ids of a topic from the cached metadata, ascending; empty when unknown (as kafka-node's cache). */
   cachedPartitions(topic: string): number[];
@@ -65,6 +70,7 @@ export class KafkaClient extends EventEmitter {
   clusterMetadata: { controllerId?: number } = {};
 
   private kafka: Backend | null = null;
+  private producerKafka: Backend | null = null;
   private commonAdmin: Admin | null = null;
   private readyPromise: Promise<void> | null = null;
 
@@ -79,6 +85,10 @@ export class KafkaClient extends EventEmitter {
       backend: async () => {
         await this.whenReady();
         return this.kafka!;
+      },
+      producerBackend: async () => {
+        await this.whenReady();
+        return this.producerKafka!;
       },
       admin: async () => {
         await this.whenReady();
@@ -137,6 +147,7 @@ export class KafkaClient extends EventEmitter {
         throw new BrokerNotAvailableError('the client was closed while connecting');
       }
       this.kafka = kafka;
+      this.producerKafka = createKafka({ ...config, retry: { ...config.retry, retries: 0 } });
       this.commonAdmin = admin;
       this.emit('connect');
       await this.loadMetadata();

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'events';
 import { Readable } from 'stream';
 import { OffsetOutOfRangeError } from '../common/errors';
-import type { ConsumedMessage, ConsumerGroup as CommonConsumerGroup, ConsumerGroupConfig, MessageBatch, StartPosition } from '../common/types';
+import type { ConsumedMessage, ConsumerGroup as CommonConsumerGroup, ConsumerGroupConfig, MessageBatch, StartPosition, TopicPartition } from '../common/types';
 import { KafkaClient, callbackOf, clientCore } from './client';
 import { InvalidConsumerOffsetError } from './errors';
 import type { ConsumerGroupOptions, ConsumerGroupStreamOptions, ErrorCallback, KafkaClientOptions, Message, NodeCallback, Topic } from './types';
@@ -94,6 +94,9 @@ export function toKafkaNodeMessage(message: ConsumedMessage, highWaterOffset: nu
   return converted;
 }
 
+/** kafka-node's decoded OffsetCommit response: per topic, the last partition answered and its error code. */
+export type CommitResult = Record<string, { partition: number; errorCode: number }>;
+
 type ResolvedGroupOptions = ConsumerGroupOptions & typeof CONSUMER_GROUP_DEFAULTS;
 
 export class ConsumerGroup extends EventEmitter {
@@ -108,6 +111,10 @@ export class ConsumerGroup extends EventEmitter {
   private group: CommonConsumerGroup | null = null;
   private joining: Promise<void> | null = null;
   private closing = false;
+  private assigned: TopicPartition[] = [];
+  /** kafka-node's commit bookkeeping: something was consumed since the last commit; a commit ran recently. */
+  private needToCommit = false;
+  private committing = false;
 
   constructor(memberOptions: ConsumerGroupOptions, topics: string[] | string) {
     super();
@@ -187,9 +194,11 @@ export class ConsumerGroup extends EventEmitter {
     this.group = group;
     group.on('revoked', () => {
       this.ready = false;
-      this.emit('rebalancing');
+      // Leaving on close revokes too; kafka-node announces only rejoins.
+      if (!this.closing && this.group === group) this.emit('rebalancing');
     });
     group.on('assigned', (event) => {
+      this.assigned = event.partitions;
       this.generationId = event.generationId;
       this.memberId = event.memberId;
       this.ready = true;
@@ -204,6 +213,8 @@ export class ConsumerGroup extends EventEmitter {
       }
       this.emit('error', error);
     });
+    // kafka-node announces its first join as a rebalance too.
+    this.emit('rebalancing');
     await group.connect();
     if (this.paused) group.pause([...this.topics]);
     await group.run({ eachBatch: (batch) => this.deliver(batch) });
@@ -216,17 +227,35 @@ export class ConsumerGroup extends EventEmitter {
       this.emit('message', toKafkaNodeMessage(message, batch.highWatermark, encoding, keyEncoding));
       last = message.offset;
     }
+    if (batch.messages.length > 0) this.needToCommit = true;
     this.emit('done', { [batch.topic]: { [batch.partition]: last + 1 } });
   }
 
-  commit(force: boolean | NodeCallback<unknown>, cb?: NodeCallback<unknown>): void {
+  /**
+   * kafka-node's commit: without force, 'Offset committing' within autoCommitIntervalMs of the previous commit and
+   * 'Commit not needed' when nothing was consumed since; otherwise it commits and answers kafka-node's decoded
+   * OffsetCommit response, { topic: { partition: <last partition>, errorCode: 0 } }.
+   */
+  commit(force: boolean | NodeCallback<CommitResult | string>, cb?: NodeCallback<CommitResult | string>): void {
     const callback = typeof force === 'function' ? force : cb;
-    const group = this.group;
-    if (!group) {
-      callback?.(null, 'Nothing to be committed');
-      return;
+    const forced = force === true;
+    if (!forced) {
+      if (this.committing) return callback?.(null, 'Offset committing');
+      if (!this.needToCommit) return callback?.(null, 'Commit not needed');
     }
-    callbackOf(callback, group.commit().then(() => ({})));
+    this.needToCommit = false;
+    this.committing = true;
+    setTimeout(() => {
+      this.committing = false;
+    }, this.options.autoCommitIntervalMs).unref();
+    const group = this.group;
+    if (!group || this.assigned.length === 0) return callback?.(null, 'Nothing to be committed');
+    const result: CommitResult = {};
+    for (const { topic, partition } of [...this.assigned].sort((a, b) => a.partition - b.partition)) result[topic] = { partition, errorCode: 0 };
+    callbackOf(
+      callback,
+      group.commit().then(() => result),
+    );
   }
 
   sendOffsetCommitRequest(commits: Array<{ topic: string; partition?: number; offset: number }>, cb: NodeCallback<unknown>): void {

@@ -11,6 +11,7 @@ import { EventEmitter } from 'events';
 import { KafkaError, UnsupportedFeatureError } from '../common/errors';
 import type { Admin as CommonAdmin, PartitionOffsets } from '../common/types';
 import { KafkaClient, callbackOf, clientCore } from './client';
+import { KafkaNodeError } from './errors';
 import { warnOnce } from './warnings';
 import type { NodeCallback, OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResult, OffsetRequest, TopicPartitionOffsets } from './types';
 
@@ -90,7 +91,7 @@ export class Offset extends EventEmitter {
     const admin = await this.admin();
     const known = new Set((await admin.fetchMetadata()).topics.map((t) => t.topic));
     const existing = topics.filter((topic) => known.has(topic));
-    if (existing.length === 0) throw new KafkaError('Topic(s) does not exist', { code: 3, retriable: false });
+    if (existing.length === 0) throw new KafkaNodeError('Topic(s) does not exist');
     const offsets = await this.offsetsOf(existing);
     const result: TopicPartitionOffsets = {};
     for (const [topic, partitions] of offsets) {

@@ -9,6 +9,7 @@ import { Writable } from 'stream';
 import { ConfigurationError } from '../common/errors';
 import type { CompressionName, OutgoingMessage, Producer as CommonProducer } from '../common/types';
 import { KafkaClient, callbackOf, clientCore } from './client';
+import { BrokerNotAvailableError, KafkaNodeError, toKafkaNodeError } from './errors';
 import { CustomPartitioner, CyclicPartitioner, DefaultPartitioner, KeyedPartitioner, RandomPartitioner, type Partitioner } from './partitioners';
 import type { CustomPartitioner as CustomPartitionerFunction, ErrorCallback, KeyedMessageLike, NodeCallback, ProduceRequest, ProduceResult, ProducerOptions, ProducerStreamOptions } from './types';
 
@@ -103,7 +104,7 @@ export class BaseProducer extends EventEmitter {
 
   private producer(): Promise<CommonProducer> {
     this.common ??= (async () => {
-      const kafka = await clientCore(this.client).backend();
+      const kafka = await clientCore(this.client).producerBackend();
       const producer = kafka.producer({ partitioner: 'default' });
       await producer.connect();
       return producer;
@@ -115,7 +116,12 @@ export class BaseProducer extends EventEmitter {
   }
 
   send(payloads: ProduceRequest[], cb: NodeCallback<ProduceResult>): void {
-    callbackOf(cb, this.sendAsync(payloads));
+    callbackOf(
+      cb,
+      this.sendAsync(payloads).catch((error: unknown) => {
+        throw toKafkaNodeError(error);
+      }),
+    );
   }
 
   private async sendAsync(payloads: ProduceRequest[]): Promise<ProduceResult> {
@@ -131,6 +137,7 @@ export class BaseProducer extends EventEmitter {
     await this.client.whenReady();
     const producer = await this.producer();
     const batches = this.buildBatches(payloads);
+    await this.checkLeaders(batches);
     const acks = this.requireAcks as 0 | 1 | -1;
     const sent = await Promise.all(
       batches.map((batch) => producer.send({ topic: batch.topic, messages: batch.messages, acks, timeoutMs: this.ackTimeoutMs, compression: batch.compression })),
@@ -145,6 +152,23 @@ export class BaseProducer extends EventEmitter {
       }
     }
     return result;
+  }
+
+  /**
+   * As kafka-node's Client.send: a partition the cached metadata does not know is looked up once more, and a send to
+   * one that still does not exist fails with BrokerNotAvailableError('Could not find the leader'). Topics the cache
+   * does not know at all are left to the producer (a broker with auto-creation makes them).
+   */
+  private async checkLeaders(batches: Batch[]): Promise<void> {
+    const core = clientCore(this.client);
+    const missing = (): Batch[] =>
+      batches.filter((batch) => {
+        const known = core.cachedPartitions(batch.topic);
+        return known.length > 0 && batch.messages.some((m) => !known.includes(m.partition!));
+      });
+    if (missing().length === 0) return;
+    await core.refresh();
+    if (missing().length > 0) throw new BrokerNotAvailableError('Could not find the leader');
   }
 
   /** kafka-node's buildPayloads: partition and attributes are written back onto the payload objects. */
@@ -179,7 +203,7 @@ export class BaseProducer extends EventEmitter {
   createTopics(topics: string[], async: boolean | NodeCallback<string[]>, cb?: NodeCallback<string[]>): void {
     const callback = (typeof async === 'function' ? async : cb)!;
     if (!this.ready) {
-      callback(new Error('Producer not ready!'));
+      callback(new KafkaNodeError('Producer not ready!'));
       return;
     }
     this.client.createTopics(topics, (error, result) => callback(error, result as string[] | undefined));
