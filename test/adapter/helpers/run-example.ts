@@ -49,13 +49,23 @@ export function nodeArguments(mode: RunMode, file: string): string[] {
 }
 
 export function runProgram(mode: RunMode, file: string, options: RunOptions = {}): Promise<ExampleResult> {
+  const env: Record<string, string> = { ...options.env };
+  if (mode !== 'kafka-node') env.KAFKA_NODE_BACKEND = mode.slice('facade:'.length);
+  return runNode(nodeArguments(mode, file), { ...options, env });
+}
+
+/**
+ * Runs node with `args` in the repository, asynchronously (the embedded broker lives in this process: a spawnSync
+ * would stop it from answering). KAFKA_NODE_BACKEND is only what `options.env` says.
+ */
+export function runNode(args: string[], options: RunOptions = {}): Promise<ExampleResult> {
   const { env = {}, timeoutMs = 30000, onLine } = options;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, TS_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json') };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json') };
   delete childEnv.KAFKA_NODE_BACKEND;
-  if (mode !== 'kafka-node') childEnv.KAFKA_NODE_BACKEND = mode.slice('facade:'.length);
+  Object.assign(childEnv, env);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArguments(mode, file), { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let pending = '';
