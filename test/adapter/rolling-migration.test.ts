@@ -133,7 +133,7 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
 
     producing = false;
     await producerLoop;
-    await new Promise((resolve) => producer.close(resolve));
+    await new Promise<void>((resolve) => producer.close(() => resolve()));
     await until(() => [...produced].every((id) => consumed.has(id)), 'every produced message to be consumed', 15000).catch(() => undefined);
     for (const member of members) {
       member.closing = true;
