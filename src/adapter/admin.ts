@@ -5,8 +5,8 @@
  * KafkaClient.createTopics.
  */
 import { EventEmitter } from 'events';
-import { UnsupportedFeatureError } from '../common/errors';
 import { KafkaClient, callbackOf, clientCore } from './client';
+import { KafkaNodeError, toKafkaNodeError } from './errors';
 import type { CreateTopicRequest, CreateTopicResponse, MetadataResponse, NodeCallback } from './types';
 
 export interface GroupMemberAssignment {
@@ -30,6 +30,25 @@ export interface DescribedGroup {
 }
 
 export const RESOURCE_TYPES = { topic: 'topic', broker: 'broker' } as const;
+const RESOURCE_TYPE_CODES: Readonly<Record<string, number>> = { topic: 2, broker: 4 };
+
+export interface DescribeConfigsRequest {
+  resources: Array<{ resourceType: string; resourceName: string; configNames?: string[] }>;
+  includeSynonyms?: boolean;
+}
+
+export interface DescribedConfigResource {
+  configEntries: Array<{
+    synonyms: Array<{ configSynonymName: string; configSynonymValue: string; configSynonymSource: number }>;
+    configName: string;
+    configValue: string;
+    readOnly: boolean;
+    configSource: number;
+    isSensitive: boolean;
+  }>;
+  resourceType: string;
+  resourceName: string;
+}
 
 export class Admin extends EventEmitter {
   readonly client: KafkaClient;
@@ -92,7 +111,37 @@ export class Admin extends EventEmitter {
     this.client.createTopics(topics, cb);
   }
 
-  describeConfigs(_payload: { resources: unknown[]; includeSynonyms?: boolean }, cb: NodeCallback<unknown[]>): void {
-    cb(new UnsupportedFeatureError('Admin.describeConfigs', this.client.backendName, 'not available through the facade yet'));
+  /** kafka-node's shape: [{ configEntries: [{ synonyms, configName, configValue, readOnly, configSource, isSensitive }], resourceType: '2', resourceName }]. */
+  describeConfigs(payload: DescribeConfigsRequest, cb: NodeCallback<DescribedConfigResource[]>): void {
+    for (const resource of payload.resources) {
+      if (!(resource.resourceType in RESOURCE_TYPE_CODES)) {
+        cb(new KafkaNodeError(`Unexpected resource type ${resource.resourceType} for resource ${resource.resourceName}`));
+        return;
+      }
+    }
+    callbackOf(
+      cb,
+      (async () => {
+        const admin = await clientCore(this.client).admin();
+        const described = await admin.describeConfigs(
+          payload.resources.map((r) => ({ type: r.resourceType as 'topic' | 'broker', name: r.resourceName, ...(r.configNames ? { configNames: r.configNames } : {}) })),
+          { includeSynonyms: payload.includeSynonyms ?? false },
+        );
+        return described.map((resource) => ({
+          configEntries: resource.entries.map((entry) => ({
+            synonyms: entry.synonyms.map((s) => ({ configSynonymName: s.name, configSynonymValue: s.value ?? '', configSynonymSource: s.source })),
+            configName: entry.name,
+            configValue: entry.value ?? '',
+            readOnly: entry.readOnly,
+            configSource: entry.source,
+            isSensitive: entry.isSensitive,
+          })),
+          resourceType: String(RESOURCE_TYPE_CODES[resource.type]),
+          resourceName: resource.name,
+        }));
+      })().catch((error: unknown) => {
+        throw toKafkaNodeError(error);
+      }),
+    );
   }
 }

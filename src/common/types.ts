@@ -245,8 +245,40 @@ export interface ClusterMetadata {
   topics: TopicMetadata[];
 }
 
+export interface ConfigResource {
+  type: 'topic' | 'broker';
+  /** Topic name, or the broker's node id as a string. */
+  name: string;
+  /** Only these configs; all when absent. */
+  configNames?: string[];
+}
+
+export interface ConfigSynonymDescription {
+  name: string;
+  value: string | null;
+  source: number;
+}
+
+export interface ConfigEntryDescription {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  /** Kafka's ConfigSource (DescribeConfigs v1+): 1 dynamic topic, 4 static broker, 5 default, ... */
+  source: number;
+  isSensitive: boolean;
+  synonyms: ConfigSynonymDescription[];
+}
+
+export interface ConfigResourceDescription {
+  type: 'topic' | 'broker';
+  name: string;
+  entries: ConfigEntryDescription[];
+}
+
 export interface Admin {
   connect(): Promise<void>;
+  /** DescribeConfigs; a resource the broker answers with an error fails the call (KafkaProtocolError). */
+  describeConfigs(resources: ConfigResource[], options?: { includeSynonyms?: boolean }): Promise<ConfigResourceDescription[]>;
   /**
    * Brokers, controller and topic/partition layout. Without `topics`: every topic; with them: those that exist (never
    * auto-creates). Sorted by node id, topic and partition.

@@ -9,16 +9,16 @@
  * Brokers without those APIs (Apache Kafka 0.9: no ApiVersions, no CreateTopics/DeleteTopics) get
  * UNSUPPORTED_VERSION (35), the error Kafka itself gives for an API a broker does not have.
  */
-import { INTERNAL_TOPICS, requireNonEmptyString, validateGroupIds, validateNewTopics, validateTopicNames, type TopicCreation } from '../common/admin-validation';
+import { INTERNAL_TOPICS, requireNonEmptyString, validateConfigResources, validateGroupIds, validateNewTopics, validateTopicNames, type TopicCreation } from '../common/admin-validation';
 import { toGroupDescriptions } from '../common/group-description';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { KafkaError, KafkaProtocolError } from '../common/errors';
-import type { Admin, ClusterMetadata, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
+import type { Admin, ClusterMetadata, ConfigResource, ConfigResourceDescription, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
 import { ApiKey } from '../protocol/api-keys';
 import { ErrorCode } from '../protocol/error-codes';
 import { apiSupportOf, closeClient, connectedClient, controllerBroker, coordinatorBroker, fetchCommitted, rawRequest, sleep, topicPartitions } from './client';
 import { settle, toKafkaError } from './errors';
-import { kafkaNode, type KafkaNodeAdmin, type KafkaNodeBroker, type KafkaNodeClient, type KafkaNodeGroupDescription, type KafkaNodeMetadataResponse, type KafkaNodeOffset } from './kafka-node';
+import { kafkaNode, type KafkaNodeAdmin, type KafkaNodeBroker, type KafkaNodeConfigResource, type KafkaNodeClient, type KafkaNodeGroupDescription, type KafkaNodeMetadataResponse, type KafkaNodeOffset } from './kafka-node';
 
 interface TopicResult {
   name: string;
@@ -183,6 +183,32 @@ export class LegacyAdmin implements Admin {
     });
     const failure = firstFailure(results, 'committing offsets of');
     if (failure) throw failure;
+  }
+
+  async describeConfigs(resources: ConfigResource[], options: { includeSynonyms?: boolean } = {}): Promise<ConfigResourceDescription[]> {
+    const admin = this.connectedAdmin();
+    const wanted = validateConfigResources(resources);
+    const answered = await settle<KafkaNodeConfigResource[]>((callback) =>
+      admin.describeConfigs(
+        {
+          resources: wanted.map((r) => ({ resourceType: r.type, resourceName: r.name, ...(r.configNames ? { configNames: [...r.configNames] } : {}) })),
+          includeSynonyms: options.includeSynonyms ?? false,
+        },
+        callback,
+      ),
+    );
+    return answered.map((resource) => ({
+      type: Number(resource.resourceType) === 4 ? 'broker' : 'topic',
+      name: resource.resourceName,
+      entries: resource.configEntries.map((entry) => ({
+        name: entry.configName,
+        value: entry.configValue,
+        readOnly: entry.readOnly,
+        source: entry.configSource,
+        isSensitive: entry.isSensitive,
+        synonyms: entry.synonyms.map((synonym) => ({ name: synonym.configSynonymName, value: synonym.configSynonymValue, source: synonym.configSynonymSource })),
+      })),
+    }));
   }
 
   async listGroups(): Promise<GroupListing[]> {

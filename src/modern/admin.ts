@@ -1,10 +1,10 @@
 /** The common Admin on kafkajs's admin client. Results are sorted (topics, groups, partitions) so they are stable. */
-import type { Admin as KafkajsAdmin, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin as KafkajsAdmin, type Kafka } from 'kafkajs';
 import { toGroupDescriptions } from '../common/group-description';
 import type { ResolvedKafkaConfig } from '../common/config';
-import { INTERNAL_TOPICS, requireNonEmptyString, validateGroupIds, validateNewTopics, validateTopicNames } from '../common/admin-validation';
+import { INTERNAL_TOPICS, requireNonEmptyString, validateConfigResources, validateGroupIds, validateNewTopics, validateTopicNames } from '../common/admin-validation';
 import { KafkaProtocolError } from '../common/errors';
-import type { Admin, ClusterMetadata, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
+import type { Admin, ClusterMetadata, ConfigResource, ConfigResourceDescription, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
 import { ErrorCode } from '../protocol/error-codes';
 import { decodeAssignment } from './consumer-protocol';
 import { translated } from './errors';
@@ -104,6 +104,34 @@ export class ModernAdmin implements Admin {
         this.admin.setOffsets({ groupId, topic, partitions: entries.map(({ partition, offset }) => ({ partition, offset: String(offset) })) }),
       );
     }
+  }
+
+  async describeConfigs(resources: ConfigResource[], options: { includeSynonyms?: boolean } = {}): Promise<ConfigResourceDescription[]> {
+    const wanted = validateConfigResources(resources);
+    const answer = await translated(() =>
+      this.admin.describeConfigs({
+        resources: wanted.map((r) => ({
+          type: r.type === 'broker' ? ConfigResourceTypes.BROKER : ConfigResourceTypes.TOPIC,
+          name: r.name,
+          ...(r.configNames ? { configNames: [...r.configNames] } : {}),
+        })),
+        includeSynonyms: options.includeSynonyms ?? false,
+      }),
+    );
+    const failed = answer.resources.find((resource) => resource.errorCode !== ErrorCode.NONE);
+    if (failed) throw new KafkaProtocolError(failed.errorCode, `describing configs of "${failed.resourceName}"${failed.errorMessage ? `: ${failed.errorMessage}` : ''}`);
+    return answer.resources.map((resource) => ({
+      type: resource.resourceType === ConfigResourceTypes.BROKER ? 'broker' : 'topic',
+      name: resource.resourceName,
+      entries: resource.configEntries.map((entry) => ({
+        name: entry.configName,
+        value: entry.configValue,
+        readOnly: entry.readOnly,
+        source: Number(entry.configSource),
+        isSensitive: entry.isSensitive,
+        synonyms: (entry.configSynonyms ?? []).map((synonym) => ({ name: synonym.configName, value: synonym.configValue, source: Number(synonym.configSource) })),
+      })),
+    }));
   }
 
   async listGroups(): Promise<GroupListing[]> {

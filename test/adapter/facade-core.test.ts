@@ -16,6 +16,8 @@ import {
   type ProduceResult,
 } from '../../src/adapter';
 import type { BackendName } from '../../src/common/types';
+import * as realKafkaNode from 'kafka-node';
+import { setWarningHandler } from '../../src/adapter/warnings';
 
 function call<T>(run: (cb: (error: Error | null, result?: T) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result as T))));
@@ -33,12 +35,15 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     const prefix = backend === 'kafkajs' ? 'modern' : 'legacy';
 
     before(async () => {
+      // The emulation warnings (Offset.commit) are expected here; facade-entry.test.ts checks the channel itself.
+      setWarningHandler(() => undefined);
       broker = await startEmbedded();
     });
     afterEach(async () => {
       for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
     });
     after(async () => {
+      setWarningHandler(null);
       await broker.stop();
     });
 
@@ -168,6 +173,25 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       expect(await call((cb) => offset.fetchCommits(groupId, [{ topic, partition: 0 }, { topic, partition: 1 }], cb))).to.deep.equal({ [topic]: { 0: -1, 1: 2 } });
       const error = await call((cb) => offset.fetchLatestOffsets([`${prefix}-nope`], cb)).catch((e: Error) => e);
       expect((error as Error).message).to.equal('Topic(s) does not exist');
+    });
+
+    it('Admin.describeConfigs answers exactly what the real kafka-node answers', async () => {
+      const topic = `${prefix}-configs`;
+      broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1, configs: { 'retention.ms': '1000' } });
+      const payload = () => ({ resources: [{ resourceType: 'topic', resourceName: topic, configNames: ['retention.ms', 'cleanup.policy'] }], includeSynonyms: false });
+      const realClient = new realKafkaNode.KafkaClient({ kafkaHost: broker.bootstrap });
+      closers.push(() => new Promise((resolve) => realClient.close(() => resolve())));
+      // kafka-node's type declarations leave its Admin class out.
+      const RealAdmin = (realKafkaNode as unknown as { Admin: new (client: unknown) => { describeConfigs(p: unknown, cb: (e: Error | null, d: unknown) => void): void } }).Admin;
+      const realAdmin = new RealAdmin(realClient);
+      await new Promise<void>((resolve) => realClient.once('ready', () => resolve()));
+      const expected = await call<unknown>((cb) => realAdmin.describeConfigs(payload(), cb));
+      const admin = new Admin(client());
+      const answered = await call<unknown>((cb) => admin.describeConfigs(payload(), cb));
+      expect(answered).to.deep.equal(expected);
+      expect(JSON.stringify(answered)).to.contain('"configName":"retention.ms","configValue":"1000"');
+      const bad = await call<unknown>((cb) => admin.describeConfigs({ resources: [{ resourceType: 'group', resourceName: 'x' }] }, cb)).catch((e: Error) => e);
+      expect((bad as Error).message).to.equal('Unexpected resource type group for resource x');
     });
 
     it('Admin: listTopics, listGroups, describeGroups in kafka-node shapes', async () => {
