@@ -228,7 +228,8 @@ export class ConsumerGroup extends EventEmitter {
       last = message.offset;
     }
     if (batch.messages.length > 0) this.needToCommit = true;
-    this.emit('done', { [batch.topic]: { [batch.partition]: last + 1 } });
+    // kafka-node's 'done' carries the last offset fetched per partition.
+    this.emit('done', { [batch.topic]: { [batch.partition]: last } });
   }
 
   /**
