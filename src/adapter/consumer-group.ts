@@ -8,11 +8,11 @@
  */
 import { EventEmitter } from 'events';
 import { Readable } from 'stream';
-import { OffsetOutOfRangeError } from '../common/errors';
-import type { ConsumedMessage, ConsumerGroup as CommonConsumerGroup, ConsumerGroupConfig, MessageBatch, StartPosition, TopicPartition } from '../common/types';
+import { ConfigurationError, OffsetOutOfRangeError } from '../common/errors';
+import type { ConsumedMessage, ConsumerGroup as CommonConsumerGroup, ConsumerGroupConfig, CustomAssignmentProtocol, MessageBatch, StartPosition, TopicPartition } from '../common/types';
 import { KafkaClient, callbackOf, clientCore } from './client';
 import { InvalidConsumerOffsetError } from './errors';
-import type { ConsumerGroupOptions, ConsumerGroupStreamOptions, ErrorCallback, KafkaClientOptions, Message, NodeCallback, Topic } from './types';
+import type { ConsumerGroupOptions, ConsumerGroupStreamOptions, CustomPartitionAssignmentProtocol, ErrorCallback, KafkaClientOptions, Message, NodeCallback, Topic } from './types';
 import { warnOnce } from './warnings';
 
 export const CONSUMER_GROUP_DEFAULTS = {
@@ -97,6 +97,38 @@ export function toKafkaNodeMessage(message: ConsumedMessage, highWaterOffset: nu
 /** kafka-node's decoded OffsetCommit response: per topic, the last partition answered and its error code. */
 export type CommitResult = Record<string, { partition: number; errorCode: number }>;
 
+/**
+ * A kafka-node custom protocol ({ name, version, userData, assign(topicPartition, groupMembers, cb) }) as the common
+ * interface's: kafka-node's argument shapes (partition ids as strings, members as { id, subscription, version,
+ * userData }) are rebuilt, and the callback must come synchronously because the common assign returns its result.
+ */
+export function fromKafkaNodeProtocol(protocol: CustomPartitionAssignmentProtocol): CustomAssignmentProtocol {
+  return {
+    name: protocol.name,
+    version: protocol.version,
+    assign(members, partitions) {
+      const topicPartition = Object.fromEntries([...partitions].map(([topic, ids]) => [topic, ids.map(String)]));
+      const groupMembers = [...members].map(([id, subscription]) => ({ id, subscription: [...subscription], version: protocol.version, userData: protocol.userData }));
+      let answered = false;
+      let failure: Error | null = null;
+      let assignments: Array<{ memberId: string; topicPartitions: Record<string, Array<string | number>> }> = [];
+      protocol.assign(topicPartition, groupMembers, (error, result) => {
+        answered = true;
+        failure = error;
+        assignments = (result ?? []) as typeof assignments;
+      });
+      if (!answered) throw new ConfigurationError(`assignment protocol "${protocol.name}" must call its callback synchronously when used through kafka-node-adapter`);
+      if (failure) throw failure;
+      return new Map(
+        assignments.map(({ memberId, topicPartitions }) => [
+          memberId,
+          new Map(Object.entries(topicPartitions ?? {}).map(([topic, ids]) => [topic, ids.map(Number)])),
+        ]),
+      );
+    },
+  };
+}
+
 type ResolvedGroupOptions = ConsumerGroupOptions & typeof CONSUMER_GROUP_DEFAULTS;
 
 export class ConsumerGroup extends EventEmitter {
@@ -135,8 +167,8 @@ export class ConsumerGroup extends EventEmitter {
     this.topics = [...topicList];
     this.client = this.createClient(options);
     this.client.on('error', (error: Error) => this.emit('error', error));
-    for (const protocol of options.protocol) {
-      if (typeof protocol !== 'string') clientCore(this.client).gap('consumer-group.custom-protocol', 'custom assignment protocols are not supported; use "roundrobin" or "range"');
+    if (options.protocol.some((p) => typeof p !== 'string')) {
+      clientCore(this.client).gap('consumer-group.custom-protocol', 'custom assignment protocols must call back synchronously and see every member\'s userData as their own');
     }
     if (options.onRebalance) clientCore(this.client).gap('consumer-group.onRebalance', 'onRebalance is not called; listen to "rebalancing" instead');
     if (options.connectOnReady) this.client.once('ready', () => this.connect());
@@ -162,13 +194,13 @@ export class ConsumerGroup extends EventEmitter {
 
   private commonConfig(): ConsumerGroupConfig {
     const o = this.options;
-    const protocols = o.protocol.filter((p): p is 'roundrobin' | 'range' => p === 'roundrobin' || p === 'range');
+    const protocols = o.protocol.map((p) => (typeof p === 'string' ? p : fromKafkaNodeProtocol(p)));
     return {
       groupId: o.groupId,
       topics: [...this.topics],
       fromOffset: o.fromOffset as StartPosition,
       outOfRangeOffset: o.outOfRangeOffset as StartPosition,
-      protocols: protocols.length > 0 ? protocols : ['roundrobin'],
+      protocols: protocols.length > 0 ? (protocols as ConsumerGroupConfig['protocols']) : ['roundrobin'],
       autoCommit: o.autoCommit,
       autoCommitIntervalMs: o.autoCommitIntervalMs,
       sessionTimeoutMs: o.sessionTimeout,
