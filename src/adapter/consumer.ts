@@ -10,12 +10,13 @@
  * topics; the groupId cannot also be used by a ConsumerGroup (different assignment protocol).
  */
 import { EventEmitter } from 'events';
+import { Readable } from 'stream';
 import { OffsetOutOfRangeError } from '../common/errors';
 import type { ConsumerGroup as CommonConsumerGroup, CustomAssignmentProtocol, MessageBatch } from '../common/types';
 import { KafkaClient, callbackOf, clientCore } from './client';
 import { toKafkaNodeMessage, type CommitResult } from './consumer-group';
 import { InvalidConfigError } from './errors';
-import type { ConsumerOptions, ErrorCallback, NodeCallback, OffsetFetchRequest, Topic } from './types';
+import type { ConsumerOptions, ErrorCallback, Message, NodeCallback, OffsetFetchRequest, Topic } from './types';
 
 export const CONSUMER_DEFAULTS = {
   groupId: 'kafka-node-group',
@@ -322,5 +323,41 @@ export class Consumer extends EventEmitter {
       await new Promise<void>((resolve) => this.client.close(() => resolve()));
     })();
     work.then(() => callback?.(null), (error: Error) => callback?.(error));
+  }
+}
+
+/** kafka-node's ConsumerStream: the plain Consumer as a Readable of messages (back-pressure pauses fetching). */
+export class ConsumerStream extends Readable {
+  readonly client: KafkaClient;
+  readonly consumer: Consumer;
+
+  constructor(client: KafkaClient, topics: Array<OffsetFetchRequest | string>, options: ConsumerOptions & { highWaterMark?: number } = {}) {
+    super({ objectMode: true, highWaterMark: options.highWaterMark ?? 100 });
+    this.client = client;
+    const { highWaterMark: _highWaterMark, ...consumerOptions } = options;
+    this.consumer = new Consumer(client, topics, consumerOptions);
+    this.consumer.on('message', (message: Message) => {
+      if (!this.push(message)) this.consumer.pause();
+    });
+    this.consumer.on('error', (error: Error) => this.emit('error', error));
+  }
+
+  override _read(): void {
+    if (this.consumer.paused) this.consumer.resume();
+  }
+
+  setOffset(topic: string, partition: number, offset: number): void {
+    this.consumer.setOffset(topic, partition, offset);
+  }
+
+  commit(force: boolean | NodeCallback<CommitResult | string>, cb?: NodeCallback<CommitResult | string>): void {
+    this.consumer.commit(force, cb);
+  }
+
+  close(force: boolean | ErrorCallback, cb?: ErrorCallback): void {
+    this.consumer.close(force, (error) => {
+      this.push(null);
+      (typeof force === 'function' ? force : cb)?.(error);
+    });
   }
 }

@@ -7,7 +7,7 @@ export { KafkaClient } from './client';
 export { Client } from './zookeeper';
 export { Producer, HighLevelProducer, BaseProducer, ProducerStream, KeyedMessage, PARTITIONER_TYPES } from './producer';
 export { ConsumerGroup, ConsumerGroupStream } from './consumer-group';
-export { Consumer } from './consumer';
+export { Consumer, ConsumerStream } from './consumer';
 export { Offset } from './offset';
 export { Admin } from './admin';
 export { DefaultPartitioner, CyclicPartitioner, RandomPartitioner, KeyedPartitioner } from './partitioners';

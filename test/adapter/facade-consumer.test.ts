@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { until } from '../helpers/backend-tests';
-import { Consumer, KafkaClient, Offset, Producer, type Message, type ProduceResult } from '../../src/adapter';
+import { Consumer, ConsumerStream, KafkaClient, Offset, Producer, type Message, type ProduceResult } from '../../src/adapter';
 import { setWarningHandler } from '../../src/adapter/warnings';
 import type { BackendName } from '../../src/common/types';
 
@@ -80,6 +80,20 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       const secondMessages = consume(second);
       await until(() => secondMessages.length === 1, 'the new message');
       expect(secondMessages.map((m) => [m.offset, m.value])).to.deep.equal([[3, 'd']]);
+    });
+
+    it('ConsumerStream reads the requested partition as a Readable of kafka-node messages', async () => {
+      const topic = `${prefix}-stream`;
+      await produce(topic, 1, ['s0', 's1', 's2']);
+      const stream = new ConsumerStream(await readyClient(), [{ topic, partition: 1, offset: 1 }], { groupId: `${prefix}-stream-g`, fromOffset: true, autoCommit: false });
+      closers.push(() => new Promise((resolve) => stream.close(() => resolve())));
+      const read: Message[] = [];
+      stream.on('data', (message: Message) => read.push(message));
+      await until(() => read.length === 2, 's1 and s2');
+      expect(read.map((m) => [m.partition, m.offset, m.value])).to.deep.equal([
+        [1, 1, 's1'],
+        [1, 2, 's2'],
+      ]);
     });
 
     it('an offset past the end emits offsetOutOfRange; setOffset recovers', async () => {
