@@ -227,7 +227,7 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'keyed Producer on a topic that auto-creation makes (3 partitions) on the first send',
+    name: 'keyed Producer, then HighLevelProducer, on topics that auto-creation makes (3 partitions) on the first send',
     async run(context) {
       const { kafka, record } = context;
       const client = newClient(kafka, context.autoCreatingKafkaHost);
@@ -235,6 +235,11 @@ const scenarios: Scenario[] = [
       record(await readyOrError(producer, 'producer'));
       for (const key of KEYS) record(await settle((done) => producer.send([{ topic: 'created-on-send', key, messages: [`to ${key}`] }], done)));
       await close(producer);
+      const highLevelClient = newClient(kafka, context.autoCreatingKafkaHost);
+      const highLevel = new kafka.HighLevelProducer(highLevelClient, { requireAcks: 1 });
+      record(await readyOrError(highLevel, 'high-level producer'));
+      for (let i = 0; i < 4; i++) record(await settle((done) => highLevel.send([{ topic: 'created-on-high-level-send', messages: [`event ${i}`] }], done)));
+      await close(highLevel);
     },
     check(trace) {
       // kafka-node picks a partition before it has the new topic's metadata: the first send fails, the next ones are
@@ -244,6 +249,8 @@ const scenarios: Scenario[] = [
       KEYS.slice(1).forEach((key, i) => {
         expect(Object.keys((trace[i + 2] as { result: Record<string, object> }).result['created-on-send']!)).to.deep.equal([String(keyed([0, 1, 2], Buffer.from(key)))]);
       });
+      expect(trace[KEYS.length + 1]).to.equal('high-level producer ready');
+      expect(trace).to.have.length(KEYS.length + 6);
     },
   },
   {
