@@ -41,6 +41,20 @@ export const CONSUMER_GROUP_DEFAULTS = {
 
 const START_POSITIONS = ['latest', 'earliest', 'none'];
 
+/** kafka-node ConsumerGroup options with no counterpart in the common consumer group: accepted, warned once. */
+const IGNORED_GROUP_OPTIONS = [
+  'batch',
+  'maxNumSegments',
+  'maxTickMessages',
+  'fetchMinBytes',
+  'retries',
+  'retryFactor',
+  'retryMinTimeout',
+  'migrateRolling',
+  'commitOffsetsOnFirstJoin',
+  'topicPartitionCheckInterval',
+];
+
 /** Options that belong to the group, not its client. */
 const GROUP_OPTION_NAMES = new Set([
   'host',
@@ -160,6 +174,11 @@ export class ConsumerGroup extends EventEmitter {
       throw new Error(`outOfRangeOffset ${String(options.outOfRangeOffset)} should be either: ${START_POSITIONS.join(', ')}`);
     }
     if (options.migrateHLC) throw new Error('This version of KafkaClient cannot be used to migrate from Zookeeper use older version of kafka-node instead');
+    for (const name of IGNORED_GROUP_OPTIONS) {
+      if ((memberOptions as unknown as Record<string, unknown>)[name] !== undefined) {
+        warnOnce(`option.ConsumerGroup.${name}.ignored`, `ConsumerGroup: option "${name}" has no effect through kafka-node-adapter`);
+      }
+    }
     this.options = options;
     const topicList = typeof topics === 'string' ? [topics] : topics;
     if (!Array.isArray(topicList)) throw new Error('Array of topics is required');

@@ -41,6 +41,9 @@ const KNOWN_CLIENT_OPTIONS = new Set([
   'strict',
 ]);
 
+/** kafka-node options the facade accepts but has no use for (connection pooling and tuning of kafka-node itself). */
+const IGNORED_CLIENT_OPTIONS = ['idleConnection', 'reconnectOnIdle', 'maxAsyncRequests', 'versions', 'noAckBatchOptions'];
+
 interface ConfigFile {
   backend?: string;
   strict?: boolean;
@@ -168,6 +171,9 @@ export function parseClientOptions(options: KafkaClientOptions | undefined, owne
     if (!KNOWN_CLIENT_OPTIONS.has(name) && !extraKnown.has(name)) {
       warnOnce(`option.${owner}.${name}`, `${owner}: option "${name}" is not a kafka-node option and is ignored`);
     }
+  }
+  for (const name of IGNORED_CLIENT_OPTIONS) {
+    if (raw[name] !== undefined && raw[name] !== null) warnOnce(`option.${owner}.${name}.ignored`, `${owner}: option "${name}" tunes kafka-node's own connections and has no effect here`);
   }
   for (const name of ['connectTimeout', 'requestTimeout', 'idleConnection', 'maxAsyncRequests']) expectType(raw, name, 'number');
   for (const name of ['kafkaHost', 'clientId']) expectType(raw, name, 'string');
