@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import * as realKafkaNode from 'kafka-node';
+import { callback, withKafkaNodeClient } from '../broker/differential/clients';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { facadeEntryPath, kafkaModule, settle, withBackend, type KafkaNodeModule } from './helpers/kafka-modules';
 
@@ -140,6 +141,15 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
       await settle((done) => member.group.close(true, (error: Error) => done(error, 'closed')));
     }
 
+    // The last members committed on close: the group's offsets are the ends of the partitions.
+    const offsets = await withKafkaNodeClient(broker.bootstrap, async (offsetClient) => {
+      const offset = new realKafkaNode.Offset(offsetClient);
+      const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: TOPIC, partition }));
+      const committed = await callback<Record<string, Record<string, number>>>((done) => offset.fetchCommits(GROUP, partitions, done));
+      const latest = await callback<Record<string, Record<string, number>>>((done) => offset.fetchLatestOffsets([TOPIC], done));
+      return { committed: committed[TOPIC], latest: latest[TOPIC] };
+    });
+
     const lost = [...produced].filter((id) => !consumed.has(id));
     const duplicated = [...consumed].filter(([, times]) => times > 1);
     const unexpected = [...consumed.keys()].filter((id) => !produced.has(id));
@@ -154,5 +164,6 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
     expect(lost, 'lost messages').to.deep.equal([]);
     expect(duplicated.map(([id]) => `${id} by ${deliveries.get(id)!.join(', ')}`), `messages consumed twice (${timeline.join(', ')})`).to.deep.equal([]);
     expect(unexpected).to.deep.equal([]);
+    expect(offsets.committed, 'committed offsets after the last close').to.deep.equal(offsets.latest);
   });
 });
