@@ -323,6 +323,37 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'plain Consumer: explicit partitions from given offsets (fromOffset: true), then close',
+    async run(context) {
+      const { kafka, record } = context;
+      context.createTopic('plain', 2);
+      record(await produceWith(context, [{ topic: 'plain', partition: 0, messages: ['p0-0', 'p0-1', 'p0-2'] }, { topic: 'plain', partition: 1, messages: ['p1-0', 'p1-1'] }]));
+      const client = newClient(kafka, context.kafkaHost);
+      const consumer = new kafka.Consumer(
+        client,
+        [
+          { topic: 'plain', partition: 0, offset: 1 },
+          { topic: 'plain', partition: 1, offset: 0 },
+        ],
+        { groupId: 'plain-consumer', fromOffset: true, autoCommit: false, fetchMaxWaitMs: 100, encoding: 'utf8' },
+      );
+      const messages: ReceivedMessage[] = [];
+      const errors: string[] = [];
+      consumer.on('message', (message) =>
+        messages.push({ topic: message.topic, partition: message.partition ?? -1, offset: message.offset ?? -1, key: text(message.key), value: text(message.value), highWaterOffset: message.highWaterOffset }),
+      );
+      consumer.on('error', (error: Error) => errors.push(error.name));
+      await until(() => messages.length >= 4, 'four messages');
+      await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
+      record(errors);
+      record([...messages].sort((a, b) => a.partition - b.partition || a.offset - b.offset));
+    },
+    check(trace) {
+      expect(trace[1]).to.deep.equal([]);
+      expect((trace[2] as ReceivedMessage[]).map((m) => m.value)).to.deep.equal(['p0-1', 'p0-2', 'p1-0', 'p1-1']);
+    },
+  },
+  {
     name: 'Offset: fetch, fetchLatestOffsets, fetchEarliestOffsets, commit then fetchCommits',
     documented: [
       {
