@@ -1,4 +1,5 @@
 'use strict';
+/* global setInterval, clearInterval */
 // A HighLevelProducer that sends a gzip-compressed JSON event on an interval (its cyclic partitioner spreads them
 // over the partitions), then stops after EXAMPLE_COUNT events.
 //

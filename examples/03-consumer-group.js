@@ -1,4 +1,5 @@
 'use strict';
+/* global clearTimeout */
 // A ConsumerGroup member reading from the earliest offset with the roundrobin protocol. Partitions are read
 // concurrently, so the messages are printed once consumption is done, ordered by partition and offset.
 // It commits and leaves the group after EXAMPLE_COUNT messages, on SIGTERM, or after EXAMPLE_TIMEOUT_MS.
