@@ -35,8 +35,8 @@ export interface ClientCore {
   admin(): Promise<Admin>;
   /** Partition ids of a topic from the cached metadata, ascending; empty when unknown (as kafka-node's cache). */
   cachedPartitions(topic: string): number[];
-  /** Loads metadata for all topics into the cache. */
-  refresh(): Promise<ClusterMetadata>;
+  /** Loads metadata for all topics into the cache; named topics are asked for as kafka-node does (auto-creating). */
+  refresh(autoCreateTopics?: string[]): Promise<ClusterMetadata>;
   gap(name: string, message: string): void;
 }
 
@@ -98,7 +98,10 @@ export class KafkaClient extends EventEmitter {
         Object.values(this.topicMetadata[topic] ?? {})
           .map((p) => p.partition)
           .sort((a, b) => a - b),
-      refresh: () => this.loadMetadata(),
+      refresh: async (autoCreateTopics) => {
+        if (autoCreateTopics?.length) await this.commonAdmin?.fetchMetadata(autoCreateTopics, { allowAutoTopicCreation: true });
+        return this.loadMetadata();
+      },
       gap: (name, message) => reportGap(name, this.backendName, message, parsed.strict),
     });
     if (parsed.autoConnect) this.connect();

@@ -66,6 +66,8 @@ interface Batch {
   topic: string;
   compression: CompressionName;
   messages: OutgoingMessage[];
+  /** The partitioner chose nothing (a keyed or random choice over a topic the cache does not know). */
+  unroutable: boolean;
 }
 
 export class BaseProducer extends EventEmitter {
@@ -155,20 +157,27 @@ export class BaseProducer extends EventEmitter {
   }
 
   /**
-   * As kafka-node's Client.send: a partition the cached metadata does not know is looked up once more, and a send to
-   * one that still does not exist fails with BrokerNotAvailableError('Could not find the leader'). Topics the cache
-   * does not know at all are left to the producer (a broker with auto-creation makes them).
+   * What kafka-node's Client.send does before sending: topics the cached metadata does not know are asked for (a
+   * broker with auto-creation makes them; without, the send fails with Error('UnknownTopicOrPartition')), and a
+   * partition without a leader in the metadata, or no partition at all (a keyed or random choice made over a topic
+   * the cache did not know), fails with BrokerNotAvailableError('Could not find the leader').
    */
   private async checkLeaders(batches: Batch[]): Promise<void> {
     const core = clientCore(this.client);
-    const missing = (): Batch[] =>
-      batches.filter((batch) => {
+    const unknown = [...new Set(batches.map((b) => b.topic))].filter((topic) => core.cachedPartitions(topic).length === 0);
+    if (unknown.length > 0) {
+      await core.refresh(unknown);
+      if (unknown.some((topic) => core.cachedPartitions(topic).length === 0)) throw new KafkaNodeError('UnknownTopicOrPartition', 3);
+    }
+    if (batches.some((batch) => batch.unroutable)) throw new BrokerNotAvailableError('Could not find the leader');
+    const missing = (): boolean =>
+      batches.some((batch) => {
         const known = core.cachedPartitions(batch.topic);
-        return known.length > 0 && batch.messages.some((m) => !known.includes(m.partition!));
+        return batch.messages.some((m) => !known.includes(m.partition!));
       });
-    if (missing().length === 0) return;
+    if (!missing()) return;
     await core.refresh();
-    if (missing().length > 0) throw new BrokerNotAvailableError('Could not find the leader');
+    if (missing()) throw new BrokerNotAvailableError('Could not find the leader');
   }
 
   /** kafka-node's buildPayloads: partition and attributes are written back onto the payload objects. */
@@ -180,14 +189,16 @@ export class BaseProducer extends EventEmitter {
         p.partition = this.partitioner.getPartition(core.cachedPartitions(p.topic), p.key) as number;
       }
       if (!Object.prototype.hasOwnProperty.call(p, 'attributes')) p.attributes = 0;
-      const partition = typeof p.partition === 'number' && Number.isInteger(p.partition) ? p.partition : 0;
+      const routable = typeof p.partition === 'number' && Number.isInteger(p.partition);
+      const partition = routable ? p.partition! : 0;
       const compression = COMPRESSION_BY_ATTRIBUTES[(p.attributes ?? 0) & 3]!;
       const id = `${p.topic}\u0000${compression}`;
       let batch = batches.get(id);
       if (!batch) {
-        batch = { topic: p.topic, compression, messages: [] };
+        batch = { topic: p.topic, compression, messages: [], unroutable: false };
         batches.set(id, batch);
       }
+      if (!routable) batch.unroutable = true;
       const messages = Array.isArray(p.messages) ? p.messages : [p.messages];
       for (const message of messages) {
         if (isKeyedMessage(message)) {

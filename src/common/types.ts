@@ -280,10 +280,11 @@ export interface Admin {
   /** DescribeConfigs; a resource the broker answers with an error fails the call (KafkaProtocolError). */
   describeConfigs(resources: ConfigResource[], options?: { includeSynonyms?: boolean }): Promise<ConfigResourceDescription[]>;
   /**
-   * Brokers, controller and topic/partition layout. Without `topics`: every topic; with them: those that exist (never
-   * auto-creates). Sorted by node id, topic and partition.
+   * Brokers, controller and topic/partition layout. Without `topics`: every topic; with them: those that exist.
+   * Never auto-creates unless `allowAutoTopicCreation` (then the named topics are asked for as a producer would,
+   * and a broker with auto-creation makes them). Sorted by node id, topic and partition.
    */
-  fetchMetadata(topics?: string[]): Promise<ClusterMetadata>;
+  fetchMetadata(topics?: string[], options?: { allowAutoTopicCreation?: boolean }): Promise<ClusterMetadata>;
   /** Commits offsets (the next offset to read) for a group outside any membership, as a standalone offset tool. */
   commitOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
   createTopics(topics: NewTopic[]): Promise<void>;

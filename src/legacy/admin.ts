@@ -139,9 +139,13 @@ export class LegacyAdmin implements Admin {
     return partitions.map((partition) => ({ topic, partition, offset: committed.get(topic)?.get(partition) ?? -1 }));
   }
 
-  async fetchMetadata(topics?: string[]): Promise<ClusterMetadata> {
+  async fetchMetadata(topics?: string[], options: { allowAutoTopicCreation?: boolean } = {}): Promise<ClusterMetadata> {
     const wanted = topics === undefined || (Array.isArray(topics) && topics.length === 0) ? undefined : validateTopicNames(topics, 'fetchMetadata');
     const client = this.connected();
+    if (wanted && options.allowAutoTopicCreation) {
+      // Metadata v0/v1 for named topics: the broker creates missing ones when it auto-creates.
+      await settle<KafkaNodeMetadataResponse>((callback) => client.loadMetadataForTopics(wanted, callback)).catch(() => undefined);
+    }
     // An empty topic list asks for every topic and never auto-creates; the wanted ones are picked out of it.
     const [brokers, cluster] = await settle<KafkaNodeMetadataResponse>((callback) => client.loadMetadataForTopics([], callback));
     const names = Object.keys(cluster.metadata).filter((topic) => (wanted ? wanted.includes(topic) : !INTERNAL_TOPICS.has(topic)));

@@ -24,7 +24,10 @@ function assignedPartitions(protocolType: string, memberAssignment: Buffer | nul
 export class ModernAdmin implements Admin {
   private readonly admin: KafkajsAdmin;
 
-  constructor(kafka: Kafka, config: ResolvedKafkaConfig) {
+  constructor(
+    private readonly kafka: Kafka,
+    config: ResolvedKafkaConfig,
+  ) {
     this.admin = kafka.admin({
       retry: { retries: config.retry.retries, initialRetryTime: config.retry.initialRetryTimeMs, maxRetryTime: config.retry.maxRetryTimeMs },
     });
@@ -75,8 +78,9 @@ export class ModernAdmin implements Admin {
       .sort((a, b) => a.partition - b.partition);
   }
 
-  async fetchMetadata(topics?: string[]): Promise<ClusterMetadata> {
+  async fetchMetadata(topics?: string[], options: { allowAutoTopicCreation?: boolean } = {}): Promise<ClusterMetadata> {
     const wanted = topics === undefined || (Array.isArray(topics) && topics.length === 0) ? undefined : validateTopicNames(topics, 'fetchMetadata');
+    if (wanted && options.allowAutoTopicCreation) await this.requestAsProducer(wanted);
     // Asking for every topic never auto-creates; kafkajs fails the whole call for one unknown named topic.
     const [cluster, { topics: all }] = await translated(() => Promise.all([this.admin.describeCluster(), this.admin.fetchTopicMetadata()]));
     return {
@@ -92,6 +96,22 @@ export class ModernAdmin implements Admin {
             .sort((a, b) => a.partition - b.partition),
         })),
     };
+  }
+
+  /**
+   * kafkajs's admin never lets a metadata request auto-create; its producer does. A send with no messages makes the
+   * producer load the topics' metadata (creating them where the broker auto-creates) and sends nothing.
+   */
+  private async requestAsProducer(topics: string[]): Promise<void> {
+    const producer = this.kafka.producer({ retry: { retries: 0 } });
+    try {
+      await producer.connect();
+      await producer.sendBatch({ topicMessages: topics.map((topic) => ({ topic, messages: [] })) });
+    } catch {
+      // Unknown topics on a broker without auto-creation: the metadata answer below says so.
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
   }
 
   /** kafkajs's setOffsets: accepted only while the group has no active members, as Kafka requires for such commits. */
