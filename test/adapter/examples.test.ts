@@ -114,4 +114,10 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
       ].join('\n'),
     );
   });
+
+  it('06: a plain Consumer reads partition 0 of the events of 02 from an explicit offset, then closes', async () => {
+    const stdout = expectSameOutput(await runEverywhere('06-consumer.js', { EXAMPLE_TOPIC: 'web-events', EXAMPLE_OFFSET: '0', EXAMPLE_COUNT: '2' }));
+    // 02's cyclic partitioner put events 1 and 4 on partition 0.
+    expect(stdout).to.equal('partition 0 offset 0: event 1 on /page/1\npartition 0 offset 1: event 4 on /page/1\nread 2 message(s), stopping: done\n');
+  });
 });

@@ -57,6 +57,7 @@ const EXPECTED_USES: Record<string, string[]> = {
   ],
   '04-offsets.js': ['import kafka-node', 'construct Offset', 'method Offset.fetchLatestOffsets', 'method Offset.fetchEarliestOffsets', 'method Offset.fetch', 'option send.partition'],
   '05-zookeeper-client.js': ['import kafka-node', 'construct Client', 'construct Producer', 'method Producer.send'],
+  '06-consumer.js': ['import kafka-node', 'construct Consumer', 'option Consumer.fromOffset', 'option Consumer.autoCommit', 'event Consumer.message', 'method Consumer.close'],
 };
 
 function describeUse(finding: Finding): string {
