@@ -47,6 +47,15 @@ describe('adapter/examples: 05, the ZooKeeper-based Client of kafka-node 3.x', f
     });
   }
 
+  it('the brokers really come from ZooKeeper: under a chroot where none is registered, both backends say so', async function () {
+    skipWithoutFacade(this, 'facade:kafkajs');
+    for (const mode of ['facade:kafka-node', 'facade:kafkajs'] as const) {
+      const result = await runExample(mode, '05-zookeeper-client.js', { env: { ZK_CONNECT: `${zookeeper!.connect}/no-cluster-here`, EXAMPLE_TOPIC: 'zk-none' } });
+      expect(result.code, describeRun(mode, result)).to.equal(1);
+      expect(result.stdout, describeRun(mode, result)).to.match(/^producer error: .*\/brokers\/ids.*\n$/);
+    }
+  });
+
   describe('on Apache Kafka 0.9.0.1, discovered through its own ZooKeeper', function () {
     let kafka09: Kafka09 | undefined;
     before(async function () {
