@@ -12,11 +12,13 @@ export { Offset } from './offset';
 export { Admin } from './admin';
 export { DefaultPartitioner, CyclicPartitioner, RandomPartitioner, KeyedPartitioner } from './partitioners';
 import { CustomPartitioner as CustomPartitionerClass } from './partitioners';
+import type { CustomPartitioner as CustomPartitionerFunction } from './types';
 /**
  * kafka-node's runtime exports a CustomPartitioner class, while its type declarations name the partitioner function
  * type CustomPartitioner: both are kept, the value as the class and the type as the function.
  */
 export const CustomPartitioner = CustomPartitionerClass;
+export type CustomPartitioner = CustomPartitionerFunction;
 export {
   ApiNotSupportedError,
   BrokerNotAvailableError,
