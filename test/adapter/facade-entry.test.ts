@@ -7,7 +7,7 @@ import * as facade from '../../src/adapter';
 import * as root from '../../src';
 import { ConfigurationError, KafkaError } from '../../src/common/errors';
 import { selectBackend, CONFIG_FILE_NAME } from '../../src/adapter/options';
-import { resetWarnings, setStrict, setWarningHandler, type AdapterWarning } from '../../src/adapter/warnings';
+import { isStrict, resetWarnings, setStrict, setWarningHandler, type AdapterWarning } from '../../src/adapter/warnings';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
@@ -119,6 +119,33 @@ describe('adapter facade: entry points, backend selection, options, warnings, er
     for (const group of groups) group.client.close();
     client.close();
   });
+
+  it('strict mode follows env KAFKA_NODE_ADAPTER_STRICT unless set in code', () => {
+    const saved = process.env.KAFKA_NODE_ADAPTER_STRICT;
+    try {
+      process.env.KAFKA_NODE_ADAPTER_STRICT = '1';
+      expect(isStrict()).to.equal(true);
+      expect(isStrict(false)).to.equal(false);
+      setStrict(false);
+      expect(isStrict()).to.equal(false);
+      setStrict(null);
+      delete process.env.KAFKA_NODE_ADAPTER_STRICT;
+      expect(isStrict()).to.equal(false);
+    } finally {
+      if (saved === undefined) delete process.env.KAFKA_NODE_ADAPTER_STRICT;
+      else process.env.KAFKA_NODE_ADAPTER_STRICT = saved;
+    }
+  });
+
+  for (const backend of ['kafka-node', 'kafkajs'] as const) {
+    it(`${backend}: a KafkaClient that cannot reach its broker emits 'error' once its connect retries are spent`, async () => {
+      const client = new facade.KafkaClient({ kafkaHost: '127.0.0.1:1', connectTimeout: 500, connectRetryOptions: { retries: 0 }, backend });
+      const error = await new Promise<Error>((resolve) => client.once('error', resolve));
+      expect(error).to.be.instanceOf(Error);
+      expect(client.ready).to.equal(false);
+      client.close();
+    });
+  }
 
   it('error classes carry kafka-node\'s names and messages', () => {
     const missing = new facade.TopicsNotExistError(['a', 'b']);

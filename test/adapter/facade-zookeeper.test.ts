@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { startOrSkip } from '../fixtures/processes';
 import { registerBroker, startZooKeeper, type StandaloneZooKeeper } from './helpers/zookeeper';
-import { Client, Producer, type ProduceResult } from '../../src/adapter';
+import { Client, ConsumerGroup, Producer, type Message, type ProduceResult } from '../../src/adapter';
 import { brokerAddress } from '../../src/adapter/zookeeper';
 import { resetWarnings, setWarningHandler, type AdapterWarning } from '../../src/adapter/warnings';
 import type { BackendName } from '../../src/common/types';
@@ -59,6 +59,23 @@ describe('adapter facade: ZooKeeper Client broker discovery', function () {
     });
 
     for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
+      it(`${backend}: ConsumerGroup({ host: <ZooKeeper> }) (kafka-node 3.x) finds the brokers and consumes`, async () => {
+        const topic = `zk-group-${backend}`;
+        broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1 });
+        const client = new Client(zookeeper.connect, `zk-producer-${backend}`, undefined, undefined, undefined, { backend });
+        const producer = new Producer(client);
+        await call<ProduceResult>((cb) => producer.send([{ topic, messages: ['via zookeeper'] }], cb));
+        await new Promise((resolve) => producer.close(resolve));
+        const group = new ConsumerGroup({ host: zookeeper.connect, backend, groupId: `zk-group-${backend}`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
+        try {
+          const message = await new Promise<Message>((resolve) => group.once('message', resolve));
+          expect([message.topic, message.value, message.offset]).to.deep.equal([topic, 'via zookeeper', 0]);
+          expect(group.client).to.be.instanceOf(Client);
+        } finally {
+          await new Promise((resolve) => group.close(resolve));
+        }
+      });
+
       it(`${backend}: Client(connectionString, clientId) discovers both brokers and produces`, async () => {
         const client = new Client(zookeeper.connect, `zk-${backend}`, undefined, undefined, undefined, { backend });
         try {
