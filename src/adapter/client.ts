@@ -19,6 +19,7 @@ import type {
   KafkaClientOptions,
   MetadataResponse,
   NodeCallback,
+  OffsetCommitRequest,
   PartitionMetadataResponse,
 } from './types';
 import { reportGap } from './warnings';
@@ -218,6 +219,32 @@ export class KafkaClient extends EventEmitter {
         const result = [{ ...this.brokerMetadata }, { clusterMetadata: { controllerId: metadata.controllerId ?? -1 }, metadata: metadataByTopic }] as MetadataResponse;
         cb(null, result);
       }, (error: Error) => cb(error));
+  }
+
+  /**
+   * kafka-node's group-member commit. The common interface commits for members only from inside a consumer group, so
+   * this commits as a standalone tool (generation -1), which Kafka accepts only while the group has no active members.
+   */
+  sendOffsetCommitV2Request(
+    group: string,
+    generationId: number,
+    memberId: string,
+    commits: OffsetCommitRequest[],
+    cb: NodeCallback<Record<string, { partition: number; errorCode: number }>>,
+  ): void {
+    const core = clientCore(this);
+    callbackOf(
+      cb,
+      (async () => {
+        core.gap('client.sendOffsetCommitV2Request', `commits for group "${group}" ignore generation ${generationId} and member "${memberId}" (standalone commit)`);
+        const admin = await core.admin();
+        const offsets = commits.map((c) => ({ topic: c.topic, partition: c.partition ?? 0, offset: c.offset }));
+        await admin.commitOffsets(group, offsets);
+        const result: Record<string, { partition: number; errorCode: number }> = {};
+        for (const o of offsets) result[o.topic] = { partition: o.partition, errorCode: 0 };
+        return result;
+      })(),
+    );
   }
 
   /**

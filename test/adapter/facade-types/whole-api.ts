@@ -35,6 +35,7 @@ client.refreshMetadata(['a'], () => undefined);
 const topics: CreateTopicRequest[] = [{ topic: 'a', partitions: 2, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '1000' }] }];
 client.createTopics(topics, (error, result) => console.log(error, result));
 client.loadMetadataForTopics([], (error, result: MetadataResponse) => console.log(error, result[1].metadata));
+client.sendOffsetCommitV2Request('g', 3, 'member-1', [{ topic: 'a', partition: 0, offset: 7 }], (error, data) => console.log(error, data));
 
 const partitioner: CustomPartitioner = (partitions, key) => partitions[String(key).length % partitions.length]!;
 const producer = new Producer(client, { requireAcks: 1, ackTimeoutMs: 100, partitionerType: 4 }, partitioner);
