@@ -108,6 +108,11 @@ export function toKafkaNodeMessage(message: ConsumedMessage, highWaterOffset: nu
   return converted;
 }
 
+/** Thrown at a batch that arrives after close() began; never surfaces. */
+class ClosingError extends Error {
+  override readonly name = 'ClosingError';
+}
+
 /** kafka-node's decoded OffsetCommit response: per topic, the last partition answered and its error code. */
 export type CommitResult = Record<string, { partition: number; errorCode: number }>;
 
@@ -257,6 +262,7 @@ export class ConsumerGroup extends EventEmitter {
       this.emit('rebalanced');
     });
     group.on('error', (error) => {
+      if (error instanceof ClosingError || (this.closing && this.group !== group)) return;
       if (error instanceof OffsetOutOfRangeError) {
         this.emit('offsetOutOfRange', { topic: error.topic, partition: error.partition, message: error.message });
         this.emit('error', new InvalidConsumerOffsetError(`Offset out of range for topic "${error.topic}" partition ${error.partition}`, error));
@@ -272,6 +278,9 @@ export class ConsumerGroup extends EventEmitter {
   }
 
   private deliver(batch: MessageBatch): void {
+    // Once close() began, a new batch is refused (so neither emitted nor committed: the next owner gets it). A batch
+    // already being emitted runs to its end, as kafka-node emits a whole fetch.
+    if (this.closing) throw new ClosingError();
     const { encoding, keyEncoding } = this.options;
     let last = -1;
     for (const message of batch.messages) {
