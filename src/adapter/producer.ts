@@ -17,6 +17,10 @@ export const PARTITIONER_TYPES = { default: 0, random: 1, cyclic: 2, keyed: 3, c
 
 export const PRODUCER_DEFAULTS = { requireAcks: 1, ackTimeoutMs: 100 } as const;
 
+const METADATA_RETRIES = 10;
+const METADATA_RETRY_MIN_MS = 200;
+const METADATA_RETRY_MAX_MS = 1000;
+
 const COMPRESSION_BY_ATTRIBUTES: Readonly<Record<number, CompressionName>> = { 0: 'none', 1: 'gzip', 2: 'snappy' };
 
 /** kafka-node's KeyedMessage: a message with its own key (magic 0, attributes 0, timestamp now). */
@@ -164,10 +168,21 @@ export class BaseProducer extends EventEmitter {
    */
   private async checkLeaders(batches: Batch[]): Promise<void> {
     const core = clientCore(this.client);
-    const unknown = [...new Set(batches.map((b) => b.topic))].filter((topic) => core.cachedPartitions(topic).length === 0);
-    if (unknown.length > 0) {
-      await core.refresh(unknown);
-      if (unknown.some((topic) => core.cachedPartitions(topic).length === 0)) throw new KafkaNodeError('UnknownTopicOrPartition', 3);
+    const leaderless = (topic: string): boolean => {
+      const partitions = Object.values(this.client.topicMetadata[topic] ?? {});
+      return partitions.length === 0 || partitions.some((p) => p.leader < 0);
+    };
+    let waiting = [...new Set(batches.map((b) => b.topic))].filter(leaderless);
+    // kafka-node's metadata refresh: up to 10 retries, 200 ms doubling to 1 s apart (leaders of new topics, auto-creation).
+    for (let attempt = 0; waiting.length > 0; attempt++) {
+      await core.refresh(waiting);
+      waiting = waiting.filter(leaderless);
+      if (waiting.length === 0) break;
+      if (attempt >= METADATA_RETRIES) {
+        const unknown = waiting.some((topic) => !(topic in this.client.topicMetadata));
+        throw unknown ? new KafkaNodeError('UnknownTopicOrPartition', 3) : new KafkaNodeError('LeaderNotAvailable', 5);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(METADATA_RETRY_MIN_MS * 2 ** attempt, METADATA_RETRY_MAX_MS)));
     }
     if (batches.some((batch) => batch.unroutable)) throw new BrokerNotAvailableError('Could not find the leader');
     const missing = (): boolean =>
