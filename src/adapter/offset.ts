@@ -131,7 +131,7 @@ export class Offset extends EventEmitter {
       (async () => {
         const core = clientCore(this.client);
         warnOnce('offset.commit.kafka-storage', 'Offset.commit stores offsets in Kafka (not in ZooKeeper as kafka-node\'s OffsetCommit v0 did); the group must have no active members');
-        if (this.client.backendName === 'kafkajs') core.gap('offset.commit.set-offsets', 'Offset.commit goes through kafkajs admin.setOffsets, which briefly joins the group (about 5 s)');
+        if (this.client.backendName === 'kafkajs') core.gap('offset.commit.joins-group', 'Offset.commit on kafkajs briefly joins the group as a member to commit (no standalone commit in kafkajs)');
         const admin = await this.admin();
         const offsets = payloads.map((p) => ({ topic: p.topic, partition: p.partition || 0, offset: p.offset }));
         if (offsets.some((o) => o.offset === undefined || !Number.isInteger(o.offset))) throw new KafkaError('commit: every payload needs an integer offset', { retriable: false });

@@ -114,15 +114,33 @@ export class ModernAdmin implements Admin {
     }
   }
 
-  /** kafkajs's setOffsets: accepted only while the group has no active members, as Kafka requires for such commits. */
+  /**
+   * Kafka accepts commits for a group from outside only while it has no active members; kafkajs's own tool for it
+   * (admin.setOffsets) waits a whole fetch cycle, so this joins the group with a paused, never-committing consumer
+   * (short fetch waits, so leaving is not held up by a long poll), commits once it is a member, and leaves.
+   */
   async commitOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
     requireNonEmptyString(groupId, 'commitOffsets: groupId');
-    const byTopic = new Map<string, TopicPartitionOffset[]>();
-    for (const entry of offsets) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
-    for (const [topic, entries] of byTopic) {
-      await translated(() =>
-        this.admin.setOffsets({ groupId, topic, partitions: entries.map(({ partition, offset }) => ({ partition, offset: String(offset) })) }),
-      );
+    if (offsets.length === 0) return;
+    const { groups } = await translated(() => this.admin.describeGroups([groupId]));
+    const state = groups[0]?.state ?? 'Dead';
+    if (state !== 'Empty' && state !== 'Dead') {
+      throw new KafkaProtocolError(ErrorCode.REBALANCE_IN_PROGRESS, `group "${groupId}" has active members (state ${state}): offsets can be committed from outside only while it has none`);
+    }
+    const topics = [...new Set(offsets.map((o) => o.topic))];
+    const consumer = this.kafka.consumer({ groupId, retry: { retries: 0 }, maxWaitTimeInMs: 50 });
+    try {
+      await translated(async () => {
+        await consumer.connect();
+        await consumer.subscribe({ topics });
+        const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+        await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+        consumer.pause(topics.map((topic) => ({ topic })));
+        await joined;
+        await consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })));
+      });
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
     }
   }
 

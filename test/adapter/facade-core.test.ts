@@ -175,6 +175,18 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       expect((error as Error).message).to.equal('Topic(s) does not exist');
     });
 
+    it('Offset.commit is refused while the group has active members (Kafka accepts outside commits only for empty groups)', async () => {
+      const topic = `${prefix}-busy`;
+      await createTopic(topic, 1);
+      const group = new ConsumerGroup({ kafkaHost: broker.bootstrap, backend, groupId: `${prefix}-busy-g`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
+      closers.push(() => new Promise((resolve) => group.close(() => resolve())));
+      await new Promise<void>((resolve) => group.once('rebalanced', () => resolve()));
+      const offset = new Offset(client());
+      const error = await call((cb) => offset.commit(`${prefix}-busy-g`, [{ topic, partition: 0, offset: 1 }], cb)).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(Error);
+      expect(await call((cb) => offset.fetchCommits(`${prefix}-busy-g`, [{ topic, partition: 0 }], cb))).to.deep.equal({ [topic]: { 0: -1 } });
+    });
+
     it('Admin.describeConfigs answers exactly what the real kafka-node answers', async () => {
       const topic = `${prefix}-configs`;
       broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1, configs: { 'retention.ms': '1000' } });
