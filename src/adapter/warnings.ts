@@ -18,6 +18,28 @@ export interface AdapterWarning {
 
 export type WarningHandler = (warning: AdapterWarning) => void;
 
+/**
+ * Every warning name the facade reports, with what it means: the behaviours that differ from kafka-node or that a
+ * backend only emulates. `<Class>` and `<option>` stand for the class and option concerned.
+ */
+export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
+  'offset.commit.kafka-storage':
+    'Offset.commit stores offsets in Kafka (kafka-node sent OffsetCommit v0, kept in ZooKeeper by ZooKeeper-era brokers and unread by fetchCommits); refused while the group has active members',
+  'offset.commit.joins-group': 'kafkajs backend: Offset.commit joins the group briefly as a paused member to commit (kafkajs has no standalone commit)',
+  'offset.fetch.maxNum': 'Offset.fetch answers one offset per partition whatever maxNum says',
+  'consumer-group.custom-protocol': "a kafka-node custom assignment protocol must call back synchronously; every member's userData is the local protocol's",
+  'consumer-group.onRebalance': 'ConsumerGroup onRebalance is not called; listen to "rebalancing"',
+  'consumer-group.change-topics': 'ConsumerGroup addTopics/removeTopics leave and rejoin the group with the new topic list',
+  'consumer-group-stream.autocommit': 'ConsumerGroupStream: the group commits messages as they are emitted (autoCommit), commit(message) commits explicitly',
+  'consumer.shared-group-id': 'plain Consumers sharing a groupId share the requested partitions round-robin instead of each reading its own list',
+  'consumer.pause-partition': 'Consumer pauseTopics/resumeTopics with a partition pause or resume the whole topic',
+  'client.sendOffsetCommitV2Request': 'KafkaClient.sendOffsetCommitV2Request commits as a standalone tool (generation and member id ignored)',
+  'createTopics.replicaAssignment': 'createTopics ignores replicaAssignment: the broker places replicas',
+  'zookeeper.kafka-host-fallback': 'ZooKeeper Client: ZooKeeper unreachable, kafkaHost used instead (the ZooKeeper Client is deprecated)',
+  'option.<Class>.<option>': 'an option name kafka-node does not have: ignored',
+  'option.<Class>.<option>.ignored': "a kafka-node option that tunes kafka-node's own machinery: accepted, no effect",
+};
+
 function defaultHandler(warning: AdapterWarning): void {
   process.emitWarning(warning.message, { type: 'KafkaNodeAdapterWarning', code: warning.name });
 }

@@ -7,7 +7,7 @@ import * as facade from '../../src/adapter';
 import * as root from '../../src';
 import { ConfigurationError, KafkaError } from '../../src/common/errors';
 import { selectBackend, CONFIG_FILE_NAME } from '../../src/adapter/options';
-import { isStrict, resetWarnings, setStrict, setWarningHandler, type AdapterWarning } from '../../src/adapter/warnings';
+import { ADAPTER_WARNINGS, isStrict, resetWarnings, setStrict, setWarningHandler, type AdapterWarning } from '../../src/adapter/warnings';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
@@ -166,5 +166,15 @@ describe('adapter facade: entry points, backend selection, options, warnings, er
     ]);
     const sasl = new facade.SaslAuthenticationError(58, 'bad credentials');
     expect([sasl.name, sasl.errorCode, sasl.message]).to.deep.equal(['SaslAuthenticationError', 58, 'bad credentials']);
+  });
+});
+
+describe('adapter facade: the warning names', () => {
+  it('every name the facade reports is listed, with its meaning, in ADAPTER_WARNINGS', () => {
+    const folder = path.join(REPO_ROOT, 'src', 'adapter');
+    const source = fs.readdirSync(folder).map((name) => fs.readFileSync(path.join(folder, name), 'utf8')).join('\n');
+    const used = [...source.matchAll(/(?:warnOnce|gap)\(\s*(['`])([^'`]+)\1/g)].map(([, , name]) => name!.replace(/\$\{owner\}|\$\{name\}|ConsumerGroup/g, (part) => (part === '${name}' ? '<option>' : '<Class>')));
+    expect(used.length).to.be.greaterThan(10);
+    for (const name of used) expect(ADAPTER_WARNINGS, name).to.have.property(name);
   });
 });
