@@ -261,6 +261,8 @@ export class ConsumerGroup extends EventEmitter {
       this.emit('connect');
       this.emit('rebalanced');
     });
+    // kafka-node announces every out-of-range position, then resets it to outOfRangeOffset.
+    group.on('offsetReset', ({ topic, partition }) => this.emit('offsetOutOfRange', { topic, partition }));
     group.on('error', (error) => {
       if (error instanceof ClosingError || (this.closing && this.group !== group)) return;
       if (error instanceof OffsetOutOfRangeError) {

@@ -167,6 +167,8 @@ export interface ConsumerGroupEvents {
   assigned: (event: RebalanceEvent) => void;
   revoked: (event: RebalanceEvent) => void;
   error: (error: Error) => void;
+  /** outOfRangeOffset earliest/latest: a partition's position fell outside its log and is being reset. */
+  offsetReset: (event: TopicPartition) => void;
 }
 
 export interface ConsumerGroup {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { until } from '../helpers/backend-tests';
-import { Admin, ConsumerGroup, ConsumerGroupStream, KafkaClient, Producer, ProducerStream, type CustomPartitionAssignmentProtocol, type Message, type ProduceResult } from '../../src/adapter';
+import { Admin, ConsumerGroup, ConsumerGroupStream, KafkaClient, Offset, Producer, ProducerStream, type CustomPartitionAssignmentProtocol, type Message, type ProduceResult } from '../../src/adapter';
 import { setWarningHandler } from '../../src/adapter/warnings';
 import type { BackendName } from '../../src/common/types';
 
@@ -98,7 +98,21 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       expect(member.messages.map((m) => m.value)).to.not.include('a1');
     });
 
-    it('ProducerStream writes ProduceRequests; ConsumerGroupStream reads them as kafka-node messages', async () => {
+    it('a committed offset past the log end: offsetOutOfRange, then outOfRangeOffset (earliest) applies', async () => {
+      const topic = `${prefix}-out-of-range`;
+      await send(topic, 1, [{ partition: 0, messages: ['r0', 'r1', 'r2'] }]);
+      const offsetClient = new KafkaClient({ kafkaHost: broker.bootstrap, backend });
+      closers.push(() => new Promise((resolve) => offsetClient.close(() => resolve())));
+      await call((cb) => new Offset(offsetClient).commit(`${prefix}-range-g`, [{ topic, partition: 0, offset: 50 }], cb));
+      const member = group(`${prefix}-range-g`, [topic], { fromOffset: 'latest', outOfRangeOffset: 'earliest' });
+      const outOfRange: Array<{ topic: string; partition: number }> = [];
+      member.group.on('offsetOutOfRange', (event: { topic: string; partition: number }) => outOfRange.push({ topic: event.topic, partition: event.partition }));
+      await until(() => member.messages.length === 3, 'the three messages from earliest');
+      expect(outOfRange[0]).to.deep.equal({ topic, partition: 0 });
+      expect(member.messages.map((m) => m.offset)).to.deep.equal([0, 1, 2]);
+    });
+
+        it('ProducerStream writes ProduceRequests; ConsumerGroupStream reads them as kafka-node messages', async () => {
       const topic = `${prefix}-streams`;
       broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1 });
       const producer = new ProducerStream({ kafkaClient: { kafkaHost: broker.bootstrap, backend } });
