@@ -327,7 +327,13 @@ export class ConsumerGroup extends EventEmitter {
       cb(null, 'Nothing to be committed');
       return;
     }
-    callbackOf(cb, group.commit(commits.map((c) => ({ topic: c.topic, partition: c.partition ?? 0, offset: c.offset }))).then(() => ({})));
+    const offsets = commits.map((c) => ({ topic: c.topic, partition: c.partition ?? 0, offset: c.offset }));
+    const result: CommitResult = {};
+    for (const { topic, partition } of offsets) result[topic] = { partition, errorCode: 0 };
+    callbackOf(
+      cb,
+      group.commit(offsets).then(() => result),
+    );
   }
 
   setOffset(topic: string, partition: number, offset: number): void {
