@@ -8,7 +8,6 @@ import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
 import { startOrSkip } from '../fixtures/processes';
 import type { RecordingProxy } from '../fixtures/recording-proxy';
 import { startKafka09Proxy } from '../broker/differential/targets';
-import { facadeEntryPath } from './helpers/kafka-modules';
 import { compareTraces, runScenario, scenarios, type Trace } from './helpers/differential-scenarios';
 import type { RunMode } from './helpers/run-example';
 
@@ -22,10 +21,6 @@ describe('adapter/differential on Apache Kafka 0.9.0.1: kafka-node and the facad
   let proxy: RecordingProxy | undefined;
 
   before(async function () {
-    if (!facadeEntryPath()) {
-      (this as Mocha.Context & { skipReason?: string }).skipReason = 'facade entry (src/adapter) not available yet';
-      this.skip();
-    }
     kafka = await startOrSkip(this, () => startKafka09({ partitions: 3 }));
     proxy = await startKafka09Proxy(kafka);
   });

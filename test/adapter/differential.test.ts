@@ -6,18 +6,16 @@
  * shape, so three equally wrong runs do not pass.
  */
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { facadeEntryPath } from './helpers/kafka-modules';
 import { compareTraces, runScenario, scenarios, type Trace } from './helpers/differential-scenarios';
 import { RUN_MODES, type RunMode } from './helpers/run-example';
 
 describe('adapter/differential: one kafka-node program, three engines (kafka-node, facade on kafka-node, facade on kafkajs)', function () {
   this.timeout(60000);
-  const modes: RunMode[] = facadeEntryPath() ? [...RUN_MODES] : ['kafka-node'];
+  const modes: readonly RunMode[] = RUN_MODES;
   const brokers = new Map<RunMode, EmbeddedBroker>();
   const autoCreatingBrokers = new Map<RunMode, EmbeddedBroker>();
 
   before(async () => {
-    if (modes.length === 1) console.log('      note: facade entry not found, only the real kafka-node runs');
     for (const mode of modes) {
       brokers.set(mode, await startEmbedded({ autoCreateTopics: false }));
       autoCreatingBrokers.set(mode, await startEmbedded({ autoCreateTopics: true, defaultPartitions: 3 }));

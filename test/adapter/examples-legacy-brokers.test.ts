@@ -16,7 +16,7 @@ import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
 import { startOrSkip } from '../fixtures/processes';
 import type { RecordingProxy } from '../fixtures/recording-proxy';
 import { startKafka09Proxy } from '../broker/differential/targets';
-import { describeRun, facadeRegisterPath, runExample, skipWithoutFacade, type ExampleResult, type RunMode } from './helpers/run-example';
+import { describeRun, runExample, type ExampleResult, type RunMode } from './helpers/run-example';
 import { registerBroker, startZooKeeper, type StandaloneZooKeeper } from './helpers/zookeeper';
 
 describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Client), and every example on Kafka 0.9', function () {
@@ -45,8 +45,7 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
   });
 
   for (const mode of ['facade:kafka-node', 'facade:kafkajs'] as const) {
-    it(`${mode}: discovers the embedded broker registered in ZooKeeper and sends`, async function () {
-      skipWithoutFacade(this, mode);
+    it(`${mode}: discovers the embedded broker registered in ZooKeeper and sends`, async () => {
       const topic = `zk-${mode.replace(':', '-')}`;
       broker!.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1 });
       const result = await runExample(mode, '05-zookeeper-client.js', { env: { ZK_CONNECT: zookeeper!.connect, EXAMPLE_TOPIC: topic } });
@@ -55,8 +54,7 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
     });
   }
 
-  it('the brokers really come from ZooKeeper: under a chroot where none is registered, both backends say so', async function () {
-    skipWithoutFacade(this, 'facade:kafkajs');
+  it('the brokers really come from ZooKeeper: under a chroot where none is registered, both backends say so', async () => {
     for (const mode of ['facade:kafka-node', 'facade:kafkajs'] as const) {
       const result = await runExample(mode, '05-zookeeper-client.js', { env: { ZK_CONNECT: `${zookeeper!.connect}/no-cluster-here`, EXAMPLE_TOPIC: 'zk-none' } });
       expect(result.code, describeRun(mode, result)).to.equal(1);
@@ -68,10 +66,6 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
     let kafka09: Kafka09 | undefined;
     let proxy: RecordingProxy | undefined;
     before(async function () {
-      if (!facadeRegisterPath()) {
-        (this as Mocha.Context & { skipReason?: string }).skipReason = 'facade require hook not available yet';
-        this.skip();
-      }
       kafka09 = await startOrSkip(this, () => startKafka09());
       proxy = await startKafka09Proxy(kafka09);
     });

@@ -6,15 +6,14 @@ import { expect } from 'chai';
 import * as kafkaNode from 'kafka-node';
 import { callback, withKafkaNodeClient } from '../broker/differential/clients';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { describeRun, facadeRegisterPath, runExample, RUN_MODES, type RunMode } from './helpers/run-example';
+import { describeRun, runExample, RUN_MODES, type RunMode } from './helpers/run-example';
 
 describe('adapter/examples on SIGTERM: kafka-node, facade(kafka-node), facade(kafkajs)', function () {
   this.timeout(60000);
   const brokers = new Map<RunMode, EmbeddedBroker>();
 
   before(async () => {
-    const modes: RunMode[] = facadeRegisterPath() ? [...RUN_MODES] : ['kafka-node'];
-    for (const mode of modes) {
+    for (const mode of RUN_MODES) {
       const broker = await startEmbedded();
       for (const [name, partitions] of Object.entries({ 'sigterm-events': 3, 'web-events': 3 })) {
         const result = broker.cluster.createTopic({ name, numPartitions: partitions, replicationFactor: 1 });

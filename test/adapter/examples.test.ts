@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { createPartitionChooser } from '../../src/common/partitioners';
-import { describeRun, facadeRegisterPath, runExample, RUN_MODES, type ExampleResult, type RunMode, type RunOptions } from './helpers/run-example';
+import { describeRun, runExample, RUN_MODES, type ExampleResult, type RunMode, type RunOptions } from './helpers/run-example';
 
 export const EXAMPLE_TOPICS: Record<string, number> = { orders: 3, 'web-events': 3, audit: 2 };
 
@@ -17,11 +17,6 @@ export function createTopics(broker: EmbeddedBroker, topics: Record<string, numb
     const result = broker.cluster.createTopic({ name, numPartitions: partitions, replicationFactor: 1 });
     if (result.errorCode !== 0) throw new Error(`creating ${name} failed with error ${result.errorCode}`);
   }
-}
-
-/** The modes this run can use: the facade ones need its require hook. */
-function availableModes(): RunMode[] {
-  return facadeRegisterPath() ? [...RUN_MODES] : ['kafka-node'];
 }
 
 function expectSameOutput(results: Map<RunMode, ExampleResult>): string {
@@ -38,12 +33,8 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
   this.timeout(60000);
   const brokers = new Map<RunMode, EmbeddedBroker>();
 
-  before(async function () {
-    if (!facadeRegisterPath()) {
-      // Reason printed once; the kafka-node runs still check every example's output.
-      console.log('      note: facade require hook not found, only the real kafka-node runs');
-    }
-    for (const mode of availableModes()) {
+  before(async () => {
+    for (const mode of RUN_MODES) {
       const broker = await startEmbedded();
       createTopics(broker);
       brokers.set(mode, broker);

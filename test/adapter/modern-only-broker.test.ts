@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { startOrSkip } from '../fixtures/processes';
 import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
 import { createPartitionChooser } from '../../src/common/partitioners';
-import { describeRun, runExample, skipWithoutFacade, type RunMode } from './helpers/run-example';
+import { describeRun, runExample, type RunMode } from './helpers/run-example';
 
 const TOPIC_PARTITIONS = 3;
 
@@ -42,8 +42,7 @@ describe('adapter/modern-only-broker: one program on a broker that refuses kafka
   }
 
   for (const mode of ['kafka-node', 'facade:kafka-node'] as const) {
-    it(`${mode}: connects, then the first send fails (the broker answers UNSUPPORTED_VERSION) and the program exits 1`, async function () {
-      skipWithoutFacade(this, mode);
+    it(`${mode}: connects, then the first send fails (the broker answers UNSUPPORTED_VERSION) and the program exits 1`, async () => {
       const result = await run(mode, `refused-${mode.replace(':', '-')}`);
       expect(result.code, describeRun(mode, result)).to.equal(1);
       const lines = result.stdout.split('\n');
@@ -55,8 +54,7 @@ describe('adapter/modern-only-broker: one program on a broker that refuses kafka
     });
   }
 
-  it('facade:kafkajs: the same program sends every order, to the keyed partitioner\'s partitions', async function () {
-    skipWithoutFacade(this, 'facade:kafkajs');
+  it('facade:kafkajs: the same program sends every order, to the keyed partitioner\'s partitions', async () => {
     const result = await run('facade:kafkajs', 'accepted-facade-kafkajs');
     expect(result.code, describeRun('facade:kafkajs', result)).to.equal(0);
     expect(result.stdout).to.equal(expectedSuccess());

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import * as realKafkaNode from 'kafka-node';
 import { callback, withKafkaNodeClient } from '../broker/differential/clients';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { facadeEntryPath, kafkaModule, settle, withBackend, type KafkaNodeModule } from './helpers/kafka-modules';
+import { kafkaModule, settle, withBackend, type KafkaNodeModule } from './helpers/kafka-modules';
 
 const TOPIC = 'rolling-orders';
 const GROUP = 'rolling-billing';
@@ -39,11 +39,7 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
   this.timeout(60000);
   let broker: EmbeddedBroker;
 
-  before(async function () {
-    if (!facadeEntryPath()) {
-      (this as Mocha.Context & { skipReason?: string }).skipReason = 'facade entry (src/adapter) not available yet';
-      this.skip();
-    }
+  before(async () => {
     broker = await startEmbedded();
     const created = broker.cluster.createTopic({ name: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1 });
     if (created.errorCode !== 0) throw new Error(`creating ${TOPIC}: error ${created.errorCode}`);

@@ -2,23 +2,14 @@
  * The `kafka` module object a kafka-node program gets from require('kafka-node'): the real kafka-node 5.0.0, or the
  * facade bound to one backend. Tests written against the kafka-node API take one of these and never know which.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as realKafkaNode from 'kafka-node';
 import { REPO_ROOT, type RunMode } from './run-example';
 
 export type KafkaNodeModule = typeof realKafkaNode;
 
-/** The facade's kafka-node entry, if it exists in this checkout. */
-const FACADE_ENTRY_CANDIDATES = ['src/adapter/kafka-node.ts', 'src/adapter/index.ts'];
-
-export function facadeEntryPath(): string | undefined {
-  for (const candidate of FACADE_ENTRY_CANDIDATES) {
-    const full = path.join(REPO_ROOT, candidate);
-    if (fs.existsSync(full)) return full;
-  }
-  return undefined;
-}
+/** The facade's kafka-node entry (the package's `kafka-node-adapter/kafka-node`), as TypeScript in a checkout. */
+export const FACADE_ENTRY = path.join(REPO_ROOT, 'src', 'adapter', 'index.ts');
 
 /**
  * The module for `mode`. The facade chooses its backend from KAFKA_NODE_BACKEND when a client is constructed, so the
@@ -26,10 +17,8 @@ export function facadeEntryPath(): string | undefined {
  */
 export function kafkaModule(mode: RunMode): KafkaNodeModule {
   if (mode === 'kafka-node') return realKafkaNode;
-  const entry = facadeEntryPath();
-  if (!entry) throw new Error(`facade entry not found (${FACADE_ENTRY_CANDIDATES.join(', ')})`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(entry) as KafkaNodeModule;
+  return require(FACADE_ENTRY) as KafkaNodeModule;
 }
 
 /** Runs `action` with KAFKA_NODE_BACKEND set for a facade mode (unset for the real kafka-node), then restores it. */

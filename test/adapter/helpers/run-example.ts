@@ -6,7 +6,6 @@
  *   transpile-only register is loaded before the hook (as bin/kafka-node-adapter.js does).
  */
 import { spawn } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
@@ -15,16 +14,8 @@ export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export type RunMode = 'kafka-node' | 'facade:kafka-node' | 'facade:kafkajs';
 export const RUN_MODES: readonly RunMode[] = ['kafka-node', 'facade:kafka-node', 'facade:kafkajs'];
 
-/** Where the facade's require hook may live; the first that exists is used. */
-const REGISTER_CANDIDATES = ['src/register.ts', 'src/adapter/register.ts', 'register.js', 'src/register.js'];
-
-export function facadeRegisterPath(): string | undefined {
-  for (const candidate of REGISTER_CANDIDATES) {
-    const full = path.join(REPO_ROOT, candidate);
-    if (fs.existsSync(full)) return full;
-  }
-  return undefined;
-}
+/** The facade's require hook (what `node -r kafka-node-adapter/register` loads), as TypeScript in a checkout. */
+export const FACADE_REGISTER = path.join(REPO_ROOT, 'src', 'register.ts');
 
 export interface ExampleResult {
   code: number | null;
@@ -43,9 +34,7 @@ export interface RunOptions {
 
 export function nodeArguments(mode: RunMode, file: string): string[] {
   if (mode === 'kafka-node') return [file];
-  const register = facadeRegisterPath();
-  if (!register) throw new Error(`facade require hook not found (looked for ${REGISTER_CANDIDATES.join(', ')})`);
-  return register.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only', '-r', register, file] : ['-r', register, file];
+  return ['-r', 'ts-node/register/transpile-only', '-r', FACADE_REGISTER, file];
 }
 
 export function runProgram(mode: RunMode, file: string, options: RunOptions = {}): Promise<ExampleResult> {
@@ -103,9 +92,3 @@ export function describeRun(mode: RunMode, result: ExampleResult): string {
   return `${mode}: exit ${String(result.code ?? result.signal)} after ${result.durationMs} ms\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
 }
 
-/** Skips the current test (reason printed by test/reporter.js) while the facade's require hook does not exist. */
-export function skipWithoutFacade(context: Mocha.Context, mode: RunMode): void {
-  if (mode === 'kafka-node' || facadeRegisterPath()) return;
-  (context as Mocha.Context & { skipReason?: string }).skipReason = `facade require hook not available yet (${REGISTER_CANDIDATES.join(', ')})`;
-  context.skip();
-}
