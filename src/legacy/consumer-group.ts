@@ -529,6 +529,7 @@ export class LegacyConsumerGroup implements ConsumerGroup {
       return;
     }
     state.resetting = true;
+    this.emitter.emit('offsetReset', { topic, partition: state.partition });
     void this.resetPosition(state);
   }
 

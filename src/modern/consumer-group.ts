@@ -367,13 +367,9 @@ export class ModernConsumerGroup implements ConsumerGroup {
     const log = entry.log as { message?: unknown; memberId?: unknown; generationId?: unknown; topic?: unknown; partition?: unknown };
     if (log.message === 'Received assignment' && typeof log.memberId === 'string' && typeof log.generationId === 'number') {
       this.generations.set(log.memberId, log.generationId);
-    } else if (
-      log.message === 'Offset out of range, resetting to default offset' &&
-      this.config.outOfRangeOffset === 'none' &&
-      typeof log.topic === 'string' &&
-      typeof log.partition === 'number'
-    ) {
-      this.onOffsetOutOfRange(log.topic, log.partition);
+    } else if (log.message === 'Offset out of range, resetting to default offset' && typeof log.topic === 'string' && typeof log.partition === 'number') {
+      if (this.config.outOfRangeOffset === 'none') this.onOffsetOutOfRange(log.topic, log.partition);
+      else this.emitter.emit('offsetReset', { topic: log.topic, partition: log.partition });
     }
   }
 
