@@ -67,7 +67,7 @@ export interface BenchReport {
   contenders: ContenderSummary[];
   results: WorkloadResult[];
   ratios: Ratio[];
-  environment: { node: string; platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; kafkajs: string; kafkaNode: string };
+  environment: { node: string; runtime: string; platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; kafkajs: string; kafkaNode: string };
 }
 
 const RUNS_IN: Record<BrokerMode, string> = {
@@ -268,6 +268,8 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     ratios: computeRatios(results),
     environment: {
       node: process.version,
+      // ts-node (running from sources) adds about 50 MiB to every process's RSS.
+      runtime: __filename.endsWith('.ts') ? 'ts-node (TypeScript sources)' : 'compiled JavaScript',
       platform: `${os.platform()} ${os.release()}`,
       arch: os.arch(),
       cpus: cpus.length,
