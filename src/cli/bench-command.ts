@@ -25,7 +25,7 @@ export interface BenchCommandOptions {
 const DEFAULT_SIZES = [100, 1024, 10240];
 /** Short mode: small enough for a test (a few seconds per contender), large enough to exercise every workload. */
 const SHORT = { messages: 500, repetitions: 1, warmup: 100, latencyMessages: 100 };
-const FULL = { messages: 20000, repetitions: 3, warmup: 2000, latencyMessages: 2000 };
+const FULL = { messages: 50000, repetitions: 3, warmup: 2000, latencyMessages: 2000 };
 /** The latency payload starts with an 8-byte send timestamp. */
 const MIN_SIZE = 8;
 

@@ -56,7 +56,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('bench')
     .description('measure throughput, latency and memory of raw kafka-node, raw kafkajs and the common interface on one broker')
-    .option('--messages <count>', 'messages per produce/consume workload (batch-1 and >1 KB workloads send fewer; default 20000, --short 500)')
+    .option('--messages <count>', 'messages per produce/consume workload (batch-1 and >1 KB workloads send fewer; default 50000, --short 500)')
     .option('--size <bytes,...>', 'message sizes in bytes (default 100,1024,10240)')
     .option('--batch <count,...>', 'messages per produce request (default 1,100)')
     .option('--acks <1|-1,...>', 'produce acks settings (default 1,-1)')
