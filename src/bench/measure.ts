@@ -134,6 +134,16 @@ async function measureLatency(contender: Contender, topic: string, groupId: stri
   };
 }
 
+async function awaitTopic(admin: Admin, topic: string): Promise<void> {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const partitions = await admin.fetchTopicOffsets(topic).catch(() => []);
+    if (partitions.length > 0) return;
+    if (Date.now() > deadline) throw new Error(`topic ${topic} was not auto-created within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** Runs a contender's whole plan: connect, an untimed warm-up, then every workload once per repetition. */
 export async function runContender(definition: ContenderDefinition, plan: ContenderPlan, progress: (line: string) => void): Promise<ContenderRun> {
   const slug = definition.name.replace(/[^a-z0-9]+/gi, '-');
@@ -162,6 +172,9 @@ export async function runContender(definition: ContenderDefinition, plan: Conten
         progress(`${definition.name}: cannot create topics (${(error as Error).message}); relying on auto-creation`);
       }
     }
+    // A group member subscribed to a topic that does not exist yet waits for a metadata refresh (kafka-node: 30 s)
+    // before it gets partitions, so an auto-created topic is made to exist (Metadata creates it) before any timing.
+    if (autoCreate) await awaitTopic(admin, topic);
     return body();
   };
   await admin.connect();
