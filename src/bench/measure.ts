@@ -11,6 +11,9 @@ export interface Measurement {
   messages: number;
   bytes: number;
   seconds: number;
+  /** CPU time (user + system) of the contender's process over the same interval: unlike seconds, it hardly moves
+   * when other processes compete for the cores, so it is the steadier measure of a layer's overhead. */
+  cpuSeconds: number;
   /** Latency workloads: end-to-end milliseconds from just before the send to the consumer's handler. */
   latencyMs?: { p50: number; p90: number; p99: number; max: number };
 }
@@ -35,6 +38,11 @@ const MIB = 1024 * 1024;
 
 function elapsedSeconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /** Resolves once `target` values have been counted by `count`, or fails after a deadline scaled to the work. */
@@ -77,26 +85,31 @@ async function produceAll(contender: Contender, topic: string, workload: Workloa
 
 async function measureProduce(contender: Contender, topic: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
   const value = Buffer.alloc(workload.size, 'x');
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await produceAll(contender, topic, workload, value);
-  return { workload: workload.id, messages: workload.messages, bytes: workload.messages * workload.size, seconds: elapsedSeconds(start) };
+  const seconds = elapsedSeconds(start);
+  return { workload: workload.id, messages: workload.messages, bytes: workload.messages * workload.size, seconds, cpuSeconds: cpuSecondsSince(cpu) };
 }
 
 async function measureConsume(contender: Contender, topic: string, groupId: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
   await produceAll(contender, topic, workload, Buffer.alloc(workload.size, 'x'));
   const count = counter(workload.messages, workload.id);
+  const cpu = process.cpuUsage();
   const joinStart = process.hrtime.bigint();
   const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
   // Timed from the assignment; should a fast client already have data by then, from the join request instead.
   const start = count.received === 0 ? process.hrtime.bigint() : joinStart;
   let seconds: number;
+  let cpuSeconds: number;
   try {
     await count.done;
     seconds = elapsedSeconds(start);
+    cpuSeconds = cpuSecondsSince(cpu);
   } finally {
     await consumption.stop();
   }
-  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds };
+  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, cpuSeconds };
 }
 
 async function measureLatency(contender: Contender, topic: string, groupId: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
@@ -107,8 +120,10 @@ async function measureLatency(contender: Contender, topic: string, groupId: stri
   const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
   const intervalNs = 1e9 / workload.rate!;
   const sends: Promise<void>[] = [];
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   let seconds: number;
+  let cpuSeconds: number;
   try {
     for (let i = 0; i < workload.messages; i++) {
       const dueInMs = (i * intervalNs - Number(process.hrtime.bigint() - start)) / 1e6;
@@ -121,6 +136,7 @@ async function measureLatency(contender: Contender, topic: string, groupId: stri
     await Promise.all(sends);
     await count.done;
     seconds = elapsedSeconds(start);
+    cpuSeconds = cpuSecondsSince(cpu);
   } finally {
     await consumption.stop();
   }
@@ -130,6 +146,7 @@ async function measureLatency(contender: Contender, topic: string, groupId: stri
     messages: count.received,
     bytes: count.bytes,
     seconds,
+    cpuSeconds,
     latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN },
   };
 }

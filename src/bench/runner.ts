@@ -38,6 +38,8 @@ export interface WorkloadResult {
   messages: number;
   msgsPerSec: Spread;
   mbPerSec: Spread;
+  /** CPU time of the client's process per message, in microseconds (the broker's CPU is not counted). */
+  cpuUsPerMessage: Spread;
   latencyMs?: { p50: Spread; p99: Spread };
 }
 
@@ -45,7 +47,10 @@ export interface Ratio {
   /** e.g. "common/raw kafkajs", "kafkajs/kafka-node". */
   name: string;
   workload: string;
-  /** Median msgs/s of the numerator over that of the denominator; for latency, p50 of numerator over denominator. */
+  /**
+   * Median msgs/s of the numerator over that of the denominator (for latency: p50 over p50); names ending in " cpu"
+   * compare client CPU per message instead.
+   */
   value: number;
 }
 
@@ -163,6 +168,7 @@ function summarise(run: ContenderRun, workloads: Workload[]): WorkloadResult[] {
       messages: workload.messages,
       msgsPerSec: spread(runs.map((m) => m.messages / m.seconds), 0),
       mbPerSec: spread(runs.map((m) => m.bytes / MIB / m.seconds)),
+      cpuUsPerMessage: spread(runs.map((m) => (m.cpuSeconds * 1e6) / m.messages)),
     };
     if (workload.type === 'latency') {
       result.latencyMs = { p50: spread(runs.map((m) => m.latencyMs!.p50), 3), p99: spread(runs.map((m) => m.latencyMs!.p99), 3) };
@@ -187,6 +193,10 @@ export function computeRatios(results: WorkloadResult[]): Ratio[] {
         const top = find(pair.numerator(backend), workload);
         const bottom = find(pair.denominator(backend), workload);
         if (top && bottom && figure(bottom) > 0) ratios.push({ name: `${pair.name} ${backend}`, workload, value: round(figure(top) / figure(bottom), 3) });
+        // The layer's overhead in CPU per message (above 1: the layer costs more), steadier than throughput on a busy machine.
+        if (top && bottom && bottom.cpuUsPerMessage.median > 0) {
+          ratios.push({ name: `${pair.name} ${backend} cpu`, workload, value: round(top.cpuUsPerMessage.median / bottom.cpuUsPerMessage.median, 3) });
+        }
       }
     }
     for (const prefix of ['', 'common/', 'facade/']) {

@@ -12,7 +12,7 @@ function withSpread(value: Spread, digits = 0): string {
 
 function figure(result: WorkloadResult): string {
   if (result.latencyMs) return `p50 ${result.latencyMs.p50.median.toFixed(2)} / p99 ${result.latencyMs.p99.median.toFixed(2)} ms`;
-  return `${withSpread(result.msgsPerSec)} msg/s  ${result.mbPerSec.median.toFixed(1)} MB/s`;
+  return `${withSpread(result.msgsPerSec)} msg/s  ${result.mbPerSec.median.toFixed(1)} MB/s  ${result.cpuUsPerMessage.median.toFixed(1)} µs CPU/msg`;
 }
 
 /** Workloads as rows, contenders as columns; each cell is the median with its spread over the repetitions. */
@@ -35,7 +35,7 @@ export function formatBenchTable(report: BenchReport): string {
   ];
   const ratioNames = [...new Set(report.ratios.map((r) => r.name))];
   if (ratioNames.length > 0) {
-    const ratioRows: string[][] = [['ratio (msg/s; latency: p50)', ...ratioNames]];
+    const ratioRows: string[][] = [['ratio (msg/s; latency: p50; cpu: client CPU/msg)', ...ratioNames]];
     for (const workload of workloads) {
       ratioRows.push([workload, ...ratioNames.map((name) => report.ratios.find((r) => r.name === name && r.workload === workload)?.value.toFixed(2) ?? '-')]);
     }

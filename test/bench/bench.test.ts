@@ -125,6 +125,7 @@ describe('bench: kafka-node-adapter bench', function () {
         // MB/s is msgs/s times the message size: both come from the same runs.
         const expectedMbPerSec = (result.msgsPerSec.median * result.size) / (1024 * 1024);
         expect(result.mbPerSec.median, label).to.be.closeTo(expectedMbPerSec, expectedMbPerSec * 0.02 + 0.02);
+        expect(result.cpuUsPerMessage.median, label).to.be.greaterThan(0);
         if (result.type === 'latency') {
           expect(result.latencyMs!.p50.median, label).to.be.greaterThan(0);
           expect(result.latencyMs!.p99.median, label).to.be.at.least(result.latencyMs!.p50.median);
@@ -142,6 +143,9 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(ratio('common/raw kafkajs')).to.be.closeTo(median('common/kafkajs', workload) / median('kafkajs', workload), 0.001);
       expect(ratio('common/raw kafka-node')).to.be.closeTo(median('common/kafka-node', workload) / median('kafka-node', workload), 0.001);
       expect(ratio('kafkajs/kafka-node')).to.be.closeTo(median('kafkajs', workload) / median('kafka-node', workload), 0.001);
+      const cpu = (contender: string): number =>
+        report.results.find((r) => r.contender === contender && r.workload === workload)!.cpuUsPerMessage.median;
+      expect(ratio('common/raw kafkajs cpu')).to.be.closeTo(cpu('common/kafkajs') / cpu('kafkajs'), 0.01);
       // No facade contender is registered yet, so there is no facade ratio to report.
       expect(report.ratios.some((r) => r.name.startsWith('facade/raw'))).to.equal(CONTENDERS.some((c) => c.kind === 'facade'));
     });
@@ -155,7 +159,7 @@ describe('bench: kafka-node-adapter bench', function () {
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/runs in the bench's main process/);
     expect(run.stdout).to.match(/^workload\s+kafkajs$/m);
-    expect(run.stdout).to.match(/^produce-1024B-batch100-acks1\s+\d+ ±\d+% msg\/s/m);
+    expect(run.stdout).to.match(/^produce-1024B-batch100-acks1\s+\d+ ±\d+% msg\/s\s+[\d.]+ MB\/s\s+[\d.]+ µs CPU\/msg$/m);
     expect(run.stdout).to.match(/^consume-1024B\s+\d+ ±\d+% msg\/s/m);
     expect(run.stdout).to.match(/^latency-1024B-1000ps\s+p50 [\d.]+ \/ p99 [\d.]+ ms/m);
     expect(run.stdout).to.match(/^peak RSS \(MiB\)\s+\d+$/m);
