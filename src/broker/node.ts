@@ -257,7 +257,16 @@ export class BrokerNode {
     writer.int32(correlationId);
     writeBody(writer);
     writer.patchInt32(sizeAt, writer.length - FRAME_SIZE_BYTES);
-    this.send(socket, writer.toBuffer());
+    // A Fetch response references stored batches instead of copying them: the pieces go out as one gather write.
+    const pieces = writer.toBuffers();
+    if (pieces.length === 1) {
+      this.send(socket, pieces[0]!);
+      return;
+    }
+    if (socket.destroyed) return;
+    socket.cork();
+    for (const piece of pieces) socket.write(piece);
+    socket.uncork();
   }
 
   private send(socket: net.Socket, bytes: Buffer): void {

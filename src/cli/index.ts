@@ -59,6 +59,29 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('bench')
+    .description('measure throughput, latency and memory of raw kafka-node, raw kafkajs and the common interface on one broker')
+    .option('--messages <count>', 'messages per produce/consume workload (batch-1 and >1 KB workloads send fewer; default 50000, --short 500)')
+    .option('--size <bytes,...>', 'message sizes in bytes (default 100,1024,10240)')
+    .option('--batch <count,...>', 'messages per produce request (default 1,100)')
+    .option('--acks <1|-1,...>', 'produce acks settings (default 1,-1)')
+    .option('--repetitions <count>', 'timed runs of each workload; the median is reported (default 3, --short 1)')
+    .option('--warmup <count>', 'untimed messages produced and consumed first by each contender (default 2000, --short 100)')
+    .option('--rate <msgs/s>', 'producer pace of the end-to-end latency workload', '1000')
+    .option('--latency-messages <count>', 'messages of the latency workload (default 2000, --short 100)')
+    .option('--contenders <names>', 'comma-separated subset of: kafka-node, kafkajs, common/kafka-node, common/kafkajs')
+    .option('--brokers <host:port,...>', 'cluster to measure against (default: an embedded broker in a child process)', collect)
+    .option('--broker-in-process', "run the embedded broker in the bench's own process instead of a child process")
+    .option('--json', 'print the report as JSON (validates against src/bench/schema.json) instead of a table')
+    .option('--out <file>', 'also write the JSON report to FILE')
+    .option('--short', 'small run for smoke tests: fewer messages, one repetition')
+    .allowExcessArguments(false)
+    .action(async (options) => {
+      const { runBenchCommand } = await import('./bench-command');
+      setExitCode(await runBenchCommand(options));
+    });
+
+  program
     .command('scan')
     .description('list every use of the kafka-node API under DIR and what it becomes on the kafkajs backend')
     .argument('<dir>', 'directory to scan (node_modules, dist and .git are skipped)')

@@ -12,26 +12,39 @@ export class ProtocolDecodeError extends Error {
 
 const INITIAL_CAPACITY = 256;
 
+/** Below this size a referenced buffer is copied: one more gather entry costs more than copying a few bytes. */
+const MIN_REFERENCED_BYTES = 2048;
+
 export class Writer {
   private buffer: Buffer;
   private position = 0;
+  /** Start of the bytes in `buffer` not yet handed to `parts` (0 unless `reference` was used). */
+  private regionStart = 0;
+  /** Finished pieces, in order, when `reference` was used: views of own bytes and referenced buffers. */
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
 
   constructor(initialCapacity = INITIAL_CAPACITY) {
     this.buffer = Buffer.allocUnsafe(initialCapacity);
   }
 
+  /** Bytes written so far, referenced ones included; also the offset the next write lands at. */
   get length(): number {
-    return this.position;
+    return this.partsBytes + this.position - this.regionStart;
   }
 
   private ensure(extra: number): void {
     const needed = this.position + extra;
     if (needed <= this.buffer.length) return;
+    const used = this.position - this.regionStart;
     let capacity = this.buffer.length * 2;
-    while (capacity < needed) capacity *= 2;
+    while (capacity < used + extra) capacity *= 2;
     const next = Buffer.allocUnsafe(capacity);
-    this.buffer.copy(next, 0, 0, this.position);
+    // Bytes before regionStart already belong to `parts` (views of the old buffer), so only the open region moves.
+    this.buffer.copy(next, 0, this.regionStart, this.position);
     this.buffer = next;
+    this.position = used;
+    this.regionStart = 0;
   }
 
   int8(value: number): this {
@@ -142,6 +155,19 @@ export class Writer {
     return this;
   }
 
+  /**
+   * Appends `value` without copying it (large buffers only): the output then comes out of `toBuffers()` as pieces for
+   * a gather write. `value` must not change until those pieces have been written.
+   */
+  reference(value: Buffer): this {
+    if (value.length < MIN_REFERENCED_BYTES) return this.raw(value);
+    if (this.position > this.regionStart) this.parts.push(this.buffer.subarray(this.regionStart, this.position));
+    this.parts.push(value);
+    this.partsBytes += this.position - this.regionStart + value.length;
+    this.regionStart = this.position;
+    return this;
+  }
+
   /** INT32-count array; null encodes as -1. */
   array<T>(items: readonly T[] | null, writeItem: (writer: this, item: T) => void): this {
     if (items === null) return this.int32(-1);
@@ -152,27 +178,48 @@ export class Writer {
 
   /** Reserves an INT32 slot to be filled later (sizes and CRCs known only after the body is written). */
   reserveInt32(): number {
-    const at = this.position;
+    const at = this.length;
     this.int32(0);
     return at;
   }
 
   patchInt32(at: number, value: number): void {
-    this.buffer.writeInt32BE(value, at);
+    const { target, index } = this.locate(at);
+    target.writeInt32BE(value, index);
   }
 
   patchUInt32(at: number, value: number): void {
-    this.buffer.writeUInt32BE(value >>> 0, at);
+    const { target, index } = this.locate(at);
+    target.writeUInt32BE(value >>> 0, index);
   }
 
-  /** A view of bytes written so far between two positions (no copy). */
-  slice(start: number, end = this.position): Buffer {
-    return this.buffer.subarray(start, end);
+  /** Where output offset `at` lives. A reserved slot is written in one piece, so it never straddles two parts. */
+  private locate(at: number): { target: Buffer; index: number } {
+    if (at >= this.partsBytes) return { target: this.buffer, index: this.regionStart + at - this.partsBytes };
+    let start = 0;
+    for (const part of this.parts) {
+      if (at < start + part.length) return { target: part, index: at - start };
+      start += part.length;
+    }
+    throw new RangeError(`offset ${at} is outside the ${this.length} bytes written`);
+  }
+
+  /** A view of bytes written so far between two positions (no copy; not across referenced buffers). */
+  slice(start: number, end = this.length): Buffer {
+    if (start < this.partsBytes) throw new RangeError('slice() cannot span referenced buffers');
+    return this.buffer.subarray(this.regionStart + start - this.partsBytes, this.regionStart + end - this.partsBytes);
   }
 
   /** The bytes written so far. The view stays valid: the writer must not be reused afterwards. */
   toBuffer(): Buffer {
-    return this.buffer.subarray(0, this.position);
+    if (this.parts.length === 0) return this.buffer.subarray(0, this.position);
+    return Buffer.concat(this.toBuffers(), this.length);
+  }
+
+  /** The bytes written so far as pieces in order, referenced buffers not copied (for a gather write). */
+  toBuffers(): Buffer[] {
+    const own = this.buffer.subarray(this.regionStart, this.position);
+    return own.length > 0 ? [...this.parts, own] : this.parts.length > 0 ? [...this.parts] : [own];
   }
 }
 

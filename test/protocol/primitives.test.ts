@@ -59,4 +59,34 @@ describe('protocol/primitives', () => {
     expect(reader.int32()).to.equal(5);
     expect(reader.string()).to.equal('abc');
   });
+  it('references large buffers without copying and patches reserved slots on either side of them', () => {
+    const large = Buffer.alloc(5000, 7);
+    const small = Buffer.from([1, 2, 3]);
+    const writer = new Writer(8);
+    const sizeAt = writer.reserveInt32();
+    writer.int16(42).reference(large).reference(small);
+    const tailAt = writer.reserveInt32();
+    writer.string('end').reference(large);
+    writer.patchInt32(sizeAt, writer.length - 4);
+    writer.patchInt32(tailAt, -9);
+
+    const pieces = writer.toBuffers();
+    expect(pieces.filter((piece) => piece === large)).to.have.length(2);
+    const joined = writer.toBuffer();
+    expect(joined.length).to.equal(writer.length).and.to.equal(4 + 2 + 5000 + 3 + 4 + 2 + 3 + 5000);
+    expect(Buffer.concat(pieces).equals(joined)).to.equal(true);
+
+    const expected = new Writer();
+    expected.int32(joined.length - 4).int16(42).raw(large).raw(small).int32(-9).string('end').raw(large);
+    expect(joined.equals(expected.toBuffer())).to.equal(true);
+    expect(() => writer.slice(0, 4)).to.throw(RangeError);
+  });
+
+  it('gives a single piece when nothing was referenced', () => {
+    const writer = new Writer(4).int32(1).raw(Buffer.alloc(100));
+    expect(writer.toBuffers()).to.have.length(1);
+    expect(writer.toBuffers()[0]!.equals(writer.toBuffer())).to.equal(true);
+    const afterReference = new Writer(4).reference(Buffer.alloc(3000)).int16(3);
+    expect([...afterReference.slice(3000)]).to.deep.equal([0, 3]);
+  });
 });

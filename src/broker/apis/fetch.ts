@@ -229,7 +229,8 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
         if (version >= 4) pw.array(p.abortedTransactions, (aw, t) => aw.int64(t.producerId).int64(t.firstOffset));
         if (version >= 11) pw.int32(-1);
         pw.int32(p.recordsSize);
-        for (const chunk of p.records) pw.raw(chunk);
+        // Stored batches are never modified once appended, so the response can point at them until it is sent.
+        for (const chunk of p.records) pw.reference(chunk);
       });
     });
   },

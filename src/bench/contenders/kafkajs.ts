@@ -1,0 +1,44 @@
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { ConsumeOptions, Consumption, CreateContender, ContenderOptions, Contender } from '../types';
+
+function rawKafkajs(options: ContenderOptions): Contender {
+  const kafka = new Kafka({ brokers: options.brokers, clientId: options.clientId, logLevel: logLevel.NOTHING });
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  const consumers = new Set<Consumer>();
+  return {
+    async connect() {
+      await producer.connect();
+    },
+    async produce(topic, values, acks) {
+      await producer.send({ topic, acks, messages: values.map((value) => ({ value, partition: 0 })) });
+    },
+    async consume({ topic, groupId, onValues }: ConsumeOptions): Promise<Consumption> {
+      const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+      consumers.add(consumer);
+      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const values: Buffer[] = [];
+          for (const message of batch.messages) if (message.value !== null) values.push(message.value);
+          onValues(values);
+        },
+      });
+      await joined;
+      return {
+        stop: async () => {
+          consumers.delete(consumer);
+          await consumer.disconnect();
+        },
+      };
+    },
+    async close() {
+      for (const consumer of consumers) await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}
+
+export const createContender: CreateContender = rawKafkajs;

@@ -1,0 +1,228 @@
+import { createKafka } from '../kafka';
+import type { Admin } from '../common/types';
+import type { Workload } from './plan';
+import { percentile } from './stats';
+import type { Contender, ContenderDefinition } from './types';
+
+/** One timed run of one workload. */
+export interface Measurement {
+  workload: string;
+  repetition: number;
+  messages: number;
+  bytes: number;
+  seconds: number;
+  /** CPU time (user + system) of the contender's process over the same interval: unlike seconds, it hardly moves
+   * when other processes compete for the cores, so it is the steadier measure of a layer's overhead. */
+  cpuSeconds: number;
+  /** Latency workloads: end-to-end milliseconds from just before the send to the consumer's handler. */
+  latencyMs?: { p50: number; p90: number; p99: number; max: number };
+}
+
+export interface ContenderRun {
+  contender: string;
+  measurements: Measurement[];
+  /** Resident set sizes of the contender's own process (the broker runs elsewhere). */
+  rssMiB: { afterWarmup: number; end: number; peak: number };
+}
+
+export interface ContenderPlan {
+  contender: string;
+  brokers: string[];
+  runId: string;
+  repetitions: number;
+  warmupMessages: number;
+  workloads: Workload[];
+}
+
+const MIB = 1024 * 1024;
+
+function elapsedSeconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/** Resolves once `target` values have been counted by `count`, or fails after a deadline scaled to the work. */
+function counter(target: number, what: string, onValue?: (value: Buffer) => void) {
+  let received = 0;
+  let bytes = 0;
+  let resolveDone!: () => void;
+  let rejectDone!: (error: Error) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  const timer = setTimeout(() => rejectDone(new Error(`${what}: received ${received} of ${target} messages within the deadline`)), 60000 + target * 5);
+  return {
+    done: done.finally(() => clearTimeout(timer)),
+    get received() {
+      return received;
+    },
+    get bytes() {
+      return bytes;
+    },
+    onValues(values: Buffer[]) {
+      for (const value of values) {
+        received++;
+        bytes += value.length;
+        onValue?.(value);
+      }
+      if (received >= target) resolveDone();
+    },
+  };
+}
+
+async function produceAll(contender: Contender, topic: string, workload: Workload, value: Buffer): Promise<void> {
+  const full = Array.from({ length: workload.batch }, () => value);
+  for (let sent = 0; sent < workload.messages; sent += workload.batch) {
+    const count = Math.min(workload.batch, workload.messages - sent);
+    await contender.produce(topic, count === full.length ? full : full.slice(0, count), workload.acks);
+  }
+}
+
+async function measureProduce(contender: Contender, topic: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
+  const value = Buffer.alloc(workload.size, 'x');
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await produceAll(contender, topic, workload, value);
+  const seconds = elapsedSeconds(start);
+  return { workload: workload.id, messages: workload.messages, bytes: workload.messages * workload.size, seconds, cpuSeconds: cpuSecondsSince(cpu) };
+}
+
+async function measureConsume(contender: Contender, topic: string, groupId: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
+  await produceAll(contender, topic, workload, Buffer.alloc(workload.size, 'x'));
+  const count = counter(workload.messages, workload.id);
+  const cpu = process.cpuUsage();
+  const joinStart = process.hrtime.bigint();
+  const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
+  // Timed from the assignment; should a fast client already have data by then, from the join request instead.
+  const start = count.received === 0 ? process.hrtime.bigint() : joinStart;
+  let seconds: number;
+  let cpuSeconds: number;
+  try {
+    await count.done;
+    seconds = elapsedSeconds(start);
+    cpuSeconds = cpuSecondsSince(cpu);
+  } finally {
+    await consumption.stop();
+  }
+  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, cpuSeconds };
+}
+
+async function measureLatency(contender: Contender, topic: string, groupId: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
+  const latencies: number[] = [];
+  const count = counter(workload.messages, workload.id, (value) => {
+    latencies.push(Number(process.hrtime.bigint() - value.readBigInt64BE(0)) / 1e6);
+  });
+  const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
+  const intervalNs = 1e9 / workload.rate!;
+  const sends: Promise<void>[] = [];
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  let seconds: number;
+  let cpuSeconds: number;
+  try {
+    for (let i = 0; i < workload.messages; i++) {
+      const dueInMs = (i * intervalNs - Number(process.hrtime.bigint() - start)) / 1e6;
+      if (dueInMs >= 1) await new Promise((resolve) => setTimeout(resolve, dueInMs));
+      const value = Buffer.alloc(workload.size, 'x');
+      value.writeBigInt64BE(process.hrtime.bigint(), 0);
+      // Paced, not awaited: a slow acknowledgement must not lower the offered rate.
+      sends.push(contender.produce(topic, [value], workload.acks));
+    }
+    await Promise.all(sends);
+    await count.done;
+    seconds = elapsedSeconds(start);
+    cpuSeconds = cpuSecondsSince(cpu);
+  } finally {
+    await consumption.stop();
+  }
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    workload: workload.id,
+    messages: count.received,
+    bytes: count.bytes,
+    seconds,
+    cpuSeconds,
+    latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN },
+  };
+}
+
+async function awaitTopic(admin: Admin, topic: string): Promise<void> {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const partitions = await admin.fetchTopicOffsets(topic).catch(() => []);
+    if (partitions.length > 0) return;
+    if (Date.now() > deadline) throw new Error(`topic ${topic} was not auto-created within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Runs a contender's whole plan: connect, an untimed warm-up, then every workload once per repetition. */
+export async function runContender(definition: ContenderDefinition, plan: ContenderPlan, progress: (line: string) => void): Promise<ContenderRun> {
+  const slug = definition.name.replace(/[^a-z0-9]+/gi, '-');
+  const admin: Admin = createKafka({ backend: definition.backend, brokers: plan.brokers, clientId: 'kna-bench-admin' }).admin();
+  const contender = (await definition.load())({ brokers: plan.brokers, clientId: `kna-bench-${slug}` });
+  const measurements: Measurement[] = [];
+  let peak = 0;
+  const sampleRss = (): number => {
+    const rss = process.memoryUsage.rss();
+    peak = Math.max(peak, rss);
+    return rss;
+  };
+  // Deleted only once the contender has closed: kafkajs keeps refreshing metadata for every topic it ever produced to,
+  // and fails once one of them is gone.
+  const topics: string[] = [];
+  let autoCreate = false;
+  const withTopic = async <T>(topic: string, body: () => Promise<T>): Promise<T> => {
+    if (!autoCreate) {
+      try {
+        await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
+        topics.push(topic);
+      } catch (error) {
+        // Kafka 0.9 and librdkafka's mock have no CreateTopics: their auto-created topics have more partitions, of
+        // which only partition 0 gets data.
+        autoCreate = true;
+        progress(`${definition.name}: cannot create topics (${(error as Error).message}); relying on auto-creation`);
+      }
+    }
+    // A group member subscribed to a topic that does not exist yet waits for a metadata refresh (kafka-node: 30 s)
+    // before it gets partitions, so an auto-created topic is made to exist (Metadata creates it) before any timing.
+    if (autoCreate) await awaitTopic(admin, topic);
+    return body();
+  };
+  await admin.connect();
+  try {
+    await contender.connect();
+    if (plan.warmupMessages > 0) {
+      const warmup: Workload = { id: 'warmup', type: 'consume', size: 1024, batch: 100, acks: 1, messages: plan.warmupMessages };
+      await withTopic(`kna-bench-${plan.runId}-${slug}-warmup`, () => measureConsume(contender, `kna-bench-${plan.runId}-${slug}-warmup`, `kna-bench-${plan.runId}-${slug}-warmup`, warmup));
+    }
+    const afterWarmup = sampleRss();
+    for (let repetition = 1; repetition <= plan.repetitions; repetition++) {
+      for (const workload of plan.workloads) {
+        const topic = `kna-bench-${plan.runId}-${slug}-${repetition}-${workload.id}`;
+        const run = await withTopic(topic, () => {
+          if (workload.type === 'produce') return measureProduce(contender, topic, workload);
+          if (workload.type === 'consume') return measureConsume(contender, topic, topic, workload);
+          return measureLatency(contender, topic, topic, workload);
+        });
+        sampleRss();
+        measurements.push({ ...run, repetition });
+        progress(`${definition.name} #${repetition} ${workload.id}: ${Math.round(run.messages / run.seconds)} msg/s${run.latencyMs ? `, p99 ${run.latencyMs.p99.toFixed(1)} ms` : ''}`);
+      }
+    }
+    const end = sampleRss();
+    // maxRSS also catches peaks between samples.
+    const peakBytes = Math.max(peak, process.resourceUsage().maxRSS * 1024);
+    return { contender: definition.name, measurements, rssMiB: { afterWarmup: afterWarmup / MIB, end: end / MIB, peak: peakBytes / MIB } };
+  } finally {
+    await contender.close().catch(() => undefined);
+    // The embedded broker keeps logs in memory: the next contender should not pay for this one's data.
+    if (topics.length > 0) await admin.deleteTopics(topics).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,63 @@
+import type { Acks } from '../common/types';
+
+export type WorkloadType = 'produce' | 'consume' | 'latency';
+
+export interface Workload {
+  /** Stable id, e.g. "produce-1024B-batch100-acks1", "consume-1024B", "latency-1024B-1000ps". */
+  id: string;
+  type: WorkloadType;
+  /** Value size in bytes. */
+  size: number;
+  /** Messages per produce request (consume: of the untimed prefill; latency: always 1). */
+  batch: number;
+  acks: Acks;
+  messages: number;
+  /** Latency only: messages per second the producer is paced at. */
+  rate?: number;
+}
+
+export interface WorkloadOptions {
+  messages: number;
+  sizes: number[];
+  batches: number[];
+  acks: Acks[];
+  latencyRate: number;
+  latencyMessages: number;
+  latencySize: number;
+}
+
+/** Fewest messages a workload gets, so that a scaled-down one still measures more than a couple of requests. */
+const MIN_MESSAGES = 50;
+
+/**
+ * The workload matrix. Each single-message request is a round trip, and a 10 KB message moves ten times the bytes of a
+ * 1 KB one, so batch-1 workloads send a tenth of the messages and messages above 1 KB are scaled down by their size:
+ * every workload then takes a comparable time. The message count of each workload is in the output.
+ */
+export function buildWorkloads(options: WorkloadOptions): Workload[] {
+  const scaled = (size: number, batch: number): number => {
+    const bySize = size > 1024 ? Math.floor((options.messages * 1024) / size) : options.messages;
+    return Math.max(Math.min(MIN_MESSAGES, options.messages), batch === 1 ? Math.floor(bySize / 10) : bySize);
+  };
+  const workloads: Workload[] = [];
+  for (const size of options.sizes) {
+    for (const batch of options.batches) {
+      for (const acks of options.acks) {
+        workloads.push({ id: `produce-${size}B-batch${batch}-acks${acks}`, type: 'produce', size, batch, acks, messages: scaled(size, batch) });
+      }
+    }
+  }
+  for (const size of options.sizes) {
+    workloads.push({ id: `consume-${size}B`, type: 'consume', size, batch: 100, acks: 1, messages: scaled(size, 100) });
+  }
+  workloads.push({
+    id: `latency-${options.latencySize}B-${options.latencyRate}ps`,
+    type: 'latency',
+    size: options.latencySize,
+    batch: 1,
+    acks: 1,
+    messages: options.latencyMessages,
+    rate: options.latencyRate,
+  });
+  return workloads;
+}

@@ -1,0 +1,46 @@
+import type { BenchReport, WorkloadResult } from './runner';
+import type { Spread } from './stats';
+
+function pad(cells: string[][]): string {
+  const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
+  return cells.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
+}
+
+function withSpread(value: Spread, digits = 0): string {
+  return `${value.median.toFixed(digits)} ±${value.spreadPct.toFixed(0)}%`;
+}
+
+function figure(result: WorkloadResult): string {
+  if (result.latencyMs) return `p50 ${result.latencyMs.p50.median.toFixed(2)} / p99 ${result.latencyMs.p99.median.toFixed(2)} ms`;
+  return `${withSpread(result.msgsPerSec)} msg/s  ${result.mbPerSec.median.toFixed(1)} MB/s  ${result.cpuUsPerMessage.median.toFixed(1)} µs CPU/msg`;
+}
+
+/** Workloads as rows, contenders as columns; each cell is the median with its spread over the repetitions. */
+export function formatBenchTable(report: BenchReport): string {
+  const contenders = report.contenders.map((c) => c.name);
+  const workloads = [...new Set(report.results.map((r) => r.workload))];
+  const rows: string[][] = [['workload', ...contenders]];
+  for (const workload of workloads) {
+    rows.push([workload, ...contenders.map((name) => {
+      const result = report.results.find((r) => r.workload === workload && r.contender === name);
+      return result ? figure(result) : '-';
+    })]);
+  }
+  rows.push(['peak RSS (MiB)', ...report.contenders.map((c) => (c.rssMiB ? c.rssMiB.peak.toFixed(0) : 'failed'))]);
+  const lines = [
+    `broker: ${report.broker.brokers.join(',')}, runs in ${report.broker.runsIn}${report.broker.peakRssMiB !== null ? `, peak RSS ${report.broker.peakRssMiB.toFixed(0)} MiB` : ''}`,
+    `repetitions: ${report.options.repetitions} (median ±(max-min)/median), warm-up ${report.options.warmupMessages} messages excluded; ${report.environment.node} (${report.environment.runtime}), ${report.environment.cpus} CPUs`,
+    '',
+    pad(rows),
+  ];
+  const ratioNames = [...new Set(report.ratios.map((r) => r.name))];
+  if (ratioNames.length > 0) {
+    const ratioRows: string[][] = [['ratio (msg/s; latency: p50; cpu: client CPU/msg)', ...ratioNames]];
+    for (const workload of workloads) {
+      ratioRows.push([workload, ...ratioNames.map((name) => report.ratios.find((r) => r.name === name && r.workload === workload)?.value.toFixed(2) ?? '-')]);
+    }
+    lines.push('', pad(ratioRows));
+  }
+  for (const contender of report.contenders) if (contender.error) lines.push('', `${contender.name} failed: ${contender.error}`);
+  return `${lines.join('\n')}\n`;
+}
