@@ -43,4 +43,10 @@ describe('architecture: layering between src/ folders', () => {
       expect(violations).to.deep.equal([]);
     });
   }
+
+  // The require hook only redirects module names; loading a backend or a client library from it would defeat that.
+  it('src/register.ts imports none of kafka-node, kafkajs, legacy, modern, broker', () => {
+    const violations = importsOf('register.ts').filter((target) => /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker)(\/|$)/.test(target));
+    expect(violations).to.deep.equal([]);
+  });
 });

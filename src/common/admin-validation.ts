@@ -3,7 +3,7 @@
  * way (ConfigurationError) whichever engine would have sent it. Messages match the kafkajs backend's originals.
  */
 import { ConfigurationError } from './errors';
-import type { NewTopic } from './types';
+import type { ConfigResource, NewTopic } from './types';
 
 export function requireNonEmptyString(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length === 0) throw new ConfigurationError(`${what} must be a non-empty string`);
@@ -57,3 +57,18 @@ export function validateGroupIds(groupIds: string[], what: string): string[] {
 
 /** Kafka's own bookkeeping topics, left out of listTopics as the Java AdminClient leaves internal topics out. */
 export const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state']);
+
+/** describeConfigs resources: a type of "topic" or "broker", a non-empty name, optional config names. */
+export function validateConfigResources(resources: ConfigResource[]): ConfigResource[] {
+  if (!Array.isArray(resources) || resources.length === 0) throw new ConfigurationError('describeConfigs takes a non-empty array of { type, name, configNames? }');
+  resources.forEach((resource, i) => {
+    if (resource === null || typeof resource !== 'object' || (resource.type !== 'topic' && resource.type !== 'broker')) {
+      throw new ConfigurationError(`describeConfigs: resources[${i}].type must be "topic" or "broker"`);
+    }
+    requireNonEmptyString(resource.name, `describeConfigs: resources[${i}].name`);
+    if (resource.configNames !== undefined && (!Array.isArray(resource.configNames) || resource.configNames.some((n) => typeof n !== 'string'))) {
+      throw new ConfigurationError(`describeConfigs: resources[${i}].configNames must be an array of strings`);
+    }
+  });
+  return resources.map((r) => ({ ...r }));
+}

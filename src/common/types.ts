@@ -243,8 +243,73 @@ export interface GroupDescription {
   members: GroupMemberDescription[];
 }
 
+export interface BrokerMetadata {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+export interface PartitionMetadata {
+  partition: number;
+  /** -1 while the partition has no leader. */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export interface TopicMetadata {
+  topic: string;
+  partitions: PartitionMetadata[];
+}
+
+export interface ClusterMetadata {
+  brokers: BrokerMetadata[];
+  controllerId: number | null;
+  topics: TopicMetadata[];
+}
+
+export interface ConfigResource {
+  type: 'topic' | 'broker';
+  /** Topic name, or the broker's node id as a string. */
+  name: string;
+  /** Only these configs; all when absent. */
+  configNames?: string[];
+}
+
+export interface ConfigSynonymDescription {
+  name: string;
+  value: string | null;
+  source: number;
+}
+
+export interface ConfigEntryDescription {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  /** Kafka's ConfigSource (DescribeConfigs v1+): 1 dynamic topic, 4 static broker, 5 default, ... */
+  source: number;
+  isSensitive: boolean;
+  synonyms: ConfigSynonymDescription[];
+}
+
+export interface ConfigResourceDescription {
+  type: 'topic' | 'broker';
+  name: string;
+  entries: ConfigEntryDescription[];
+}
+
 export interface Admin {
   connect(): Promise<void>;
+  /** DescribeConfigs; a resource the broker answers with an error fails the call (KafkaProtocolError). */
+  describeConfigs(resources: ConfigResource[], options?: { includeSynonyms?: boolean }): Promise<ConfigResourceDescription[]>;
+  /**
+   * Brokers, controller and topic/partition layout. Without `topics`: every topic; with them: those that exist.
+   * Never auto-creates unless `allowAutoTopicCreation` (then the named topics are asked for as a producer would,
+   * and a broker with auto-creation makes them). Sorted by node id, topic and partition.
+   */
+  fetchMetadata(topics?: string[], options?: { allowAutoTopicCreation?: boolean }): Promise<ClusterMetadata>;
+  /** Commits offsets (the next offset to read) for a group outside any membership, as a standalone offset tool. */
+  commitOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
   createTopics(topics: NewTopic[]): Promise<void>;
   deleteTopics(topics: string[]): Promise<void>;
   listTopics(): Promise<string[]>;

@@ -9,16 +9,16 @@
  * Brokers without those APIs (Apache Kafka 0.9: no ApiVersions, no CreateTopics/DeleteTopics) get
  * UNSUPPORTED_VERSION (35), the error Kafka itself gives for an API a broker does not have.
  */
-import { INTERNAL_TOPICS, requireNonEmptyString, validateGroupIds, validateNewTopics, validateTopicNames, type TopicCreation } from '../common/admin-validation';
+import { INTERNAL_TOPICS, requireNonEmptyString, validateConfigResources, validateGroupIds, validateNewTopics, validateTopicNames, type TopicCreation } from '../common/admin-validation';
 import { toGroupDescriptions } from '../common/group-description';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { KafkaError, KafkaProtocolError } from '../common/errors';
-import type { Admin, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
+import type { Admin, ClusterMetadata, ConfigResource, ConfigResourceDescription, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
 import { ApiKey } from '../protocol/api-keys';
 import { ErrorCode } from '../protocol/error-codes';
-import { apiSupportOf, closeClient, connectedClient, controllerBroker, fetchCommitted, rawRequest, sleep, topicPartitions } from './client';
+import { apiSupportOf, closeClient, connectedClient, controllerBroker, coordinatorBroker, fetchCommitted, rawRequest, sleep, topicPartitions } from './client';
 import { settle, toKafkaError } from './errors';
-import { kafkaNode, type KafkaNodeAdmin, type KafkaNodeBroker, type KafkaNodeClient, type KafkaNodeGroupDescription, type KafkaNodeMetadataResponse, type KafkaNodeOffset } from './kafka-node';
+import { kafkaNode, type KafkaNodeAdmin, type KafkaNodeBroker, type KafkaNodeConfigResource, type KafkaNodeClient, type KafkaNodeGroupDescription, type KafkaNodeMetadataResponse, type KafkaNodeOffset } from './kafka-node';
 
 interface TopicResult {
   name: string;
@@ -137,6 +137,82 @@ export class LegacyAdmin implements Admin {
     const partitions = await topicPartitions(client, topic, true);
     const committed = await fetchCommitted(client, groupId, new Map([[topic, partitions]]), this.config.retry);
     return partitions.map((partition) => ({ topic, partition, offset: committed.get(topic)?.get(partition) ?? -1 }));
+  }
+
+  async fetchMetadata(topics?: string[], options: { allowAutoTopicCreation?: boolean } = {}): Promise<ClusterMetadata> {
+    const wanted = topics === undefined || (Array.isArray(topics) && topics.length === 0) ? undefined : validateTopicNames(topics, 'fetchMetadata');
+    const client = this.connected();
+    if (wanted && options.allowAutoTopicCreation) {
+      // Metadata v0/v1 for named topics: the broker creates missing ones when it auto-creates.
+      await settle<KafkaNodeMetadataResponse>((callback) => client.loadMetadataForTopics(wanted, callback)).catch(() => undefined);
+    }
+    // An empty topic list asks for every topic and never auto-creates; the wanted ones are picked out of it.
+    const [brokers, cluster] = await settle<KafkaNodeMetadataResponse>((callback) => client.loadMetadataForTopics([], callback));
+    const names = Object.keys(cluster.metadata).filter((topic) => (wanted ? wanted.includes(topic) : !INTERNAL_TOPICS.has(topic)));
+    return {
+      brokers: Object.values(brokers)
+        .map(({ nodeId, host, port }) => ({ nodeId: Number(nodeId), host, port: Number(port) }))
+        .sort((a, b) => a.nodeId - b.nodeId),
+      controllerId: cluster.clusterMetadata?.controllerId ?? null,
+      topics: names.sort().map((topic) => ({
+        topic,
+        partitions: Object.values(cluster.metadata[topic] ?? {})
+          .map((p) => ({ partition: Number(p.partition), leader: Number(p.leader), replicas: [...p.replicas], isr: [...p.isr] }))
+          .sort((a, b) => a.partition - b.partition),
+      })),
+    };
+  }
+
+  /** OffsetCommit v2 with generation -1: the standalone commit Kafka accepts for a group without active members. */
+  async commitOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    requireNonEmptyString(groupId, 'commitOffsets: groupId');
+    const client = this.connected();
+    const byTopic = new Map<string, TopicPartitionOffset[]>();
+    for (const entry of offsets) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
+    const broker = await coordinatorBroker(client, groupId, true);
+    const results = await rawRequest(client, broker, {
+      apiKey: ApiKey.OffsetCommit,
+      version: 2,
+      writeBody: (writer) => {
+        writer.string(groupId).int32(-1).string('').int64(BigInt(-1));
+        writer.array([...byTopic], (w, [topic, entries]) =>
+          w.string(topic).array(entries, (p, entry) => p.int32(entry.partition).int64(BigInt(entry.offset)).string('')),
+        );
+      },
+      readBody: (reader) =>
+        reader.array((r) => {
+          const name = r.string();
+          return r.array((p) => ({ name: `${name}/${p.int32()}`, errorCode: p.int16(), errorMessage: null }));
+        }).flat(),
+    });
+    const failure = firstFailure(results, 'committing offsets of');
+    if (failure) throw failure;
+  }
+
+  async describeConfigs(resources: ConfigResource[], options: { includeSynonyms?: boolean } = {}): Promise<ConfigResourceDescription[]> {
+    const admin = this.connectedAdmin();
+    const wanted = validateConfigResources(resources);
+    const answered = await settle<KafkaNodeConfigResource[]>((callback) =>
+      admin.describeConfigs(
+        {
+          resources: wanted.map((r) => ({ resourceType: r.type, resourceName: r.name, ...(r.configNames ? { configNames: [...r.configNames] } : {}) })),
+          includeSynonyms: options.includeSynonyms ?? false,
+        },
+        callback,
+      ),
+    );
+    return answered.map((resource) => ({
+      type: Number(resource.resourceType) === 4 ? 'broker' : 'topic',
+      name: resource.resourceName,
+      entries: resource.configEntries.map((entry) => ({
+        name: entry.configName,
+        value: entry.configValue,
+        readOnly: entry.readOnly,
+        source: entry.configSource,
+        isSensitive: entry.isSensitive,
+        synonyms: entry.synonyms.map((synonym) => ({ name: synonym.configSynonymName, value: synonym.configSynonymValue, source: synonym.configSynonymSource })),
+      })),
+    }));
   }
 
   async listGroups(): Promise<GroupListing[]> {

@@ -241,6 +241,24 @@ export interface KafkaNodeAdmin extends EventEmitter {
   listGroups(callback: NodeCallback<Record<string, string>>): void;
   describeGroups(groupIds: string[], callback: NodeCallback<Record<string, KafkaNodeGroupDescription>>): void;
   listTopics(callback: NodeCallback<KafkaNodeMetadataResponse>): void;
+  describeConfigs(
+    payload: { resources: Array<{ resourceType: string; resourceName: string; configNames?: string[] }>; includeSynonyms: boolean },
+    callback: NodeCallback<KafkaNodeConfigResource[]>,
+  ): void;
+}
+
+/** A resource of kafka-node's decoded DescribeConfigs answer. */
+export interface KafkaNodeConfigResource {
+  resourceType: string;
+  resourceName: string;
+  configEntries: Array<{
+    configName: string;
+    configValue: string;
+    readOnly: boolean;
+    configSource: number;
+    isSensitive: boolean;
+    synonyms: Array<{ configSynonymName: string; configSynonymValue: string; configSynonymSource: number }>;
+  }>;
 }
 
 interface KafkaNodeModule {

@@ -1,10 +1,10 @@
 /** The common Admin on kafkajs's admin client. Results are sorted (topics, groups, partitions) so they are stable. */
-import type { Admin as KafkajsAdmin, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin as KafkajsAdmin, type Kafka } from 'kafkajs';
 import { toGroupDescriptions } from '../common/group-description';
 import type { ResolvedKafkaConfig } from '../common/config';
-import { INTERNAL_TOPICS, requireNonEmptyString, validateGroupIds, validateNewTopics, validateTopicNames } from '../common/admin-validation';
+import { INTERNAL_TOPICS, requireNonEmptyString, validateConfigResources, validateGroupIds, validateNewTopics, validateTopicNames } from '../common/admin-validation';
 import { KafkaProtocolError } from '../common/errors';
-import type { Admin, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
+import type { Admin, ClusterMetadata, ConfigResource, ConfigResourceDescription, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
 import { ErrorCode } from '../protocol/error-codes';
 import { decodeAssignment } from './consumer-protocol';
 import { translated } from './errors';
@@ -24,7 +24,10 @@ function assignedPartitions(protocolType: string, memberAssignment: Buffer | nul
 export class ModernAdmin implements Admin {
   private readonly admin: KafkajsAdmin;
 
-  constructor(kafka: Kafka, config: ResolvedKafkaConfig) {
+  constructor(
+    private readonly kafka: Kafka,
+    config: ResolvedKafkaConfig,
+  ) {
     this.admin = kafka.admin({
       retry: { retries: config.retry.retries, initialRetryTime: config.retry.initialRetryTimeMs, maxRetryTime: config.retry.maxRetryTimeMs },
     });
@@ -73,6 +76,82 @@ export class ModernAdmin implements Admin {
       .filter((entry) => entry.topic === topic)
       .flatMap((entry) => entry.partitions.map(({ partition, offset }) => ({ topic, partition, offset: Number(offset) < 0 ? -1 : Number(offset) })))
       .sort((a, b) => a.partition - b.partition);
+  }
+
+  async fetchMetadata(topics?: string[], options: { allowAutoTopicCreation?: boolean } = {}): Promise<ClusterMetadata> {
+    const wanted = topics === undefined || (Array.isArray(topics) && topics.length === 0) ? undefined : validateTopicNames(topics, 'fetchMetadata');
+    if (wanted && options.allowAutoTopicCreation) await this.requestAsProducer(wanted);
+    // Asking for every topic never auto-creates; kafkajs fails the whole call for one unknown named topic.
+    const [cluster, { topics: all }] = await translated(() => Promise.all([this.admin.describeCluster(), this.admin.fetchTopicMetadata()]));
+    return {
+      brokers: cluster.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })).sort((a, b) => a.nodeId - b.nodeId),
+      controllerId: cluster.controller ?? null,
+      topics: all
+        .filter(({ name }) => (wanted ? wanted.includes(name) : !INTERNAL_TOPICS.has(name)))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map(({ name, partitions }) => ({
+          topic: name,
+          partitions: partitions
+            .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
+            .sort((a, b) => a.partition - b.partition),
+        })),
+    };
+  }
+
+  /**
+   * kafkajs's admin never lets a metadata request auto-create; its producer does. A send with no messages makes the
+   * producer load the topics' metadata (creating them where the broker auto-creates) and sends nothing.
+   */
+  private async requestAsProducer(topics: string[]): Promise<void> {
+    const producer = this.kafka.producer({ retry: { retries: 0 } });
+    try {
+      await producer.connect();
+      await producer.sendBatch({ topicMessages: topics.map((topic) => ({ topic, messages: [] })) });
+    } catch {
+      // Unknown topics on a broker without auto-creation: the metadata answer below says so.
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** kafkajs's setOffsets: accepted only while the group has no active members, as Kafka requires for such commits. */
+  async commitOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    requireNonEmptyString(groupId, 'commitOffsets: groupId');
+    const byTopic = new Map<string, TopicPartitionOffset[]>();
+    for (const entry of offsets) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
+    for (const [topic, entries] of byTopic) {
+      await translated(() =>
+        this.admin.setOffsets({ groupId, topic, partitions: entries.map(({ partition, offset }) => ({ partition, offset: String(offset) })) }),
+      );
+    }
+  }
+
+  async describeConfigs(resources: ConfigResource[], options: { includeSynonyms?: boolean } = {}): Promise<ConfigResourceDescription[]> {
+    const wanted = validateConfigResources(resources);
+    const answer = await translated(() =>
+      this.admin.describeConfigs({
+        resources: wanted.map((r) => ({
+          type: r.type === 'broker' ? ConfigResourceTypes.BROKER : ConfigResourceTypes.TOPIC,
+          name: r.name,
+          ...(r.configNames ? { configNames: [...r.configNames] } : {}),
+        })),
+        includeSynonyms: options.includeSynonyms ?? false,
+      }),
+    );
+    const failed = answer.resources.find((resource) => resource.errorCode !== ErrorCode.NONE);
+    if (failed) throw new KafkaProtocolError(failed.errorCode, `describing configs of "${failed.resourceName}"${failed.errorMessage ? `: ${failed.errorMessage}` : ''}`);
+    return answer.resources.map((resource) => ({
+      type: resource.resourceType === ConfigResourceTypes.BROKER ? 'broker' : 'topic',
+      name: resource.resourceName,
+      entries: resource.configEntries.map((entry) => ({
+        name: entry.configName,
+        value: entry.configValue,
+        readOnly: entry.readOnly,
+        source: Number(entry.configSource),
+        isSensitive: entry.isSensitive,
+        synonyms: (entry.configSynonyms ?? []).map((synonym) => ({ name: synonym.configName, value: synonym.configValue, source: Number(synonym.configSource) })),
+      })),
+    }));
   }
 
   async listGroups(): Promise<GroupListing[]> {

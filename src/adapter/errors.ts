@@ -1,0 +1,171 @@
+/**
+ * kafka-node 5's error classes (lib/errors), with its names and messages, so `instanceof` checks and `err.name`
+ * comparisons in kafka-node code keep working. They extend the project's KafkaError so callers of both APIs see one
+ * hierarchy.
+ */
+import { ConfigurationError, KafkaError } from '../common/errors';
+
+export class ApiNotSupportedError extends KafkaError {
+  override readonly name: string = 'ApiNotSupportedError';
+  constructor() {
+    super('The API is not supported by the receiving broker', { retriable: false });
+  }
+}
+
+export class BrokerNotAvailableError extends KafkaError {
+  override readonly name: string = 'BrokerNotAvailableError';
+  constructor(message: string) {
+    super(message, { retriable: true });
+  }
+}
+
+export class TopicsNotExistError extends KafkaError {
+  override readonly name: string = 'TopicsNotExistError';
+  constructor(readonly topics: string | string[]) {
+    super(`The topic(s) ${topics.toString()} do not exist`, { code: 3, retriable: false });
+  }
+}
+
+/** Errors kafka-node wraps with a nested cause keep it in `nested`, as nested-error-stacks does. */
+class NestedKafkaError extends KafkaError {
+  constructor(
+    message: string,
+    readonly nested?: Error,
+  ) {
+    super(message, { retriable: false, cause: nested });
+  }
+}
+
+export class FailedToRegisterConsumerError extends NestedKafkaError {
+  override readonly name: string = 'FailedToRegisterConsumerError';
+}
+
+export class InvalidConsumerOffsetError extends NestedKafkaError {
+  override readonly name: string = 'InvalidConsumerOffsetError';
+}
+
+export class FailedToRebalanceConsumerError extends KafkaError {
+  override readonly name: string = 'FailedToRebalanceConsumerError';
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
+}
+
+/** Also a ConfigurationError: the project's name for bad input caught before any I/O. */
+export class InvalidConfigError extends ConfigurationError {
+  override readonly name: string = 'InvalidConfigError';
+}
+
+export class SaslAuthenticationError extends KafkaError {
+  override readonly name: string = 'SaslAuthenticationError';
+  constructor(
+    readonly errorCode: number,
+    message: string,
+  ) {
+    super(message, { code: errorCode, retriable: false });
+  }
+}
+
+export class InvalidRequestError extends KafkaError {
+  override readonly name: string = 'InvalidRequest';
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
+}
+
+export class TimeoutError extends KafkaError {
+  override readonly name: string = 'TimeoutError';
+  constructor(message: string) {
+    super(message, { code: 7, retriable: true });
+  }
+}
+
+function simpleError(name: string, code: number | null) {
+  return class extends KafkaError {
+    override readonly name: string = name;
+    constructor(message: string) {
+      super(message, { code, retriable: true });
+    }
+  };
+}
+
+export const GroupCoordinatorNotAvailable = simpleError('GroupCoordinatorNotAvailable', 15);
+export const GroupLoadInProgress = simpleError('GroupLoadInProgress', 14);
+export const HeartbeatTimeout = simpleError('HeartbeatTimeout', null);
+export const IllegalGeneration = simpleError('IllegalGeneration', 22);
+export const NotCoordinatorForGroup = simpleError('NotCoordinatorForGroup', 16);
+export const RebalanceInProgress = simpleError('RebalanceInProgress', 27);
+export const UnknownMemberId = simpleError('UnknownMemberId', 25);
+
+export const ConsumerGroupErrors = [
+  GroupCoordinatorNotAvailable,
+  GroupLoadInProgress,
+  HeartbeatTimeout,
+  IllegalGeneration,
+  NotCoordinatorForGroup,
+  RebalanceInProgress,
+  UnknownMemberId,
+] as const;
+
+/**
+ * kafka-node's names of Kafka error codes (protocol_struct ERROR_CODE): it reports a broker's error code as a plain
+ * `Error` whose message is that name, e.g. new Error('UnknownTopicOrPartition').
+ */
+export const KAFKA_NODE_ERROR_NAMES: Readonly<Record<number, string>> = {
+  [-1]: 'Unknown',
+  1: 'OffsetOutOfRange',
+  2: 'InvalidMessage',
+  3: 'UnknownTopicOrPartition',
+  4: 'InvalidMessageSize',
+  5: 'LeaderNotAvailable',
+  6: 'NotLeaderForPartition',
+  7: 'RequestTimedOut',
+  8: 'BrokerNotAvailable',
+  9: 'ReplicaNotAvailable',
+  10: 'MessageSizeTooLarge',
+  11: 'StaleControllerEpochCode',
+  12: 'OffsetMetadataTooLargeCode',
+  14: 'GroupLoadInProgress',
+  15: 'GroupCoordinatorNotAvailable',
+  16: 'NotCoordinatorForGroup',
+  17: 'InvalidTopic',
+  18: 'RecordListTooLarge',
+  19: 'NotEnoughReplicas',
+  20: 'NotEnoughReplicasAfterAppend',
+  21: 'InvalidRequiredAcks',
+  22: 'IllegalGeneration',
+  23: 'InconsistentGroupProtocol',
+  25: 'UnknownMemberId',
+  26: 'InvalidSessionTimeout',
+  27: 'RebalanceInProgress',
+  28: 'InvalidCommitOffsetSize',
+  29: 'TopicAuthorizationFailed',
+  30: 'GroupAuthorizationFailed',
+  31: 'ClusterAuthorizationFailed',
+  41: 'NotController',
+  42: 'InvalidRequest',
+};
+
+/**
+ * What kafka-node raises as a plain `new Error(message)`: `name` stays 'Error' as there, while the class keeps it in
+ * the project's hierarchy and carries the Kafka code when there is one.
+ */
+export class KafkaNodeError extends KafkaError {
+  override readonly name: string = 'Error';
+  readonly errorCode: number | undefined;
+  constructor(message: string, code?: number, cause?: unknown) {
+    super(message, { code: code ?? null, cause });
+    this.errorCode = code;
+  }
+}
+
+/** A common-interface error as kafka-node would have reported it; anything without a kafka-node form passes through. */
+export function toKafkaNodeError(error: unknown): Error {
+  if (!(error instanceof Error)) return new KafkaNodeError(String(error));
+  if (error instanceof KafkaNodeError || error.constructor === Error) return error;
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof KafkaError && typeof code === 'number' && code in KAFKA_NODE_ERROR_NAMES && code !== 7 && code !== 13) {
+    return new KafkaNodeError(KAFKA_NODE_ERROR_NAMES[code]!, code, error);
+  }
+  return error;
+}

@@ -1,0 +1,68 @@
+/**
+ * One channel for what the facade can only emulate on a backend (or does differently from kafka-node): each gap is
+ * reported once per process under a stable name, to a handler the application chooses, or turned into an error in
+ * strict mode (env KAFKA_NODE_ADAPTER_STRICT=1, setStrict(true), or option `strict` of a client).
+ */
+import { UnsupportedFeatureError } from '../common/errors';
+import type { BackendName } from '../common/types';
+
+export const STRICT_ENV_VARIABLE = 'KAFKA_NODE_ADAPTER_STRICT';
+
+export interface AdapterWarning {
+  /** Stable identifier, e.g. "consumer-group.custom-protocol"; reported once per process. */
+  name: string;
+  message: string;
+  /** The backend the gap concerns; null for warnings about the caller's input (unknown options...). */
+  backend: BackendName | null;
+}
+
+export type WarningHandler = (warning: AdapterWarning) => void;
+
+function defaultHandler(warning: AdapterWarning): void {
+  process.emitWarning(warning.message, { type: 'KafkaNodeAdapterWarning', code: warning.name });
+}
+
+let handler: WarningHandler = defaultHandler;
+let strictOverride: boolean | null = null;
+const reported = new Set<string>();
+
+/** Where warnings go; null restores the default (process.emitWarning, type KafkaNodeAdapterWarning). */
+export function setWarningHandler(next: WarningHandler | null): void {
+  if (next !== null && typeof next !== 'function') throw new TypeError('setWarningHandler takes a function or null');
+  handler = next ?? defaultHandler;
+}
+
+/** Strict mode for the whole process; null goes back to env KAFKA_NODE_ADAPTER_STRICT. */
+export function setStrict(strict: boolean | null): void {
+  strictOverride = strict;
+}
+
+export function isStrict(explicit?: boolean): boolean {
+  if (explicit !== undefined) return explicit;
+  if (strictOverride !== null) return strictOverride;
+  const env = process.env[STRICT_ENV_VARIABLE];
+  return env === '1' || env === 'true';
+}
+
+/** Forgets which warnings were already reported (tests). */
+export function resetWarnings(): void {
+  reported.clear();
+}
+
+/** Input worth a word but never an error (unknown option names...). */
+export function warnOnce(name: string, message: string): void {
+  if (reported.has(name)) return;
+  reported.add(name);
+  handler({ name, message, backend: null });
+}
+
+/**
+ * A behaviour the backend only emulates or lacks. In strict mode it throws UnsupportedFeatureError instead (every
+ * time, so strict callers see it wherever it happens).
+ */
+export function reportGap(name: string, backend: BackendName, message: string, strict?: boolean): void {
+  if (isStrict(strict)) throw new UnsupportedFeatureError(`${name} (${message})`, backend, 'strict mode turns emulated behaviours into errors');
+  if (reported.has(name)) return;
+  reported.add(name);
+  handler({ name, message, backend });
+}

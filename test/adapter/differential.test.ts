@@ -1,0 +1,49 @@
+/**
+ * Three-way differential: ONE set of scenarios (helpers/differential-scenarios.ts), written against the kafka-node
+ * API, run on the real kafka-node 5.0.0, on the facade with backend kafka-node and on the facade with backend kafkajs.
+ * Each mode gets its own embedded brokers (one with auto-creation off, one creating 3-partition topics), so the
+ * traces must be equal without any renaming. What the real kafka-node records is also checked against the expected
+ * shape, so three equally wrong runs do not pass.
+ */
+import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { facadeEntryPath } from './helpers/kafka-modules';
+import { compareTraces, runScenario, scenarios, type Trace } from './helpers/differential-scenarios';
+import { RUN_MODES, type RunMode } from './helpers/run-example';
+
+describe('adapter/differential: one kafka-node program, three engines (kafka-node, facade on kafka-node, facade on kafkajs)', function () {
+  this.timeout(60000);
+  const modes: RunMode[] = facadeEntryPath() ? [...RUN_MODES] : ['kafka-node'];
+  const brokers = new Map<RunMode, EmbeddedBroker>();
+  const autoCreatingBrokers = new Map<RunMode, EmbeddedBroker>();
+
+  before(async () => {
+    if (modes.length === 1) console.log('      note: facade entry not found, only the real kafka-node runs');
+    for (const mode of modes) {
+      brokers.set(mode, await startEmbedded({ autoCreateTopics: false }));
+      autoCreatingBrokers.set(mode, await startEmbedded({ autoCreateTopics: true, defaultPartitions: 3 }));
+    }
+  });
+  after(async () => {
+    for (const broker of [...brokers.values(), ...autoCreatingBrokers.values()]) await broker.stop();
+  });
+
+  for (const scenario of scenarios) {
+    it(scenario.name, async function () {
+      const traces = new Map<RunMode, Trace>();
+      for (const mode of modes) {
+        const broker = brokers.get(mode)!;
+        const trace = await runScenario(scenario, mode, {
+          kafkaHost: broker.bootstrap,
+          autoCreatingKafkaHost: autoCreatingBrokers.get(mode)!.bootstrap,
+          async createTopic(name, partitions) {
+            const result = broker.cluster.createTopic({ name, numPartitions: partitions, replicationFactor: 1 });
+            if (result.errorCode !== 0) throw new Error(`creating ${name}: error ${result.errorCode}`);
+          },
+          nameSuffix: '',
+        });
+        traces.set(mode, trace);
+      }
+      compareTraces(this, scenario, traces);
+    });
+  }
+});

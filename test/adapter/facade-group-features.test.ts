@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { until } from '../helpers/backend-tests';
+import { Admin, ConsumerGroup, ConsumerGroupStream, KafkaClient, Producer, ProducerStream, type CustomPartitionAssignmentProtocol, type Message, type ProduceResult } from '../../src/adapter';
+import { setWarningHandler } from '../../src/adapter/warnings';
+import type { BackendName } from '../../src/common/types';
+
+function call<T>(run: (cb: (error: Error | null, result?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result as T))));
+}
+
+for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
+  describe(`adapter facade on the ${backend} backend: custom protocols, topic changes, pause, streams`, function () {
+    this.timeout(60000);
+    let broker: EmbeddedBroker;
+    const closers: Array<() => Promise<void>> = [];
+    const prefix = `features-${backend === 'kafkajs' ? 'modern' : 'legacy'}`;
+
+    before(async () => {
+      setWarningHandler(() => undefined);
+      broker = await startEmbedded();
+    });
+    afterEach(async () => {
+      for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+    });
+    after(async () => {
+      setWarningHandler(null);
+      await broker.stop();
+    });
+
+    async function send(topic: string, partitions: number, payloads: Array<{ partition: number; messages: string[] }>): Promise<void> {
+      if (!broker.cluster.getPartition(topic, 0)) broker.cluster.createTopic({ name: topic, numPartitions: partitions, replicationFactor: 1 });
+      const client = new KafkaClient({ kafkaHost: broker.bootstrap, backend });
+      const producer = new Producer(client);
+      await new Promise<void>((resolve) => producer.once('ready', () => resolve()));
+      await call<ProduceResult>((cb) => producer.send(payloads.map((p) => ({ topic, ...p })), cb));
+      await new Promise((resolve) => producer.close(resolve));
+    }
+
+    function group(groupId: string, topics: string[], extra: Partial<ConstructorParameters<typeof ConsumerGroup>[0]> = {}): { group: ConsumerGroup; messages: Message[] } {
+      const created = new ConsumerGroup({ kafkaHost: broker.bootstrap, backend, groupId, fromOffset: 'earliest', sessionTimeout: 10000, heartbeatInterval: 500, ...extra }, topics);
+      const messages: Message[] = [];
+      created.on('message', (message: Message) => messages.push(message));
+      closers.push(() => new Promise((resolve) => created.close(() => resolve())));
+      return { group: created, messages };
+    }
+
+    it('a kafka-node custom assignment protocol decides who reads what', async () => {
+      const topic = `${prefix}-custom`;
+      await send(topic, 4, [0, 1, 2, 3].map((partition) => ({ partition, messages: [`p${partition}`] })));
+      const calls: Array<{ partitions: Record<string, Array<string | number>>; members: string[] }> = [];
+      const firstOnly: CustomPartitionAssignmentProtocol = {
+        name: 'first-only',
+        version: 0,
+        userData: {},
+        assign(topicPartition, groupMembers, cb) {
+          const partitions = topicPartition as Record<string, string[]>;
+          const members = (groupMembers as Array<{ id: string }>).map((m) => m.id).sort();
+          calls.push({ partitions, members });
+          cb(null, members.map((memberId, i) => ({ memberId, topicPartitions: i === 0 ? partitions : {}, version: 0 })));
+        },
+      };
+      const a = group(`${prefix}-custom-g`, [topic], { protocol: [firstOnly] });
+      await until(() => a.messages.length === 4, 'all four on the only member');
+      expect(calls[0]!.partitions).to.deep.equal({ [topic]: ['0', '1', '2', '3'] });
+      const b = group(`${prefix}-custom-g`, [topic], { protocol: [firstOnly] });
+      await until(() => calls.some((c) => c.members.length === 2) && a.group.ready && b.group.ready, 'the two-member assignment');
+      const [firstMember, secondMember] = calls.find((c) => c.members.length === 2)!.members;
+      expect([a.group.memberId, b.group.memberId].sort()).to.deep.equal([firstMember, secondMember]);
+      const admin = new Admin(a.group.client);
+      const described = await call<Record<string, { members: Array<{ memberId: string; memberAssignment: { partitions: Record<string, number[]> } }> }>>((cb) =>
+        admin.describeGroups([`${prefix}-custom-g`], cb),
+      );
+      const byMember = Object.fromEntries(described[`${prefix}-custom-g`]!.members.map((m) => [m.memberId, m.memberAssignment.partitions]));
+      expect(byMember).to.deep.equal({ [firstMember!]: { [topic]: [0, 1, 2, 3] }, [secondMember!]: {} });
+    });
+
+    it('addTopics and removeTopics change what the group reads; pause stops delivery until resume', async () => {
+      const first = `${prefix}-topic-a`;
+      const second = `${prefix}-topic-b`;
+      await send(first, 1, [{ partition: 0, messages: ['a0'] }]);
+      await send(second, 1, [{ partition: 0, messages: ['b0'] }]);
+      const member = group(`${prefix}-change-g`, [first]);
+      await until(() => member.messages.length === 1, 'a0');
+      await call((cb) => member.group.addTopics([second], cb));
+      await until(() => member.messages.some((m) => m.value === 'b0'), 'b0 after addTopics');
+      expect(member.group.topics).to.deep.equal([first, second]);
+      expect(await call<number>((cb) => member.group.removeTopics([first], cb))).to.equal(1);
+      expect(member.group.topics).to.deep.equal([second]);
+      await until(() => member.group.ready, 'rejoined');
+      member.group.pause();
+      await send(second, 1, [{ partition: 0, messages: ['b1'] }]);
+      await send(first, 1, [{ partition: 0, messages: ['a1'] }]);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(member.messages.map((m) => m.value)).to.not.include('b1');
+      member.group.resume();
+      await until(() => member.messages.some((m) => m.value === 'b1'), 'b1 after resume');
+      expect(member.messages.map((m) => m.value)).to.not.include('a1');
+    });
+
+    it('ProducerStream writes ProduceRequests; ConsumerGroupStream reads them as kafka-node messages', async () => {
+      const topic = `${prefix}-streams`;
+      broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1 });
+      const producer = new ProducerStream({ kafkaClient: { kafkaHost: broker.bootstrap, backend } });
+      for (const value of ['s0', 's1', 's2']) producer.write({ topic, messages: [value] });
+      await new Promise<void>((resolve, reject) => producer.end(() => resolve()).on('error', reject));
+      await new Promise<void>((resolve) => producer.close(() => resolve()));
+      const stream = new ConsumerGroupStream({ kafkaHost: broker.bootstrap, backend, groupId: `${prefix}-stream-g`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
+      closers.push(() => new Promise((resolve) => stream.close(() => resolve())));
+      const values: string[] = [];
+      stream.on('data', (message: Message) => values.push(String(message.value)));
+      await until(() => values.length === 3, 'three streamed messages');
+      expect(values).to.deep.equal(['s0', 's1', 's2']);
+    });
+  });
+}
