@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { sleep, until } from '../helpers/backend-tests';
-import { closeMembersQuietly, DRIVERS, slug, type ScenarioMember } from './drivers';
+import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
 import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 
 const portsOf = (broker: EmbeddedBroker) => broker.brokers.map((address) => Number(address.slice(address.lastIndexOf(':') + 1)));
@@ -59,6 +59,7 @@ describe('reliability/cluster restart with dataDir', function () {
         // Group membership is not kept across the restart (offsets are): every member must notice and join again.
         await until(() => members.every((m, i) => m.assignments.length > assignmentsBeforeRestart[i]!), 'every member to rejoin after the restart', 30000);
         await until(() => stream.acknowledged.size >= acknowledgedAtStop + 300, 'the stream to go on after the restart', 30000);
+        await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
         await stream.stop();
         const consumed = () => members.flatMap((m) => m.messages);
         await drain(stream.acknowledged, consumed, 20000);

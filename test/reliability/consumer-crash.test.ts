@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { ConsumedMessage } from '../../src/common/types';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { until } from '../helpers/backend-tests';
-import { closeMembersQuietly, DRIVERS, slug, type ScenarioMember } from './drivers';
+import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
 import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 
 const SESSION_TIMEOUT_MS = 6000;
@@ -88,6 +88,7 @@ describe('reliability/consumer crash', function () {
         const reassignedAfterMs = Date.now() - killedAt;
         const acknowledgedAtTakeover = stream.acknowledged.size;
         await until(() => stream.acknowledged.size >= acknowledgedAtTakeover + 150, 'the stream to go on after the takeover', 20000);
+        await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
         await stream.stop();
         const consumed = () => [...crashing.messages, ...members.flatMap((m) => m.messages)];
         await drain(stream.acknowledged, consumed, 20000);

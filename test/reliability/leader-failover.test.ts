@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { until } from '../helpers/backend-tests';
-import { closeMembersQuietly, DRIVERS, slug, type ScenarioMember } from './drivers';
+import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
 import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 
 // Scenario a: a 3-node cluster loses the leader of a replicated topic (replication factor 3, acks=-1) while a producer
@@ -30,6 +30,7 @@ describe('reliability/leader failover', function () {
         const acknowledgedAtStop = stream.acknowledged.size;
         expect(broker.cluster.getPartition(topic, 0)!.leader, 'leadership moved to another replica').to.not.equal(leader);
         await until(() => stream.acknowledged.size >= acknowledgedAtStop + 300, 'the stream to go on after the leader stopped', 30000);
+        await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
         await stream.stop();
         const consumed = () => members.flatMap((m) => m.messages);
         await drain(stream.acknowledged, consumed, 20000);

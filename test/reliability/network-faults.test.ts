@@ -3,7 +3,7 @@ import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { startFaultProxy, type FaultProxy } from '../fixtures/fault-proxy';
 import { sleep, until } from '../helpers/backend-tests';
 import { parseClientOptions } from '../../src/adapter/options';
-import { closeMembersQuietly, DRIVERS, resilientFacadeOptions, slug, type ScenarioMember } from './drivers';
+import { closeMembersQuietly, DRIVERS, groupSettled, resilientFacadeOptions, slug, type ScenarioMember } from './drivers';
 import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 
 // Scenario d: every client connection goes through a fault-injecting proxy (test/fixtures/fault-proxy.ts) in front of
@@ -60,6 +60,7 @@ describe('reliability/network faults through a proxy', function () {
         const acknowledgedAfterFaults = stream.acknowledged.size;
 
         await until(() => stream.acknowledged.size >= acknowledgedAfterFaults + 200, 'the stream to go on after the faults', 30000);
+        await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
         await stream.stop();
         const consumed = () => members.flatMap((m) => m.messages);
         await drain(stream.acknowledged, consumed, 20000);
