@@ -186,7 +186,7 @@ const GROUP_OPTIONS: Record<string, CompatibilityEntry> = {
   fetchMaxWaitMs: supported('maxWaitTimeMs'),
   encoding: supported("values decoded by the facade ('utf8' default, 'buffer')"),
   keyEncoding: supported("keys decoded by the facade ('utf8', 'buffer')"),
-  paused: supported('starts paused'),
+  paused: supported("no effect, as in kafka-node's ConsumerGroup: call pause()"),
   connectOnReady: supported('joins once the client is ready; false waits for connect()'),
   fetchMinBytes: ignoredGroupOption('fetchMinBytes', 'the backend fetches with its own minimum'),
   maxNumSegments: ignoredGroupOption('maxNumSegments', 'the backend sizes fetches by bytes'),

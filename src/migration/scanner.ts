@@ -34,7 +34,7 @@ export interface Finding {
 
 export interface FileScan {
   findings: Finding[];
-  /** The file hands kafka-node's module object on (module.exports = require('kafka-node'), export * from ...). */
+  /** The file hands kafka-node's module object on (module.exports set to the required module, or export * from it). */
   reexportsKafkaNode: boolean;
 }
 
