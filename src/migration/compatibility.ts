@@ -1,12 +1,14 @@
 /**
- * What each piece of kafka-node's API becomes on the kafkajs backend: the one table behind `scan` (and the README's
- * migration notes). Statuses are deliberately conservative:
- * - supported: the common interface's kafkajs backend (src/modern) already does it with kafka-node's semantics; the
- *   facade only has to forward it.
- * - emulated: something different has to stand in for it; the caveat says what differs. Where the drop-in facade
- *   (issue 4, not built yet) will make the call, the caveat says so.
- * - unsupported: no kafkajs equivalent; the alternative says what to use instead.
+ * What each piece of kafka-node's API becomes through the kafka-node facade (src/adapter) on the kafkajs backend: the
+ * one table behind `scan` (and the README's migration notes).
+ * - supported: the facade does it with kafka-node's semantics.
+ * - emulated: it works, differently; the caveat says how, and names the warning the facade reports for it (entries
+ *   of ADAPTER_WARNINGS, so strict mode turns those uses into errors).
+ * - unsupported: not available; the alternative says what to use instead.
+ * A supported entry may name a warning too, when the gap hides in an argument the scan does not read (a custom
+ * protocol object, replicaAssignment inside createTopics).
  */
+import { ADAPTER_WARNINGS } from '../adapter/warnings';
 
 export type FindingKind = 'import' | 'construct' | 'option' | 'method' | 'event';
 export type CompatibilityStatus = 'supported' | 'emulated' | 'unsupported';
@@ -15,12 +17,13 @@ export interface CompatibilityEntry {
   status: CompatibilityStatus;
   /** For emulated: the caveat. For unsupported: the alternative. For supported: what it maps to. */
   note: string;
+  /** The warnings the facade reports for this use, as it names them (e.g. "option.KafkaClient.versions.ignored"). */
+  warnings?: readonly string[];
 }
-
-const FACADE = 'the kafka-node facade (issue 4, not built yet) decides';
 
 export const KAFKA_NODE_MODULE = 'kafka-node';
 export const FACADE_MODULE = 'kafka-node-adapter/kafka-node';
+export const REGISTER_MODULE = 'kafka-node-adapter/register';
 
 export const KAFKA_NODE_CLASSES = [
   'KafkaClient',
@@ -47,106 +50,182 @@ export function isKafkaNodeClass(name: string): name is KafkaNodeClass {
   return (KAFKA_NODE_CLASSES as readonly string[]).includes(name);
 }
 
-const supported = (note: string): CompatibilityEntry => ({ status: 'supported', note });
-const emulated = (note: string): CompatibilityEntry => ({ status: 'emulated', note });
+/**
+ * The ADAPTER_WARNINGS key a reported warning name belongs to: itself, or the template it instantiates
+ * ("option.ConsumerGroup.retries.ignored" -> "option.<Class>.<option>.ignored"); undefined when there is none.
+ */
+export function adapterWarningKey(name: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(ADAPTER_WARNINGS, name)) return name;
+  return Object.keys(ADAPTER_WARNINGS).find((key) => key.includes('<') && new RegExp(`^${key.split('.').map((part) => (part.startsWith('<') ? '[^.]+' : part)).join('\\.')}$`).test(name));
+}
+
+function withWarnings(status: CompatibilityStatus, note: string, warnings: readonly string[]): CompatibilityEntry {
+  if (warnings.length === 0) return { status, note };
+  return { status, note: `${note} (warning ${warnings.map((name) => `'${name}'`).join(', ')})`, warnings };
+}
+
+const supported = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('supported', note, warnings);
+const emulated = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('emulated', note, warnings);
 const unsupported = (note: string): CompatibilityEntry => ({ status: 'unsupported', note });
 
+/** kafka-node's own tuning options the facade accepts and ignores, warning once under `option.<owner>.<name>.ignored`. */
+const ignoredOption = (owner: string, name: string, why: string): CompatibilityEntry => emulated(`accepted, no effect: ${why}`, `option.${owner}.${name}.ignored`);
+
 const IMPORTS: Record<string, CompatibilityEntry> = {
-  [KAFKA_NODE_MODULE]: emulated(`load '${FACADE_MODULE}' instead (scan --fix rewrites it); ${FACADE} how each export behaves`),
-  [FACADE_MODULE]: emulated(`the facade entry '${FACADE_MODULE}' arrives with issue 4: until then this require fails`),
+  [KAFKA_NODE_MODULE]: supported(`served by the facade: load '${FACADE_MODULE}' (scan --fix rewrites it) or run with node -r ${REGISTER_MODULE}`),
+  [FACADE_MODULE]: supported('the facade entry'),
 };
+
+/** `kafka-node/lib/...`: only the package name is redirected, so a deep require still loads the real kafka-node. */
+const DEEP_IMPORT = unsupported(
+  `a file inside kafka-node: neither the facade nor the register hook (which redirects only '${KAFKA_NODE_MODULE}') provides it; import the export from '${FACADE_MODULE}'`,
+);
+
+export function isKafkaNodeDeepImport(moduleName: string): boolean {
+  return moduleName.startsWith(`${KAFKA_NODE_MODULE}/`);
+}
 
 /** EventEmitter bookkeeping on any instance: nothing kafka-specific to migrate. */
 export const EMITTER_BOOKKEEPING = new Set(['removeListener', 'removeAllListeners', 'off', 'emit', 'listenerCount', 'listeners', 'setMaxListeners']);
 /** EventEmitter methods that subscribe to the event named by their first argument. */
 export const EMITTER_SUBSCRIBE = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
+const PLAIN_CONSUMER = 'a member of its groupId whose assignment hands it the requested partitions, then seeks to their offsets';
+
 const CLASSES: Record<KafkaNodeClass, CompatibilityEntry> = {
-  KafkaClient: supported('connection settings of the common interface (brokers, clientId, ssl, sasl, timeouts)'),
-  Client: unsupported('kafkajs has no ZooKeeper client: use KafkaClient with kafkaHost (the broker list)'),
-  Producer: supported('common Producer.send; callbacks become promises in the facade'),
-  HighLevelProducer: supported('common Producer with kafka-node\'s cyclic partitioner (partitionerType 2)'),
+  KafkaClient: supported('connection settings of the common interface (brokers, clientId, ssl, sasl plain/scram, timeouts)'),
+  Client: emulated(
+    "kafka-node 3's ZooKeeper Client: brokers are read once from ZooKeeper's /brokers/ids (needs node-zookeeper-client), then it works as a KafkaClient; prefer KafkaClient({ kafkaHost }); options.kafkaHost is the fallback when ZooKeeper is unreachable",
+    'zookeeper.kafka-host-fallback',
+  ),
+  Producer: supported("common Producer; partitions chosen by the facade with kafka-node's partitioners and cached metadata"),
+  HighLevelProducer: supported("a Producer with kafka-node's cyclic partitioner as default (partitionerType 2)"),
   KeyedMessage: supported('a message with key and value'),
-  ProducerStream: emulated(`a Writable over the common Producer; ${FACADE}`),
-  Consumer: emulated(`kafkajs only consumes inside a group; a group-less Consumer would need a private group and seek; ${FACADE}`),
+  ProducerStream: supported('a Writable of payloads on its own KafkaClient and HighLevelProducer'),
+  Consumer: emulated(`${PLAIN_CONSUMER}; its groupId cannot also serve a ConsumerGroup`, 'consumer.shared-group-id'),
   ConsumerGroup: supported('common consumerGroup (fromOffset, outOfRangeOffset, roundrobin/range, auto or manual commit)'),
-  ConsumerGroupStream: emulated(`a Readable over the common consumer group; ${FACADE}`),
-  ConsumerStream: emulated(`group-less stream: same limits as Consumer; ${FACADE}`),
+  ConsumerGroupStream: emulated('a Readable over a ConsumerGroup', 'consumer-group-stream.autocommit'),
+  ConsumerStream: emulated(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`, 'consumer.shared-group-id'),
   Offset: supported('common Admin.fetchTopicOffsets / fetchCommittedOffsets'),
-  Admin: supported('common Admin (listGroups, describeGroups, createTopics, listTopics)'),
-  DefaultPartitioner: supported("partitioner 'default' maps keys identically on both backends"),
-  RandomPartitioner: supported("partitioner 'random'"),
-  CyclicPartitioner: supported("partitioner 'cyclic'"),
-  KeyedPartitioner: supported("partitioner 'keyed' (kafka-node's hash, not kafkajs's murmur2)"),
+  Admin: supported('common Admin (listGroups, describeGroups, createTopics, listTopics, describeConfigs)'),
+  DefaultPartitioner: supported("kafka-node's default partitioner, run by the facade"),
+  RandomPartitioner: supported("kafka-node's random partitioner, run by the facade"),
+  CyclicPartitioner: supported("kafka-node's cyclic partitioner, run by the facade"),
+  KeyedPartitioner: supported("kafka-node's keyed partitioner and hash (not kafkajs's murmur2), run by the facade"),
   CustomPartitioner: supported('a partitioner function (partitions, key) => partition'),
 };
 
-const CONNECTION_OPTIONS: Record<string, CompatibilityEntry> = {
+const CLIENT_OPTIONS: Record<string, CompatibilityEntry> = {
   kafkaHost: supported('brokers (comma-separated host:port list)'),
   clientId: supported('clientId'),
-  id: supported('clientId'),
   connectTimeout: supported('connectTimeoutMs'),
   requestTimeout: supported('requestTimeoutMs'),
-  connectRetryOptions: emulated(`mapped onto kafkajs retry (retries, initial and max retry time); factor/randomize differ; ${FACADE}`),
+  connectRetryOptions: emulated("retries, minTimeout and maxTimeout map onto the backend's retry; factor and randomize are not used"),
+  retryOptions: emulated("retries, minTimeout and maxTimeout map onto the backend's retry; factor and randomize are not used"),
   ssl: supported('ssl'),
-  sslOptions: supported('ssl (TLS options)'),
+  sslOptions: supported('ssl (TLS options: ca, cert, key, rejectUnauthorized, servername)'),
   sasl: supported('sasl (plain, scram-sha-256, scram-sha-512)'),
-  autoConnect: emulated(`kafkajs connects on connect(); ${FACADE} when to call it`),
-  idleConnection: emulated('ignored: kafkajs manages idle connections itself'),
-  reconnectOnIdle: emulated('ignored: kafkajs reconnects on demand'),
-  maxAsyncRequests: emulated('ignored: kafkajs limits in-flight requests per connection itself'),
-  versions: emulated('ignored: kafkajs negotiates API versions with ApiVersions'),
-  host: unsupported('ZooKeeper connection string: use kafkaHost (the broker list)'),
-  zk: unsupported('ZooKeeper options: kafkajs never talks to ZooKeeper; use kafkaHost'),
-  batch: unsupported('ZooKeeper-era no-ack batching has no kafkajs equivalent: batch messages in one send'),
+  autoConnect: supported('connects on construction, or on connect() when false'),
+  idleConnection: ignoredOption('KafkaClient', 'idleConnection', 'the backend manages idle connections itself'),
+  reconnectOnIdle: ignoredOption('KafkaClient', 'reconnectOnIdle', 'the backend reconnects on demand'),
+  maxAsyncRequests: ignoredOption('KafkaClient', 'maxAsyncRequests', 'the backend limits in-flight requests itself'),
+  versions: ignoredOption('KafkaClient', 'versions', 'the backend negotiates API versions with ApiVersions'),
+  noAckBatchOptions: ignoredOption('KafkaClient', 'noAckBatchOptions', 'no-ack batching is kafka-node machinery; batch messages in one send'),
+  backend: supported("kafka-node-adapter's own option: 'kafka-node' or 'kafkajs' (else env KAFKA_NODE_BACKEND, kafka-node-adapter.json)"),
+  strict: supported("kafka-node-adapter's own option: emulated behaviours become UnsupportedFeatureError"),
+};
+
+/** ZooKeeper-era names a KafkaClient does not take: the facade warns that it ignores them. */
+const notKafkaClientOption = (name: string, alternative: string): CompatibilityEntry => emulated(`not a KafkaClient option, ignored: ${alternative}`, `option.KafkaClient.${name}`);
+
+const KAFKA_CLIENT_OPTIONS: Record<string, CompatibilityEntry> = {
+  ...CLIENT_OPTIONS,
+  host: notKafkaClientOption('host', 'use kafkaHost (the broker list)'),
+  zk: notKafkaClientOption('zk', 'ZooKeeper options belong to the ZooKeeper Client; use kafkaHost'),
+  batch: notKafkaClientOption('batch', 'batch messages in one send'),
+};
+
+/** kafka-node 3's Client(connectionString, clientId, zkOptions, noAckBatchOptions, sslOptions, options) object arguments. */
+const ZOOKEEPER_CLIENT_OPTIONS: Record<string, CompatibilityEntry> = {
+  ...CLIENT_OPTIONS,
+  sessionTimeout: supported('ZooKeeper session timeout (zkOptions)'),
+  spinDelay: supported('ZooKeeper reconnect delay (zkOptions)'),
+  retries: supported('ZooKeeper connection retries (zkOptions)'),
+  noAckBatchOptions: ignoredOption('Client', 'noAckBatchOptions', 'no-ack batching is kafka-node machinery; batch messages in one send'),
 };
 
 const PRODUCER_OPTIONS: Record<string, CompatibilityEntry> = {
   requireAcks: supported('acks (0, 1, -1)'),
   ackTimeoutMs: supported('timeoutMs of send'),
-  partitionerType: supported("partitioner: 0 default, 1 random, 2 cyclic, 3 keyed, 4 custom function"),
-  kafkaClient: supported('ProducerStream: connection options as for KafkaClient'),
-  producer: supported('ProducerStream: producer options as for Producer'),
-  highWaterMark: emulated(`stream buffering; ${FACADE}`),
+  partitionerType: supported('partitioner: 0 default, 1 random, 2 cyclic, 3 keyed, 4 custom function'),
 };
 
-const CONSUMER_OPTIONS: Record<string, CompatibilityEntry> = {
-  ...CONNECTION_OPTIONS,
+const PRODUCER_STREAM_OPTIONS: Record<string, CompatibilityEntry> = {
+  kafkaClient: supported('connection options as for KafkaClient'),
+  producer: supported('producer options as for HighLevelProducer'),
+  highWaterMark: supported('Writable highWaterMark (default 100)'),
+};
+
+const ignoredGroupOption = (name: string, why: string): CompatibilityEntry => ignoredOption('ConsumerGroup', name, why);
+
+const GROUP_OPTIONS: Record<string, CompatibilityEntry> = {
+  ...CLIENT_OPTIONS,
+  id: supported('clientId'),
+  host: emulated("kafka-node 3's ZooKeeper connection string: the group's client becomes a ZooKeeper Client (brokers read once from ZooKeeper)", 'zookeeper.kafka-host-fallback'),
+  zk: supported('ZooKeeper options of the host connection'),
+  batch: ignoredGroupOption('batch', 'no-ack batching is kafka-node machinery'),
   groupId: supported('groupId'),
-  fromOffset: supported("fromOffset ('earliest', 'latest', 'none'); the boolean form of the group-less Consumer is emulated with seek"),
-  outOfRangeOffset: supported("outOfRangeOffset ('earliest', 'latest', 'none')"),
-  protocol: supported("protocols: 'roundrobin', 'range' (kafka-node's member metadata, so mixed groups work) or custom"),
+  fromOffset: supported("fromOffset ('earliest', 'latest', 'none')"),
+  outOfRangeOffset: supported("outOfRangeOffset ('earliest', 'latest', 'none'); offsetOutOfRange is emitted on each reset"),
+  protocol: supported("protocols 'roundrobin', 'range' (kafka-node's member metadata, so mixed groups work); a custom protocol must call back synchronously", 'consumer-group.custom-protocol'),
   autoCommit: supported('autoCommit'),
   autoCommitIntervalMs: supported('autoCommitIntervalMs'),
   sessionTimeout: supported('sessionTimeoutMs'),
   heartbeatInterval: supported('heartbeatIntervalMs'),
   fetchMaxBytes: supported('maxBytesPerPartition'),
   fetchMaxWaitMs: supported('maxWaitTimeMs'),
-  fetchMinBytes: emulated(`kafkajs minBytes; ${FACADE}`),
-  encoding: emulated(`kafkajs always delivers Buffers: 'utf8' means the facade decodes values; ${FACADE}`),
-  keyEncoding: emulated(`kafkajs always delivers Buffers: 'utf8' means the facade decodes keys; ${FACADE}`),
-  maxTickMessages: emulated('maxBufferedMessages (bounded buffering per member)'),
-  maxNumSegments: emulated('ignored: kafkajs sizes fetches by bytes'),
-  retries: emulated('kafkajs retry.retries'),
-  retryFactor: emulated('kafkajs retry.multiplier'),
-  retryMinTimeout: emulated('kafkajs retry.initialRetryTime'),
-  connectOnReady: emulated(`${FACADE} when the group connects`),
-  commitOffsetsOnFirstJoin: emulated(`${FACADE}; kafkajs commits only handled messages`),
-  onRebalance: emulated('called before the group rejoins; maps to the revoked event'),
-  migrateHLC: unsupported('ZooKeeper high-level consumer migration: migrate offsets first, then use a plain ConsumerGroup'),
-  migrateRolling: unsupported('ZooKeeper high-level consumer migration: migrate offsets first, then use a plain ConsumerGroup'),
-  highWaterMark: emulated(`stream buffering; ${FACADE}`),
+  encoding: supported("values decoded by the facade ('utf8' default, 'buffer')"),
+  keyEncoding: supported("keys decoded by the facade ('utf8', 'buffer')"),
+  paused: supported("no effect, as in kafka-node's ConsumerGroup: call pause()"),
+  connectOnReady: supported('joins once the client is ready; false waits for connect()'),
+  fetchMinBytes: ignoredGroupOption('fetchMinBytes', 'the backend fetches with its own minimum'),
+  maxNumSegments: ignoredGroupOption('maxNumSegments', 'the backend sizes fetches by bytes'),
+  maxTickMessages: ignoredGroupOption('maxTickMessages', 'the backend bounds its own buffering'),
+  retries: ignoredGroupOption('retries', "the client's retry options apply"),
+  retryFactor: ignoredGroupOption('retryFactor', "the client's retry options apply"),
+  retryMinTimeout: ignoredGroupOption('retryMinTimeout', "the client's retry options apply"),
+  commitOffsetsOnFirstJoin: ignoredGroupOption('commitOffsetsOnFirstJoin', 'the group commits only consumed messages'),
+  topicPartitionCheckInterval: ignoredGroupOption('topicPartitionCheckInterval', 'the backend notices new partitions through metadata refreshes'),
+  migrateRolling: ignoredGroupOption('migrateRolling', 'no ZooKeeper high-level consumer migration; migrate offsets first'),
+  onRebalance: emulated('never called: listen to "rebalancing" instead', 'consumer-group.onRebalance'),
+  migrateHLC: unsupported('ZooKeeper high-level consumer migration (throws, as kafka-node 5 does): migrate offsets first, then use a plain ConsumerGroup'),
+  highWaterMark: supported('ConsumerGroupStream: Readable highWaterMark (default 100)'),
+};
+
+const PLAIN_CONSUMER_OPTIONS: Record<string, CompatibilityEntry> = {
+  groupId: supported('groupId (committed offsets are read from and written to it)'),
+  autoCommit: supported('commits after each fetched batch'),
+  autoCommitIntervalMs: supported('minimum time between commits'),
+  fetchMaxWaitMs: supported('maxWaitTimeMs'),
+  fetchMaxBytes: supported('maxBytesPerPartition'),
+  fetchMinBytes: emulated('not used: the backend fetches with its own minimum'),
+  fromOffset: supported('true: start at the payload offsets; false: at the committed offsets of groupId'),
+  encoding: supported("values decoded by the facade ('utf8' default, 'buffer')"),
+  keyEncoding: supported("keys decoded by the facade ('utf8', 'buffer')"),
+  paused: supported('starts paused'),
+  highWaterMark: supported('ConsumerStream: Readable highWaterMark (default 100)'),
 };
 
 const OPTIONS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>>> = {
-  KafkaClient: CONNECTION_OPTIONS,
+  KafkaClient: KAFKA_CLIENT_OPTIONS,
+  Client: ZOOKEEPER_CLIENT_OPTIONS,
   Producer: PRODUCER_OPTIONS,
   HighLevelProducer: PRODUCER_OPTIONS,
-  ProducerStream: PRODUCER_OPTIONS,
-  Consumer: CONSUMER_OPTIONS,
-  ConsumerStream: CONSUMER_OPTIONS,
-  ConsumerGroup: CONSUMER_OPTIONS,
-  ConsumerGroupStream: CONSUMER_OPTIONS,
+  ProducerStream: PRODUCER_STREAM_OPTIONS,
+  Consumer: PLAIN_CONSUMER_OPTIONS,
+  ConsumerStream: PLAIN_CONSUMER_OPTIONS,
+  ConsumerGroup: GROUP_OPTIONS,
+  ConsumerGroupStream: GROUP_OPTIONS,
 };
 
 /** Keys of the payload objects given to send(). */
@@ -155,118 +234,176 @@ const SEND_PAYLOAD_OPTIONS: Record<string, CompatibilityEntry> = {
   messages: supported('messages (strings, Buffers or KeyedMessage)'),
   key: supported('message key'),
   partition: supported('explicit partition'),
-  attributes: supported('compression: 1 gzip, 2 snappy (kafkajs also lz4; zstd is UnsupportedFeatureError)'),
+  attributes: supported('compression: 0 none, 1 gzip, 2 snappy'),
   timestamp: supported('message timestamp'),
 };
 
 const CLOSE = supported('disconnect / close');
+const CREATE_TOPICS = supported('topic names (auto-created) or CreateTopics requests; replicaAssignment is ignored', 'createTopics.replicaAssignment');
+
+const CLIENT_METHODS: Record<string, CompatibilityEntry> = {
+  close: CLOSE,
+  connect: supported('connect'),
+  createTopics: CREATE_TOPICS,
+  topicExists: supported('metadata refresh, then TopicsNotExistError for the missing ones'),
+  refreshMetadata: supported('reloads the cached metadata of the topics'),
+  loadMetadataForTopics: supported("kafka-node's [brokers, { metadata, clusterMetadata }] shape"),
+  sendOffsetCommitV2Request: emulated('commits as a standalone tool: only while the group has no active members', 'client.sendOffsetCommitV2Request'),
+};
+
+const PAUSE_RESUME = {
+  pause: supported('pauses every subscribed topic'),
+  resume: supported('resumes every subscribed topic'),
+};
+
 const GROUP_METHODS: Record<string, CompatibilityEntry> = {
-  commit: supported('commit (the committed offset is the next one to read)'),
-  sendOffsetCommitRequest: emulated(`commit of explicit offsets; ${FACADE}`),
+  ...PAUSE_RESUME,
+  connect: supported('joins the group (with connectOnReady false)'),
+  commit: supported("commit: kafka-node's throttling (autoCommitIntervalMs) and answers"),
+  sendOffsetCommitRequest: supported('commit of explicit offsets'),
   setOffset: supported('seek'),
-  addTopics: emulated(`kafkajs cannot change a running subscription: the facade would have to restart the member; ${FACADE}`),
-  removeTopics: emulated(`kafkajs cannot change a running subscription: the facade would have to restart the member; ${FACADE}`),
-  pause: emulated('pauses every subscribed topic (kafka-node stops the whole fetch loop)'),
-  resume: emulated('resumes every subscribed topic'),
-  pauseTopics: supported('pause(topics)'),
-  resumeTopics: supported('resume(topics)'),
-  close: supported("close; close(true, cb) commits first, as the common close({ commit: true })"),
-  scan: emulated(`kafka-node resumes fetching on the next tick; ${FACADE}`),
-  transmitMessages: emulated(`stream internals; ${FACADE}`),
-  client: emulated(`the underlying KafkaClient; kafkajs shares no client object between members; ${FACADE}`),
-  generationId: emulated("read from kafkajs's debug log (kafkajs exposes it nowhere else); -1 if unavailable"),
-  memberId: emulated(`kafkajs reports it only in its group join event; ${FACADE}`),
+  addTopics: emulated('the member leaves and rejoins with the new topic list (one extra rebalance)', 'consumer-group.change-topics'),
+  removeTopics: emulated('the member leaves and rejoins with the new topic list (one extra rebalance)', 'consumer-group.change-topics'),
+  close: supported('close; close(true, cb) commits first'),
+  client: supported("the group's KafkaClient"),
+  generationId: supported('set on each assignment'),
+  memberId: supported('set on each assignment'),
+  topics: supported('the subscribed topics'),
+};
+
+const GROUP_STREAM_METHODS: Record<string, CompatibilityEntry> = {
+  ...PAUSE_RESUME,
+  commit: supported('commit(message) commits up to that message'),
+  transmitMessages: supported('resumes the group'),
+  close: supported('closes the group without committing, then ends the stream'),
+  consumerGroup: supported('the ConsumerGroup underneath'),
+  client: supported("the group's KafkaClient"),
+};
+
+const PLAIN_CONSUMER_METHODS: Record<string, CompatibilityEntry> = {
+  ...PAUSE_RESUME,
+  commit: supported("commits the payload offsets (kafka-node's throttling and answers)"),
+  setOffset: supported('seek'),
+  pauseTopics: emulated('pauses whole topics: a { topic, partition } pauses every partition of the topic', 'consumer.pause-partition'),
+  resumeTopics: emulated('resumes whole topics: a { topic, partition } resumes every partition of the topic', 'consumer.pause-partition'),
+  addTopics: supported('the member rejoins its group with the new payloads'),
+  removeTopics: supported('the member rejoins its group without them'),
+  close: supported('close; close(true, cb) commits first'),
+  client: supported('the KafkaClient given'),
+  payloads: supported('the fetched partitions and their next offsets'),
 };
 
 const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>>> = {
-  KafkaClient: {
-    close: CLOSE,
-    connect: supported('connect'),
-    createTopics: supported('Admin.createTopics (kafkajs needs Kafka >= 0.10)'),
-    topicExists: emulated('Admin.listTopics, then compare'),
-    refreshMetadata: emulated('kafkajs refreshes metadata itself; the call becomes a no-op'),
-    loadMetadataForTopics: emulated(`kafkajs admin.fetchTopicMetadata, in a different shape; ${FACADE}`),
-    sendOffsetCommitV2Request: unsupported('protocol-level call: use ConsumerGroup.commit'),
-  },
-  Client: {
-    close: unsupported('ZooKeeper Client: use KafkaClient'),
-    topicExists: unsupported('ZooKeeper Client: use KafkaClient'),
-    refreshMetadata: unsupported('ZooKeeper Client: use KafkaClient'),
-  },
+  KafkaClient: CLIENT_METHODS,
+  Client: CLIENT_METHODS,
   Producer: {
     send: supported('Producer.send (messages, key, partition, attributes -> compression)'),
-    createTopics: emulated(`Admin.createTopics, or the broker's auto-create; the async flag has no kafkajs meaning; ${FACADE}`),
+    createTopics: supported("the client's createTopics with topic names (auto-created)"),
     close: CLOSE,
+    client: supported('the KafkaClient given'),
   },
   ProducerStream: {
-    sendPayload: supported('Producer.send'),
-    write: emulated(`stream write over Producer.send; ${FACADE}`),
+    sendPayload: supported('HighLevelProducer.send'),
+    write: supported('Writable write of one payload'),
     close: CLOSE,
+    client: supported('its own KafkaClient'),
+    producer: supported('its own HighLevelProducer'),
   },
-  Consumer: GROUP_METHODS,
-  ConsumerStream: GROUP_METHODS,
+  Consumer: PLAIN_CONSUMER_METHODS,
+  ConsumerStream: {
+    setOffset: supported('seek'),
+    commit: supported("the Consumer's commit"),
+    close: supported('closes the Consumer, then ends the stream'),
+    pause: supported('Readable pause (back-pressure pauses fetching)'),
+    resume: supported('Readable resume'),
+    consumer: supported('the Consumer underneath'),
+    client: supported('the KafkaClient given'),
+  },
   ConsumerGroup: GROUP_METHODS,
-  ConsumerGroupStream: GROUP_METHODS,
+  ConsumerGroupStream: GROUP_STREAM_METHODS,
   Offset: {
     fetchLatestOffsets: supported('Admin.fetchTopicOffsets (latest)'),
     fetchEarliestOffsets: supported('Admin.fetchTopicOffsets (earliest)'),
     fetchCommits: supported('Admin.fetchCommittedOffsets'),
     fetchCommitsV1: supported('Admin.fetchCommittedOffsets'),
-    fetch: emulated(`time -1/-2 map to latest/earliest; other timestamps need kafkajs fetchTopicOffsetsByTimestamp; maxNum > 1 has no equivalent; ${FACADE}`),
-    commit: emulated(`kafkajs commits through a group member or admin.setOffsets (group must be empty); ${FACADE}`),
+    fetch: emulated('time -1 (latest), -2 (earliest) and now are answered, a past timestamp is UnsupportedFeatureError; one offset per partition whatever maxNum', 'offset.fetch.maxNum'),
+    commit: emulated('commits in Kafka, only while the group has no active members', 'offset.commit.kafka-storage', 'offset.commit.joins-group'),
+    client: supported('the KafkaClient given'),
   },
   Admin: {
     listGroups: supported('Admin.listGroups'),
     describeGroups: supported('Admin.describeGroups'),
     listTopics: supported('Admin.listTopics'),
-    createTopics: supported('Admin.createTopics'),
-    describeConfigs: emulated(`kafkajs admin.describeConfigs, in a different shape; ${FACADE}`),
+    createTopics: CREATE_TOPICS,
+    describeConfigs: supported("Admin.describeConfigs, in kafka-node's shape"),
   },
 };
 METHODS.HighLevelProducer = METHODS.Producer;
 
 const COMMON_EVENTS: Record<string, CompatibilityEntry> = {
   error: supported('error'),
-  ready: emulated('emitted once connect() resolves'),
-  connect: emulated('emitted once connect() resolves'),
+  ready: supported('emitted once the client is ready'),
+  connect: supported('emitted once the client is connected'),
 };
 
-const GROUP_EVENTS: Record<string, CompatibilityEntry> = {
-  ...COMMON_EVENTS,
-  message: supported('run({ eachMessage }), one message at a time per partition'),
-  rebalancing: emulated("the 'revoked' event"),
-  rebalanced: emulated("the 'assigned' event"),
-  offsetOutOfRange: emulated("with outOfRangeOffset 'none', an OffsetOutOfRangeError"),
-  done: emulated(`kafka-node emits it after each fetch response; kafkajs has no such point (after each batch at best); ${FACADE}`),
-  data: emulated(`stream data events over run(); ${FACADE}`),
+const STREAM_EVENTS: Record<string, CompatibilityEntry> = {
+  error: supported('error'),
+  data: supported('Readable data: one kafka-node message each'),
+  end: supported('Readable end, after close'),
+  close: supported('Readable close'),
+  readable: supported('Readable readable'),
 };
 
 const EVENTS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>>> = {
   KafkaClient: {
     ...COMMON_EVENTS,
-    close: emulated('emitted after disconnect'),
-    reconnect: emulated('kafkajs reconnects silently; no event'),
-    brokersChanged: emulated('kafkajs refreshes metadata silently; no event'),
-    socket_error: emulated("reported as 'error'"),
+    close: supported('emitted after close'),
+    reconnect: emulated('never emitted: the backend reconnects silently'),
+    brokersChanged: emulated('never emitted: the backend refreshes metadata silently'),
+    socket_error: emulated("never emitted: connection failures arrive as 'error'"),
   },
-  Client: { ...Object.fromEntries(Object.keys(COMMON_EVENTS).map((name) => [name, unsupported('ZooKeeper Client: use KafkaClient')])), zkReconnect: unsupported('no ZooKeeper with kafkajs') },
-  Producer: COMMON_EVENTS,
-  HighLevelProducer: COMMON_EVENTS,
-  ProducerStream: COMMON_EVENTS,
+  Client: {
+    ...COMMON_EVENTS,
+    close: supported('emitted after close'),
+    zkReconnect: emulated('never emitted: ZooKeeper is read only when connecting'),
+    brokersChanged: emulated('never emitted: ZooKeeper is not watched'),
+  },
+  Producer: { error: supported('error'), ready: supported('emitted once the client is ready') },
+  HighLevelProducer: { error: supported('error'), ready: supported('emitted once the client is ready') },
+  ProducerStream: { error: supported('error'), finish: supported('Writable finish'), drain: supported('Writable drain'), close: supported('Writable close') },
   Offset: COMMON_EVENTS,
   Admin: COMMON_EVENTS,
-  Consumer: GROUP_EVENTS,
-  ConsumerStream: GROUP_EVENTS,
-  ConsumerGroup: GROUP_EVENTS,
-  ConsumerGroupStream: GROUP_EVENTS,
+  Consumer: {
+    error: supported('error'),
+    message: supported("kafka-node's message objects, from exactly the requested offset"),
+    done: supported('after each fetched batch, with its last offset per partition'),
+    offsetOutOfRange: supported('emitted for an out-of-range offset'),
+  },
+  ConsumerStream: STREAM_EVENTS,
+  ConsumerGroup: {
+    error: supported('error'),
+    connect: supported('emitted after every assignment'),
+    message: supported("kafka-node's message objects (topic, value, offset, partition, highWaterOffset, key, timestamp)"),
+    rebalancing: supported('emitted before each (re)join'),
+    rebalanced: supported('emitted after every assignment'),
+    offsetOutOfRange: supported('emitted for each out-of-range position, before the outOfRangeOffset reset'),
+    done: supported('after each fetched batch, with its last offset per partition'),
+  },
+  ConsumerGroupStream: STREAM_EVENTS,
 };
+
+/** Every entry that names a warning, for the check that they exist in ADAPTER_WARNINGS (and cover it). */
+export function referencedWarnings(): string[] {
+  const tables = [IMPORTS, CLASSES, SEND_PAYLOAD_OPTIONS, ...[OPTIONS, METHODS, EVENTS].flatMap((table) => Object.values(table))];
+  return [...new Set(tables.flatMap((table) => Object.values(table ?? {}).flatMap((entry) => entry.warnings ?? [])))];
+}
 
 function notInTable(what: string): CompatibilityEntry {
   return unsupported(`${what} is not in the compatibility table (not part of kafka-node 5's public API as tracked here): review by hand`);
 }
 
 export function lookupImport(moduleName: string): CompatibilityEntry {
-  return IMPORTS[moduleName] ?? notInTable(`module '${moduleName}'`);
+  return IMPORTS[moduleName] ?? (isKafkaNodeDeepImport(moduleName) ? DEEP_IMPORT : notInTable(`module '${moduleName}'`));
 }
 
 export function lookupClass(className: string): CompatibilityEntry {

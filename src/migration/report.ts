@@ -1,3 +1,4 @@
+import { BACKEND_ENV_VARIABLE } from '../common/config';
 import { FACADE_NOTICE, type ScanReport } from './scan';
 import type { Finding } from './scanner';
 
@@ -14,7 +15,7 @@ export function formatScanReport(report: ScanReport): string {
     lines.push(file);
     for (const finding of findings) {
       const where = `${finding.line}:${finding.column}`.padEnd(8);
-      lines.push(`  ${where}${finding.kind.padEnd(10)}${label(finding).padEnd(34)}${finding.status.padEnd(12)}${finding.note}`);
+      lines.push(`  ${where}${finding.kind.padEnd(10)}${`${label(finding)} `.padEnd(34)}${finding.status.padEnd(12)}${finding.note}`);
     }
     lines.push('');
   }
@@ -26,8 +27,11 @@ export function formatScanReport(report: ScanReport): string {
   lines.push(`  by kind: ${Object.entries(summary.byKind).map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
   if (summary.findings > 0) {
     lines.push('', 'Suggested configuration (kafkajs backend):');
-    for (const [name, value] of Object.entries(report.suggestedConfiguration.env)) lines.push(`  ${name}=${value}`);
-    if (summary.byStatus.unsupported > 0) lines.push('  (keep KAFKA_NODE_BACKEND=kafka-node until the unsupported uses below are replaced)');
+    const { env, configFile, loadFacade, strictEnv } = report.suggestedConfiguration;
+    for (const [name, value] of Object.entries(env)) lines.push(`  ${name}=${value}  (or ${JSON.stringify(configFile.contents)} in ${configFile.name})`);
+    if (summary.byStatus.unsupported > 0) lines.push(`  (keep ${BACKEND_ENV_VARIABLE}=kafka-node until the unsupported uses below are replaced)`);
+    lines.push(`  load the facade: scan --fix (requires '${loadFacade.module}') or node -r ${loadFacade.register} <app>`);
+    for (const [name, value] of Object.entries(strictEnv)) lines.push(`  ${name}=${value} in tests turns the emulated uses' warnings into errors`);
     const { attention } = report.suggestedConfiguration;
     if (attention.length > 0) lines.push('  needs attention:');
     for (const item of attention) {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { FACADE_MODULE, KAFKA_NODE_MODULE, type CompatibilityStatus, type FindingKind } from './compatibility';
+import { STRICT_ENV_VARIABLE } from '../adapter/warnings';
+import { BACKEND_ENV_VARIABLE } from '../common/config';
+import { FACADE_MODULE, KAFKA_NODE_MODULE, REGISTER_MODULE, type CompatibilityStatus, type FindingKind } from './compatibility';
 import { rewriteKafkaNodeSpecifiers, unifiedDiff } from './fix';
 import { SCANNED_EXTENSIONS, scanSource, type Finding } from './scanner';
 
@@ -33,6 +35,12 @@ export interface AttentionItem {
 export interface SuggestedConfiguration {
   /** Environment for the facade once every unsupported use is gone. */
   env: Record<string, string>;
+  /** The same choice as a file in the application's working directory (the env variable wins over it). */
+  configFile: { name: string; contents: Record<string, string> };
+  /** How kafka-node's requires reach the facade: the rewritten specifier (scan --fix), or the require hook. */
+  loadFacade: { module: string; register: string };
+  /** Strict mode: every emulated behaviour the facade reports becomes an UnsupportedFeatureError (for test runs). */
+  strictEnv: Record<string, string>;
   /** Distinct emulated and unsupported uses, unsupported first. */
   attention: AttentionItem[];
 }
@@ -113,7 +121,13 @@ function suggestConfiguration(findings: readonly Finding[]): SuggestedConfigurat
     }
   }
   const attention = [...items.values()].sort((a, b) => (a.status === b.status ? 0 : a.status === 'unsupported' ? -1 : 1));
-  return { env: { KAFKA_NODE_BACKEND: 'kafkajs' }, attention };
+  return {
+    env: { [BACKEND_ENV_VARIABLE]: 'kafkajs' },
+    configFile: { name: CONFIG_FILE_NAME, contents: { backend: 'kafkajs' } },
+    loadFacade: { module: FACADE_MODULE, register: REGISTER_MODULE },
+    strictEnv: { [STRICT_ENV_VARIABLE]: '1' },
+    attention,
+  };
 }
 
 /**
@@ -169,4 +183,12 @@ export function scanDirectory(root: string, options: ScanOptions = {}): ScanRepo
   };
 }
 
-export const FACADE_NOTICE = `The facade entry '${FACADE_MODULE}' arrives with issue 4; until it is published, the rewritten requires do not resolve.`;
+/**
+ * The facade's config file name, as src/adapter/options.ts reads it (a test checks they agree; options.ts itself is
+ * not imported so that the migration layer depends on the facade's warnings table only).
+ */
+export const CONFIG_FILE_NAME = 'kafka-node-adapter.json';
+
+export const FACADE_NOTICE =
+  `The rewritten requires load '${FACADE_MODULE}', the kafka-node facade: add kafka-node-adapter to the project's dependencies. ` +
+  `The backend is ${BACKEND_ENV_VARIABLE} (or "backend" in ${CONFIG_FILE_NAME}); without either it stays kafka-node.`;

@@ -4,6 +4,7 @@ import {
   EMITTER_BOOKKEEPING,
   EMITTER_SUBSCRIBE,
   FACADE_MODULE,
+  isKafkaNodeDeepImport,
   KAFKA_NODE_MODULE,
   isKafkaNodeClass,
   lookupClass,
@@ -33,7 +34,7 @@ export interface Finding {
 
 export interface FileScan {
   findings: Finding[];
-  /** The file hands kafka-node's module object on (module.exports = require('kafka-node'), export * from ...). */
+  /** The file hands kafka-node's module object on (module.exports set to the required module, or export * from it). */
   reexportsKafkaNode: boolean;
 }
 
@@ -302,7 +303,7 @@ class FileAnalysis {
     } else {
       specifier = moduleCallSpecifier(node);
     }
-    if (specifier && isKafkaNodeSpecifier(specifier.text)) this.add(specifier, 'import', specifier.text, lookupImport(specifier.text));
+    if (specifier && (isKafkaNodeSpecifier(specifier.text) || isKafkaNodeDeepImport(specifier.text))) this.add(specifier, 'import', specifier.text, lookupImport(specifier.text));
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && this.resolvesToModule(node.right)) {
       const left = node.left;
       const isModuleExports =

@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { ScanReport } from '../../src/migration/scan';
+import { FACADE_NOTICE, type ScanReport } from '../../src/migration/scan';
 
 const CLI = path.join(__dirname, '..', '..', 'bin', 'kafka-node-adapter.js');
 const BLOG_APP = path.join(__dirname, '..', 'fixtures', 'scan', 'blog-app');
@@ -29,12 +29,16 @@ describe('cli/scan command', function () {
     const lines = result.stdout.split('\n');
     const fileHeader = lines.indexOf('legacy-zookeeper.js');
     expect(fileHeader).to.be.greaterThan(-1);
-    expect(lines[fileHeader + 2]).to.match(/^ {2}6:14 +construct +Client +unsupported +kafkajs has no ZooKeeper client/);
-    expect(result.stdout).to.include('Summary: 10 files scanned, 9 use kafka-node; 73 findings: 52 supported, 20 emulated, 1 unsupported');
-    expect(result.stdout).to.include('by kind: import 9, construct 14, option 29, method 12, event 9');
-    expect(result.stdout).to.include('  KAFKA_NODE_BACKEND=kafkajs');
-    expect(result.stdout).to.match(/- unsupported construct Client \(1x, first at legacy-zookeeper\.js:6:14\)/);
-    expect(result.stdout).to.match(/- emulated option ConsumerGroup\.encoding \(1x, first at consumer-group\.js:12:3\)/);
+    expect(lines[fileHeader + 2]).to.match(/^ {2}6:14 +construct +Client +emulated +kafka-node 3's ZooKeeper Client: .*\(warning 'zookeeper\.kafka-host-fallback'\)$/);
+    expect(lines[fileHeader + 9]).to.match(/^ {2}16:39 +import +kafka-node\/lib\/errors\/BrokerNotAvailableError +unsupported +a file inside kafka-node/);
+    expect(result.stdout).to.include('Summary: 10 files scanned, 9 use kafka-node; 75 findings: 71 supported, 3 emulated, 1 unsupported');
+    expect(result.stdout).to.include('by kind: import 10, construct 14, option 29, method 12, event 10');
+    expect(result.stdout).to.include('  KAFKA_NODE_BACKEND=kafkajs  (or {"backend":"kafkajs"} in kafka-node-adapter.json)\n');
+    expect(result.stdout).to.include('  (keep KAFKA_NODE_BACKEND=kafka-node until the unsupported uses below are replaced)\n');
+    expect(result.stdout).to.include("  load the facade: scan --fix (requires 'kafka-node-adapter/kafka-node') or node -r kafka-node-adapter/register <app>\n");
+    expect(result.stdout).to.include('  KAFKA_NODE_ADAPTER_STRICT=1 in tests');
+    expect(result.stdout).to.match(/- unsupported import kafka-node\/lib\/errors\/BrokerNotAvailableError \(1x, first at legacy-zookeeper\.js:16:39\)/);
+    expect(result.stdout).to.match(/- emulated construct ConsumerGroupStream \(1x, first at lib\/audit-stream\.js:5:16\): .*'consumer-group-stream\.autocommit'/);
     expect(result.stdout).to.not.include('lib/format.js');
   });
 
@@ -44,19 +48,19 @@ describe('cli/scan command', function () {
     const report = JSON.parse(result.stdout) as ScanReport;
     expect(Object.keys(report)).to.deep.equal(['root', 'findings', 'summary', 'suggestedConfiguration']);
     expect(report.root).to.equal(BLOG_APP);
-    expect(report.findings).to.have.length(73);
+    expect(report.findings).to.have.length(75);
     expect(report.findings[0]).to.deep.equal({
       file: 'consumer-group.js',
       line: 3,
       column: 21,
       kind: 'import',
       name: 'kafka-node',
-      status: 'emulated',
+      status: 'supported',
       note: report.findings[0]!.note,
     });
     expect(report.findings.find((f) => f.kind === 'option' && f.name === 'attributes')).to.include({ file: 'producer.js', line: 12, target: 'send', status: 'supported' });
-    expect(report.summary.byStatus).to.deep.equal({ supported: 52, emulated: 20, unsupported: 1 });
-    expect(report.suggestedConfiguration.attention[0]).to.include({ name: 'Client', status: 'unsupported' });
+    expect(report.summary.byStatus).to.deep.equal({ supported: 71, emulated: 3, unsupported: 1 });
+    expect(report.suggestedConfiguration.attention[0]).to.include({ name: 'kafka-node/lib/errors/BrokerNotAvailableError', status: 'unsupported' });
   });
 
   it('exits 0 when nothing unsupported is used', () => {
@@ -64,7 +68,7 @@ describe('cli/scan command', function () {
     try {
       const result = scan(root);
       expect(result.status).to.equal(0);
-      expect(result.stdout).to.include('Summary: 2 files scanned, 2 use kafka-node; 33 findings: 24 supported, 9 emulated, 0 unsupported');
+      expect(result.stdout).to.include('Summary: 2 files scanned, 2 use kafka-node; 33 findings: 33 supported, 0 emulated, 0 unsupported');
       expect(result.stdout).to.not.include('keep KAFKA_NODE_BACKEND=kafka-node');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
@@ -79,13 +83,14 @@ describe('cli/scan command', function () {
       expect(first.stdout).to.include('--fix: rewrote 9 specifier(s) in 8 file(s):');
       expect(first.stdout).to.include("--- a/producer.js\n+++ b/producer.js\n@@ -1,7 +1,7 @@\n");
       expect(first.stdout).to.include("-const { KafkaClient, HighLevelProducer, KeyedMessage } = require('kafka-node');\n+const { KafkaClient, HighLevelProducer, KeyedMessage } = require('kafka-node-adapter/kafka-node');\n");
-      expect(first.stdout).to.include("The facade entry 'kafka-node-adapter/kafka-node' arrives with issue 4");
+      expect(first.stdout).to.include("The rewritten requires load 'kafka-node-adapter/kafka-node', the kafka-node facade");
+      expect(first.stdout).to.not.match(/issue 4|not built/);
       expect(fs.readFileSync(path.join(root, 'order-service.ts'), 'utf8')).to.include("import * as kafka from 'kafka-node-adapter/kafka-node';");
       const second = scan(root, '--fix', '--json');
       const report = JSON.parse(second.stdout) as ScanReport & { notice: string };
       expect(report.fixes).to.deep.equal([]);
-      expect(report.notice).to.match(/issue 4/);
-      expect(report.findings).to.have.length(73);
+      expect(report.notice).to.equal(FACADE_NOTICE);
+      expect(report.findings).to.have.length(75);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -3,9 +3,24 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { FACADE_MODULE, compatibilityMarkdown, compatibilityRows, lookupClass, lookupEvent, lookupMethod, lookupOption } from '../../src/migration/compatibility';
+import { CONFIG_FILE_NAME as FACADE_CONFIG_FILE_NAME } from '../../src/adapter/options';
+import { ADAPTER_WARNINGS, STRICT_ENV_VARIABLE } from '../../src/adapter/warnings';
+import { BACKEND_ENV_VARIABLE } from '../../src/common/config';
+import {
+  FACADE_MODULE,
+  REGISTER_MODULE,
+  adapterWarningKey,
+  compatibilityMarkdown,
+  compatibilityRows,
+  lookupClass,
+  lookupEvent,
+  lookupImport,
+  lookupMethod,
+  lookupOption,
+  referencedWarnings,
+} from '../../src/migration/compatibility';
 import { rewriteKafkaNodeSpecifiers, unifiedDiff } from '../../src/migration/fix';
-import { scanDirectory } from '../../src/migration/scan';
+import { CONFIG_FILE_NAME, FACADE_NOTICE, scanDirectory } from '../../src/migration/scan';
 import { scanSource, type Finding } from '../../src/migration/scanner';
 
 export const BLOG_APP = path.join(__dirname, '..', 'fixtures', 'scan', 'blog-app');
@@ -27,48 +42,50 @@ export function copyFixture(): string {
 
 const EXPECTED_FINDINGS: Record<string, string[]> = {
   'consumer-group.js': [
-    '3:21 import kafka-node emulated',
+    '3:21 import kafka-node supported',
     '6:3 option ConsumerGroup.kafkaHost supported',
     '7:3 option ConsumerGroup.groupId supported',
     '8:3 option ConsumerGroup.fromOffset supported',
     '9:3 option ConsumerGroup.protocol supported',
     '10:3 option ConsumerGroup.autoCommit supported',
     '11:3 option ConsumerGroup.sessionTimeout supported',
-    '12:3 option ConsumerGroup.encoding emulated',
+    '12:3 option ConsumerGroup.encoding supported',
     '14:21 construct ConsumerGroup supported',
     '16:18 event ConsumerGroup.message supported',
     '18:17 method ConsumerGroup.commit supported',
-    '22:18 event ConsumerGroup.rebalancing emulated',
-    '23:17 method ConsumerGroup.pause emulated',
-    '25:18 event ConsumerGroup.rebalanced emulated',
-    '26:17 method ConsumerGroup.resume emulated',
-    '28:18 event ConsumerGroup.offsetOutOfRange emulated',
+    '22:18 event ConsumerGroup.rebalancing supported',
+    '23:17 method ConsumerGroup.pause supported',
+    '25:18 event ConsumerGroup.rebalanced supported',
+    '26:17 method ConsumerGroup.resume supported',
+    '28:18 event ConsumerGroup.offsetOutOfRange supported',
     '30:17 method ConsumerGroup.setOffset supported',
     '32:18 event ConsumerGroup.error supported',
     '37:17 method ConsumerGroup.close supported',
   ],
   'kafka.js': [
-    '3:26 import kafka-node emulated',
+    '3:26 import kafka-node supported',
   ],
   'legacy-zookeeper.js': [
-    '3:21 import kafka-node emulated',
-    '6:14 construct Client unsupported',
+    '3:21 import kafka-node supported',
+    '6:14 construct Client emulated',
     '7:16 construct Producer supported',
     '7:45 option Producer.requireAcks supported',
-    '9:13 event Producer.ready emulated',
+    '9:13 event Producer.ready supported',
     '10:12 method Producer.send supported',
     '10:20 option send.topic supported',
     '10:36 option send.messages supported',
+    '16:39 import kafka-node/lib/errors/BrokerNotAvailableError unsupported',
+    '17:13 event Producer.error supported',
   ],
   'lib/audit-stream.js': [
     '5:16 construct ConsumerGroupStream emulated',
     '5:48 option ConsumerGroupStream.kafkaHost supported',
     '5:77 option ConsumerGroupStream.groupId supported',
     '5:99 option ConsumerGroupStream.fromOffset supported',
-    '7:11 event ConsumerGroupStream.data emulated',
+    '7:11 event ConsumerGroupStream.data supported',
   ],
   'offsets.js': [
-    '3:23 import kafka-node emulated',
+    '3:23 import kafka-node supported',
     '5:16 construct KafkaClient supported',
     '5:40 option KafkaClient.kafkaHost supported',
     '6:16 construct Offset supported',
@@ -76,7 +93,7 @@ const EXPECTED_FINDINGS: Record<string, string[]> = {
     '13:8 method Offset.fetch emulated',
   ],
   'order-service.ts': [
-    '2:24 import kafka-node emulated',
+    '2:24 import kafka-node supported',
     '9:19 construct KafkaClient supported',
     '9:43 option KafkaClient.kafkaHost supported',
     '9:54 option KafkaClient.connectTimeout supported',
@@ -91,14 +108,14 @@ const EXPECTED_FINDINGS: Record<string, string[]> = {
     '21:19 method Producer.close supported',
   ],
   'producer.js': [
-    '4:66 import kafka-node emulated',
+    '4:66 import kafka-node supported',
     '6:16 construct KafkaClient supported',
     '6:34 option KafkaClient.kafkaHost supported',
     '6:63 option KafkaClient.requestTimeout supported',
     '7:18 construct HighLevelProducer supported',
     '7:50 option HighLevelProducer.requireAcks supported',
     '7:66 option HighLevelProducer.partitionerType supported',
-    '9:13 event HighLevelProducer.ready emulated',
+    '9:13 event HighLevelProducer.ready supported',
     '11:18 construct KeyedMessage supported',
     '12:14 method HighLevelProducer.send supported',
     '12:22 option send.topic supported',
@@ -107,11 +124,11 @@ const EXPECTED_FINDINGS: Record<string, string[]> = {
     '19:13 event HighLevelProducer.error supported',
   ],
   'reexports.ts': [
-    '2:15 import kafka-node emulated',
-    '3:40 import kafka-node emulated',
+    '2:15 import kafka-node supported',
+    '3:40 import kafka-node supported',
   ],
   'send-async.js': [
-    '4:23 import kafka-node emulated',
+    '4:23 import kafka-node supported',
     '6:16 construct KafkaClient supported',
     '6:40 option KafkaClient.kafkaHost supported',
     '7:18 construct Producer supported',
@@ -133,15 +150,19 @@ describe('migration/scan', () => {
       expect(summary).to.deep.equal({
         filesScanned: 10,
         filesUsingKafkaNode: 9,
-        findings: 73,
-        byStatus: { supported: 52, emulated: 20, unsupported: 1 },
-        byKind: { import: 9, construct: 14, option: 29, method: 12, event: 9 },
+        findings: 75,
+        byStatus: { supported: 71, emulated: 3, unsupported: 1 },
+        byKind: { import: 10, construct: 14, option: 29, method: 12, event: 10 },
       });
       expect(suggestedConfiguration.env).to.deep.equal({ KAFKA_NODE_BACKEND: 'kafkajs' });
+      expect(suggestedConfiguration.configFile).to.deep.equal({ name: 'kafka-node-adapter.json', contents: { backend: 'kafkajs' } });
+      expect(suggestedConfiguration.loadFacade).to.deep.equal({ module: 'kafka-node-adapter/kafka-node', register: 'kafka-node-adapter/register' });
+      expect(suggestedConfiguration.strictEnv).to.deep.equal({ KAFKA_NODE_ADAPTER_STRICT: '1' });
       const [first, second] = suggestedConfiguration.attention;
-      expect(first).to.include({ status: 'unsupported', kind: 'construct', name: 'Client', occurrences: 1, firstAt: 'legacy-zookeeper.js:6:14' });
-      expect(first!.note).to.match(/KafkaClient with kafkaHost/);
-      expect(second).to.include({ status: 'emulated', kind: 'import', name: 'kafka-node', occurrences: 9 });
+      expect(first).to.include({ status: 'unsupported', kind: 'import', name: 'kafka-node/lib/errors/BrokerNotAvailableError', occurrences: 1, firstAt: 'legacy-zookeeper.js:16:39' });
+      expect(first!.note).to.match(/register hook/);
+      expect(second).to.include({ status: 'emulated', kind: 'construct', name: 'Client', occurrences: 1, firstAt: 'legacy-zookeeper.js:6:14' });
+      expect(second!.note).to.include("(warning 'zookeeper.kafka-host-fallback')");
       expect(suggestedConfiguration.attention.every((item) => item.status !== ('supported' as string))).to.equal(true);
     });
 
@@ -176,9 +197,9 @@ describe('migration/scan', () => {
         'g.addTopics(["more"]);',
       ].join('\n');
       expect(findingsOf('a.ts', text)).to.deep.equal([
-        '1:23 import kafka-node emulated',
-        '2:54 import kafka-node emulated',
-        '3:21 import kafka-node emulated',
+        '1:23 import kafka-node supported',
+        '2:54 import kafka-node supported',
+        '3:21 import kafka-node supported',
         '4:11 construct Admin supported',
         '5:11 construct ConsumerGroup supported',
         '5:23 option ConsumerGroup.groupId supported',
@@ -206,17 +227,17 @@ describe('migration/scan', () => {
         '}',
       ].join('\n');
       expect(findingsOf('a.js', text)).to.deep.equal([
-        '1:23 import kafka-node emulated',
+        '1:23 import kafka-node supported',
         '4:15 event Consumer.message supported',
-        '4:37 event Consumer.done emulated',
+        '4:37 event Consumer.done supported',
         '6:18 construct Consumer emulated',
         '6:59 option Consumer.fromOffset supported',
         '6:77 option Consumer.fetchMaxBytes supported',
         '9:19 construct KafkaClient supported',
         '9:43 option KafkaClient.kafkaHost supported',
-        '9:64 option KafkaClient.zk unsupported',
+        '9:64 option KafkaClient.zk emulated',
         '11:24 method KafkaClient.close supported',
-        '11:50 event KafkaClient.ready emulated',
+        '11:50 event KafkaClient.ready supported',
       ]);
     });
 
@@ -233,10 +254,10 @@ describe('migration/scan', () => {
         '}',
       ].join('\n');
       expect(findingsOf('lag.ts', text)).to.deep.equal([
-        '1:24 import kafka-node emulated',
+        '1:24 import kafka-node supported',
         '5:24 method HighLevelProducer.send supported',
         '7:43 method Offset.fetchLatestOffsets supported',
-        '8:36 method Offset.client unsupported',
+        '8:36 method Offset.client supported',
       ]);
     });
 
@@ -265,15 +286,33 @@ describe('migration/scan', () => {
   });
 
   describe('the compatibility table', () => {
-    it('matches the README: ZooKeeper is unsupported, the group options kafka-node documents are mapped', () => {
-      expect(lookupClass('Client').status).to.equal('unsupported');
-      expect(lookupMethod('Client', 'topicExists').status).to.equal('unsupported');
-      expect(lookupEvent('Client', 'zkReconnect').status).to.equal('unsupported');
-      for (const option of ['kafkaHost', 'groupId', 'fromOffset', 'outOfRangeOffset', 'protocol', 'autoCommit', 'sessionTimeout', 'heartbeatInterval']) {
+    it('rates what the facade does: ZooKeeper Client emulated, group options mapped, deep requires unsupported', () => {
+      expect(lookupClass('Client')).to.include({ status: 'emulated' });
+      expect(lookupMethod('Client', 'topicExists').status).to.equal('supported');
+      expect(lookupEvent('Client', 'zkReconnect').status).to.equal('emulated');
+      for (const option of ['kafkaHost', 'groupId', 'fromOffset', 'outOfRangeOffset', 'protocol', 'autoCommit', 'sessionTimeout', 'heartbeatInterval', 'encoding']) {
         expect(lookupOption('ConsumerGroup', option).status, option).to.equal('supported');
       }
       expect(lookupOption('ConsumerGroup', 'migrateHLC').status).to.equal('unsupported');
+      expect(lookupOption('ConsumerGroup', 'retries')).to.include({ status: 'emulated' }).and.to.have.property('warnings').that.deep.equals(['option.ConsumerGroup.retries.ignored']);
+      expect(lookupMethod('Offset', 'commit').warnings).to.deep.equal(['offset.commit.kafka-storage', 'offset.commit.joins-group']);
       expect(lookupMethod('Producer', 'nonsense').status).to.equal('unsupported');
+      expect(lookupImport('kafka-node').status).to.equal('supported');
+      expect(lookupImport(FACADE_MODULE).status).to.equal('supported');
+      expect(lookupImport('kafka-node/lib/kafkaClient')).to.include({ status: 'unsupported' });
+      expect(findingsOf('d.js', "require('kafka-node/lib/protocol');\nrequire('kafka-nodes');")).to.deep.equal(['1:9 import kafka-node/lib/protocol unsupported']);
+    });
+
+    it("names only warnings the facade has (ADAPTER_WARNINGS), and every one of them, in the notes", () => {
+      const referenced = referencedWarnings();
+      for (const name of referenced) expect(adapterWarningKey(name), name).to.be.a('string');
+      expect([...new Set(referenced.map((name) => adapterWarningKey(name)))].sort()).to.deep.equal(Object.keys(ADAPTER_WARNINGS).sort());
+      for (const row of compatibilityRows()) {
+        for (const name of row.warnings ?? []) expect(row.note, `${row.target ?? ''}.${row.name}`).to.include(`'${name}'`);
+      }
+      expect(adapterWarningKey('option.KafkaClient.versions.ignored')).to.equal('option.<Class>.<option>.ignored');
+      expect(adapterWarningKey('option.KafkaClient.zk')).to.equal('option.<Class>.<option>');
+      expect(adapterWarningKey('consumer.no-such-warning')).to.equal(undefined);
     });
 
     it('is the single source of the findings: every non-import finding on the fixture is a row of the table', () => {
@@ -288,11 +327,29 @@ describe('migration/scan', () => {
       expect(markdown).to.include('| `ConsumerGroup.fromOffset` | option | supported | ' + lookupOption('ConsumerGroup', 'fromOffset').note + ' |');
     });
 
-    it('never calls anything the facade will decide "supported"', () => {
-      const decidedLater = [lookupClass('ProducerStream'), lookupClass('Consumer'), lookupMethod('ConsumerGroup', 'addTopics'), lookupEvent('ConsumerGroup', 'done')];
-      for (const entry of decidedLater) {
-        expect(entry.status).to.equal('emulated');
-        expect(entry.note).to.include('issue 4');
+    it('says nothing of a facade still to come', () => {
+      for (const text of [compatibilityMarkdown(), FACADE_NOTICE, lookupImport('kafka-node').note, lookupImport(FACADE_MODULE).note]) {
+        expect(text).to.not.match(/issue 4|not built|arrives with/);
+      }
+    });
+
+    it('suggests only configuration the facade reads, and a --fix specifier the package exports', () => {
+      expect(CONFIG_FILE_NAME).to.equal(FACADE_CONFIG_FILE_NAME);
+      expect(STRICT_ENV_VARIABLE).to.equal('KAFKA_NODE_ADAPTER_STRICT');
+      expect(BACKEND_ENV_VARIABLE).to.equal('KAFKA_NODE_BACKEND');
+      const root = path.join(__dirname, '..', '..');
+      const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; exports: Record<string, { default: string }> };
+      const tsconfig = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: { outDir: string; rootDir: string } };
+      // Each exported subpath is the compiled form of a source file that exists: the facade entry and the require hook.
+      for (const [specifier, source] of [
+        [FACADE_MODULE, 'src/adapter/index.ts'],
+        [REGISTER_MODULE, 'src/register.ts'],
+      ] as const) {
+        const [name, subpath] = [specifier.split('/')[0], `./${specifier.split('/').slice(1).join('/')}`];
+        expect(name).to.equal(manifest.name);
+        const compiled = path.posix.join(tsconfig.compilerOptions.outDir, path.posix.relative(tsconfig.compilerOptions.rootDir, source)).replace(/\.ts$/, '.js');
+        expect(manifest.exports[subpath]?.default, subpath).to.equal(`./${compiled}`);
+        expect(fs.existsSync(path.join(root, source)), source).to.equal(true);
       }
     });
   });
@@ -341,7 +398,7 @@ describe('migration/scan', () => {
         );
         // The findings are the same after the rewrite, apart from which module the imports name.
         const after = scanDirectory(root);
-        expect(after.findings.map((f) => ({ ...f, name: f.kind === 'import' ? 'kafka-node' : f.name, note: '' }))).to.deep.equal(
+        expect(after.findings.map((f) => ({ ...f, name: f.kind === 'import' && f.name === FACADE_MODULE ? 'kafka-node' : f.name, note: '' }))).to.deep.equal(
           first.findings.map((f) => ({ ...f, note: '' })),
         );
         for (const [file, original] of originals) {
