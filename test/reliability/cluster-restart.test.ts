@@ -3,8 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { closeQuietly, sleep, startMember, until, type Member } from '../helpers/backend-tests';
-import { BACKENDS, drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
+import { sleep, until } from '../helpers/backend-tests';
+import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
+import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 
 const portsOf = (broker: EmbeddedBroker) => broker.brokers.map((address) => Number(address.slice(address.lastIndexOf(':') + 1)));
 
@@ -13,23 +14,21 @@ const portsOf = (broker: EmbeddedBroker) => broker.brokers.map((address) => Numb
 describe('reliability/cluster restart with dataDir', function () {
   this.timeout(60000);
 
-  for (const backend of BACKENDS) {
-    it(`${backend}: nothing acknowledged is lost and committed offsets survive a full restart`, async () => {
+  for (const driver of DRIVERS) {
+    const { backend } = driver;
+    it(`${driver.label}: nothing acknowledged is lost and committed offsets survive a full restart`, async () => {
       const started = Date.now();
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kna-restart-'));
       let broker: EmbeddedBroker = await startEmbedded({ nodes: 3, dataDir });
-      const members: Member[] = [];
-      const groupId = `restart-${backend}`;
-      const topic = `restart-${backend}`;
+      const members: ScenarioMember[] = [];
+      const groupId = `restart-${slug(driver)}`;
+      const topic = groupId;
       try {
-        const kafka = resilientKafka(backend, broker.brokers);
-        const admin = kafka.admin();
+        const admin = resilientKafka(backend, broker.brokers).admin();
         await admin.connect();
         await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 3 }]);
-        for (let i = 0; i < 2; i++) {
-          members.push(await startMember(kafka, { groupId, topics: [topic], fromOffset: 'earliest', sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, autoCommitIntervalMs: 300 }));
-        }
-        const stream = new StreamProducer(kafka, topic, 3);
+        for (let i = 0; i < 2; i++) members.push(await driver.member(broker.brokers, { groupId, topic, sessionTimeoutMs: 6000, autoCommitIntervalMs: 300 }));
+        const stream = new StreamProducer(driver.sender(broker.brokers), topic, 3);
         stream.start();
         await until(() => stream.acknowledged.size >= 150 && members.every((m) => m.messages.length > 0), 'a first stretch acknowledged and consumed');
         await sleep(600); // at least one auto-commit of what was consumed so far
@@ -60,21 +59,22 @@ describe('reliability/cluster restart with dataDir', function () {
         // Group membership is not kept across the restart (offsets are): every member must notice and join again.
         await until(() => members.every((m, i) => m.assignments.length > assignmentsBeforeRestart[i]!), 'every member to rejoin after the restart', 30000);
         await until(() => stream.acknowledged.size >= acknowledgedAtStop + 300, 'the stream to go on after the restart', 30000);
+        await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
         await stream.stop();
         const consumed = () => members.flatMap((m) => m.messages);
         await drain(stream.acknowledged, consumed, 20000);
         const result = tally(stream.counts, stream.acknowledged, consumed());
         report(
           'cluster restart',
-          backend,
+          driver.label,
           result,
           `committedBefore=[${committedBefore.map((c) => c.offset).join(',')}] committedAfterRestart=[${committedAfter.map((c) => c.offset).join(',')}] runtimeMs=${Date.now() - started}`,
         );
         expectNothingLost(result, 450);
-        for (const member of members) await member.group.close();
-        await expectCommittedToEnd(kafka, groupId, topic);
+        for (const member of members.splice(0)) await member.close();
+        await expectCommittedToEnd(resilientKafka(backend, broker.brokers), groupId, topic);
       } finally {
-        await closeQuietly(members.map((m) => m.group));
+        await closeMembersQuietly(members);
         await broker.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
       }

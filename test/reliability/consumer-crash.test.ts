@@ -3,8 +3,9 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import type { ConsumedMessage } from '../../src/common/types';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { closeQuietly, startMember, until, type Member } from '../helpers/backend-tests';
-import { BACKENDS, drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
+import { until } from '../helpers/backend-tests';
+import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
+import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 
 const SESSION_TIMEOUT_MS = 6000;
 const AUTO_COMMIT_INTERVAL_MS = 1000;
@@ -52,24 +53,24 @@ function missingOffsets(consumed: readonly ConsumedMessage[], ends: Map<number, 
 describe('reliability/consumer crash', function () {
   this.timeout(60000);
 
-  for (const backend of BACKENDS) {
-    it(`${backend}: a SIGKILLed member's partitions are reassigned after the session timeout; nothing skipped`, async () => {
+  for (const driver of DRIVERS) {
+    const { backend } = driver;
+    it(`${driver.label}: a SIGKILLed member's partitions are reassigned after the session timeout; nothing skipped`, async () => {
       const started = Date.now();
       const broker: EmbeddedBroker = await startEmbedded();
-      const members: Member[] = [];
-      const groupId = `crash-${backend}`;
-      const topic = `crash-${backend}`;
+      const members: ScenarioMember[] = [];
+      const groupId = `crash-${slug(driver)}`;
+      const topic = groupId;
       let child: ChildMember | null = null;
       try {
-        const kafka = resilientKafka(backend, broker.brokers);
-        const admin = kafka.admin();
+        const admin = resilientKafka(backend, broker.brokers).admin();
         await admin.connect();
         await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 1 }]);
-        const stream = new StreamProducer(kafka, topic, 3);
+        const stream = new StreamProducer(driver.sender(broker.brokers), topic, 3);
         stream.start();
-        const groupConfig = { groupId, topics: [topic], fromOffset: 'earliest' as const, sessionTimeoutMs: SESSION_TIMEOUT_MS, heartbeatIntervalMs: 500, autoCommitIntervalMs: AUTO_COMMIT_INTERVAL_MS };
-        for (let i = 0; i < 2; i++) members.push(await startMember(kafka, groupConfig));
-        child = spawnMember({ backend, brokers: broker.brokers, groupId, topic, sessionTimeoutMs: SESSION_TIMEOUT_MS, autoCommitIntervalMs: AUTO_COMMIT_INTERVAL_MS });
+        const settings = { groupId, topic, sessionTimeoutMs: SESSION_TIMEOUT_MS, autoCommitIntervalMs: AUTO_COMMIT_INTERVAL_MS };
+        for (let i = 0; i < 2; i++) members.push(await driver.member(broker.brokers, settings));
+        child = spawnMember({ driver: driver.kind, backend, brokers: broker.brokers, groupId, topic, sessionTimeoutMs: SESSION_TIMEOUT_MS, autoCommitIntervalMs: AUTO_COMMIT_INTERVAL_MS });
         const crashing = child;
         await until(() => (crashing.assignments.at(-1)?.length ?? 0) > 0 && members.every((m) => m.current().length === 1), 'three members with a partition each', 30000);
         const childPartitions = crashing.assignments.at(-1)!.map((tp) => Number(tp.split('/')[1]));
@@ -87,6 +88,7 @@ describe('reliability/consumer crash', function () {
         const reassignedAfterMs = Date.now() - killedAt;
         const acknowledgedAtTakeover = stream.acknowledged.size;
         await until(() => stream.acknowledged.size >= acknowledgedAtTakeover + 150, 'the stream to go on after the takeover', 20000);
+        await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
         await stream.stop();
         const consumed = () => [...crashing.messages, ...members.flatMap((m) => m.messages)];
         await drain(stream.acknowledged, consumed, 20000);
@@ -101,7 +103,7 @@ describe('reliability/consumer crash', function () {
         const redeliveredOffsets = [...counts].filter(([, count]) => count > 1).map(([offset]) => offset);
         report(
           'consumer crash',
-          backend,
+          driver.label,
           result,
           `childPartitions=[${childPartitions.join(',')}] childHandled=${crashing.messages.length} childUncommitted=${childHandledAfterCommit} ` +
             `reassignedAfterMs=${reassignedAfterMs} runtimeMs=${Date.now() - started}`,
@@ -115,11 +117,11 @@ describe('reliability/consumer crash', function () {
         }
         expect(result.redelivered, 'redelivery is bounded by what the crashed member handled since its last commit').to.be.at.most(childHandledAfterCommit);
         expect(reassignedAfterMs, 'reassignment waits for the session timeout').to.be.at.least(SESSION_TIMEOUT_MS - 1500);
-        for (const member of members) await member.group.close();
-        await expectCommittedToEnd(kafka, groupId, topic);
+        for (const member of members.splice(0)) await member.close();
+        await expectCommittedToEnd(resilientKafka(backend, broker.brokers), groupId, topic);
       } finally {
         if (child && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
-        await closeQuietly(members.map((m) => m.group));
+        await closeMembersQuietly(members);
         await broker.stop();
       }
     });

@@ -1,14 +1,17 @@
 /**
  * A consumer-group member in its own process, for the consumer-crash scenario (the parent kills it with SIGKILL).
- * Usage: node -r ts-node/register crash-member.ts '<json: backend, brokers, groupId, topic, sessionTimeoutMs,
- * autoCommitIntervalMs>'. It prints one JSON line per event on stdout: {"assigned":["topic/0",...]} after each
+ * Usage: node -r ts-node/register crash-member.ts '<json: driver ("common" or "facade"), backend, brokers, groupId,
+ * topic, sessionTimeoutMs, autoCommitIntervalMs>'; "facade" runs a kafka-node ConsumerGroup of the facade. It prints one JSON line per event on stdout: {"assigned":["topic/0",...]} after each
  * assignment, {"p":partition,"o":offset,"v":value} per message handled. Auto-commit runs on the given interval, so
  * whatever it handled since the last commit is what the group re-delivers after the kill.
  */
 import { createKafka } from '../../src/kafka';
 import type { BackendName } from '../../src/common/types';
+import { ConsumerGroup, type Message } from '../../src/adapter';
+import { facadeAssignment, resilientFacadeOptions, type DriverKind } from './drivers';
 
 interface CrashMemberOptions {
+  driver: DriverKind;
   backend: BackendName;
   brokers: string[];
   groupId: string;
@@ -17,8 +20,29 @@ interface CrashMemberOptions {
   autoCommitIntervalMs: number;
 }
 
+const print = (line: object): boolean => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+function runFacadeMember(options: CrashMemberOptions): void {
+  const group = new ConsumerGroup(
+    {
+      ...resilientFacadeOptions(options.backend, options.brokers),
+      groupId: options.groupId,
+      fromOffset: 'earliest',
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: 500,
+      autoCommit: true,
+      autoCommitIntervalMs: options.autoCommitIntervalMs,
+    },
+    [options.topic],
+  );
+  group.on('rebalanced', () => print({ assigned: facadeAssignment(group) }));
+  group.on('message', (message: Message) => print({ p: message.partition, o: message.offset, v: String(message.value) }));
+  group.on('error', (error: Error) => process.stderr.write(`crash-member: ${error.message}\n`));
+}
+
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '') as CrashMemberOptions;
+  if (options.driver === 'facade') return runFacadeMember(options);
   const kafka = createKafka({ backend: options.backend, brokers: options.brokers, clientId: 'crash-member', retry: { retries: 8, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 } });
   const group = kafka.consumerGroup({
     groupId: options.groupId,

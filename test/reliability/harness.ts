@@ -32,6 +32,28 @@ export interface StreamCounts {
   failedSends: number;
 }
 
+/** What the stream needs of a client: one acks=-1 send of string values to a partition, and a way to let go. */
+export interface BatchSender {
+  send(topic: string, partition: number, values: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A common-interface producer as a BatchSender (connecting again after a failed connect). */
+export function commonSender(backend: Backend): BatchSender {
+  const producer = backend.producer();
+  let connected = false;
+  return {
+    async send(topic, partition, values) {
+      if (!connected) {
+        await producer.connect();
+        connected = true;
+      }
+      await producer.send({ topic, messages: values.map((value) => ({ key: null, value, partition })), acks: -1 });
+    },
+    close: () => producer.disconnect().catch(() => undefined),
+  };
+}
+
 /**
  * Sends values "0", "1", ... in batches, one partition after another, with acks=-1. A failed send is retried with
  * the same messages until it is acknowledged, so a retried batch may be in the log twice (counted as duplicates).
@@ -45,7 +67,7 @@ export class StreamProducer {
   lastError: Error | null = null;
 
   constructor(
-    private readonly backend: Backend,
+    private readonly sender: BatchSender,
     private readonly topic: string,
     private readonly partitions: number,
     private readonly options: { batchSize?: number; pauseMs?: number } = {},
@@ -70,21 +92,15 @@ export class StreamProducer {
   private deadline = Number.POSITIVE_INFINITY;
 
   private async run(): Promise<void> {
-    const producer = this.backend.producer();
     const batchSize = this.options.batchSize ?? 5;
-    let connected = false;
     while (this.running) {
       const first = this.next;
       this.next += batchSize;
       const partition = (first / batchSize) % this.partitions;
-      const messages = Array.from({ length: batchSize }, (_, i) => ({ key: null, value: String(first + i), partition }));
+      const values = Array.from({ length: batchSize }, (_, i) => String(first + i));
       for (;;) {
         try {
-          if (!connected) {
-            await producer.connect();
-            connected = true;
-          }
-          await producer.send({ topic: this.topic, messages, acks: -1 });
+          await this.sender.send(this.topic, partition, values);
           for (let i = 0; i < batchSize; i++) this.acknowledged.add(first + i);
           break;
         } catch (error) {
@@ -96,7 +112,7 @@ export class StreamProducer {
       }
       await sleep(this.options.pauseMs ?? 10);
     }
-    await producer.disconnect().catch(() => undefined);
+    await this.sender.close();
   }
 }
 
@@ -127,9 +143,9 @@ export function tally(stream: StreamCounts, acknowledged: ReadonlySet<number>, c
   return { ...stream, consumed: consumed.length, lost, duplicated, redelivered };
 }
 
-export function report(scenario: string, backend: BackendName, result: Tally, extra = ''): void {
+export function report(scenario: string, client: string, result: Tally, extra = ''): void {
   console.log(
-    `      [${scenario} / ${backend}] produced=${result.produced} acknowledged=${result.acknowledged} consumed=${result.consumed} ` +
+    `      [${scenario} / ${client}] produced=${result.produced} acknowledged=${result.acknowledged} consumed=${result.consumed} ` +
       `lost=${result.lost} duplicated=${result.duplicated} (redelivered offsets=${result.redelivered}) failedSends=${result.failedSends}${extra ? ` ${extra}` : ''}`,
   );
 }
