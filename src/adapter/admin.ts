@@ -5,7 +5,7 @@
  * KafkaClient.createTopics.
  */
 import { EventEmitter } from 'events';
-import { KafkaClient, callbackOf, clientCore } from './client';
+import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
 import { KafkaNodeError, toKafkaNodeError } from './errors';
 import type { CreateTopicRequest, CreateTopicResponse, MetadataResponse, NodeCallback } from './types';
 
@@ -69,6 +69,7 @@ export class Admin extends EventEmitter {
   }
 
   listGroups(cb: NodeCallback<Record<string, string>>): void {
+    requireCallback(cb, 'Admin.listGroups');
     callbackOf(
       cb,
       clientCore(this.client)
@@ -79,10 +80,12 @@ export class Admin extends EventEmitter {
   }
 
   listTopics(cb: NodeCallback<MetadataResponse>): void {
+    requireCallback(cb, 'Admin.listTopics');
     this.client.loadMetadataForTopics([], cb);
   }
 
   describeGroups(consumerGroups: string[], cb: NodeCallback<Record<string, DescribedGroup>>): void {
+    requireCallback(cb, 'Admin.describeGroups');
     callbackOf(
       cb,
       (async () => {
@@ -108,11 +111,13 @@ export class Admin extends EventEmitter {
   }
 
   createTopics(topics: CreateTopicRequest[], cb: NodeCallback<CreateTopicResponse[] | string[]>): void {
+    requireCallback(cb, 'Admin.createTopics');
     this.client.createTopics(topics, cb);
   }
 
   /** kafka-node's shape: [{ configEntries: [{ synonyms, configName, configValue, readOnly, configSource, isSensitive }], resourceType: '2', resourceName }]. */
   describeConfigs(payload: DescribeConfigsRequest, cb: NodeCallback<DescribedConfigResource[]>): void {
+    requireCallback(cb, 'Admin.describeConfigs');
     for (const resource of payload.resources) {
       if (!(resource.resourceType in RESOURCE_TYPE_CODES)) {
         cb(new KafkaNodeError(`Unexpected resource type ${resource.resourceType} for resource ${resource.resourceName}`));

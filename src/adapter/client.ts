@@ -8,7 +8,7 @@ import { EventEmitter } from 'events';
 import { KafkaError } from '../common/errors';
 import type { Admin, Backend, BackendName, ClusterMetadata, KafkaConfig } from '../common/types';
 import { createKafka } from '../kafka';
-import { BrokerNotAvailableError, TopicsNotExistError } from './errors';
+import { BrokerNotAvailableError, InvalidConfigError, TopicsNotExistError } from './errors';
 import { parseClientOptions, parseKafkaHost, type ParsedClientOptions } from './options';
 import type {
   BrokerMetadataResponse,
@@ -57,6 +57,14 @@ function callbackOf<T>(cb: NodeCallback<T> | undefined, promise: Promise<T>): vo
 }
 
 export { callbackOf };
+
+/**
+ * kafka-node answers these methods only through their callback and throws from its socket handler when there is none:
+ * refuse the call before any I/O instead (never an unhandled rejection, never work whose outcome nobody sees).
+ */
+export function requireCallback(cb: unknown, method: string): void {
+  if (typeof cb !== 'function') throw new InvalidConfigError(`${method} needs a callback (error, result) => { ... } as its last argument`);
+}
 
 export class KafkaClient extends EventEmitter {
   readonly options: KafkaClientOptions;
@@ -191,6 +199,7 @@ export class KafkaClient extends EventEmitter {
   }
 
   topicExists(topics: string[], cb: ErrorCallback): void {
+    requireCallback(cb, 'KafkaClient.topicExists');
     this.whenReady()
       .then(() => this.loadMetadata())
       .then(() => {
@@ -211,6 +220,7 @@ export class KafkaClient extends EventEmitter {
 
   /** The metadata of `topics` (all topics for []), as kafka-node's [brokers, { metadata, clusterMetadata }]. */
   loadMetadataForTopics(topics: string[], cb: NodeCallback<MetadataResponse>): void {
+    requireCallback(cb, 'KafkaClient.loadMetadataForTopics');
     this.whenReady()
       .then(() => this.loadMetadata(topics.length === 0 ? undefined : topics))
       .then((metadata) => {
@@ -232,6 +242,7 @@ export class KafkaClient extends EventEmitter {
     commits: OffsetCommitRequest[],
     cb: NodeCallback<Record<string, { partition: number; errorCode: number }>>,
   ): void {
+    requireCallback(cb, 'KafkaClient.sendOffsetCommitV2Request');
     const core = clientCore(this);
     callbackOf(
       cb,
@@ -252,6 +263,7 @@ export class KafkaClient extends EventEmitter {
    * CreateTopicRequests (CreateTopics API, answering only the failures as { topic, error }).
    */
   createTopics(topics: Array<string | CreateTopicRequest>, cb: NodeCallback<CreateTopicResponse[] | string[]>): void {
+    requireCallback(cb, 'KafkaClient.createTopics');
     const names = topics.every((t) => typeof t === 'string');
     const work = (async (): Promise<CreateTopicResponse[] | string[]> => {
       const admin = await clientCore(this).admin();

@@ -10,9 +10,11 @@ import { EventEmitter } from 'events';
 import { Readable } from 'stream';
 import { ConfigurationError, OffsetOutOfRangeError } from '../common/errors';
 import type { ConsumedMessage, ConsumerGroup as CommonConsumerGroup, ConsumerGroupConfig, CustomAssignmentProtocol, MessageBatch, StartPosition, TopicPartition } from '../common/types';
+import { topicNameProblem } from '../common/validation';
 import { KafkaClient, callbackOf, clientCore } from './client';
-import { InvalidConsumerOffsetError } from './errors';
-import type { ConsumerGroupOptions, ConsumerGroupStreamOptions, CustomPartitionAssignmentProtocol, ErrorCallback, KafkaClientOptions, Message, NodeCallback, Topic } from './types';
+import { InvalidConfigError, InvalidConsumerOffsetError, InvalidTopicError } from './errors';
+import { KNOWN_CLIENT_OPTIONS, expectType } from './options';
+import type { ConsumerGroupOptions, ConsumerGroupStreamOptions, CustomPartitionAssignmentProtocol, ErrorCallback, KafkaClientOptions, Message, NodeCallback, Topic, TopicPayload } from './types';
 import { warnOnce } from './warnings';
 
 export const CONSUMER_GROUP_DEFAULTS = {
@@ -55,6 +57,23 @@ const IGNORED_GROUP_OPTIONS = [
   'topicPartitionCheckInterval',
 ];
 
+const GROUP_NUMBER_OPTIONS = [
+  'sessionTimeout',
+  'heartbeatInterval',
+  'autoCommitIntervalMs',
+  'fetchMaxWaitMs',
+  'fetchMinBytes',
+  'fetchMaxBytes',
+  'maxNumSegments',
+  'maxTickMessages',
+  'retries',
+  'retryFactor',
+  'retryMinTimeout',
+  'topicPartitionCheckInterval',
+  'highWaterMark',
+];
+const GROUP_BOOLEAN_OPTIONS = ['autoCommit', 'paused', 'connectOnReady', 'migrateHLC', 'migrateRolling', 'commitOffsetsOnFirstJoin'];
+
 /** Options that belong to the group, not its client. */
 const GROUP_OPTION_NAMES = new Set([
   'host',
@@ -88,6 +107,31 @@ const GROUP_OPTION_NAMES = new Set([
   'zk',
   'highWaterMark',
 ]);
+
+/**
+ * Before any I/O: option names neither kafka-node's ConsumerGroup nor its client knows are warned (and not handed to
+ * the client), values of the wrong type throw InvalidConfigError, start positions outside latest/earliest/none throw
+ * with kafka-node's message.
+ */
+function checkGroupOptions(raw: Record<string, unknown>): void {
+  for (const name of Object.keys(raw)) {
+    if (!GROUP_OPTION_NAMES.has(name) && !KNOWN_CLIENT_OPTIONS.has(name)) {
+      warnOnce(`option.ConsumerGroup.${name}`, `ConsumerGroup: option "${name}" is not a kafka-node option and is ignored`);
+    }
+  }
+  for (const name of GROUP_NUMBER_OPTIONS) expectType(raw, name, 'number');
+  for (const name of GROUP_BOOLEAN_OPTIONS) expectType(raw, name, 'boolean');
+  for (const name of ['groupId', 'id', 'host', 'encoding', 'keyEncoding']) expectType(raw, name, 'string');
+  for (const name of ['batch', 'zk']) expectType(raw, name, 'object');
+  if (raw.protocol !== undefined && !Array.isArray(raw.protocol)) throw new InvalidConfigError(`option "protocol" must be an array of protocol names or objects, got ${JSON.stringify(raw.protocol)}`);
+  if (raw.onRebalance !== undefined && typeof raw.onRebalance !== 'function') throw new InvalidConfigError('option "onRebalance" must be a function');
+  for (const name of ['fromOffset', 'outOfRangeOffset']) {
+    const value = raw[name];
+    if (value !== undefined && !START_POSITIONS.includes(value as string)) {
+      throw new InvalidConfigError(`${name} ${String(value)} should be either: ${START_POSITIONS.join(', ')}`);
+    }
+  }
+}
 
 function decode(encoding: string | undefined, value: Buffer | null): string | Buffer | null {
   if (encoding !== 'buffer' && value !== null) return value.toString((encoding ?? 'utf8') as BufferEncoding);
@@ -163,6 +207,12 @@ export class ConsumerGroup extends EventEmitter {
   private joining: Promise<void> | null = null;
   private closing = false;
   private assigned: TopicPartition[] = [];
+  /**
+   * kafka-node's view of the current assignment, rebuilt at every assignment. `offset` is the next offset to fetch
+   * once a message of the partition was emitted; before that it is 0 (kafka-node shows the committed offset, which
+   * the common group does not expose).
+   */
+  topicPayloads: TopicPayload[] = [];
   /** kafka-node's commit bookkeeping: something was consumed since the last commit; a commit ran recently. */
   private needToCommit = false;
   private committing = false;
@@ -170,14 +220,9 @@ export class ConsumerGroup extends EventEmitter {
   constructor(memberOptions: ConsumerGroupOptions, topics: string[] | string) {
     super();
     if (memberOptions === null || typeof memberOptions !== 'object') throw new TypeError('ConsumerGroup needs an options object');
+    checkGroupOptions(memberOptions as unknown as Record<string, unknown>);
     const options = { ...CONSUMER_GROUP_DEFAULTS, ...memberOptions } as ResolvedGroupOptions;
     if (!options.heartbeatInterval) options.heartbeatInterval = Math.floor(options.sessionTimeout / 3);
-    if (!START_POSITIONS.includes(options.fromOffset)) {
-      throw new Error(`fromOffset ${String(options.fromOffset)} should be either: ${START_POSITIONS.join(', ')}`);
-    }
-    if (!START_POSITIONS.includes(options.outOfRangeOffset)) {
-      throw new Error(`outOfRangeOffset ${String(options.outOfRangeOffset)} should be either: ${START_POSITIONS.join(', ')}`);
-    }
     if (options.migrateHLC) throw new Error('This version of KafkaClient cannot be used to migrate from Zookeeper use older version of kafka-node instead');
     for (const name of IGNORED_GROUP_OPTIONS) {
       if ((memberOptions as unknown as Record<string, unknown>)[name] !== undefined) {
@@ -202,7 +247,7 @@ export class ConsumerGroup extends EventEmitter {
     const clientOptions: KafkaClientOptions = {};
     const raw = options as unknown as Record<string, unknown>;
     for (const [name, value] of Object.entries(raw)) {
-      if (!GROUP_OPTION_NAMES.has(name) && value !== undefined && name in raw && !(name in CONSUMER_GROUP_DEFAULTS)) {
+      if (KNOWN_CLIENT_OPTIONS.has(name) && !GROUP_OPTION_NAMES.has(name) && value !== undefined && !(name in CONSUMER_GROUP_DEFAULTS)) {
         (clientOptions as Record<string, unknown>)[name] = value;
       }
     }
@@ -245,6 +290,12 @@ export class ConsumerGroup extends EventEmitter {
   }
 
   private async join(): Promise<void> {
+    // kafka-node joins with a topic Kafka cannot have and then sits idle; the kafkajs backend fails its subscription
+    // with Kafka error 17. Both backends answer kafka-node's Error('InvalidTopic') on 'error' instead, before joining.
+    for (const topic of this.topics) {
+      const problem = topicNameProblem(topic);
+      if (problem) throw new InvalidTopicError(topic, `ConsumerGroup topics: ${problem}`);
+    }
     const kafka = await clientCore(this.client).backend();
     const group = kafka.consumerGroup(this.commonConfig());
     this.group = group;
@@ -255,6 +306,7 @@ export class ConsumerGroup extends EventEmitter {
     });
     group.on('assigned', (event) => {
       this.assigned = event.partitions;
+      this.topicPayloads = event.partitions.map(({ topic, partition }) => ({ topic, partition, offset: 0, maxBytes: this.options.fetchMaxBytes, metadata: 'm' }));
       this.generationId = event.generationId;
       this.memberId = event.memberId;
       this.ready = true;
@@ -289,7 +341,11 @@ export class ConsumerGroup extends EventEmitter {
       this.emit('message', toKafkaNodeMessage(message, batch.highWatermark, encoding, keyEncoding));
       last = message.offset;
     }
-    if (batch.messages.length > 0) this.needToCommit = true;
+    if (batch.messages.length > 0) {
+      this.needToCommit = true;
+      const payload = this.topicPayloads.find((p) => p.topic === batch.topic && p.partition === batch.partition);
+      if (payload) payload.offset = last + 1;
+    }
     // kafka-node's 'done' carries the last offset fetched per partition.
     this.emit('done', { [batch.topic]: { [batch.partition]: last } });
   }

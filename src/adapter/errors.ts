@@ -56,6 +56,21 @@ export class InvalidConfigError extends ConfigurationError {
   override readonly name: string = 'InvalidConfigError';
 }
 
+/**
+ * kafka-node's Error('InvalidTopic') (Kafka error 17), raised here before any I/O (kafka-node raises it after its
+ * metadata retries): `name` and `message` stay kafka-node's, `reason` says which rule the name breaks.
+ */
+export class InvalidTopicError extends InvalidConfigError {
+  override readonly name: string = 'Error';
+  readonly errorCode = 17;
+  constructor(
+    readonly topic: string,
+    readonly reason: string,
+  ) {
+    super('InvalidTopic');
+  }
+}
+
 export class SaslAuthenticationError extends KafkaError {
   override readonly name: string = 'SaslAuthenticationError';
   constructor(

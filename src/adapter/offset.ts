@@ -10,7 +10,7 @@
 import { EventEmitter } from 'events';
 import { KafkaError, UnsupportedFeatureError } from '../common/errors';
 import type { Admin as CommonAdmin, PartitionOffsets } from '../common/types';
-import { KafkaClient, callbackOf, clientCore } from './client';
+import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
 import { KafkaNodeError } from './errors';
 import { warnOnce } from './warnings';
 import type { NodeCallback, OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResult, OffsetRequest, TopicPartitionOffsets } from './types';
@@ -49,6 +49,7 @@ export class Offset extends EventEmitter {
   }
 
   fetch(payloads: OffsetRequest[], cb: NodeCallback<OffsetFetchResult>): void {
+    requireCallback(cb, 'Offset.fetch');
     callbackOf(
       cb,
       (async () => {
@@ -80,10 +81,12 @@ export class Offset extends EventEmitter {
   }
 
   fetchLatestOffsets(topics: string[], cb: NodeCallback<TopicPartitionOffsets>): void {
+    requireCallback(cb, 'Offset.fetchLatestOffsets');
     callbackOf(cb, this.fetchEdge(topics, 'latest'));
   }
 
   fetchEarliestOffsets(topics: string[], cb: NodeCallback<TopicPartitionOffsets>): void {
+    requireCallback(cb, 'Offset.fetchEarliestOffsets');
     callbackOf(cb, this.fetchEdge(topics, 'earliest'));
   }
 
@@ -102,6 +105,7 @@ export class Offset extends EventEmitter {
   }
 
   fetchCommits(groupId: string, payloads: OffsetFetchRequest[], cb: NodeCallback<TopicPartitionOffsets>): void {
+    requireCallback(cb, 'Offset.fetchCommits');
     callbackOf(
       cb,
       (async () => {
@@ -122,10 +126,12 @@ export class Offset extends EventEmitter {
   }
 
   fetchCommitsV1(groupId: string, payloads: OffsetFetchRequest[], cb: NodeCallback<TopicPartitionOffsets>): void {
+    requireCallback(cb, 'Offset.fetchCommitsV1');
     this.fetchCommits(groupId, payloads, cb);
   }
 
   commit(groupId: string, payloads: OffsetCommitRequest[], cb: NodeCallback<Record<string, { partition: number; errorCode: number }>>): void {
+    requireCallback(cb, 'Offset.commit');
     callbackOf(
       cb,
       (async () => {

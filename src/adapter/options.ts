@@ -21,7 +21,7 @@ export const KAFKA_CLIENT_DEFAULTS = {
   clientId: 'kafka-node-client',
 } as const;
 
-const KNOWN_CLIENT_OPTIONS = new Set([
+export const KNOWN_CLIENT_OPTIONS: ReadonlySet<string> = new Set([
   'kafkaHost',
   'connectTimeout',
   'requestTimeout',
@@ -95,7 +95,7 @@ export function selectStrict(explicit: unknown, cwd?: string): boolean | undefin
   return typeof file.strict === 'boolean' ? file.strict : undefined;
 }
 
-function expectType(options: Record<string, unknown>, name: string, type: 'number' | 'string' | 'boolean' | 'object'): void {
+export function expectType(options: Record<string, unknown>, name: string, type: 'number' | 'string' | 'boolean' | 'object'): void {
   const value = options[name];
   if (value === undefined) return;
   const ok = type === 'number' ? typeof value === 'number' && Number.isFinite(value) && value >= 0 : type === 'object' ? value !== null && typeof value === 'object' : typeof value === type;

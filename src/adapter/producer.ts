@@ -8,14 +8,19 @@ import { EventEmitter } from 'events';
 import { Writable } from 'stream';
 import { ConfigurationError } from '../common/errors';
 import type { CompressionName, OutgoingMessage, Producer as CommonProducer } from '../common/types';
-import { KafkaClient, callbackOf, clientCore } from './client';
-import { BrokerNotAvailableError, KafkaNodeError, toKafkaNodeError } from './errors';
+import { topicNameProblem } from '../common/validation';
+import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
+import { BrokerNotAvailableError, InvalidConfigError, InvalidTopicError, KafkaNodeError, toKafkaNodeError } from './errors';
 import { CustomPartitioner, CyclicPartitioner, DefaultPartitioner, KeyedPartitioner, RandomPartitioner, type Partitioner } from './partitioners';
+import { warnOnce } from './warnings';
 import type { CustomPartitioner as CustomPartitionerFunction, ErrorCallback, KeyedMessageLike, NodeCallback, ProduceRequest, ProduceResult, ProducerOptions, ProducerStreamOptions } from './types';
 
 export const PARTITIONER_TYPES = { default: 0, random: 1, cyclic: 2, keyed: 3, custom: 4 } as const;
 
 export const PRODUCER_DEFAULTS = { requireAcks: 1, ackTimeoutMs: 100 } as const;
+
+/** The options kafka-node's producers read. */
+const PRODUCER_OPTION_NAMES = new Set(['requireAcks', 'ackTimeoutMs', 'partitionerType']);
 
 const METADATA_RETRIES = 10;
 const METADATA_RETRY_MIN_MS = 200;
@@ -86,7 +91,12 @@ export class BaseProducer extends EventEmitter {
   constructor(client: KafkaClient, options: ProducerOptions | undefined, defaultPartitionerType: number, customPartitioner?: CustomPartitionerFunction) {
     super();
     clientCore(client);
+    const owner = defaultPartitionerType === PARTITIONER_TYPES.cyclic ? 'HighLevelProducer' : 'Producer';
+    if (options !== undefined && options !== null && typeof options !== 'object') throw new InvalidConfigError(`${owner} options must be an object`);
     const opts = options ?? {};
+    for (const name of Object.keys(opts)) {
+      if (!PRODUCER_OPTION_NAMES.has(name)) warnOnce(`option.${owner}.${name}`, `${owner}: option "${name}" is not a kafka-node option and is ignored`);
+    }
     this.client = client;
     this.requireAcks = opts.requireAcks === undefined ? PRODUCER_DEFAULTS.requireAcks : opts.requireAcks;
     this.ackTimeoutMs = opts.ackTimeoutMs === undefined ? PRODUCER_DEFAULTS.ackTimeoutMs : opts.ackTimeoutMs;
@@ -136,6 +146,8 @@ export class BaseProducer extends EventEmitter {
       if (p === null || typeof p !== 'object' || typeof p.topic !== 'string' || p.topic.length === 0) {
         throw new ConfigurationError(`payloads[${i}] needs a non-empty string "topic"`);
       }
+      const problem = topicNameProblem(p.topic);
+      if (problem) throw new InvalidTopicError(p.topic, `payloads[${i}]: ${problem}`);
       if (p.attributes !== undefined && COMPRESSION_BY_ATTRIBUTES[p.attributes & 3] === undefined) {
         throw new ConfigurationError(`payloads[${i}].attributes must be 0 (none), 1 (gzip) or 2 (snappy), got ${JSON.stringify(p.attributes)}`);
       }
@@ -228,6 +240,7 @@ export class BaseProducer extends EventEmitter {
 
   createTopics(topics: string[], async: boolean | NodeCallback<string[]>, cb?: NodeCallback<string[]>): void {
     const callback = (typeof async === 'function' ? async : cb)!;
+    requireCallback(callback, `${this.constructor.name}.createTopics`);
     if (!this.ready) {
       callback(new KafkaNodeError('Producer not ready!'));
       return;

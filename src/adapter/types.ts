@@ -250,3 +250,12 @@ export interface ProducerStreamOptions {
   producer?: ProducerOptions;
   highWaterMark?: number;
 }
+
+/** One partition a ConsumerGroup owns, as kafka-node's `topicPayloads` lists it (offset: the next one to fetch). */
+export interface TopicPayload {
+  topic: string;
+  partition: number;
+  offset: number;
+  maxBytes: number;
+  metadata: string;
+}

@@ -402,7 +402,11 @@ export class ModernConsumerGroup implements ConsumerGroup {
     this.assignment = assignment;
     this.groupActive = true;
     const assigned = new Set(partitions.map(({ topic, partition }) => partitionKey(topic, partition)));
-    for (const key of [...this.handled.keys()]) if (!assigned.has(key)) this.handled.delete(key);
+    // Positions belong to a generation: kafkajs starts every generation at the committed offsets, and a partition
+    // this member gets back may have been read and committed further by another member meanwhile (this member may
+    // not even have seen it revoked, e.g. after losing its session). Committing an older generation's position
+    // would move the group's offset backwards.
+    this.handled.clear();
     this.held.clear();
     this.outOfRange.clear();
     for (const key of assigned) this.held.add(key);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as realKafkaNode from 'kafka-node';
-import { ConsumerGroup, InvalidConfigError, KafkaClient, Producer, resetWarnings, setWarningHandler, type AdapterWarning, type ProduceRequest } from '../../src/adapter';
+import { Admin, ConsumerGroup, HighLevelProducer, InvalidConfigError, KafkaClient, Offset, Producer, resetWarnings, setWarningHandler, type AdapterWarning, type ProduceRequest } from '../../src/adapter';
 import { ConfigurationError } from '../../src/common/errors';
 import type { BackendName, ConsumedMessage } from '../../src/common/types';
 import { createKafka } from '../../src/kafka';
@@ -198,9 +198,112 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       new ConsumerGroup({ kafkaHost: broker.bootstrap, backend, autoConnect: false, connectOnReady: false, sessionTimeOut: 1000 } as never, [topic]);
       expect(warnings.map((w) => [w.name, w.backend])).to.deep.equal([
         ['option.KafkaClient.requestTimeOut', null],
-        ['option.KafkaClient.sessionTimeOut', null],
+        ['option.ConsumerGroup.sessionTimeOut', null],
       ]);
       expect(warnings[0]!.message).to.match(/"requestTimeOut" is not a kafka-node option/);
+      expect(warnings[1]!.message).to.match(/^ConsumerGroup: option "sessionTimeOut" is not a kafka-node option/);
+    });
+
+    it('unknown Producer and HighLevelProducer option names are warned once each, like client options (deliberate: kafka-node ignores them silently)', () => {
+      new Producer(client, { requireAcks: 1, ackTimeOutMs: 100 } as never);
+      new Producer(client, { requireAcks: 1, ackTimeOutMs: 100 } as never);
+      new HighLevelProducer(client, { partitionType: 2 } as never);
+      expect(warnings.map((w) => [w.name, w.backend])).to.deep.equal([
+        ['option.Producer.ackTimeOutMs', null],
+        ['option.HighLevelProducer.partitionType', null],
+      ]);
+      expect(warnings[0]!.message).to.match(/^Producer: option "ackTimeOutMs" is not a kafka-node option/);
+    });
+
+    it('wrong ConsumerGroup option types throw InvalidConfigError before any I/O (deliberate: kafka-node accepts them or fails later)', () => {
+      const base = { kafkaHost: broker.bootstrap, groupId: `g-types-${topic}`, backend };
+      const cases: Array<[string, Record<string, unknown>]> = [
+        ['sessionTimeout "x"', { sessionTimeout: 'x' }],
+        ['autoCommit "yes"', { autoCommit: 'yes' }],
+        ['fromOffset 42', { fromOffset: 42 }],
+        ['outOfRangeOffset "begin"', { outOfRangeOffset: 'begin' }],
+        ['fetchMaxBytes -1', { fetchMaxBytes: -1 }],
+        ['protocol "roundrobin"', { protocol: 'roundrobin' }],
+        ['groupId 7', { groupId: 7 }],
+      ];
+      for (const [what, extra] of cases) {
+        const error = thrown(() => new ConsumerGroup({ ...base, ...extra } as never, [topic]));
+        expect(error, what).to.be.instanceOf(InvalidConfigError);
+      }
+      expect(thrown(() => new ConsumerGroup({ ...base, fromOffset: 42 } as never, [topic]))!.message).to.equal('fromOffset 42 should be either: latest, earliest, none');
+    });
+
+    it('a payload with an invalid topic name fails at once with kafka-node\'s Error("InvalidTopic") (also InvalidConfigError, errorCode 17), nothing sent', async () => {
+      for (const name of ['bad topic!', 'x'.repeat(250), '.', '..', 'caf\u00e9']) {
+        const outcome = await nothingSent(() => facadeSend([{ topic: name, messages: ['x'] }]));
+        const what = name.length > 20 ? `${name.length} characters` : JSON.stringify(name);
+        expect(outcome.error, what).to.be.instanceOf(InvalidConfigError);
+        expect([outcome.error!.name, outcome.error!.message, outcome.error!.errorCode], what).to.deep.equal(['Error', 'InvalidTopic', 17]);
+        expect((outcome.error as Error & { reason?: string }).reason, what).to.be.a('string').and.match(/topic name/);
+        expect(outcome.elapsedMs, `${what}: answered without waiting for the network`).to.be.below(1000);
+        expect(broker.cluster.getTopic(name), what).to.equal(undefined);
+      }
+    });
+
+    if (backend === 'kafka-node') {
+      it('kafka-node itself answers an invalid topic name with Error("InvalidTopic"), after its metadata retries (reference for the case above)', async () => {
+        const reference = await realSend([{ topic: 'bad topic!', messages: ['x'] }]);
+        expect([reference.error?.name, reference.error?.message]).to.deep.equal(['Error', 'InvalidTopic']);
+      });
+    }
+
+    it('a ConsumerGroup on an invalid topic name emits kafka-node\'s Error("InvalidTopic") on "error" and never "connect", on both backends (deliberate: kafka-node joins and sits idle)', async () => {
+      const group = new ConsumerGroup({ kafkaHost: broker.bootstrap, groupId: `g-invalid-${topic}`, backend }, ['bad topic!']);
+      const events: string[] = [];
+      group.on('connect', () => events.push('connect'));
+      try {
+        const error = await new Promise<Error & { errorCode?: number }>((resolve) => group.once('error', resolve));
+        expect([error.name, error.message, error.errorCode]).to.deep.equal(['Error', 'InvalidTopic', 17]);
+        expect(error).to.be.instanceOf(InvalidConfigError);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(events).to.deep.equal([]);
+        expect(broker.cluster.getTopic('bad topic!')).to.equal(undefined);
+      } finally {
+        await new Promise((resolve) => group.close(false, () => resolve(undefined)));
+      }
+    });
+
+    it('methods kafka-node answers only through a callback throw InvalidConfigError before any I/O when it is missing (kafka-node throws "cb is not a function" after the I/O)', async () => {
+      const offset = new Offset(client);
+      const admin = new Admin(client);
+      const created = `no-callback-${backend}`;
+      const calls: Array<[string, () => unknown]> = [
+        ['client.topicExists', () => client.topicExists([topic], undefined as never)],
+        ['client.createTopics', () => client.createTopics([{ topic: created, partitions: 1, replicationFactor: 1 }], undefined as never)],
+        ['client.loadMetadataForTopics', () => client.loadMetadataForTopics([topic], undefined as never)],
+        ['offset.fetch', () => offset.fetch([{ topic, partition: 0 }], undefined as never)],
+        ['offset.fetchLatestOffsets', () => offset.fetchLatestOffsets([topic], undefined as never)],
+        ['offset.fetchEarliestOffsets', () => offset.fetchEarliestOffsets([topic], undefined as never)],
+        ['offset.fetchCommits', () => offset.fetchCommits('g', [{ topic, partition: 0 }], undefined as never)],
+        ['offset.commit', () => offset.commit('g', [{ topic, partition: 0, offset: 1 }], undefined as never)],
+        ['admin.listGroups', () => admin.listGroups(undefined as never)],
+        ['admin.listTopics', () => admin.listTopics(undefined as never)],
+        ['admin.describeGroups', () => admin.describeGroups(['g'], undefined as never)],
+        ['admin.createTopics', () => admin.createTopics([{ topic: created, partitions: 1, replicationFactor: 1 }], undefined as never)],
+        ['producer.createTopics', () => producer.createTopics([created], undefined as never)],
+      ];
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown): void => {
+        unhandled.push(reason);
+      };
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        for (const [what, call] of calls) {
+          const error = thrown(call);
+          expect(error, what).to.be.instanceOf(InvalidConfigError);
+          expect(error!.message, what).to.match(/needs a callback/);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(broker.cluster.getTopic(created), 'no topic created').to.equal(undefined);
+        expect(unhandled, 'unhandled rejections').to.deep.equal([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
     });
 
     it('wrong option types fail before any I/O with InvalidConfigError / ConfigurationError (deliberate: kafka-node accepts requestTimeout "abc" and requireAcks 2)', () => {

@@ -75,6 +75,23 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       expect(byMember).to.deep.equal({ [firstMember!]: { [topic]: [0, 1, 2, 3] }, [secondMember!]: {} });
     });
 
+    it('topicPayloads lists the current assignment as kafka-node does, kept up to date on rebalance', async () => {
+      const topic = `${prefix}-payloads`;
+      await send(topic, 4, [0, 1, 2, 3].map((partition) => ({ partition, messages: [`p${partition}-0`, `p${partition}-1`] })));
+      const names = (g: ConsumerGroup): string[] => g.topicPayloads.map((p) => `${p.topic}/${p.partition}`).sort();
+      const all = [0, 1, 2, 3].map((partition) => `${topic}/${partition}`);
+      const a = group(`${prefix}-payloads-g`, [topic], { fetchMaxBytes: 65536 });
+      await until(() => a.messages.length === 8, 'all eight messages on the only member');
+      expect(names(a.group)).to.deep.equal(all);
+      for (const payload of a.group.topicPayloads) {
+        expect(Object.keys(payload), "kafka-node's payload fields").to.deep.equal(['topic', 'partition', 'offset', 'maxBytes', 'metadata']);
+        expect(payload, `${payload.topic}/${payload.partition}`).to.deep.include({ offset: 2, maxBytes: 65536, metadata: 'm' });
+      }
+      const b = group(`${prefix}-payloads-g`, [topic], { fetchMaxBytes: 65536 });
+      await until(() => a.group.ready && b.group.ready && a.group.topicPayloads.length === 2 && b.group.topicPayloads.length === 2, 'the two-member assignment');
+      expect([...names(a.group), ...names(b.group)].sort(), 'the two assignments cover the topic once').to.deep.equal(all);
+    });
+
     it('addTopics and removeTopics change what the group reads; pause stops delivery until resume', async () => {
       const first = `${prefix}-topic-a`;
       const second = `${prefix}-topic-b`;

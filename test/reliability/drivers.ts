@@ -86,13 +86,9 @@ function commonDriver(backend: BackendName): ClientDriver {
   };
 }
 
-/**
- * The partitions a facade ConsumerGroup owns: kafka-node keeps them in `topicPayloads`; the facade has no public
- * equivalent, so its internal list is read when `topicPayloads` is absent.
- */
+/** The partitions a facade ConsumerGroup owns, from `topicPayloads` as kafka-node keeps them. */
 export function facadeAssignment(group: ConsumerGroup): string[] {
-  const view = group as unknown as { topicPayloads?: Array<{ topic: string; partition: number }>; assigned?: Array<{ topic: string; partition: number }> };
-  return sortedNames(view.topicPayloads ?? view.assigned ?? []);
+  return sortedNames(group.topicPayloads);
 }
 
 /** A kafka-node message (value decoded as utf8) in the common shape the tally reads. */
