@@ -106,17 +106,8 @@ export function validateTransactionOffsets(offsets: TransactionOffsets): void {
   }
 }
 
-const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
-const MAX_TOPIC_NAME_LENGTH = 249;
-
-/** Why `name` is not a legal Kafka topic name (1-249 of [a-zA-Z0-9._-], not "." or ".."), or null when it is. */
-export function topicNameProblem(name: string): string | null {
-  if (name.length === 0) return 'a topic name cannot be empty';
-  if (name === '.' || name === '..') return `a topic name cannot be "${name}"`;
-  if (name.length > MAX_TOPIC_NAME_LENGTH) return `topic name is ${name.length} characters long: Kafka allows at most ${MAX_TOPIC_NAME_LENGTH}`;
-  if (!LEGAL_TOPIC_NAME.test(name)) return `topic name ${JSON.stringify(name)} has characters outside [a-zA-Z0-9._-]`;
-  return null;
-}
+/** Kafka's topic name rule, the one the broker applies: clients check it before any I/O. */
+export { topicNameProblem } from '../protocol/topic-names';
 
 /**
  * Checks a send request: topic, messages (values Buffer, string or null; keys also undefined; integer partitions;
