@@ -1,42 +1,25 @@
 import { expect } from 'chai';
-import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { call, useFacadeSuite } from './helpers/facade-suite';
 import { until } from '../helpers/backend-tests';
 import { Consumer, ConsumerStream, KafkaClient, Offset, Producer, type Message, type ProduceResult } from '../../src/adapter';
-import { setWarningHandler } from '../../src/adapter/warnings';
 import type { BackendName } from '../../src/common/types';
-
-function call<T>(run: (cb: (error: Error | null, result?: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result as T))));
-}
 
 for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
   describe(`adapter facade on the ${backend} backend: the plain Consumer (assigned partitions, explicit offsets)`, function () {
     this.timeout(60000);
-    let broker: EmbeddedBroker;
-    const closers: Array<() => Promise<void>> = [];
+    const suite = useFacadeSuite();
+    const { closers } = suite;
     const prefix = `consumer-${backend === 'kafkajs' ? 'modern' : 'legacy'}`;
 
-    before(async () => {
-      setWarningHandler(() => undefined);
-      broker = await startEmbedded();
-    });
-    afterEach(async () => {
-      for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-    });
-    after(async () => {
-      setWarningHandler(null);
-      await broker.stop();
-    });
-
     async function readyClient(): Promise<KafkaClient> {
-      const client = new KafkaClient({ kafkaHost: broker.bootstrap, backend });
+      const client = new KafkaClient({ kafkaHost: suite.broker.bootstrap, backend });
       closers.push(() => new Promise((resolve) => client.close(() => resolve())));
       await new Promise<void>((resolve) => client.once('ready', () => resolve()));
       return client;
     }
 
     async function produce(topic: string, partition: number, values: string[]): Promise<void> {
-      broker.cluster.createTopic({ name: topic, numPartitions: 2, replicationFactor: 1 });
+      suite.broker.cluster.createTopic({ name: topic, numPartitions: 2, replicationFactor: 1 });
       const producer = new Producer(await readyClient());
       await call<ProduceResult>((cb) => producer.send([{ topic, partition, messages: values }], cb));
     }

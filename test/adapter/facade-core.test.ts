@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { call, useFacadeSuite } from './helpers/facade-suite';
 import { until } from '../helpers/backend-tests';
 import {
   Admin,
@@ -17,11 +17,6 @@ import {
 } from '../../src/adapter';
 import type { BackendName } from '../../src/common/types';
 import * as realKafkaNode from 'kafka-node';
-import { setWarningHandler } from '../../src/adapter/warnings';
-
-function call<T>(run: (cb: (error: Error | null, result?: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result as T))));
-}
 
 function ready(emitter: { once(event: 'ready', listener: () => void): unknown; ready: boolean }): Promise<void> {
   return emitter.ready ? Promise.resolve() : new Promise((resolve) => emitter.once('ready', () => resolve()));
@@ -30,25 +25,12 @@ function ready(emitter: { once(event: 'ready', listener: () => void): unknown; r
 for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
   describe(`adapter facade on the ${backend} backend: KafkaClient, Producer, ConsumerGroup, Offset, Admin`, function () {
     this.timeout(60000);
-    let broker: EmbeddedBroker;
-    const closers: Array<() => Promise<void>> = [];
+    const suite = useFacadeSuite();
+    const { closers } = suite;
     const prefix = backend === 'kafkajs' ? 'modern' : 'legacy';
 
-    before(async () => {
-      // The emulation warnings (Offset.commit) are expected here; facade-entry.test.ts checks the channel itself.
-      setWarningHandler(() => undefined);
-      broker = await startEmbedded();
-    });
-    afterEach(async () => {
-      for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-    });
-    after(async () => {
-      setWarningHandler(null);
-      await broker.stop();
-    });
-
     function client(): KafkaClient {
-      const created = new KafkaClient({ kafkaHost: broker.bootstrap, backend });
+      const created = new KafkaClient({ kafkaHost: suite.broker.bootstrap, backend });
       closers.push(() => new Promise((resolve) => created.close(() => resolve())));
       return created;
     }
@@ -61,7 +43,7 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     }
 
     it('KafkaClient emits connect then ready, knows the backend, and topicExists reports missing topics', async () => {
-      const kafka = new KafkaClient({ kafkaHost: broker.bootstrap, backend });
+      const kafka = new KafkaClient({ kafkaHost: suite.broker.bootstrap, backend });
       closers.push(() => new Promise((resolve) => kafka.close(() => resolve())));
       const events: string[] = [];
       kafka.on('connect', () => events.push('connect'));
@@ -79,7 +61,7 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       const [brokers, cluster] = await call<[Record<number, { host: string; port: number; nodeId: number }>, { metadata: Record<string, Record<number, { partition: number; leader: number }>> }]>(
         (cb) => kafka.loadMetadataForTopics([`${prefix}-exists`], (e, r) => cb(e, r as never)),
       );
-      expect(Object.values(brokers).map((b) => `${b.host}:${b.port}`)).to.deep.equal(broker.brokers);
+      expect(Object.values(brokers).map((b) => `${b.host}:${b.port}`)).to.deep.equal(suite.broker.brokers);
       expect(Object.keys(cluster.metadata)).to.deep.equal([`${prefix}-exists`]);
       expect(Object.values(cluster.metadata[`${prefix}-exists`]!).map((p) => p.partition)).to.deep.equal([0, 1]);
     });
@@ -130,7 +112,7 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
           cb,
         ),
       );
-      const group = new ConsumerGroup({ kafkaHost: broker.bootstrap, backend, groupId: `${prefix}-g1`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
+      const group = new ConsumerGroup({ kafkaHost: suite.broker.bootstrap, backend, groupId: `${prefix}-g1`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
       closers.push(() => new Promise((resolve) => group.close(true, () => resolve())));
       const events: string[] = [];
       const messages: Message[] = [];
@@ -178,7 +160,7 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     it('Offset.commit is refused while the group has active members (Kafka accepts outside commits only for empty groups)', async () => {
       const topic = `${prefix}-busy`;
       await createTopic(topic, 1);
-      const group = new ConsumerGroup({ kafkaHost: broker.bootstrap, backend, groupId: `${prefix}-busy-g`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
+      const group = new ConsumerGroup({ kafkaHost: suite.broker.bootstrap, backend, groupId: `${prefix}-busy-g`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
       closers.push(() => new Promise((resolve) => group.close(() => resolve())));
       await new Promise<void>((resolve) => group.once('rebalanced', () => resolve()));
       const offset = new Offset(client());
@@ -189,9 +171,9 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
 
     it('Admin.describeConfigs answers exactly what the real kafka-node answers', async () => {
       const topic = `${prefix}-configs`;
-      broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1, configs: { 'retention.ms': '1000' } });
+      suite.broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1, configs: { 'retention.ms': '1000' } });
       const payload = () => ({ resources: [{ resourceType: 'topic', resourceName: topic, configNames: ['retention.ms', 'cleanup.policy'] }], includeSynonyms: false });
-      const realClient = new realKafkaNode.KafkaClient({ kafkaHost: broker.bootstrap });
+      const realClient = new realKafkaNode.KafkaClient({ kafkaHost: suite.broker.bootstrap });
       closers.push(() => new Promise((resolve) => realClient.close(() => resolve())));
       // kafka-node's type declarations leave its Admin class out.
       const RealAdmin = (realKafkaNode as unknown as { Admin: new (client: unknown) => { describeConfigs(p: unknown, cb: (e: Error | null, d: unknown) => void): void } }).Admin;
@@ -214,7 +196,7 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       await ready(admin);
       const [, cluster] = await call<[unknown, { metadata: Record<string, unknown> }]>((cb) => admin.listTopics((e, r) => cb(e, r as never)));
       expect(cluster.metadata).to.have.property(topic);
-      const group = new ConsumerGroup({ kafkaHost: broker.bootstrap, backend, groupId: `${prefix}-admin-group`, fromOffset: 'earliest', sessionTimeout: 10000 }, [topic]);
+      const group = new ConsumerGroup({ kafkaHost: suite.broker.bootstrap, backend, groupId: `${prefix}-admin-group`, fromOffset: 'earliest', sessionTimeout: 10000 }, [topic]);
       closers.push(() => new Promise((resolve) => group.close(() => resolve())));
       await new Promise<void>((resolve) => group.once('rebalanced', () => resolve()));
       const groups = await call<Record<string, string>>((cb) => admin.listGroups(cb));

@@ -1,36 +1,19 @@
 import { expect } from 'chai';
-import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { call, useFacadeSuite } from './helpers/facade-suite';
 import { until } from '../helpers/backend-tests';
 import { Admin, ConsumerGroup, ConsumerGroupStream, KafkaClient, Offset, Producer, ProducerStream, type CustomPartitionAssignmentProtocol, type Message, type ProduceResult } from '../../src/adapter';
-import { setWarningHandler } from '../../src/adapter/warnings';
 import type { BackendName } from '../../src/common/types';
-
-function call<T>(run: (cb: (error: Error | null, result?: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result as T))));
-}
 
 for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
   describe(`adapter facade on the ${backend} backend: custom protocols, topic changes, pause, streams`, function () {
     this.timeout(60000);
-    let broker: EmbeddedBroker;
-    const closers: Array<() => Promise<void>> = [];
+    const suite = useFacadeSuite();
+    const { closers } = suite;
     const prefix = `features-${backend === 'kafkajs' ? 'modern' : 'legacy'}`;
 
-    before(async () => {
-      setWarningHandler(() => undefined);
-      broker = await startEmbedded();
-    });
-    afterEach(async () => {
-      for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-    });
-    after(async () => {
-      setWarningHandler(null);
-      await broker.stop();
-    });
-
     async function send(topic: string, partitions: number, payloads: Array<{ partition: number; messages: string[] }>): Promise<void> {
-      if (!broker.cluster.getPartition(topic, 0)) broker.cluster.createTopic({ name: topic, numPartitions: partitions, replicationFactor: 1 });
-      const client = new KafkaClient({ kafkaHost: broker.bootstrap, backend });
+      if (!suite.broker.cluster.getPartition(topic, 0)) suite.broker.cluster.createTopic({ name: topic, numPartitions: partitions, replicationFactor: 1 });
+      const client = new KafkaClient({ kafkaHost: suite.broker.bootstrap, backend });
       const producer = new Producer(client);
       await new Promise<void>((resolve) => producer.once('ready', () => resolve()));
       await call<ProduceResult>((cb) => producer.send(payloads.map((p) => ({ topic, ...p })), cb));
@@ -38,7 +21,7 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     }
 
     function group(groupId: string, topics: string[], extra: Partial<ConstructorParameters<typeof ConsumerGroup>[0]> = {}): { group: ConsumerGroup; messages: Message[] } {
-      const created = new ConsumerGroup({ kafkaHost: broker.bootstrap, backend, groupId, fromOffset: 'earliest', sessionTimeout: 10000, heartbeatInterval: 500, ...extra }, topics);
+      const created = new ConsumerGroup({ kafkaHost: suite.broker.bootstrap, backend, groupId, fromOffset: 'earliest', sessionTimeout: 10000, heartbeatInterval: 500, ...extra }, topics);
       const messages: Message[] = [];
       created.on('message', (message: Message) => messages.push(message));
       closers.push(() => new Promise((resolve) => created.close(() => resolve())));
@@ -118,7 +101,7 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     it('a committed offset past the log end: offsetOutOfRange, then outOfRangeOffset (earliest) applies', async () => {
       const topic = `${prefix}-out-of-range`;
       await send(topic, 1, [{ partition: 0, messages: ['r0', 'r1', 'r2'] }]);
-      const offsetClient = new KafkaClient({ kafkaHost: broker.bootstrap, backend });
+      const offsetClient = new KafkaClient({ kafkaHost: suite.broker.bootstrap, backend });
       closers.push(() => new Promise((resolve) => offsetClient.close(() => resolve())));
       await call((cb) => new Offset(offsetClient).commit(`${prefix}-range-g`, [{ topic, partition: 0, offset: 50 }], cb));
       const member = group(`${prefix}-range-g`, [topic], { fromOffset: 'latest', outOfRangeOffset: 'earliest' });
@@ -131,12 +114,12 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
 
         it('ProducerStream writes ProduceRequests; ConsumerGroupStream reads them as kafka-node messages', async () => {
       const topic = `${prefix}-streams`;
-      broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1 });
-      const producer = new ProducerStream({ kafkaClient: { kafkaHost: broker.bootstrap, backend } });
+      suite.broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1 });
+      const producer = new ProducerStream({ kafkaClient: { kafkaHost: suite.broker.bootstrap, backend } });
       for (const value of ['s0', 's1', 's2']) producer.write({ topic, messages: [value] });
       await new Promise<void>((resolve, reject) => producer.end(() => resolve()).on('error', reject));
       await new Promise<void>((resolve) => producer.close(() => resolve()));
-      const stream = new ConsumerGroupStream({ kafkaHost: broker.bootstrap, backend, groupId: `${prefix}-stream-g`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
+      const stream = new ConsumerGroupStream({ kafkaHost: suite.broker.bootstrap, backend, groupId: `${prefix}-stream-g`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
       closers.push(() => new Promise((resolve) => stream.close(() => resolve())));
       const values: string[] = [];
       stream.on('data', (message: Message) => values.push(String(message.value)));

@@ -1,15 +1,12 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { startOrSkip } from '../fixtures/processes';
+import { call } from './helpers/facade-suite';
 import { registerBroker, startZooKeeper, type StandaloneZooKeeper } from './helpers/zookeeper';
 import { Client, ConsumerGroup, Producer, type Message, type ProduceResult } from '../../src/adapter';
 import { brokerAddress } from '../../src/adapter/zookeeper';
 import { resetWarnings, setWarningHandler, type AdapterWarning } from '../../src/adapter/warnings';
 import type { BackendName } from '../../src/common/types';
-
-function call<T>(run: (cb: (error: Error | null, result?: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result as T))));
-}
 
 describe('adapter facade: ZooKeeper Client broker discovery', function () {
   this.timeout(60000);
