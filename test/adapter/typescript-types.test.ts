@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { compileProgram } from './helpers/compile-program';
 import { FACADE_ENTRY } from './helpers/kafka-modules';
 import { REPO_ROOT } from './helpers/run-example';
 
@@ -16,41 +17,11 @@ const APP_FILES = fs
   .filter((name) => name.endsWith('.ts'))
   .map((name) => path.join(APP_DIR, name));
 
-function compile(paths?: Record<string, string[]>): { diagnostics: string[]; kafkaNodeResolvedTo: string | undefined } {
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    lib: ['lib.es2022.d.ts'],
-    strict: true,
-    noEmit: true,
-    esModuleInterop: true,
-    // As the repository (and most applications) compile: kafka-node's own index.d.ts does not pass a full check
-    // against current @types/node (ProducerStream._write).
-    skipLibCheck: true,
-    types: ['node'],
-    typeRoots: [path.join(REPO_ROOT, 'node_modules', '@types')],
-    ...(paths ? { baseUrl: REPO_ROOT, paths } : {}),
-  };
-  // The repository's ambient declarations (for untyped dependencies the facade's sources import).
-  const ambient = fs.readdirSync(path.join(REPO_ROOT, 'src', 'types')).map((name) => path.join(REPO_ROOT, 'src', 'types', name));
-  const program = ts.createProgram([...APP_FILES, ...ambient], options);
-  const diagnostics = ts
-    .getPreEmitDiagnostics(program)
-    // Diagnostics of the compiled program's own files and of the declarations it reaches for kafka-node.
-    .map((d) => {
-      const where = d.file ? `${path.relative(REPO_ROOT, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '(global)';
-      return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    });
-  const resolved = ts.resolveModuleName('kafka-node', APP_FILES[0]!, options, ts.sys).resolvedModule?.resolvedFileName;
-  return { diagnostics, kafkaNodeResolvedTo: resolved && fs.realpathSync(resolved) };
-}
-
 describe('adapter/typescript-types: a program typed against kafka-node compiles against the facade', function () {
   this.timeout(60000);
 
   it('the program compiles against the real kafka-node 5.0.0 declarations (it is genuine kafka-node code)', () => {
-    const { diagnostics, kafkaNodeResolvedTo } = compile();
+    const { diagnostics, kafkaNodeResolvedTo } = compileProgram(APP_FILES);
     expect(kafkaNodeResolvedTo).to.equal(fs.realpathSync(path.join(REPO_ROOT, 'node_modules', 'kafka-node', 'types', 'index.d.ts')));
     expect(diagnostics).to.deep.equal([]);
     const source = APP_FILES.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
@@ -61,7 +32,7 @@ describe('adapter/typescript-types: a program typed against kafka-node compiles 
 
   it('the same program compiles with zero diagnostics when \'kafka-node\' maps to the facade', () => {
     const entry = FACADE_ENTRY;
-    const { diagnostics, kafkaNodeResolvedTo } = compile({ 'kafka-node': [path.relative(REPO_ROOT, entry)] });
+    const { diagnostics, kafkaNodeResolvedTo } = compileProgram(APP_FILES, entry);
     expect(kafkaNodeResolvedTo).to.equal(fs.realpathSync(entry));
     expect(diagnostics).to.deep.equal([]);
   });
