@@ -108,6 +108,17 @@ export interface TransactionalCall {
   producer: ProducerIdentity;
 }
 
+/** The throttle time, then per topic per partition an error code, keyed `topic/partition`. */
+function readPartitionErrors(reader: Reader): Record<string, number> {
+  reader.int32();
+  const errors: Record<string, number> = {};
+  reader.array((t) => {
+    const name = t.string();
+    t.array((p) => (errors[`${name}/${p.int32()}`] = p.int16()));
+  });
+  return errors;
+}
+
 export async function addPartitions(connection: RawConnection, call: TransactionalCall, topics: [string, number[]][], version = 1): Promise<Record<string, number>> {
   const reader = await connection.request(ApiKey.AddPartitionsToTxn, version, (w) =>
     w
@@ -116,13 +127,7 @@ export async function addPartitions(connection: RawConnection, call: Transaction
       .int16(call.producer.producerEpoch)
       .array(topics, (tw, [name, partitions]) => tw.string(name).array(partitions, (pw, p) => pw.int32(p))),
   );
-  reader.int32();
-  const errors: Record<string, number> = {};
-  reader.array((t) => {
-    const name = t.string();
-    t.array((p) => (errors[`${name}/${p.int32()}`] = p.int16()));
-  });
-  return errors;
+  return readPartitionErrors(reader);
 }
 
 export async function addOffsets(connection: RawConnection, call: TransactionalCall, groupId: string, version = 1): Promise<number> {
@@ -154,13 +159,7 @@ export async function txnOffsetCommit(
         }),
       ),
   );
-  reader.int32();
-  const errors: Record<string, number> = {};
-  reader.array((t) => {
-    const name = t.string();
-    t.array((p) => (errors[`${name}/${p.int32()}`] = p.int16()));
-  });
-  return errors;
+  return readPartitionErrors(reader);
 }
 
 export async function endTxn(connection: RawConnection, call: TransactionalCall, commit: boolean, version = 1): Promise<number> {
