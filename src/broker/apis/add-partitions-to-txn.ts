@@ -1,5 +1,6 @@
 import { ApiKey } from '../../protocol/api-keys';
 import { defineApi } from './types';
+import { encodeTopicPartitionErrors } from './offset-commit-wire';
 import { fencingErrorFor, transactionCoordinatorOf, type TopicPartitionErrors, type TopicPartitions } from '../txn/coordinator';
 
 // AddPartitionsToTxn v0-2 (kafkajs 2.2.4 sends v0-1; v3 is the first flexible version).
@@ -33,11 +34,6 @@ export const addPartitionsToTxnApi = defineApi<AddPartitionsToTxnRequest, TopicP
   },
   encodeResponse(writer, response) {
     writer.int32(0);
-    writer.array(response, (w, topic) => {
-      w.string(topic.name);
-      w.array(topic.partitions, (pw, p) => {
-        pw.int32(p.partition).int16(p.errorCode);
-      });
-    });
+    encodeTopicPartitionErrors(writer, response);
   },
 });

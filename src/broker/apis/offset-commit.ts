@@ -1,6 +1,7 @@
 import { ApiKey } from '../../protocol/api-keys';
 import type { OffsetCommitInput, PartitionErrors } from '../groups/coordinator';
 import { defineApi } from './types';
+import { decodeCommittedOffsets, encodeTopicPartitionErrors } from './offset-commit-wire';
 
 // OffsetCommit v0-7 (v8 is the first flexible version).
 //   v0: group_id, topics[name, partitions[partition_index, committed_offset, committed_metadata]]
@@ -23,19 +24,7 @@ export const offsetCommitApi = defineApi<OffsetCommitInput, PartitionErrors[]>({
     const memberId = version >= 1 ? reader.string() : '';
     const groupInstanceId = version >= 7 ? reader.nullableString() : null;
     if (version >= 2 && version <= 4) reader.int64();
-    const topics = reader.array(
-      (r) => ({
-        name: r.string(),
-        partitions: r.array((pr) => {
-          const partition = pr.int32();
-          const offset = pr.int64();
-          const leaderEpoch = version >= 6 ? pr.int32() : -1;
-          if (version === 1) pr.int64();
-          return { partition, offset, leaderEpoch, metadata: pr.nullableString() };
-        }, 14),
-      }),
-      6,
-    );
+    const topics = decodeCommittedOffsets(reader, { leaderEpoch: version >= 6, commitTimestamp: version === 1 });
     return { groupId, generationId, memberId, groupInstanceId, namespace: version === 0 ? 'zookeeper' : 'kafka', topics };
   },
   handle(request, { cluster, node }) {
@@ -43,11 +32,6 @@ export const offsetCommitApi = defineApi<OffsetCommitInput, PartitionErrors[]>({
   },
   encodeResponse(writer, response, version) {
     if (version >= 3) writer.int32(0);
-    writer.array(response, (w, topic) => {
-      w.string(topic.name);
-      w.array(topic.partitions, (pw, p) => {
-        pw.int32(p.partition).int16(p.errorCode);
-      });
-    });
+    encodeTopicPartitionErrors(writer, response);
   },
 });

@@ -1,5 +1,6 @@
 import { ApiKey } from '../../protocol/api-keys';
 import { defineApi } from './types';
+import { decodeCommittedOffsets, encodeTopicPartitionErrors } from './offset-commit-wire';
 import { transactionCoordinatorOf, type TopicPartitionErrors, type TxnOffsetInput } from '../txn/coordinator';
 
 // TxnOffsetCommit v0-2 (kafkajs 2.2.4 sends v0-1; v3 is the first flexible version and adds group membership).
@@ -25,18 +26,7 @@ export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TopicPartiti
     const groupId = reader.string();
     const producerId = reader.int64Number();
     const producerEpoch = reader.int16();
-    const topics = reader.array(
-      (r) => ({
-        name: r.string(),
-        partitions: r.array((pr) => {
-          const partition = pr.int32();
-          const offset = pr.int64();
-          const leaderEpoch = version >= 2 ? pr.int32() : -1;
-          return { partition, offset, leaderEpoch, metadata: pr.nullableString() };
-        }, 14),
-      }),
-      6,
-    );
+    const topics = decodeCommittedOffsets(reader, { leaderEpoch: version >= 2 });
     return { transactionalId, groupId, producerId, producerEpoch, topics };
   },
   handle(request, { cluster, node }) {
@@ -45,11 +35,6 @@ export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TopicPartiti
   },
   encodeResponse(writer, response) {
     writer.int32(0);
-    writer.array(response, (w, topic) => {
-      w.string(topic.name);
-      w.array(topic.partitions, (pw, p) => {
-        pw.int32(p.partition).int16(p.errorCode);
-      });
-    });
+    encodeTopicPartitionErrors(writer, response);
   },
 });
