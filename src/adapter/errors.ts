@@ -12,12 +12,20 @@ export class ApiNotSupportedError extends KafkaError {
   }
 }
 
-export class BrokerNotAvailableError extends KafkaError {
-  override readonly name: string = 'BrokerNotAvailableError';
-  constructor(message: string) {
-    super(message, { retriable: true });
-  }
+/**
+ * The base of a kafka-node error class whose one argument is the message: `name`, Kafka code and retriability are
+ * the class's. Exported classes extend it (rather than being its result) so they keep their own class name.
+ */
+function messageOnlyError(name: string, options: { code?: number; retriable: boolean }): new (message: string) => KafkaError {
+  return class extends KafkaError {
+    override readonly name: string = name;
+    constructor(message: string) {
+      super(message, options);
+    }
+  };
 }
+
+export class BrokerNotAvailableError extends messageOnlyError('BrokerNotAvailableError', { retriable: true }) {}
 
 export class TopicsNotExistError extends KafkaError {
   override readonly name: string = 'TopicsNotExistError';
@@ -44,12 +52,7 @@ export class InvalidConsumerOffsetError extends NestedKafkaError {
   override readonly name: string = 'InvalidConsumerOffsetError';
 }
 
-export class FailedToRebalanceConsumerError extends KafkaError {
-  override readonly name: string = 'FailedToRebalanceConsumerError';
-  constructor(message: string) {
-    super(message, { retriable: false });
-  }
-}
+export class FailedToRebalanceConsumerError extends messageOnlyError('FailedToRebalanceConsumerError', { retriable: false }) {}
 
 /** Also a ConfigurationError: the project's name for bad input caught before any I/O. */
 export class InvalidConfigError extends ConfigurationError {
@@ -81,36 +84,17 @@ export class SaslAuthenticationError extends KafkaError {
   }
 }
 
-export class InvalidRequestError extends KafkaError {
-  override readonly name: string = 'InvalidRequest';
-  constructor(message: string) {
-    super(message, { retriable: false });
-  }
-}
+export class InvalidRequestError extends messageOnlyError('InvalidRequest', { retriable: false }) {}
 
-export class TimeoutError extends KafkaError {
-  override readonly name: string = 'TimeoutError';
-  constructor(message: string) {
-    super(message, { code: 7, retriable: true });
-  }
-}
+export class TimeoutError extends messageOnlyError('TimeoutError', { code: 7, retriable: true }) {}
 
-function simpleError(name: string, code: number | null) {
-  return class extends KafkaError {
-    override readonly name: string = name;
-    constructor(message: string) {
-      super(message, { code, retriable: true });
-    }
-  };
-}
-
-export const GroupCoordinatorNotAvailable = simpleError('GroupCoordinatorNotAvailable', 15);
-export const GroupLoadInProgress = simpleError('GroupLoadInProgress', 14);
-export const HeartbeatTimeout = simpleError('HeartbeatTimeout', null);
-export const IllegalGeneration = simpleError('IllegalGeneration', 22);
-export const NotCoordinatorForGroup = simpleError('NotCoordinatorForGroup', 16);
-export const RebalanceInProgress = simpleError('RebalanceInProgress', 27);
-export const UnknownMemberId = simpleError('UnknownMemberId', 25);
+export const GroupCoordinatorNotAvailable = messageOnlyError('GroupCoordinatorNotAvailable', { code: 15, retriable: true });
+export const GroupLoadInProgress = messageOnlyError('GroupLoadInProgress', { code: 14, retriable: true });
+export const HeartbeatTimeout = messageOnlyError('HeartbeatTimeout', { retriable: true });
+export const IllegalGeneration = messageOnlyError('IllegalGeneration', { code: 22, retriable: true });
+export const NotCoordinatorForGroup = messageOnlyError('NotCoordinatorForGroup', { code: 16, retriable: true });
+export const RebalanceInProgress = messageOnlyError('RebalanceInProgress', { code: 27, retriable: true });
+export const UnknownMemberId = messageOnlyError('UnknownMemberId', { code: 25, retriable: true });
 
 export const ConsumerGroupErrors = [
   GroupCoordinatorNotAvailable,
