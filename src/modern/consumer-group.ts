@@ -405,10 +405,19 @@ export class ModernConsumerGroup implements ConsumerGroup {
     for (const key of [...this.handled.keys()]) if (!assigned.has(key)) this.handled.delete(key);
     this.held.clear();
     this.outOfRange.clear();
-    for (const key of assigned) this.held.add(key);
+    // When fromOffset is where kafkajs's own flag already sends a partition without a committed offset, holding the
+    // partitions for the check only costs time: kafkajs, finding every partition paused, sleeps maxWaitTime before
+    // its next fetch, which delayed the first messages of every join (latency p99 42-78 ms against 4-15 ms raw).
+    const kafkajsStartsRight = this.config.fromOffset === this.config.outOfRangeOffset && this.config.fromOffset !== 'none';
+    if (!kafkajsStartsRight) for (const key of assigned) this.held.add(key);
     this.applyPauses();
     this.emitter.emit('assigned', this.rebalanceEvent(assignment));
-    void this.settleStartPositions(assignment);
+    if (kafkajsStartsRight) {
+      this.releaseHeld(assignment);
+      this.resolveFirstAssignment();
+    } else {
+      void this.settleStartPositions(assignment);
+    }
   }
 
   private rebalanceEvent(assignment: Assignment): RebalanceEvent {
