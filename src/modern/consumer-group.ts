@@ -10,7 +10,8 @@
  * - Start positions: kafkajs has one flag (fromBeginning) for both "no committed offset" and "offset out of range".
  *   It is set from outOfRangeOffset; fromOffset is applied here: each newly assigned partition is held (paused)
  *   until its committed offset is checked, then sought to earliest/latest when there is none, or failed with
- *   NoCommittedOffsetError for 'none'. outOfRangeOffset 'none' is detected from kafkajs's reset (see onLogEntry).
+ *   NoCommittedOffsetError for 'none'. When fromOffset equals outOfRangeOffset (not 'none') kafkajs's flag already
+ *   starts right, and nothing is held. outOfRangeOffset 'none' is detected from kafkajs's reset (see onLogEntry).
  * - Rebalance events come from kafkajs instrumentation (GROUP_JOIN, REBALANCING, CRASH); the generation id from
  *   kafkajs's "Received assignment" debug entry, the only place kafkajs exposes it (-1 if it could not be read).
  */
