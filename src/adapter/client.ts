@@ -89,6 +89,7 @@ export class KafkaClient extends EventEmitter {
     this.options = { ...options, kafkaHost: parsed.kafkaHost, clientId: parsed.clientId, connectTimeout: parsed.connectTimeout, requestTimeout: parsed.requestTimeout, autoConnect: parsed.autoConnect };
     this.clientId = parsed.clientId;
     this.backendName = parsed.backend;
+    const refreshes = new Map<string, Promise<ClusterMetadata>>();
     cores.set(this, {
       parsed,
       backend: async () => {
@@ -107,9 +108,18 @@ export class KafkaClient extends EventEmitter {
         Object.values(this.topicMetadata[topic] ?? {})
           .map((p) => p.partition)
           .sort((a, b) => a - b),
-      refresh: async (autoCreateTopics) => {
-        if (autoCreateTopics?.length) await this.commonAdmin?.fetchMetadata(autoCreateTopics, { allowAutoTopicCreation: true });
-        return this.loadMetadata();
+      refresh: (autoCreateTopics) => {
+        // Sends paced faster than a metadata round trip (a new topic, every send waiting for its leader) share the
+        // refresh in flight instead of each queueing one more request behind it.
+        const key = autoCreateTopics?.length ? [...autoCreateTopics].sort().join('\u0000') : '';
+        const inFlight = refreshes.get(key);
+        if (inFlight) return inFlight;
+        const refresh = (async () => {
+          if (autoCreateTopics?.length) await this.commonAdmin?.fetchMetadata(autoCreateTopics, { allowAutoTopicCreation: true });
+          return this.loadMetadata();
+        })().finally(() => refreshes.delete(key));
+        refreshes.set(key, refresh);
+        return refresh;
       },
       gap: (name, message) => reportGap(name, this.backendName, message, parsed.strict),
     });

@@ -177,7 +177,10 @@ function summarise(run: ContenderRun, workloads: Workload[]): WorkloadResult[] {
   });
 }
 
-/** facade/raw and common/raw per backend, and kafkajs/kafka-node for each kind, per workload. */
+/**
+ * facade/raw and common/raw per backend, kafkajs/kafka-node for each kind, and the facade on kafkajs over raw
+ * kafka-node, per workload.
+ */
 export function computeRatios(results: WorkloadResult[]): Ratio[] {
   const find = (contender: string, workload: string) => results.find((r) => r.contender === contender && r.workload === workload);
   const figure = (result: WorkloadResult): number => (result.type === 'latency' ? result.latencyMs!.p50.median : result.msgsPerSec.median);
@@ -203,6 +206,12 @@ export function computeRatios(results: WorkloadResult[]): Ratio[] {
       const top = find(`${prefix}kafkajs`, workload);
       const bottom = find(`${prefix}kafka-node`, workload);
       if (top && bottom && figure(bottom) > 0) ratios.push({ name: `${prefix}kafkajs/${prefix}kafka-node`, workload, value: round(figure(top) / figure(bottom), 3) });
+    }
+    // The project's promise: kafka-node code, unchanged, on the kafkajs backend against kafka-node itself.
+    const facadeOnKafkajs = find('facade/kafkajs', workload);
+    const rawKafkaNode = find('kafka-node', workload);
+    if (facadeOnKafkajs && rawKafkaNode && figure(rawKafkaNode) > 0) {
+      ratios.push({ name: 'facade/kafkajs/kafka-node', workload, value: round(figure(facadeOnKafkajs) / figure(rawKafkaNode), 3) });
     }
   }
   return ratios;

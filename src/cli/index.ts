@@ -60,7 +60,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('bench')
-    .description('measure throughput, latency and memory of raw kafka-node, raw kafkajs and the common interface on one broker')
+    .description('measure throughput, latency and memory of raw kafka-node, raw kafkajs, the common interface and the kafka-node facade on one broker')
     .option('--messages <count>', 'messages per produce/consume workload (batch-1 and >1 KB workloads send fewer; default 50000, --short 500)')
     .option('--size <bytes,...>', 'message sizes in bytes (default 100,1024,10240)')
     .option('--batch <count,...>', 'messages per produce request (default 1,100)')
@@ -69,7 +69,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--warmup <count>', 'untimed messages produced and consumed first by each contender (default 2000, --short 100)')
     .option('--rate <msgs/s>', 'producer pace of the end-to-end latency workload', '1000')
     .option('--latency-messages <count>', 'messages of the latency workload (default 2000, --short 100)')
-    .option('--contenders <names>', 'comma-separated subset of: kafka-node, kafkajs, common/kafka-node, common/kafkajs')
+    .option('--contenders <names>', 'comma-separated subset of: kafka-node, kafkajs, common/kafka-node, common/kafkajs, facade/kafka-node, facade/kafkajs')
     .option('--brokers <host:port,...>', 'cluster to measure against (default: an embedded broker in a child process)', collect)
     .option('--broker-in-process', "run the embedded broker in the bench's own process instead of a child process")
     .option('--json', 'print the report as JSON (validates against src/bench/schema.json) instead of a table')

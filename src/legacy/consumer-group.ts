@@ -210,6 +210,7 @@ export class LegacyConsumerGroup implements ConsumerGroup {
   /** The partition whose first `count` buffered messages the handler has right now. */
   private delivering: { state: PartitionState; count: number } | null = null;
   private wakeLoop: (() => void) | null = null;
+  private wakePending = false;
   private firstAssignment: Deferred | null = null;
   private dirty = false;
   private nextAutoCommit = 0;
@@ -675,7 +676,10 @@ export class LegacyConsumerGroup implements ConsumerGroup {
   private wake(): void {
     const wake = this.wakeLoop;
     this.wakeLoop = null;
-    wake?.();
+    // A wake-up while the loop is busy elsewhere (an auto-commit, say) is kept for its next idle(): close() called
+    // then would otherwise leave the loop idling with no timer, and close() waiting on it for ever.
+    if (wake) wake();
+    else this.wakePending = true;
   }
 
   private async deliveryLoop(): Promise<void> {
@@ -699,6 +703,10 @@ export class LegacyConsumerGroup implements ConsumerGroup {
 
   /** Waits for new work: a message, a state change, a retry coming due or the next auto-commit. */
   private idle(): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
     const now = Date.now();
     let until = Infinity;
     for (const state of this.order) if (state.queue.length > 0 && state.retryAt > now) until = Math.min(until, state.retryAt);

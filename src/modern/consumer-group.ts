@@ -10,7 +10,8 @@
  * - Start positions: kafkajs has one flag (fromBeginning) for both "no committed offset" and "offset out of range".
  *   It is set from outOfRangeOffset; fromOffset is applied here: each newly assigned partition is held (paused)
  *   until its committed offset is checked, then sought to earliest/latest when there is none, or failed with
- *   NoCommittedOffsetError for 'none'. outOfRangeOffset 'none' is detected from kafkajs's reset (see onLogEntry).
+ *   NoCommittedOffsetError for 'none'. When fromOffset equals outOfRangeOffset (not 'none') kafkajs's flag already
+ *   starts right, and nothing is held. outOfRangeOffset 'none' is detected from kafkajs's reset (see onLogEntry).
  * - Rebalance events come from kafkajs instrumentation (GROUP_JOIN, REBALANCING, CRASH); the generation id from
  *   kafkajs's "Received assignment" debug entry, the only place kafkajs exposes it (-1 if it could not be read).
  */
@@ -409,10 +410,19 @@ export class ModernConsumerGroup implements ConsumerGroup {
     this.handled.clear();
     this.held.clear();
     this.outOfRange.clear();
-    for (const key of assigned) this.held.add(key);
+    // When fromOffset is where kafkajs's own flag already sends a partition without a committed offset, holding the
+    // partitions for the check only costs time: kafkajs, finding every partition paused, sleeps maxWaitTime before
+    // its next fetch, which delayed the first messages of every join (latency p99 42-78 ms against 4-15 ms raw).
+    const kafkajsStartsRight = this.config.fromOffset === this.config.outOfRangeOffset && this.config.fromOffset !== 'none';
+    if (!kafkajsStartsRight) for (const key of assigned) this.held.add(key);
     this.applyPauses();
     this.emitter.emit('assigned', this.rebalanceEvent(assignment));
-    void this.settleStartPositions(assignment);
+    if (kafkajsStartsRight) {
+      this.releaseHeld(assignment);
+      this.resolveFirstAssignment();
+    } else {
+      void this.settleStartPositions(assignment);
+    }
   }
 
   private rebalanceEvent(assignment: Assignment): RebalanceEvent {

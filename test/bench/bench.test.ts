@@ -109,6 +109,7 @@ describe('bench: kafka-node-adapter bench', function () {
 
     it('measures every workload for every contender, with positive and consistent figures', () => {
       expect(report.contenders.map((c) => c.name)).to.deep.equal(CONTENDERS.map((c) => c.name));
+      expect(report.contenders.map((c) => c.kind)).to.include.members(['raw', 'common', 'facade']);
       for (const contender of report.contenders) {
         expect(contender.error, contender.name).to.equal(null);
         expect(contender.rssMiB!.peak).to.be.at.least(contender.rssMiB!.afterWarmup);
@@ -146,8 +147,11 @@ describe('bench: kafka-node-adapter bench', function () {
       const cpu = (contender: string): number =>
         report.results.find((r) => r.contender === contender && r.workload === workload)!.cpuUsPerMessage.median;
       expect(ratio('common/raw kafkajs cpu')).to.be.closeTo(cpu('common/kafkajs') / cpu('kafkajs'), 0.01);
-      // No facade contender is registered yet, so there is no facade ratio to report.
-      expect(report.ratios.some((r) => r.name.startsWith('facade/raw'))).to.equal(CONTENDERS.some((c) => c.kind === 'facade'));
+      expect(ratio('facade/raw kafka-node')).to.be.closeTo(median('facade/kafka-node', workload) / median('kafka-node', workload), 0.001);
+      expect(ratio('facade/raw kafkajs')).to.be.closeTo(median('facade/kafkajs', workload) / median('kafkajs', workload), 0.001);
+      expect(ratio('facade/raw kafka-node cpu')).to.be.closeTo(cpu('facade/kafka-node') / cpu('kafka-node'), 0.01);
+      // The kafka-node API on the kafkajs backend against kafka-node itself.
+      expect(ratio('facade/kafkajs/kafka-node')).to.be.closeTo(median('facade/kafkajs', workload) / median('kafka-node', workload), 0.001);
     });
   });
 

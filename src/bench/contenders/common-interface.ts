@@ -28,9 +28,6 @@ export function commonInterfaceContender(backend: BackendName, options: Contende
       });
       return {
         stop: async () => {
-          // Closing the legacy backend's group in the same tick as its last delivery can hang (its delivery loop
-          // misses the wake-up); a short pause lets the loop settle first. Outside the timings.
-          await new Promise((resolve) => setTimeout(resolve, 20));
           groups.delete(group);
           await group.close({ commit: false });
         },

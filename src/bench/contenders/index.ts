@@ -9,6 +9,8 @@ export const CONTENDERS: readonly ContenderDefinition[] = [
   { name: 'kafkajs', backend: 'kafkajs', kind: 'raw', load: async () => (await import('./kafkajs')).createContender },
   { name: 'common/kafka-node', backend: 'kafka-node', kind: 'common', load: async () => (await import('./common-kafka-node')).createContender },
   { name: 'common/kafkajs', backend: 'kafkajs', kind: 'common', load: async () => (await import('./common-kafkajs')).createContender },
+  { name: 'facade/kafka-node', backend: 'kafka-node', kind: 'facade', load: async () => (await import('./facade-kafka-node')).createContender },
+  { name: 'facade/kafkajs', backend: 'kafkajs', kind: 'facade', load: async () => (await import('./facade-kafkajs')).createContender },
 ];
 
 export function contenderNamed(name: string): ContenderDefinition | undefined {

@@ -1,0 +1,5 @@
+import type { CreateContender } from '../types';
+import { facadeContender } from './facade';
+
+/** kafka-node's API through the facade, on the kafka-node backend. */
+export const createContender: CreateContender = (options) => facadeContender('kafka-node', options);
