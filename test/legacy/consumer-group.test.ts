@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as sinon from 'sinon';
 import { KafkaError, NoCommittedOffsetError, OffsetOutOfRangeError } from '../../src/common/errors';
 import type { Backend, ConsumedMessage, CustomAssignmentProtocol, MessageBatch } from '../../src/common/types';
 import type { LegacyConsumerGroup } from '../../src/legacy';
@@ -138,6 +139,36 @@ describe('legacy consumer group (embedded broker)', function () {
     expect(m.messages.map((msg) => msg.offset)).to.deep.equal([0, 1, 2]);
     expect(started).to.deep.equal([0, 1, 2]);
     expect(await committed(groupId, topic)).to.deep.equal([3]);
+  });
+
+  it('close() arriving while the idle delivery loop runs an auto-commit still resolves (the wake-up is not lost)', async () => {
+    const topic = createTopic(name('close-during-commit'), 1);
+    await produce(backend, topic, numbered(3, 'w'));
+    const m = await member({ groupId: name('close-during-commit'), topics: [topic], fromOffset: 'earliest', autoCommit: true, autoCommitIntervalMs: 100 });
+    await until(() => m.messages.length === 3, 'the 3 messages');
+    // A seam, not a broker stand-in: hold the delivery loop inside its next auto-commit step. Nothing more is produced,
+    // so that next call is the idle loop's own (on its fetch watchdog), the one a close() used to be lost behind.
+    const loop = m.group as unknown as { autoCommitIfDue(): Promise<void> };
+    const original = loop.autoCommitIfDue.bind(loop);
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const stub = sinon.stub(loop, 'autoCommitIfDue').onFirstCall().callsFake(async () => {
+      entered();
+      await held;
+      await original();
+    });
+    stub.callThrough();
+    try {
+      await inside;
+      const closing = m.group.close();
+      release();
+      const outcome = await Promise.race([closing.then(() => 'closed'), sleep(5000).then(() => 'still waiting after 5 s')]);
+      expect(outcome).to.equal('closed');
+    } finally {
+      stub.restore();
+    }
   });
 
   it('a handler that throws is retried on the same message: nothing skipped, nothing committed past it', async () => {
