@@ -1,5 +1,6 @@
+import * as facade from '../../adapter';
 import type { CreateContender } from '../types';
-import { facadeContender } from './facade';
+import { kafkaNodeApiContender } from './kafka-node-api';
 
 /** kafka-node's API through the facade, on the kafka-node backend. */
-export const createContender: CreateContender = (options) => facadeContender('kafka-node', options);
+export const createContender: CreateContender = (options) => kafkaNodeApiContender(facade, options, { backend: 'kafka-node' });
