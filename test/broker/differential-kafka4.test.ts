@@ -3,8 +3,7 @@
  * with the kafka-4 profile and against the real broker (test/fixtures/real-kafka.ts), and what they observed must be
  * equal, or differ only as documented (DocumentedDifference, each with its reason).
  *   wire:     raw requests at kafkajs's versions: ApiVersions ranges, KIP-896's refusals, bad-input and group errors
- *   kafkajs:  bad input as kafkajs reports it, transactions (markers, LSO, aborted lists), and the kafkajs scenarios
- *             of the Kafka 0.9 / librdkafka differential
+ *   kafkajs:  bad input as kafkajs reports it, transactions (markers, LSO, aborted lists)
  *   kafka-node: the real kafka-node 5.0.0 fails on both the same way, with the same errors a user sees
  * After the run the remaining documented differences are printed (the README lists them too).
  *
@@ -15,12 +14,14 @@ import { sharedKafka4, type RealKafka } from '../fixtures/real-kafka';
 import { compare } from './differential/compare';
 import { kafka4ClientScenarios } from './differential/kafka4-client-scenarios';
 import { kafka4WireScenarios } from './differential/kafka4-wire-scenarios';
-import { kafkajsScenarios } from './differential/kafkajs-scenarios';
 import type { Scenario } from './differential/scenario';
 import { registerSnappyForKafkajs } from './differential/snappy-codec';
 import { embeddedTarget, realKafkaTarget } from './differential/targets';
 
-const SCENARIOS: Scenario<object>[] = [...kafka4WireScenarios, ...kafka4ClientScenarios, ...kafkajsScenarios];
+// The kafkajs scenarios of the librdkafka differential are not repeated here: their producers are not idempotent (the
+// mock cannot serve idempotent kafkajs producers), and a send kafkajs retries after a busy JVM answered late is written
+// twice on the real broker, so their counts would differ by load, not by broker.
+const SCENARIOS: Scenario<object>[] = [...kafka4WireScenarios, ...kafka4ClientScenarios];
 
 /** The documented differences of the scenarios, one line each, as the README lists them. */
 export function remainingDifferences(scenarios: Scenario<object>[]): string[] {

@@ -5,11 +5,10 @@
  */
 import * as kafkaNode from 'kafka-node';
 import type { Kafka } from 'kafkajs';
-import { ApiKey } from '../../../src/protocol/api-keys';
 import { errorName } from '../../../src/protocol/error-codes';
 import type { DecodedBatch } from '../../../src/protocol/records';
 import { RawConnection } from '../../helpers/raw-client';
-import { fetch, READ_COMMITTED, READ_UNCOMMITTED } from '../../helpers/txn-wire';
+import { fetch, latestOffset, READ_COMMITTED, READ_UNCOMMITTED } from '../../helpers/txn-wire';
 import { callback, describeError, eventually, kafkaNodeProduce, kafkajs, startKafkajsMember, withKafkaNodeClient, withTimeout } from './clients';
 import { scenario, type Scenario } from './scenario';
 
@@ -31,7 +30,7 @@ function outcome(action: Promise<unknown>): Promise<string> {
 async function withProducer<T>(kafka: Kafka, use: (producer: ReturnType<Kafka['producer']>) => Promise<T>, transactionalId?: string): Promise<T> {
   const producer = transactionalId
     ? kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 })
-    : kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 1, initialRetryTime: 100 } });
+    : kafka.producer({ allowAutoTopicCreation: false, idempotent: true, retry: { retries: 1, initialRetryTime: 100 } });
   await producer.connect();
   try {
     return await use(producer);
@@ -78,26 +77,11 @@ async function readLog(address: string, topic: string): Promise<Record<string, u
   try {
     const uncommitted = await fetch(connection, topic, 0, 0, READ_UNCOMMITTED);
     const committed = await fetch(connection, topic, 0, 0, READ_COMMITTED);
-    const listed = await connection.request(ApiKey.ListOffsets, 2, (w) =>
-      w
-        .int32(-1)
-        .int8(READ_COMMITTED)
-        .array([topic], (tw, name) => tw.string(name).array([0], (pw, p) => pw.int32(p).int64(-1))),
-    );
-    listed.int32();
-    const [[latestCommitted]] = listed.array((t) => {
-      t.string();
-      return t.array((p) => {
-        p.int32();
-        const errorCode = p.int16();
-        p.int64();
-        return `${errorName(errorCode)} ${p.int64()}`;
-      });
-    }) as [[string]];
+    const listed = await latestOffset(connection, topic, 0, READ_COMMITTED);
     return {
       highWatermark: uncommitted.highWatermark,
       lastStableOffset: committed.lastStableOffset,
-      listOffsetsReadCommitted: latestCommitted,
+      listOffsetsReadCommitted: `${errorName(listed.errorCode)} ${listed.offset}`,
       abortedTransactions: committed.abortedTransactions?.map((aborted) => aborted.firstOffset) ?? null,
       uncommitted: uncommitted.batches.map(describeBatch),
       committed: committed.batches.map(describeBatch),
