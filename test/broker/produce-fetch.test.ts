@@ -13,7 +13,8 @@ import { CompressionCodec, compress, decompress } from '../../src/protocol/compr
 import { encodeRecordBatch, readRecordBatchHeader, type RecordInput } from '../../src/protocol/record-batch';
 import { encodeMessageSet } from '../../src/protocol/message-set';
 import { crc32c } from '../../src/protocol/crc';
-import { TimestampType, decodeRecordSet, recordsOf, type KafkaRecord } from '../../src/protocol/records';
+import { TimestampType, type KafkaRecord } from '../../src/protocol/records';
+import { decodeRecordSet, recordsOf } from '../../src/protocol/record-set';
 import { RawConnection } from '../helpers/raw-client';
 
 /**
