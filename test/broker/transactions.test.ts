@@ -9,6 +9,7 @@ import { ErrorCode } from '../../src/protocol/error-codes';
 import { ControlRecordType, controlRecordType } from '../../src/protocol/control-records';
 import { decodeRecordSet } from '../../src/protocol/record-set';
 import { RawConnection } from '../helpers/raw-client';
+import { sleep } from '../helpers/poll';
 import {
   addOffsets,
   addPartitions,
@@ -277,7 +278,7 @@ describe('broker/transactions: coordinator, markers, last stable offset', functi
     connections.clear();
     await broker.stop();
     // Timers fire in deadline order, so by the end of this wait a timeout left running would have fired.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await sleep(600);
     expect(logger.lines.filter((line) => line.includes('left-open'))).to.deep.equal([]);
   });
 });
