@@ -256,7 +256,7 @@ describe('broker/transactions: coordinator, markers, last stable offset', functi
     await addPartitions(coordinator, call, [[topic, [0]]]);
     await produce(leader, topic, 0, batch({ producer: call.producer, sequence: 0, values: ['late'], transactional: true }), call.transactionalId);
     expect((await fetch(leader, topic, 0, 0, READ_COMMITTED)).lastStableOffset).to.equal(0);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await sleep(600);
     const fetched = await fetch(leader, topic, 0, 0, READ_COMMITTED);
     expect([fetched.lastStableOffset, fetched.highWatermark]).to.deep.equal([2, 2]);
     expect(fetched.abortedTransactions).to.deep.equal([{ producerId: call.producer.producerId, firstOffset: 0 }]);
