@@ -6,6 +6,7 @@ import type { BrokerNode } from './node';
 import type { BrokerProfile } from './apis/profiles';
 import { PartitionLog } from './log/partition-log';
 import { GroupCoordinator } from './groups/coordinator';
+import { TransactionCoordinator } from './txn/coordinator';
 import { topicNameProblem, isInternalTopic } from './topic-names';
 
 export interface ClusterSettings {
@@ -107,13 +108,15 @@ export interface TopicCreationResult {
 }
 
 /**
- * The state every node of the embedded cluster shares: topics, partition leadership, the group coordinator.
+ * The state every node of the embedded cluster shares: topics, partition leadership, the group and transaction
+ * coordinators.
  * Replication is simulated: one log per partition, owned by the cluster, served by whichever replica leads.
  */
 export class Cluster {
   readonly nodes = new Map<number, BrokerNode>();
   readonly topics = new Map<string, TopicState>();
   readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
   readonly clusterId = `embedded-${Math.random().toString(36).slice(2, 12)}`;
 
   constructor(
@@ -121,6 +124,7 @@ export class Cluster {
     readonly logger: BrokerLogger,
   ) {
     this.groups = new GroupCoordinator(this);
+    this.transactions = new TransactionCoordinator(this);
     if (settings.dataDir) {
       fs.mkdirSync(settings.dataDir, { recursive: true });
       this.loadTopics();
@@ -347,5 +351,6 @@ export class Cluster {
   close(): void {
     for (const topic of this.topics.values()) for (const partition of topic.partitions) partition.log.close();
     this.groups.close();
+    this.transactions.close();
   }
 }

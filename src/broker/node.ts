@@ -3,7 +3,8 @@ import * as tls from 'tls';
 import { Reader, Writer, ProtocolDecodeError } from '../protocol/primitives';
 import { ApiKey, apiKeyName } from '../protocol/api-keys';
 import type { Cluster } from './cluster';
-import type { ApiHandler, ConnectionState, RequestHeader } from './apis/types';
+import type { ApiHandler, RequestHeader } from './apis/types';
+import { newConnectionState, type ConnectionState } from './connection';
 import { handlerFor, versionsOf } from './apis/registry';
 import { encodeUnsupportedApiVersionsResponse } from './apis/api-versions';
 import { handleRawSaslToken } from './apis/sasl-authenticate';
@@ -11,7 +12,6 @@ import { handleRawSaslToken } from './apis/sasl-authenticate';
 const FRAME_SIZE_BYTES = 4;
 /** Requests read ahead of the one being served before the broker stops reading a connection (Kafka reads one). */
 const MAX_QUEUED_REQUESTS_PER_CONNECTION = 64;
-let nextConnectionId = 1;
 
 /**
  * One broker of the embedded cluster: a TCP listener on 127.0.0.1. Requests on a connection are handled one at a time
@@ -93,16 +93,7 @@ export class BrokerNode {
     }
     socket.setNoDelay(true);
     this.sockets.add(socket);
-    const connection: ConnectionState = {
-      id: nextConnectionId++,
-      remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
-      clientId: null,
-      saslMechanism: null,
-      authenticated: this.cluster.settings.saslUsers === null,
-      saslRawTokens: false,
-      principal: null,
-      closeAfterResponse: null,
-    };
+    const connection = newConnectionState(`${socket.remoteAddress}:${socket.remotePort}`, this.cluster.settings.saslUsers !== null);
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     // Bytes the buffered input must reach before parsing is worth trying: a large frame arriving in many chunks is

@@ -1,11 +1,8 @@
 /**
- * The record type every Kafka message format decodes to, and a reader for any mix of the three formats that can sit
- * back to back in a log or a Fetch response: magic 0 and magic 1 message sets (Kafka before 0.11) and magic 2 record
- * batches. All three keep the magic byte at the same position (17th byte of an entry), which is how they are told
- * apart.
+ * The record type every Kafka message format decodes to: magic 0 and magic 1 message sets (Kafka before 0.11,
+ * message-set.ts) and magic 2 record batches (record-batch.ts). All three keep the magic byte at the same position
+ * (17th byte of an entry), which is how record-set.ts tells them apart.
  */
-import { decodeLegacyEntry } from './message-set';
-import { decodeRecordBatchAt } from './record-batch';
 
 export enum TimestampType {
   CreateTime = 0,
@@ -65,37 +62,7 @@ export interface DecodeOptions {
   verifyCrc?: boolean;
 }
 
-export interface DecodedRecordSet {
-  batches: DecodedBatch[];
-  /** True when the input ends inside an entry (Fetch may return a partial last entry); decoding stopped there. */
-  partialTail: boolean;
-  /** Bytes of complete entries decoded. */
-  bytesRead: number;
-}
-
 /** The magic byte of the entry at `position`, or null when fewer than 17 bytes are left. */
 export function magicAt(buffer: Buffer, position = 0): number | null {
   return buffer.length - position > MAGIC_OFFSET ? buffer.readInt8(position + MAGIC_OFFSET) : null;
-}
-
-/** Decodes every complete entry of any format; stops at a partial trailing entry. */
-export function decodeRecordSet(buffer: Buffer, options: DecodeOptions = {}): DecodedRecordSet {
-  const batches: DecodedBatch[] = [];
-  let position = 0;
-  while (position < buffer.length) {
-    const magic = magicAt(buffer, position);
-    if (magic === null) break;
-    const decoded = magic === 2 ? decodeRecordBatchAt(buffer, position, options) : decodeLegacyEntry(buffer, position, options);
-    if (decoded === null) break;
-    batches.push(decoded);
-    position += decoded.sizeInBytes;
-  }
-  return { batches, partialTail: position < buffer.length, bytesRead: position };
-}
-
-/** All records of a decoded set, in order. */
-export function recordsOf(batches: readonly DecodedBatch[]): KafkaRecord[] {
-  const records: KafkaRecord[] = [];
-  for (const batch of batches) for (const record of batch.records) records.push(record);
-  return records;
 }

@@ -5,7 +5,8 @@ import { ConfigurationError } from '../../src/common/errors';
 import type { BackendName, ConsumedMessage } from '../../src/common/types';
 import { createKafka } from '../../src/kafka';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { closeQuietly, startMember, until } from '../helpers/backend-tests';
+import { closeQuietly, startMember } from '../helpers/backend-tests';
+import { until } from '../helpers/poll';
 
 const MESSAGE_MAX_BYTES = 4096;
 

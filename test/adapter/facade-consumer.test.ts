@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { call, useFacadeSuite } from './helpers/facade-suite';
-import { until } from '../helpers/backend-tests';
+import { until } from '../helpers/poll';
 import { Consumer, ConsumerStream, KafkaClient, Offset, Producer, type Message, type ProduceResult } from '../../src/adapter';
 import type { BackendName } from '../../src/common/types';
 

@@ -9,6 +9,7 @@ import * as realKafkaNode from 'kafka-node';
 import { callback, withKafkaNodeClient } from '../broker/differential/clients';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { kafkaModule, settle, withBackend, type KafkaNodeModule } from './helpers/kafka-modules';
+import { sleep, until } from '../helpers/poll';
 
 const TOPIC = 'rolling-orders';
 const GROUP = 'rolling-billing';
@@ -21,18 +22,6 @@ interface Member {
   rebalances: number;
   /** Set before close: kafka-node still emits messages of a fetch in flight, after its commit; they are not handled. */
   closing: boolean;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by facade(kafkajs) members', function () {

@@ -6,6 +6,7 @@ import { ApiKey } from '../../src/protocol/api-keys';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import { Reader, Writer } from '../../src/protocol/primitives';
 import { exchangeRaw, requestFrame } from '../helpers/frames';
+import { until } from '../helpers/poll';
 
 describe('broker/bad input: the connection is answered or closed with a logged reason, everyone else keeps working', () => {
   let broker: EmbeddedBroker;
@@ -134,11 +135,7 @@ describe('broker/bad input: the connection is answered or closed with a logged r
     // A frame just under socket.request.max.bytes (64 KiB here), written in 1 KiB pieces.
     const large = requestFrame(ApiKey.ApiVersions, 0, (w) => w.raw(Buffer.alloc(60 * 1024, 7)), 12);
     for (let at = 0; at < large.length; at += 1024) socket.write(large.subarray(at, at + 1024));
-    const deadline = Date.now() + 2000;
-    while (Buffer.concat(received).length < 8 || countFrames(Buffer.concat(received)) < 2) {
-      if (Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await until(() => countFrames(Buffer.concat(received)) >= 2, 'two responses', 2000, 10).catch(() => undefined);
     socket.destroy();
     const all = Buffer.concat(received);
     expect(countFrames(all)).to.equal(2);
@@ -166,11 +163,13 @@ describe('broker/bad input: the connection is answered or closed with a logged r
       for (const frame of frames) socket.write(frame);
       // Wait until the broker stops taking requests (the client's unsent bytes stay the same for half a second).
       let unsent = socket.writableLength;
-      for (let steady = 0, waited = 0; steady < 5 && waited < 10000; waited += 100) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      let steady = 0;
+      const settled = (): boolean => {
         steady = socket.writableLength === unsent ? steady + 1 : 0;
         unsent = socket.writableLength;
-      }
+        return steady > 5;
+      };
+      await until(settled, 'the unsent bytes to stay the same for half a second', 10000, 100).catch(() => undefined);
       expect(unsent, 'the broker stopped reading: requests wait on the client side').to.be.greaterThan(1024 * 1024);
 
       // Meanwhile other connections are served.

@@ -2,26 +2,13 @@ import { expect } from 'chai';
 import { AssignerProtocol, Kafka, logLevel, type Consumer, type ConsumerConfig } from 'kafkajs';
 import * as kafkaNode from 'kafka-node';
 import { startBroker, silentLogger, type EmbeddedBroker } from '../../src/broker';
-import { handlerFor } from '../../src/broker/apis/registry';
-import { ApiKey } from '../../src/protocol/api-keys';
+import { until } from '../helpers/poll';
 
 /**
  * Consumer groups on the embedded broker as kafkajs 2.2.4 and kafka-node 5.0.0 use them. Members pause their topics so
  * that membership tests need no Fetch (committed offsets exist beforehand, so no ListOffsets either); the end-to-end
- * consumption tests at the bottom need the data path (Produce, Fetch, ListOffsets) and skip without it.
+ * consumption tests at the bottom use the data path (Produce, Fetch, ListOffsets) too.
  */
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function dataPathRegistered(): boolean {
-  return [ApiKey.Produce, ApiKey.Fetch, ApiKey.ListOffsets].every((key) => handlerFor(key) !== undefined);
-}
 
 interface KafkajsMember {
   readonly consumer: Consumer;
@@ -156,7 +143,7 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
     expect(first.assigned).to.deep.equal([0, 1, 2, 3]);
 
     const second = await startKafkajsMember('split-group', 'split');
-    await waitFor(() => first.joins >= 2 && first.assigned.length + second.assigned.length === 4, 'both members to rebalance');
+    await until(() => first.joins >= 2 && first.assigned.length + second.assigned.length === 4, 'both members to rebalance');
     expect(first.assigned).to.have.length(2);
     expect(second.assigned).to.have.length(2);
     expect([...first.assigned, ...second.assigned].sort()).to.deep.equal([0, 1, 2, 3]);
@@ -179,7 +166,7 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
     expect(listed.groups).to.deep.include({ groupId: 'split-group', protocolType: 'consumer' });
 
     await first.consumer.disconnect();
-    await waitFor(() => second.assigned.length === 4, 'the remaining member to take every partition');
+    await until(() => second.assigned.length === 4, 'the remaining member to take every partition');
     expect(second.assigned).to.deep.equal([0, 1, 2, 3]);
     expect(broker.cluster.groups.groupState('split-group')).to.equal('Stable');
     expect(first.crash).to.equal(null);
@@ -222,10 +209,10 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
       createTopic(topic, 4);
       await precommit(groupId, topic, 4);
       const first = startKafkaNodeMember(groupId, topic, { protocol: [protocol], fromOffset: 'earliest' });
-      await waitFor(() => first.assigned().length === 4, 'the first kafka-node member to own every partition');
+      await until(() => first.assigned().length === 4, 'the first kafka-node member to own every partition');
 
       const second = startKafkaNodeMember(groupId, topic, { protocol: [protocol], fromOffset: 'latest' });
-      await waitFor(
+      await until(
         () => second.assigned().length === 2 && first.assigned().length === 2 && broker.cluster.groups.groupState(groupId) === 'Stable',
         'two kafka-node members with two partitions each',
       );
@@ -259,11 +246,11 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
     createTopic('mixed', 2);
     await precommit('mixed-group', 'mixed', 2);
     const nodeMember = startKafkaNodeMember('mixed-group', 'mixed', { protocol: ['roundrobin'] });
-    await waitFor(() => nodeMember.assigned().length === 2, 'the kafka-node member to join');
+    await until(() => nodeMember.assigned().length === 2, 'the kafka-node member to join');
 
     // kafkajs reports a failed join as a consumer crash (not retriable, so no restart).
     const intruder = await startKafkajsMember('mixed-group', 'mixed');
-    await waitFor(() => intruder.crash !== null, 'the kafkajs member to crash');
+    await until(() => intruder.crash !== null, 'the kafkajs member to crash');
     expect((intruder.crash as { type?: string }).type, String(intruder.crash)).to.equal('INCONSISTENT_GROUP_PROTOCOL');
     expect(intruder.joins).to.equal(0);
     // The group is untouched: still one stable kafka-node member.
@@ -274,10 +261,6 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
   });
 
   describe('end to end with the data path (Produce, Fetch, ListOffsets)', () => {
-    before(function () {
-      if (!dataPathRegistered()) this.skip();
-    });
-
     it('two kafkajs members consume every message once between them and their commits are visible', async () => {
       createTopic('e2e', 2);
       const seen: string[] = [];
@@ -297,7 +280,7 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
         });
       }
       // Produce once the group settled with one partition each, so no rebalance can redeliver anything.
-      await waitFor(() => [...assigned.values()].filter((p) => p.length === 1).length === 2, 'one partition per member');
+      await until(() => [...assigned.values()].filter((p) => p.length === 1).length === 2, 'one partition per member');
 
       const producer = kafka.producer();
       cleanups.push(() => producer.disconnect());
@@ -305,7 +288,7 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
       const values = Array.from({ length: 20 }, (_, i) => `v${i}`);
       await producer.send({ topic: 'e2e', messages: values.map((value, i) => ({ value, partition: i % 2 })) });
 
-      await waitFor(() => seen.length >= 20, '20 messages');
+      await until(() => seen.length >= 20, '20 messages');
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect([...seen].sort()).to.deep.equal([...values].sort());
       for (const consumer of consumers) await consumer.disconnect();
@@ -334,7 +317,7 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
         await new Promise<void>((resolve) => group.on('rebalanced', () => resolve()));
       }
       await producer.send({ topic: 'kn-e2e', messages: [{ value: 'new' }] });
-      await waitFor(() => received.earliest!.length >= 2 && received.latest!.length >= 1, 'messages for both groups');
+      await until(() => received.earliest!.length >= 2 && received.latest!.length >= 1, 'messages for both groups');
       expect(received.earliest).to.deep.equal(['old', 'new']);
       expect(received.latest).to.deep.equal(['new']);
     });

@@ -13,8 +13,10 @@ import { CompressionCodec, compress, decompress } from '../../src/protocol/compr
 import { encodeRecordBatch, readRecordBatchHeader, type RecordInput } from '../../src/protocol/record-batch';
 import { encodeMessageSet } from '../../src/protocol/message-set';
 import { crc32c } from '../../src/protocol/crc';
-import { TimestampType, decodeRecordSet, recordsOf, type KafkaRecord } from '../../src/protocol/records';
+import { TimestampType, type KafkaRecord } from '../../src/protocol/records';
+import { decodeRecordSet, recordsOf } from '../../src/protocol/record-set';
 import { RawConnection } from '../helpers/raw-client';
+import { until } from '../helpers/poll';
 
 /**
  * The data path of the embedded broker (Produce v0-7, Fetch v0-11, ListOffsets v0-4) as kafka-node 5.0.0 and kafkajs
@@ -73,14 +75,6 @@ interface FetchOptions {
   isolationLevel?: number;
   sessionId?: number;
   sessionEpoch?: number;
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function text(value: Buffer | string | null | undefined): string | null {
@@ -280,7 +274,7 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
     const errors: unknown[] = [];
     consumer.on('message', (m) => received.push(kafkaNodeReceived(m)));
     consumer.on('error', (error) => errors.push(error));
-    await waitFor(() => received.length >= count || errors.length > 0, `${count} kafka-node messages`);
+    await until(() => received.length >= count || errors.length > 0, `${count} kafka-node messages`);
     if (errors.length > 0) throw errors[0];
     if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
     return received;
@@ -319,7 +313,7 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
     const errors: unknown[] = [];
     group.on('message', (m) => received.push(kafkaNodeReceived(m)));
     group.on('error', (error) => errors.push(error));
-    await waitFor(() => received.length >= count || errors.length > 0, `${count} kafka-node group messages`);
+    await until(() => received.length >= count || errors.length > 0, `${count} kafka-node group messages`);
     if (errors.length > 0) throw errors[0];
     return received;
   }
@@ -342,7 +336,7 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       crash = payload.error;
     });
     await consumer.run({ eachMessage: async (payload) => void received.push(payload) });
-    await waitFor(() => received.length >= count || crash !== null, `${count} kafkajs messages`);
+    await until(() => received.length >= count || crash !== null, `${count} kafkajs messages`);
     if (crash) throw crash;
     return received;
   }
@@ -426,7 +420,7 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const producer = await kafkaNodeProducer(false, { requireAcks: 0 });
       await kafkaNodeSend(producer, [{ topic: 'kn-acks0', attributes: 1, messages: ['quiet-1', 'quiet-2'] }]);
       const log = broker.cluster.getPartition('kn-acks0', 0)!.log;
-      await waitFor(() => log.highWatermark === 2, 'the acks=0 messages');
+      await until(() => log.highWatermark === 2, 'the acks=0 messages');
       expect(valuesOf(Buffer.concat(log.read(0, 1 << 20, false).chunks))).to.deep.equal(['quiet-1', 'quiet-2']);
     });
 
@@ -484,7 +478,7 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const result = await producer.send({ topic: 'kj-acks0', acks: 0, messages: [{ value: 'fire' }, { value: 'forget' }] });
       expect(result).to.deep.equal([]);
       const log = broker.cluster.getPartition('kj-acks0', 0)!.log;
-      await waitFor(() => log.highWatermark === 2, 'the acks=0 records');
+      await until(() => log.highWatermark === 2, 'the acks=0 records');
       expect(valuesOf(Buffer.concat(log.read(0, 1 << 20, false).chunks))).to.deep.equal(['fire', 'forget']);
     });
 
@@ -585,7 +579,7 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       socket.on('data', (chunk) => received.push(chunk));
       socket.write(frame(ApiKey.Produce, 3, 41, writeProduce(3, 0, 'wire-acks0', 0, encodeRecordBatch({ records: records(2, 'zero') }))));
       socket.write(frame(ApiKey.Metadata, 1, 42, (w) => w.int32(0)));
-      await waitFor(() => Buffer.concat(received).length >= 8, 'a response');
+      await until(() => Buffer.concat(received).length >= 8, 'a response');
       const bytes = Buffer.concat(received);
       expect(bytes.readInt32BE(4), 'first correlation id answered').to.equal(42);
       expect(broker.cluster.getPartition('wire-acks0', 0)!.log.highWatermark).to.equal(2);

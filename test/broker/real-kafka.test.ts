@@ -8,7 +8,8 @@ import { createKafka } from '../../src/kafka';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { rawRequest } from '../fixtures/processes';
 import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4, sharedKafka4Cluster, type RealKafka } from '../fixtures/real-kafka';
-import { startMember, produce, until } from '../helpers/backend-tests';
+import { startMember, produce } from '../helpers/backend-tests';
+import { until } from '../helpers/poll';
 
 type Ranges = Map<number, { min: number; max: number }>;
 

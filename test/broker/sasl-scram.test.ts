@@ -9,7 +9,8 @@ import type { KafkaConfig, SaslOptions } from '../../src/common/types';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import { Reader, Writer } from '../../src/protocol/primitives';
-import { opensslAvailable, testCertificates } from '../fixtures/tls';
+import { testCertificates } from '../fixtures/tls';
+import { startOrSkip } from '../fixtures/processes';
 import { requestFrame } from '../helpers/frames';
 
 const PASSWORD = 'scram-pa55word-never-logged';
@@ -146,11 +147,7 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
   }
 
   it('SCRAM over TLS (SASL_SSL) with kafkajs', async function () {
-    if (!opensslAvailable()) {
-      console.log('      skipped: /usr/bin/openssl is needed to make test certificates');
-      this.skip();
-    }
-    const certificates = testCertificates();
+    const certificates = await startOrSkip(this, testCertificates);
     const secure = await startBroker({ logger, saslUsers: { alice: PASSWORD }, tls: { key: certificates.serverKey, cert: certificates.serverCert } });
     try {
       const admin = createKafka({

@@ -5,8 +5,10 @@ import { MemoryLogger, startBroker, BrokerOptionsError, type EmbeddedBroker } fr
 import { createKafka } from '../../src/kafka';
 import { AuthenticationError } from '../../src/common/errors';
 import type { BackendName, KafkaConfig } from '../../src/common/types';
-import { opensslAvailable, testCertificates, type TestCertificates } from '../fixtures/tls';
-import { closeQuietly, startMember, until } from '../helpers/backend-tests';
+import { testCertificates, type TestCertificates } from '../fixtures/tls';
+import { startOrSkip } from '../fixtures/processes';
+import { closeQuietly, startMember } from '../helpers/backend-tests';
+import { until } from '../helpers/poll';
 
 const PASSWORD = 'tls-pa55word-never-logged';
 const BACKENDS: BackendName[] = ['kafka-node', 'kafkajs'];
@@ -22,12 +24,8 @@ describe('broker/TLS listeners (SASL_SSL)', function () {
   let broker: EmbeddedBroker;
   let logger: MemoryLogger;
 
-  before(function () {
-    if (!opensslAvailable()) {
-      console.log('    skipped: /usr/bin/openssl is needed to make test certificates');
-      this.skip();
-    }
-    certificates = testCertificates();
+  before(async function () {
+    certificates = await startOrSkip(this, testCertificates);
   });
   beforeEach(async () => {
     logger = new MemoryLogger();

@@ -3,11 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { MemoryLogger } from '../../src/broker';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import { ControlRecordType, controlRecordType } from '../../src/protocol/control-records';
-import { decodeRecordSet } from '../../src/protocol/records';
+import { decodeRecordSet } from '../../src/protocol/record-set';
 import { RawConnection } from '../helpers/raw-client';
+import { sleep } from '../helpers/poll';
 import {
   addOffsets,
   addPartitions,
@@ -254,7 +256,7 @@ describe('broker/transactions: coordinator, markers, last stable offset', functi
     await addPartitions(coordinator, call, [[topic, [0]]]);
     await produce(leader, topic, 0, batch({ producer: call.producer, sequence: 0, values: ['late'], transactional: true }), call.transactionalId);
     expect((await fetch(leader, topic, 0, 0, READ_COMMITTED)).lastStableOffset).to.equal(0);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await sleep(600);
     const fetched = await fetch(leader, topic, 0, 0, READ_COMMITTED);
     expect([fetched.lastStableOffset, fetched.highWatermark]).to.deep.equal([2, 2]);
     expect(fetched.abortedTransactions).to.deep.equal([{ producerId: call.producer.producerId, firstOffset: 0 }]);
@@ -262,5 +264,21 @@ describe('broker/transactions: coordinator, markers, last stable offset', functi
     expect(await endTxn(coordinator, call, true)).to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
     const stale = await produce(leader, topic, 0, batch({ producer: call.producer, sequence: 1, values: ['later'], transactional: true }), call.transactionalId);
     expect(stale.errorCode).to.equal(ErrorCode.INVALID_PRODUCER_EPOCH);
+  });
+
+  it('stopping the broker stops the timeouts of open transactions: none fires after the stop', async () => {
+    await broker.stop();
+    const logger = new MemoryLogger();
+    broker = await startEmbedded({ logger });
+    const topic = newTopic();
+    const call = await begin('left-open', 300);
+    await addPartitions(await nodeFor(call.transactionalId), call, [[topic, [0]]]);
+    await produce(await leaderOf(topic), topic, 0, batch({ producer: call.producer, sequence: 0, values: ['open'], transactional: true }), call.transactionalId);
+    for (const connection of connections.values()) connection.close();
+    connections.clear();
+    await broker.stop();
+    // Timers fire in deadline order, so by the end of this wait a timeout left running would have fired.
+    await sleep(600);
+    expect(logger.lines.filter((line) => line.includes('left-open'))).to.deep.equal([]);
   });
 });

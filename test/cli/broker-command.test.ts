@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
-import { opensslAvailable, testCertificates } from '../fixtures/tls';
+import { testCertificates } from '../fixtures/tls';
+import { startOrSkip } from '../fixtures/processes';
 import { RawConnection } from '../helpers/raw-client';
 
 const CLI = path.join(__dirname, '..', '..', 'bin', 'kafka-node-adapter.js');
@@ -150,11 +151,7 @@ describe('cli/broker command', function () {
   });
 
   it('serves TLS with SCRAM users from --tls-cert/--tls-key/--sasl-mechanisms, and checks TLS flags before listening', async function () {
-    if (!opensslAvailable()) {
-      console.log('      skipped: /usr/bin/openssl is needed to make test certificates');
-      this.skip();
-    }
-    const certificates = testCertificates();
+    const certificates = await startOrSkip(this, testCertificates);
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'kna-cli-tls-'));
     fs.writeFileSync(path.join(directory, 'server.pem'), certificates.serverCert);
     fs.writeFileSync(path.join(directory, 'server.key'), certificates.serverKey);

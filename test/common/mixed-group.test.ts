@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startBroker, silentLogger, type EmbeddedBroker } from '../../src/broker';
 import { createKafka } from '../../src/kafka';
 import type { ConsumedMessage, ConsumerGroup, RebalanceEvent } from '../../src/common/types';
+import { until } from '../helpers/poll';
 
 // A rolling deploy in miniature, through the common interface only: one member on each backend in the same group.
 describe('common: a kafka-node-backend member and a kafkajs-backend member share one group', function () {
@@ -36,10 +37,8 @@ describe('common: a kafka-node-backend member and a kafkajs-backend member share
         members.push(member);
       }
       // Both members hold partitions once the second join has settled.
-      const deadline = Date.now() + 30000;
-      while (Date.now() < deadline && (assignments.get('kafka-node')?.partitions.length ?? 0) + (assignments.get('kafkajs')?.partitions.length ?? 0) !== 4) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const held = (name: string): number => assignments.get(name)?.partitions.length ?? 0;
+      await until(() => held('kafka-node') + held('kafkajs') === 4, 'both members to hold the 4 partitions', 30000, 50);
       const legacyPartitions = assignments.get('kafka-node')!.partitions.map((p) => p.partition);
       const modernPartitions = assignments.get('kafkajs')!.partitions.map((p) => p.partition);
       expect(legacyPartitions).to.have.length(2);
@@ -52,7 +51,7 @@ describe('common: a kafka-node-backend member and a kafkajs-backend member share
         for (let i = 0; i < 20; i++) await producer.send({ topic, messages: [{ key: `${name}-${i}`, value: `${name} says ${i}` }] });
         await producer.disconnect();
       }
-      while (Date.now() < deadline && received.length < 40) await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(() => received.length >= 40, '40 messages', 30000, 50);
       for (const member of members) await member.close();
 
       const ids = received.map(({ message }) => `${message.partition}/${message.offset}`);

@@ -1,7 +1,8 @@
 /**
  * The HTML parity report, opened in a real browser: headless Chromium from Debian's `chromium` package, driven by
- * playwright-core (which never downloads a browser here: the executable path is given). Outside CI a missing
- * /usr/bin/chromium skips with the reason printed; under CI=true (.ci/run installs it) that is a failure.
+ * playwright-core (which never downloads a browser here: the executable path is given). A missing /usr/bin/chromium
+ * goes through the fixtures' startOrSkip rule: skipped with the reason outside CI, a failure under CI=true (.ci/run
+ * installs it).
  */
 import { expect } from 'chai';
 import * as fs from 'fs';
@@ -15,6 +16,7 @@ import { buildReport, type ParityReport } from '../../src/compat/report';
 import { renderHtmlReport } from '../../src/compat/html-report';
 import { runParity } from '../../src/compat/runner';
 import { PARITY_SCENARIOS } from '../../src/compat/scenarios';
+import { FixtureUnavailableError, startOrSkip } from '../fixtures/processes';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -28,7 +30,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const SCENARIO_IDS = ['partitioner-keyed', 'partitioner-murmur2'];
-const IN_CI = process.env.CI === 'true';
 
 describe('compat/html report in headless Chromium', function () {
   this.timeout(60000);
@@ -39,12 +40,9 @@ describe('compat/html report in headless Chromium', function () {
   let htmlFile: string;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      const reason = `${CHROMIUM} not found (Debian package "chromium": apt-get install -y chromium)`;
-      if (IN_CI) throw new Error(`${reason} [CI=true: the browser test is required, not skipped; .ci/run installs it]`);
-      (this as Mocha.Context & { skipReason?: string }).skipReason = reason;
-      this.skip();
-    }
+    await startOrSkip(this, () => {
+      if (!fs.existsSync(CHROMIUM)) throw new FixtureUnavailableError(`${CHROMIUM} not found (Debian package "chromium": apt-get install -y chromium)`);
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kna-html-report-'));
     broker = await startBroker({ logger: silentLogger });
     const scenarios = PARITY_SCENARIOS.filter((s) => SCENARIO_IDS.includes(s.id));

@@ -14,7 +14,8 @@ import { load } from 'js-yaml';
 import { createKafka } from '../../src/kafka';
 import { FixtureUnavailableError, startOrSkip } from '../fixtures/processes';
 import { KAFKA_4_VERSION, freePorts, kafkaLibs, startKraftNodes, type KraftNodeConfig, type RealKafka } from '../fixtures/real-kafka';
-import { produce, startMember, until } from '../helpers/backend-tests';
+import { produce, startMember } from '../helpers/backend-tests';
+import { until } from '../helpers/poll';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 

@@ -2,18 +2,6 @@
 import { expect } from 'chai';
 import type { Backend, ConsumedMessage, ConsumerGroup, ConsumerGroupConfig, OutgoingMessage, PartitionerName, RebalanceEvent } from '../../src/common/types';
 
-export async function until(condition: () => boolean, what: string, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 export interface Member<Group extends ConsumerGroup = ConsumerGroup> {
   group: Group;
   messages: ConsumedMessage[];

@@ -1,7 +1,8 @@
 /** Raw requests of the idempotence and transaction APIs, for the broker's wire-level tests. */
 import { ApiKey } from '../../src/protocol/api-keys';
 import { encodeRecordBatch } from '../../src/protocol/record-batch';
-import { decodeRecordSet, type DecodedBatch } from '../../src/protocol/records';
+import type { DecodedBatch } from '../../src/protocol/records';
+import { decodeRecordSet } from '../../src/protocol/record-set';
 import type { Reader } from '../../src/protocol/primitives';
 import type { RawConnection } from './raw-client';
 

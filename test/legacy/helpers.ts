@@ -4,7 +4,8 @@ import { resolveKafkaConfig } from '../../src/common/config';
 import { createLegacyBackend, type LegacyConsumerGroup } from '../../src/legacy';
 import { startMember as startSharedMember, type Member as SharedMember } from '../helpers/backend-tests';
 
-export { until, sleep, produce, numbered, expectExactlyOnceInOrder, closeQuietly } from '../helpers/backend-tests';
+export { produce, numbered, expectExactlyOnceInOrder, closeQuietly } from '../helpers/backend-tests';
+export { until, sleep } from '../helpers/poll';
 
 export function legacyBackend(brokers: string[], extra: Partial<KafkaConfig> = {}): Backend {
   return createLegacyBackend(

@@ -4,7 +4,8 @@ import { resolveKafkaConfig } from '../../src/common/config';
 import { createModernBackend, type ModernConsumerGroup } from '../../src/modern';
 import { startMember as startSharedMember, type Member as SharedMember } from '../helpers/backend-tests';
 
-export { until, sleep, produce, numbered, expectExactlyOnceInOrder, closeQuietly } from '../helpers/backend-tests';
+export { produce, numbered, expectExactlyOnceInOrder, closeQuietly } from '../helpers/backend-tests';
+export { until, sleep } from '../helpers/poll';
 
 export function modernBackend(brokers: string[], extra: Partial<KafkaConfig> = {}): Backend {
   return createModernBackend(

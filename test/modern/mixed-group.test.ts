@@ -117,15 +117,15 @@ describe('mixed consumer group: kafka-node 5 members and modern backend members 
     const admin = backend.admin();
     await admin.connect();
     try {
-      const deadline = Date.now() + 30000;
-      for (;;) {
-        const [group] = await admin.describeGroups([groupId]);
-        if (group && group.state === 'Stable' && group.members.length === memberCount && group.members.every((m) => m.assignment.length > 0)) {
-          return group;
-        }
-        if (Date.now() > deadline) throw new Error(`group ${groupId} did not become stable with ${memberCount} members: ${JSON.stringify(group)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      let group: GroupDescription | undefined;
+      const stable = async (): Promise<boolean> => {
+        [group] = await admin.describeGroups([groupId]);
+        return !!group && group.state === 'Stable' && group.members.length === memberCount && group.members.every((m) => m.assignment.length > 0);
+      };
+      await until(stable, `group ${groupId} stable with ${memberCount} members`, 30000, 100).catch((error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(group)}`);
+      });
+      return group!;
     } finally {
       await admin.disconnect();
     }

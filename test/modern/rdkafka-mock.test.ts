@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
-import { FixtureUnavailableError } from '../fixtures/processes';
+import { startOrSkip } from '../fixtures/processes';
 import type { Backend } from '../../src/common/types';
 import { closeQuietly, expectExactlyOnceInOrder, modernBackend, numbered, startMember, until, type Member } from './helpers';
 
@@ -14,18 +14,15 @@ describe('modern backend on the librdkafka mock cluster', function () {
   const open: Member[] = [];
 
   before(async function () {
-    try {
-      mock = await startRdkafkaMock({
+    mock = await startOrSkip(this, () =>
+      startRdkafkaMock({
         brokers: 2,
         topics: [
           { name: 'mock-orders', partitions: 4 },
           { name: 'mock-resume', partitions: 1 },
         ],
-      });
-    } catch (error) {
-      if (error instanceof FixtureUnavailableError) this.skip();
-      throw error;
-    }
+      }),
+    );
     backend = modernBackend(mock.brokers);
   });
   afterEach(async () => {

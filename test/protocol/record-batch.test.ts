@@ -14,7 +14,8 @@ import {
   setPartitionLeaderEpoch,
   type RecordInput,
 } from '../../src/protocol/record-batch';
-import { CorruptRecordError, TimestampType, decodeRecordSet, recordsOf } from '../../src/protocol/records';
+import { CorruptRecordError, TimestampType } from '../../src/protocol/records';
+import { decodeRecordSet, recordsOf } from '../../src/protocol/record-set';
 import { crc32c } from '../../src/protocol/crc';
 
 const load = createRequire(__filename);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { sleep, until } from '../helpers/backend-tests';
+import { sleep, until } from '../helpers/poll';
 import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
 import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 

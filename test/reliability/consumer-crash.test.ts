@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import type { ConsumedMessage } from '../../src/common/types';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { until } from '../helpers/backend-tests';
+import { until } from '../helpers/poll';
 import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
 import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 

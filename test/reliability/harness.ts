@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Backend, BackendName, ConsumedMessage, KafkaConfig } from '../../src/common/types';
 import { createKafka } from '../../src/kafka';
-import { sleep } from '../helpers/backend-tests';
+import { sleep, until } from '../helpers/poll';
 
 export const BACKENDS: BackendName[] = ['kafka-node', 'kafkajs'];
 
@@ -158,12 +158,11 @@ export function expectNothingLost(result: Tally, minimumAcknowledged: number): v
 
 /** Waits until every acknowledged value has been consumed (or the time is up; the tally then shows what is lost). */
 export async function drain(acknowledged: ReadonlySet<number>, consumed: () => readonly ConsumedMessage[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const allConsumed = (): boolean => {
     const seen = new Set(consumed().map((m) => Number(m.value?.toString())));
-    if ([...acknowledged].every((seq) => seen.has(seq))) return;
-    await sleep(100);
-  }
+    return [...acknowledged].every((seq) => seen.has(seq));
+  };
+  await until(allConsumed, 'every acknowledged value consumed', timeoutMs, 100).catch(() => undefined);
 }
 
 /** After the members closed (committing what they handled), the group's committed offsets reach each log end. */

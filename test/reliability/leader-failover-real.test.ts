@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { KAFKA_4_VERSION, sharedKafka4Cluster, type RealKafka } from '../fixtures/real-kafka';
-import { until } from '../helpers/backend-tests';
+import { until } from '../helpers/poll';
 import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
 import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { until } from '../helpers/backend-tests';
+import { until } from '../helpers/poll';
 import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
 import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
 

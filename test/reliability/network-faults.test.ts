@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { startFaultProxy, type FaultProxy } from '../fixtures/fault-proxy';
-import { sleep, until } from '../helpers/backend-tests';
+import { sleep, until } from '../helpers/poll';
 import { parseClientOptions } from '../../src/adapter/options';
 import { closeMembersQuietly, DRIVERS, groupSettled, resilientFacadeOptions, slug, type ScenarioMember } from './drivers';
 import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';

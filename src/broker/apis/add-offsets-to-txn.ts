@@ -1,6 +1,6 @@
 import { ApiKey } from '../../protocol/api-keys';
 import { defineApi } from './types';
-import { fencingErrorFor, transactionCoordinatorOf } from '../txn/coordinator';
+import { fencingErrorFor } from '../txn/coordinator';
 
 // AddOffsetsToTxn v0-2 (kafkajs 2.2.4 sends v0-1; v3 is the first flexible version).
 //   request  v0: transactional_id, producer_id INT64, producer_epoch INT16, group_id    v1-2: same
@@ -21,7 +21,7 @@ export const addOffsetsToTxnApi = defineApi<AddOffsetsToTxnRequest, { errorCode:
   },
   handle(request, { cluster, node, header }) {
     const { transactionalId, producerId, producerEpoch } = request;
-    const errorCode = transactionCoordinatorOf(cluster).addOffsets({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.groupId);
+    const errorCode = cluster.transactions.addOffsets({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.groupId);
     return { errorCode: fencingErrorFor(errorCode, header.apiVersion, 2) };
   },
   encodeResponse(writer, response) {

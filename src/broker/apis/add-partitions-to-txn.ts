@@ -1,7 +1,7 @@
 import { ApiKey } from '../../protocol/api-keys';
 import { defineApi } from './types';
 import { encodeTopicPartitionErrors } from './offset-commit-wire';
-import { fencingErrorFor, transactionCoordinatorOf, type TopicPartitionErrors, type TopicPartitions } from '../txn/coordinator';
+import { fencingErrorFor, type TopicPartitionErrors, type TopicPartitions } from '../txn/coordinator';
 
 // AddPartitionsToTxn v0-2 (kafkajs 2.2.4 sends v0-1; v3 is the first flexible version).
 //   request  v0: transactional_id, producer_id INT64, producer_epoch INT16, topics[name, partitions INT32[]]
@@ -28,7 +28,7 @@ export const addPartitionsToTxnApi = defineApi<AddPartitionsToTxnRequest, TopicP
   },
   handle(request, { cluster, node, header }) {
     const { transactionalId, producerId, producerEpoch } = request;
-    const results = transactionCoordinatorOf(cluster).addPartitions({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.topics);
+    const results = cluster.transactions.addPartitions({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.topics);
     for (const topic of results) for (const p of topic.partitions) p.errorCode = fencingErrorFor(p.errorCode, header.apiVersion, 2);
     return results;
   },

@@ -1,6 +1,6 @@
 import { ApiKey } from '../../protocol/api-keys';
 import { defineApi } from './types';
-import { fencingErrorFor, transactionCoordinatorOf } from '../txn/coordinator';
+import { fencingErrorFor } from '../txn/coordinator';
 
 // EndTxn v0-2 (kafkajs 2.2.4 sends v0-1; v3 is the first flexible version).
 //   request  v0: transactional_id, producer_id INT64, producer_epoch INT16, committed BOOLEAN    v1-2: same
@@ -21,7 +21,7 @@ export const endTxnApi = defineApi<EndTxnRequest, { errorCode: number }>({
   },
   handle(request, { cluster, node, header }) {
     const { transactionalId, producerId, producerEpoch } = request;
-    const errorCode = transactionCoordinatorOf(cluster).endTransaction({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.committed);
+    const errorCode = cluster.transactions.endTransaction({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.committed);
     return { errorCode: fencingErrorFor(errorCode, header.apiVersion, 2) };
   },
   encodeResponse(writer, response) {

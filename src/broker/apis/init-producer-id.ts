@@ -1,6 +1,6 @@
 import { ApiKey } from '../../protocol/api-keys';
 import { defineApi } from './types';
-import { transactionCoordinatorOf, type ProducerIdResult } from '../txn/coordinator';
+import type { ProducerIdResult } from '../txn/coordinator';
 
 // InitProducerId v0-1 (kafkajs 2.2.4 sends v0-1; v2 is the first flexible version, v3 adds the current id and epoch).
 //   request  v0: transactional_id NULLABLE_STRING, transaction_timeout_ms INT32    v1: same
@@ -19,7 +19,7 @@ export const initProducerIdApi = defineApi<InitProducerIdRequest, ProducerIdResu
     return { transactionalId: reader.nullableString(), transactionTimeoutMs: reader.int32() };
   },
   handle(request, { cluster, node }) {
-    return transactionCoordinatorOf(cluster).initProducerId(request.transactionalId, request.transactionTimeoutMs, node.id);
+    return cluster.transactions.initProducerId(request.transactionalId, request.transactionTimeoutMs, node.id);
   },
   encodeResponse(writer, response) {
     writer.int32(0).int16(response.errorCode).int64(response.producerId).int16(response.producerEpoch);

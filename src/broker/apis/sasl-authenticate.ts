@@ -3,7 +3,8 @@ import { ErrorCode } from '../../protocol/error-codes';
 import { Writer } from '../../protocol/primitives';
 import type { Cluster } from '../cluster';
 import { createSaslServer, type SaslServer } from '../sasl';
-import { defineApi, type ConnectionState } from './types';
+import { defineApi } from './types';
+import type { ConnectionState } from '../connection';
 
 // SaslAuthenticate v0-1 (v2 is the first flexible version).
 //   v0: auth_bytes -> error_code, error_message, auth_bytes        v1: + session_lifetime_ms

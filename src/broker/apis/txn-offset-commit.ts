@@ -1,7 +1,7 @@
 import { ApiKey } from '../../protocol/api-keys';
 import { defineApi } from './types';
 import { decodeCommittedOffsets, encodeTopicPartitionErrors } from './offset-commit-wire';
-import { transactionCoordinatorOf, type TopicPartitionErrors, type TxnOffsetInput } from '../txn/coordinator';
+import type { TopicPartitionErrors, TxnOffsetInput } from '../txn/coordinator';
 
 // TxnOffsetCommit v0-2 (kafkajs 2.2.4 sends v0-1; v3 is the first flexible version and adds group membership).
 //   request  v0: transactional_id, group_id, producer_id INT64, producer_epoch INT16,
@@ -31,7 +31,7 @@ export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TopicPartiti
   },
   handle(request, { cluster, node }) {
     const { transactionalId, producerId, producerEpoch } = request;
-    return transactionCoordinatorOf(cluster).commitOffsets({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.groupId, request.topics);
+    return cluster.transactions.commitOffsets({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.groupId, request.topics);
   },
   encodeResponse(writer, response) {
     writer.int32(0);

@@ -2,6 +2,7 @@ import type { Reader, Writer } from '../../protocol/primitives';
 import type { ApiKey } from '../../protocol/api-keys';
 import type { Cluster } from '../cluster';
 import type { BrokerNode } from '../node';
+import type { ConnectionState } from '../connection';
 
 /** Header v1, the only request header of the non-flexible versions this broker advertises. */
 export interface RequestHeader {
@@ -9,22 +10,6 @@ export interface RequestHeader {
   apiVersion: number;
   correlationId: number;
   clientId: string | null;
-}
-
-/** What one client connection has established so far (SASL state lives here). */
-export interface ConnectionState {
-  readonly id: number;
-  readonly remoteAddress: string;
-  clientId: string | null;
-  /** Mechanism agreed by SaslHandshake; null until then. */
-  saslMechanism: string | null;
-  /** True once SASL succeeded, or from the start on a listener without SASL. */
-  authenticated: boolean;
-  /** SASL_AUTHENTICATE v0 vs raw SASL tokens after SaslHandshake v0. */
-  saslRawTokens: boolean;
-  principal: string | null;
-  /** Set by a handler whose response must be the last on this connection (failed SASL, as Kafka); the reason is logged. */
-  closeAfterResponse: string | null;
 }
 
 export interface ApiRange {

@@ -1,4 +1,4 @@
-import type { ConnectionState } from '../apis/types';
+import type { ConnectionState } from '../connection';
 
 /** Kafka reports a member's host as Java's InetAddress prints it: "/127.0.0.1". */
 export function clientHostOf(connection: ConnectionState): string {

@@ -67,18 +67,6 @@ export interface TransactionalCaller {
   nodeId: number;
 }
 
-const coordinators = new WeakMap<Cluster, TransactionCoordinator>();
-
-/** The cluster's transaction coordinator, created on first use (the cluster itself does not need to know it). */
-export function transactionCoordinatorOf(cluster: Cluster): TransactionCoordinator {
-  let coordinator = coordinators.get(cluster);
-  if (!coordinator) {
-    coordinator = new TransactionCoordinator(cluster);
-    coordinators.set(cluster, coordinator);
-  }
-  return coordinator;
-}
-
 export class TransactionCoordinator {
   private readonly transactions = new Map<string, TransactionMetadata>();
   private readonly byProducerId = new Map<number, TransactionMetadata>();
@@ -198,6 +186,7 @@ export class TransactionCoordinator {
     return ErrorCode.INVALID_TXN_STATE;
   }
 
+  /** Stops every open transaction's timeout; the transactions stay open, as a stopped Kafka coordinator leaves them. */
   close(): void {
     for (const metadata of this.transactions.values()) this.clearTimer(metadata);
   }

@@ -9,6 +9,7 @@ import { kafkaNodeFetch } from '../../broker/differential/clients';
 import { createPartitionChooser } from '../../../src/common/partitioners';
 import { kafkaModule, settle, withBackend, type KafkaNodeModule } from './kafka-modules';
 import type { RunMode } from './run-example';
+import { until } from '../../helpers/poll';
 
 export type Trace = unknown[];
 
@@ -180,14 +181,6 @@ function startGroup(
     close: (commit: boolean) => settle<unknown>((done) => group.close(commit, (error: unknown) => done(error, 'closed'))),
     commit: () => settle<unknown>((done) => group.commit(true, (error: unknown, result: unknown) => done(error, result === undefined ? 'committed' : result))),
   };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function produceWith(context: ScenarioContext, payloads: { topic: string; messages: string[]; partition?: number; key?: string }[], partitionerType = 3) {

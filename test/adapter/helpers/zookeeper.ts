@@ -10,7 +10,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { KAFKA_09_LIBS } from '../../fixtures/kafka09';
-import { FixtureStartError, FixtureUnavailableError, freePort, removeOnExit, sleep, spawnSupervised } from '../../fixtures/processes';
+import { FixtureStartError, FixtureUnavailableError, freePort, removeOnExit, spawnSupervised } from '../../fixtures/processes';
+import { until } from '../../helpers/poll';
 
 export interface StandaloneZooKeeper {
   /** "127.0.0.1:port" */
@@ -75,13 +76,16 @@ export async function startZooKeeper(startTimeoutMs = 30000): Promise<Standalone
     fs.rmSync(dir, { recursive: true, force: true });
     exitCleanup.forget();
   };
-  const deadline = Date.now() + startTimeoutMs;
-  while (!(await ruok(port))) {
-    if (zk.hasExited() || Date.now() > deadline) {
-      await stop();
-      throw new FixtureStartError(`ZooKeeper did not start within ${startTimeoutMs} ms\n${zk.tail.text()}`);
-    }
-    await sleep(200);
+  const answers = async (): Promise<boolean> => {
+    if (await ruok(port)) return true;
+    if (zk.hasExited()) throw new Error('ZooKeeper exited');
+    return false;
+  };
+  try {
+    await until(answers, 'ZooKeeper to answer ruok', startTimeoutMs, 200);
+  } catch {
+    await stop();
+    throw new FixtureStartError(`ZooKeeper did not start within ${startTimeoutMs} ms\n${zk.tail.text()}`);
   }
   return { connect: `127.0.0.1:${port}`, stop };
 }

@@ -4,6 +4,7 @@
  */
 import * as kafkaNode from 'kafka-node';
 import { Kafka, logLevel, type Consumer as KafkajsConsumer, type ConsumerConfig, type EachMessagePayload } from 'kafkajs';
+import { until } from '../../helpers/poll';
 
 export const KAFKA_NODE_CLIENT_ID = 'differential';
 
@@ -20,19 +21,22 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The first value `attempt` returns (undefined: not yet); a failed attempt is tried again, its error reported at the end. */
 export async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 10000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  let value: T | undefined;
   let last: unknown;
-  for (;;) {
+  const found = async (): Promise<boolean> => {
     try {
-      const value = await attempt();
-      if (value !== undefined) return value;
+      value = await attempt();
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms${last ? ` (last error: ${describeError(last)})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+    return value !== undefined;
+  };
+  await until(found, what, timeoutMs, intervalMs).catch((error: Error) => {
+    throw new Error(`${error.message}${last ? ` (last error: ${describeError(last)})` : ''}`);
+  });
+  return value!;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startBroker, silentLogger, type EmbeddedBroker } from '../../../src/broker';
 import { ErrorCode } from '../../../src/protocol/error-codes';
 import { RawConnection } from '../../helpers/raw-client';
+import { until } from '../../helpers/poll';
 import { describeGroups, findCoordinator, heartbeat, joinGroup, leaveGroup, listGroups, syncGroup, type JoinResponse } from './group-requests';
 
 /** Resolves with the promise's value, or with 'pending' if it has not settled within `ms`. */
@@ -271,13 +272,12 @@ describe('broker/groups: membership over the wire', () => {
     await followerSync;
 
     // The follower never heartbeats: after its 400 ms session the leader is told to rejoin, alone this time.
-    const deadline = Date.now() + 3000;
     let error: number = ErrorCode.NONE;
-    while (Date.now() < deadline) {
+    const heartbeatRefused = async (): Promise<boolean> => {
       error = await heartbeat(first, 1, { groupId: 'expire', generationId: 2, memberId: leader.memberId });
-      if (error !== ErrorCode.NONE) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return error !== ErrorCode.NONE;
+    };
+    await until(heartbeatRefused, "the leader's heartbeat to be refused", 3000, 100);
     expect(error).to.equal(ErrorCode.REBALANCE_IN_PROGRESS);
     const rejoined = await joinGroup(first, 1, { groupId: 'expire', memberId: leader.memberId, sessionTimeoutMs: 5000, protocols: [{ name: 'range' }] });
     expect(rejoined.generationId).to.equal(3);

@@ -5,7 +5,8 @@ import * as path from 'path';
 import { PartitionLog, SEGMENT_FILE_NAME } from '../../../src/broker/log/partition-log';
 import { encodeRecordBatch, readRecordBatchHeader } from '../../../src/protocol/record-batch';
 import { CompressionCodec } from '../../../src/protocol/compression';
-import { TimestampType, decodeRecordSet, recordsOf } from '../../../src/protocol/records';
+import { TimestampType } from '../../../src/protocol/records';
+import { decodeRecordSet, recordsOf } from '../../../src/protocol/record-set';
 
 function batch(count: number, timestamp: number, codec: number = CompressionCodec.None, valueSize = 10): Buffer {
   const records = [];
