@@ -74,10 +74,12 @@ function counter(target: number, what: string, onValue?: (value: Buffer) => void
 }
 
 async function produceAll(contender: Contender, topic: string, workload: Workload, value: Buffer): Promise<void> {
-  const full = Array.from({ length: workload.batch }, () => value);
-  for (let sent = 0; sent < workload.messages; sent += workload.batch) {
-    const count = Math.min(workload.batch, workload.messages - sent);
-    await contender.produce(topic, count === full.length ? full : full.slice(0, count), workload.acks);
+  const step = workload.inFlight ?? workload.batch;
+  const full = Array.from({ length: step }, () => value);
+  for (let sent = 0; sent < workload.messages; sent += step) {
+    const count = Math.min(step, workload.messages - sent);
+    const values = count === full.length ? full : full.slice(0, count);
+    await (workload.inFlight ? contender.produceEach(topic, values, workload.acks) : contender.produce(topic, values, workload.acks));
   }
 }
 

@@ -16,6 +16,7 @@ export interface BenchOptions {
   messages: number;
   sizes: number[];
   batches: number[];
+  inFlight: number[];
   acks: Acks[];
   repetitions: number;
   warmupMessages: number;
@@ -38,6 +39,7 @@ export interface WorkloadResult {
   type: Workload['type'];
   size: number;
   batch: number;
+  inFlight?: number;
   acks: Acks;
   messages: number;
   msgsPerSec: Spread;
@@ -80,7 +82,7 @@ export interface BenchReport {
   date: string;
   short: boolean;
   broker: { mode: BrokerMode; runsIn: string; brokers: string[]; peakRssMiB: number | null };
-  options: { messages: number; sizes: number[]; batches: number[]; acks: number[]; repetitions: number; warmupMessages: number; latencyRate: number; latencyMessages: number };
+  options: { messages: number; sizes: number[]; batches: number[]; inFlight: number[]; acks: number[]; repetitions: number; warmupMessages: number; latencyRate: number; latencyMessages: number };
   /** How runs were ordered and how intervals were computed. */
   method: { order: 'interleaved'; statistic: string; interval: string; confidence: number; resamples: number; seed: number };
   contenders: ContenderSummary[];
@@ -204,6 +206,7 @@ function summarise(contender: string, measurements: Measurement[], workloads: Wo
       size: workload.size,
       batch: workload.batch,
       acks: workload.acks,
+      ...(workload.inFlight ? { inFlight: workload.inFlight } : {}),
       messages: workload.messages,
       msgsPerSec: spread(runs.map((m) => m.messages / m.seconds), 0),
       mbPerSec: spread(runs.map((m) => m.bytes / MIB / m.seconds)),
@@ -291,6 +294,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     messages: options.messages,
     sizes: options.sizes,
     batches: options.batches,
+    inFlight: options.inFlight,
     acks: options.acks,
     latencyRate: options.latencyRate,
     latencyMessages: options.latencyMessages,
@@ -369,6 +373,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       messages: options.messages,
       sizes: options.sizes,
       batches: options.batches,
+      inFlight: options.inFlight,
       acks: options.acks,
       repetitions: options.repetitions,
       warmupMessages: options.warmupMessages,

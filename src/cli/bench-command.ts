@@ -9,6 +9,7 @@ export interface BenchCommandOptions {
   messages?: string;
   size?: string;
   batch?: string;
+  inFlight?: string;
   acks?: string;
   repetitions?: string;
   warmup?: string;
@@ -98,6 +99,7 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
     messages: options.messages === undefined ? defaults.messages : wholeNumber(options.messages, '--messages', 1, 100_000_000),
     sizes: options.size === undefined ? DEFAULT_SIZES : list(options.size, '--size', (item) => wholeNumber(item, '--size', MIN_SIZE, 10 * 1024 * 1024)),
     batches: options.batch === undefined ? [1, 100] : list(options.batch, '--batch', (item) => wholeNumber(item, '--batch', 1, 100_000)),
+    inFlight: options.inFlight === undefined ? [100] : options.inFlight === '0' ? [] : list(options.inFlight, '--in-flight', (item) => wholeNumber(item, '--in-flight', 1, 100_000)),
     acks: options.acks === undefined ? [1, -1] : list(options.acks, '--acks', parseAcks),
     repetitions: options.repetitions === undefined ? defaults.repetitions : wholeNumber(options.repetitions, '--repetitions', 1, 100),
     warmupMessages: options.warmup === undefined ? defaults.warmup : wholeNumber(options.warmup, '--warmup', 0, 10_000_000),

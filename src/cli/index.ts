@@ -64,6 +64,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--messages <count>', 'messages per produce/consume workload (batch-1 and >1 KB workloads send fewer; default 20000, --short 500)')
     .option('--size <bytes,...>', 'message sizes in bytes (default 100,1024,10240)')
     .option('--batch <count,...>', 'messages per produce request (default 1,100)')
+    .option('--in-flight <count,...>', 'produce workloads of COUNT single-message sends issued at once, then awaited together, as kafka-node programs fire sends (default 100; 0: none)')
     .option('--acks <1|-1,...>', 'produce acks settings (default 1,-1)')
     .option('--repetitions <count>', 'timed runs of each workload, interleaved across contenders (default 5, --short 1)')
     .option('--warmup <count>', 'untimed messages produced and consumed first by each contender (default 2000, --short 100)')

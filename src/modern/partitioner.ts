@@ -18,11 +18,19 @@ function keyBytes(key: Message['key']): Buffer | null {
   return Buffer.isBuffer(key) ? key : Buffer.from(key, 'utf8');
 }
 
+type PartitionMetadataList = Parameters<ReturnType<ICustomPartitioner>>[0]['partitionMetadata'];
+
 export function createKafkajsPartitioner(partitioner: PartitionerName | PartitionerFunction, choices: PartitionChoices): ICustomPartitioner {
   return () => {
     const choose = createPartitionChooser(partitioner);
+    // kafkajs passes the same metadata array for every message until the next metadata refresh: sort its ids once.
+    const sortedIds = new WeakMap<PartitionMetadataList, number[]>();
     return ({ topic, partitionMetadata, message }) => {
-      const partitions = partitionMetadata.map((metadata) => metadata.partitionId).sort((a, b) => a - b);
+      let partitions = sortedIds.get(partitionMetadata);
+      if (!partitions) {
+        partitions = partitionMetadata.map((metadata) => metadata.partitionId).sort((a, b) => a - b);
+        sortedIds.set(partitionMetadata, partitions);
+      }
       if (message.partition !== undefined && message.partition !== null) {
         if (!partitions.includes(message.partition)) {
           throw new ConfigurationError(
@@ -34,7 +42,8 @@ export function createKafkajsPartitioner(partitioner: PartitionerName | Partitio
       }
       const previous = choices.get(message);
       if (previous !== undefined && partitions.includes(previous)) return previous;
-      const chosen = choose(partitions, keyBytes(message.key));
+      // A user's partitioner function gets a copy it may keep or change.
+      const chosen = choose(typeof partitioner === 'function' ? [...partitions] : partitions, keyBytes(message.key));
       choices.set(message, chosen);
       return chosen;
     };

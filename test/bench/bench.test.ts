@@ -51,6 +51,8 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(() => benchOptionsFrom({ compare: ['kafkajs,nope'] })).to.throw(UsageError, /unknown contender "nope"/);
       expect(() => benchOptionsFrom({ compare: ['facade/kafkajs,kafkajs'], contenders: 'kafkajs' })).to.throw(UsageError, /which --contenders leaves out/);
       expect(() => benchOptionsFrom({ seed: '-1' })).to.throw(UsageError, /--seed/);
+      expect(() => benchOptionsFrom({ inFlight: '10,x' })).to.throw(UsageError, /--in-flight/);
+      expect(benchOptionsFrom({ inFlight: '0' }).inFlight).to.deep.equal([]);
     });
 
     it('exits 2 on a usage error and 0 for --help', async () => {
@@ -74,8 +76,9 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(options.brokerMode).to.equal('embedded-process');
       expect(options.sizes).to.deep.equal([100, 1024, 10240]);
       const workloads = buildWorkloads({ ...options, latencySize: 1024 });
-      // 3 sizes x 2 batch sizes x 2 acks settings, a consume workload per size, one latency workload.
-      expect(workloads.filter((w) => w.type === 'produce')).to.have.length(12);
+      // 3 sizes x (2 batch sizes + 100 unawaited sends) x 2 acks settings, a consume workload per size, one latency workload.
+      expect(workloads.filter((w) => w.type === 'produce')).to.have.length(18);
+      expect(workloads.filter((w) => w.inFlight === 100).map((w) => w.id)).to.include('produce-1024B-inflight100-acks1');
       expect(workloads.filter((w) => w.type === 'consume')).to.have.length(3);
       expect(workloads.filter((w) => w.type === 'latency')).to.have.length(1);
       expect(new Set(workloads.map((w) => w.id)).size).to.equal(workloads.length);
@@ -148,9 +151,9 @@ describe('bench: kafka-node-adapter bench', function () {
         expect(contender.rssMiB!.peak).to.be.at.least(contender.rssMiB!.afterWarmup);
       }
       const workloads = new Set(report.results.map((r) => r.workload));
-      // 2 sizes x 2 batch sizes (acks 1), a consume workload per size, one latency workload.
-      expect(workloads.size).to.equal(7);
-      expect(report.results).to.have.length(7 * report.contenders.length);
+      // 2 sizes x (2 batch sizes + 100 unawaited sends) (acks 1), a consume workload per size, one latency workload.
+      expect(workloads.size).to.equal(9);
+      expect(report.results).to.have.length(9 * report.contenders.length);
       for (const result of report.results) {
         const label = `${result.contender} ${result.workload}`;
         expect(result.msgsPerSec.median, label).to.be.greaterThan(0);
@@ -198,13 +201,14 @@ describe('bench: kafka-node-adapter bench', function () {
 
   it('interleaves the contenders of a --compare pair and prints the ratio with its interval', async () => {
     const run = await runCli(
-      ['bench', '--short', '--broker-in-process', '--compare', 'facade/kafkajs,kafkajs', '--size', '100', '--batch', '100', '--acks', '1', '--messages', '100', '--warmup', '0', '--latency-messages', '20', '--repetitions', '3'],
+      ['bench', '--short', '--broker-in-process', '--compare', 'facade/kafkajs,kafkajs', '--size', '100', '--batch', '100', '--in-flight', '10', '--acks', '1', '--messages', '100', '--warmup', '0', '--latency-messages', '20', '--repetitions', '3'],
       280000,
     );
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/runs in the bench's main process/);
     expect(run.stdout).to.match(/^workload\s+kafkajs\s+facade\/kafkajs$/m);
     expect(run.stdout).to.match(/^produce-100B-batch100-acks1\s+\d+ ±\d+% msg\/s\s+[\d.]+ MB\/s\s+[\d.]+ µs CPU\/msg/m);
+    expect(run.stdout).to.match(/^produce-100B-inflight10-acks1\s+\d+ ±\d+% msg\/s/m);
     expect(run.stdout).to.match(/^consume-100B\s+\d+ ±\d+% msg\/s/m);
     expect(run.stdout).to.match(/^latency-100B-1000ps\s+p50 [\d.]+ \/ p99 [\d.]+ ms/m);
     expect(run.stdout).to.match(/^peak RSS \(MiB\)\s+\d+\s+\d+$/m);
