@@ -1,7 +1,7 @@
 /**
  * kafka-node programs often fire many `send`s without waiting for their callbacks; kafka-node turns each into a
  * produce request of its own. The sends to one partition (same topic, acks, timeout and compression) that reach the
- * common producer in the same turn of the event loop are sent here as one request instead, and each send gets its
+ * common producer in the same tick (before any I/O or timer runs) are sent here as one request instead, and each send gets its
  * own share of the answer: the base offset of its first message (the merged batch's base offset plus the messages
  * queued before it), or the merged request's error. Only single-partition sends are merged, so an error still
  * reaches exactly the sends that wrote to the failing partition, as it would have one request each; messages keep
@@ -81,8 +81,9 @@ export class SendCoalescer {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // setImmediate, not a microtask: sends fired together reach this point after a few awaits of their own.
-    setImmediate(() => {
+    // After the microtask queue has drained: sends fired together in one tick reach this point after a few awaits of
+    // their own, all within that drain (no I/O in between); a lone awaited send waits for no event-loop turn.
+    process.nextTick(() => {
       this.flushScheduled = false;
       const all = [...this.open.values()];
       this.open.clear();
