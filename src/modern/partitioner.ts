@@ -2,9 +2,9 @@
  * The common partitioners (src/common/partitioners.ts) as a kafkajs `createPartitioner`, so a partitioner name maps a
  * key to the same partition on both backends.
  *
- * kafkajs asks the partitioner again for every message when it retries a send; the first choice per message object is
- * remembered (and reused while that partition still exists) so a retry never moves a message, and so the producer
- * can tell which partitions an acks=0 send went to (kafkajs returns nothing for those).
+ * kafkajs asks the partitioner again for every message when it retries a send; the first choice per message object
+ * without an explicit partition is remembered (and reused while that partition still exists) so a retry never moves a
+ * message, and so the producer can tell which partitions an acks=0 send went to (kafkajs returns nothing for those).
  */
 import type { ICustomPartitioner, Message } from 'kafkajs';
 import { ConfigurationError } from '../common/errors';
@@ -37,7 +37,7 @@ export function createKafkajsPartitioner(partitioner: PartitionerName | Partitio
             `partition ${message.partition} does not exist in topic "${topic}" (partitions: ${partitions.join(', ') || 'none'})`,
           );
         }
-        choices.set(message, message.partition);
+        // Not remembered: an explicit partition never moves, and the producer reads it from the message itself.
         return message.partition;
       }
       const previous = choices.get(message);
