@@ -1,6 +1,7 @@
 /**
  * Broker throughput, one run: a kafkajs producer then a kafkajs consumer group, 1 KB messages, against the embedded
- * broker and librdkafka's mock cluster (compiled on demand, see test/fixtures/rdkafka-mock.ts). Prints one JSON
+ * broker, librdkafka's mock cluster (compiled on demand, see test/fixtures/rdkafka-mock.ts) and Apache Kafka 4.x in
+ * KRaft mode (test/fixtures/real-kafka.ts). Prints one JSON
  * document on stdout (progress goes to stderr). No assertions: numbers depend on the machine.
  *
  *   npm run bench:broker -- [--messages 20000] [--size 1024] [--batch 500] [--partitions N] [--targets embedded,rdkafka-mock]
@@ -12,6 +13,10 @@
  * to the last message delivered (offset lookup and fetches included; the join itself is reported as joinMs, as the
  * mock waits 3 s before its first generation).
  *
+ * Each target also reports startupMs: from the call that starts the broker (embedded: startBroker(); the mock: its
+ * launcher, compiled beforehand; Kafka 4.x: the JVM fixture, when bash scripts/fetch-kafka.sh has fetched its jars) to
+ * the first acknowledged produce, the figure that matters for a test broker.
+ *
  * The embedded broker runs inside the benchmark's own Node process, sharing one event loop with the kafkajs client;
  * the mock runs in its own process with its own threads. Each result says where its broker ran (runsIn).
  */
@@ -20,6 +25,7 @@ import * as os from 'os';
 import { Kafka, logLevel } from 'kafkajs';
 import { silentLogger, startBroker } from '../src/broker';
 import { startRdkafkaMock } from '../test/fixtures/rdkafka-mock';
+import { startKafka4 } from '../test/fixtures/real-kafka';
 
 interface Options {
   messages: number;
@@ -39,16 +45,19 @@ interface Rate {
 interface TargetResult {
   /** The embedded broker shares the client's Node process and event loop; the mock runs in its own (C) process. */
   runsIn: string;
+  /** As a test broker: milliseconds from the start call to the first acknowledged produce (kafkajs, acks 1). */
+  startupMs?: number;
   produce?: Rate;
   consume?: Rate & { joinMs: number };
   error?: string;
 }
 
-const TARGETS = ['embedded', 'rdkafka-mock'];
+const TARGETS = ['embedded', 'rdkafka-mock', 'kafka4'];
 const MOCK_SAFE_PARTITION_BYTES = 4 * 1024 * 1024;
 const RUNS_IN: Record<string, string> = {
   embedded: 'the benchmark process (shares the client event loop)',
   'rdkafka-mock': 'a separate process (librdkafka mock threads)',
+  kafka4: 'a separate JVM (Apache Kafka 4.x, KRaft, test/fixtures/real-kafka.ts)',
 };
 
 function parseOptions(argv: string[]): Options {
@@ -151,21 +160,51 @@ async function measure(brokers: string[], options: Options, topic: string): Prom
   };
 }
 
+/** The first acknowledged produce to `topic`, as a test does right after starting its broker. */
+async function firstProduce(brokers: string[], topic: string): Promise<void> {
+  const producer = new Kafka({ brokers, clientId: 'bench-startup', logLevel: logLevel.NOTHING }).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: 1, messages: [{ value: 'first' }] });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 async function runTarget(name: string, options: Options): Promise<TargetResult> {
   const topic = 'bench';
   process.stderr.write(`${name}:\n`);
+  // Startup is timed from the call that starts the broker, through creating the topic, to the first acknowledged
+  // produce; the producer connects after the broker is up, as a test's client would.
+  const started = process.hrtime.bigint();
+  const startupMs = (): number => Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
   if (name === 'embedded') {
     const broker = await startBroker({ logger: silentLogger });
     try {
       broker.cluster.createTopic({ name: topic, numPartitions: options.partitions, replicationFactor: 1 });
-      return { runsIn: RUNS_IN.embedded!, ...(await measure(broker.brokers, options, topic)) };
+      await firstProduce(broker.brokers, topic);
+      const result: TargetResult = { runsIn: RUNS_IN.embedded!, startupMs: startupMs() };
+      return { ...result, ...(await measure(broker.brokers, options, topic)) };
     } finally {
       await broker.stop();
     }
   }
+  if (name === 'kafka4') {
+    const kafka = await startKafka4();
+    try {
+      await kafka.createTopic(topic, options.partitions);
+      await firstProduce(kafka.brokers, topic);
+      const result: TargetResult = { runsIn: `${RUNS_IN.kafka4!.replace('4.x', kafka.version)}`, startupMs: startupMs() };
+      return { ...result, ...(await measure(kafka.brokers, options, topic)) };
+    } finally {
+      await kafka.stop();
+    }
+  }
   const mock = await startRdkafkaMock({ brokers: 1, topics: [{ name: topic, partitions: options.partitions }] });
   try {
-    return { runsIn: RUNS_IN['rdkafka-mock']!, ...(await measure(mock.brokers, options, topic)) };
+    await firstProduce(mock.brokers, topic);
+    const result: TargetResult = { runsIn: RUNS_IN['rdkafka-mock']!, startupMs: startupMs() };
+    return { ...result, ...(await measure(mock.brokers, options, topic)) };
   } finally {
     await mock.stop();
   }

@@ -12,6 +12,7 @@ import { topicNameProblem } from '../common/validation';
 import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
 import { BrokerNotAvailableError, InvalidConfigError, InvalidTopicError, KafkaNodeError, toKafkaNodeError } from './errors';
 import { CustomPartitioner, CyclicPartitioner, DefaultPartitioner, KeyedPartitioner, RandomPartitioner, type Partitioner } from './partitioners';
+import { SendCoalescer } from './send-coalescer';
 import { warnOnce } from './warnings';
 import type { CustomPartitioner as CustomPartitionerFunction, ErrorCallback, KeyedMessageLike, NodeCallback, ProduceRequest, ProduceResult, ProducerOptions, ProducerStreamOptions } from './types';
 
@@ -87,6 +88,7 @@ export class BaseProducer extends EventEmitter {
   ackTimeoutMs: number;
   readonly partitioner: Partitioner;
   private common: Promise<CommonProducer> | null = null;
+  private readonly coalescer = new SendCoalescer();
 
   constructor(client: KafkaClient, options: ProducerOptions | undefined, defaultPartitionerType: number, customPartitioner?: CustomPartitionerFunction) {
     super();
@@ -158,7 +160,7 @@ export class BaseProducer extends EventEmitter {
     await this.checkLeaders(batches);
     const acks = this.requireAcks as 0 | 1 | -1;
     const sent = await Promise.all(
-      batches.map((batch) => producer.send({ topic: batch.topic, messages: batch.messages, acks, timeoutMs: this.ackTimeoutMs, compression: batch.compression })),
+      batches.map((batch) => this.coalescer.send(producer, { topic: batch.topic, messages: batch.messages, acks, timeoutMs: this.ackTimeoutMs, compression: batch.compression })),
     );
     if (acks === 0) return { result: 'no ack' };
     const result: Record<string, Record<string, number>> = {};

@@ -29,9 +29,7 @@ export interface ContenderPlan {
   contender: string;
   brokers: string[];
   runId: string;
-  repetitions: number;
   warmupMessages: number;
-  workloads: Workload[];
 }
 
 const MIB = 1024 * 1024;
@@ -76,10 +74,12 @@ function counter(target: number, what: string, onValue?: (value: Buffer) => void
 }
 
 async function produceAll(contender: Contender, topic: string, workload: Workload, value: Buffer): Promise<void> {
-  const full = Array.from({ length: workload.batch }, () => value);
-  for (let sent = 0; sent < workload.messages; sent += workload.batch) {
-    const count = Math.min(workload.batch, workload.messages - sent);
-    await contender.produce(topic, count === full.length ? full : full.slice(0, count), workload.acks);
+  const step = workload.inFlight ?? workload.batch;
+  const full = Array.from({ length: step }, () => value);
+  for (let sent = 0; sent < workload.messages; sent += step) {
+    const count = Math.min(step, workload.messages - sent);
+    const values = count === full.length ? full : full.slice(0, count);
+    await (workload.inFlight ? contender.produceEach(topic, values, workload.acks) : contender.produce(topic, values, workload.acks));
   }
 }
 
@@ -95,11 +95,14 @@ async function measureProduce(contender: Contender, topic: string, workload: Wor
 async function measureConsume(contender: Contender, topic: string, groupId: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
   await produceAll(contender, topic, workload, Buffer.alloc(workload.size, 'x'));
   const count = counter(workload.messages, workload.id);
-  const cpu = process.cpuUsage();
+  const joinCpu = process.cpuUsage();
   const joinStart = process.hrtime.bigint();
   const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
-  // Timed from the assignment; should a fast client already have data by then, from the join request instead.
-  const start = count.received === 0 ? process.hrtime.bigint() : joinStart;
+  // Timed (wall clock and CPU) from the assignment, so that the group join, a fixed cost that a short run would
+  // otherwise spread over its messages, stays out; should a fast client already have data by then, from the join.
+  const joined = count.received === 0;
+  const start = joined ? process.hrtime.bigint() : joinStart;
+  const cpu = joined ? process.cpuUsage() : joinCpu;
   let seconds: number;
   let cpuSeconds: number;
   try {
@@ -161,12 +164,18 @@ async function awaitTopic(admin: Admin, topic: string): Promise<void> {
   }
 }
 
-/** Runs a contender's whole plan: connect, an untimed warm-up, then every workload once per repetition. */
-export async function runContender(definition: ContenderDefinition, plan: ContenderPlan, progress: (line: string) => void): Promise<ContenderRun> {
+/** A connected contender that measures one workload at a time, so that the bench can interleave contenders. */
+export interface ContenderSession {
+  measure(workload: Workload, repetition: number): Promise<Measurement>;
+  /** Closes the contender and deletes its topics; returns the RSS figures of its process. */
+  close(): Promise<ContenderRun['rssMiB']>;
+}
+
+/** Connects a contender and runs its untimed warm-up; workloads are then measured one call at a time. */
+export async function openContender(definition: ContenderDefinition, plan: ContenderPlan, progress: (line: string) => void): Promise<ContenderSession> {
   const slug = definition.name.replace(/[^a-z0-9]+/gi, '-');
   const admin: Admin = createKafka({ backend: definition.backend, brokers: plan.brokers, clientId: 'kna-bench-admin' }).admin();
   const contender = (await definition.load())({ brokers: plan.brokers, clientId: `kna-bench-${slug}` });
-  const measurements: Measurement[] = [];
   let peak = 0;
   const sampleRss = (): number => {
     const rss = process.memoryUsage.rss();
@@ -194,35 +203,44 @@ export async function runContender(definition: ContenderDefinition, plan: Conten
     if (autoCreate) await awaitTopic(admin, topic);
     return body();
   };
+  const close = async (): Promise<void> => {
+    await contender.close().catch(() => undefined);
+    // The embedded broker keeps logs in memory: the other contenders should not pay for this one's data.
+    if (topics.length > 0) await admin.deleteTopics(topics).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  };
   await admin.connect();
+  let afterWarmup: number;
   try {
     await contender.connect();
     if (plan.warmupMessages > 0) {
       const warmup: Workload = { id: 'warmup', type: 'consume', size: 1024, batch: 100, acks: 1, messages: plan.warmupMessages };
-      await withTopic(`kna-bench-${plan.runId}-${slug}-warmup`, () => measureConsume(contender, `kna-bench-${plan.runId}-${slug}-warmup`, `kna-bench-${plan.runId}-${slug}-warmup`, warmup));
+      const topic = `kna-bench-${plan.runId}-${slug}-warmup`;
+      await withTopic(topic, () => measureConsume(contender, topic, topic, warmup));
     }
-    const afterWarmup = sampleRss();
-    for (let repetition = 1; repetition <= plan.repetitions; repetition++) {
-      for (const workload of plan.workloads) {
-        const topic = `kna-bench-${plan.runId}-${slug}-${repetition}-${workload.id}`;
-        const run = await withTopic(topic, () => {
-          if (workload.type === 'produce') return measureProduce(contender, topic, workload);
-          if (workload.type === 'consume') return measureConsume(contender, topic, topic, workload);
-          return measureLatency(contender, topic, topic, workload);
-        });
-        sampleRss();
-        measurements.push({ ...run, repetition });
-        progress(`${definition.name} #${repetition} ${workload.id}: ${Math.round(run.messages / run.seconds)} msg/s${run.latencyMs ? `, p99 ${run.latencyMs.p99.toFixed(1)} ms` : ''}`);
-      }
-    }
-    const end = sampleRss();
-    // maxRSS also catches peaks between samples.
-    const peakBytes = Math.max(peak, process.resourceUsage().maxRSS * 1024);
-    return { contender: definition.name, measurements, rssMiB: { afterWarmup: afterWarmup / MIB, end: end / MIB, peak: peakBytes / MIB } };
-  } finally {
-    await contender.close().catch(() => undefined);
-    // The embedded broker keeps logs in memory: the next contender should not pay for this one's data.
-    if (topics.length > 0) await admin.deleteTopics(topics).catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
+    afterWarmup = sampleRss();
+  } catch (error) {
+    await close();
+    throw error;
   }
+  return {
+    async measure(workload, repetition) {
+      const topic = `kna-bench-${plan.runId}-${slug}-${repetition}-${workload.id}`;
+      const run = await withTopic(topic, () => {
+        if (workload.type === 'produce') return measureProduce(contender, topic, workload);
+        if (workload.type === 'consume') return measureConsume(contender, topic, topic, workload);
+        return measureLatency(contender, topic, topic, workload);
+      });
+      sampleRss();
+      progress(`${definition.name} #${repetition} ${workload.id}: ${Math.round(run.messages / run.seconds)} msg/s, ${((run.cpuSeconds * 1e6) / run.messages).toFixed(1)} µs CPU/msg${run.latencyMs ? `, p99 ${run.latencyMs.p99.toFixed(1)} ms` : ''}`);
+      return { ...run, repetition };
+    },
+    async close() {
+      const end = sampleRss();
+      // maxRSS also catches peaks between samples.
+      const peakBytes = Math.max(peak, process.resourceUsage().maxRSS * 1024);
+      await close();
+      return { afterWarmup: afterWarmup / MIB, end: end / MIB, peak: peakBytes / MIB };
+    },
+  };
 }

@@ -14,12 +14,16 @@ export interface Workload {
   messages: number;
   /** Latency only: messages per second the producer is paced at. */
   rate?: number;
+  /** Produce only: `inFlight` single-message sends issued at once, then awaited together (batch is then 1). */
+  inFlight?: number;
 }
 
 export interface WorkloadOptions {
   messages: number;
   sizes: number[];
   batches: number[];
+  /** Unawaited single-message sends issued at once; one produce workload per size, acks setting and count. */
+  inFlight: number[];
   acks: Acks[];
   latencyRate: number;
   latencyMessages: number;
@@ -44,6 +48,11 @@ export function buildWorkloads(options: WorkloadOptions): Workload[] {
     for (const batch of options.batches) {
       for (const acks of options.acks) {
         workloads.push({ id: `produce-${size}B-batch${batch}-acks${acks}`, type: 'produce', size, batch, acks, messages: scaled(size, batch) });
+      }
+    }
+    for (const inFlight of options.inFlight) {
+      for (const acks of options.acks) {
+        workloads.push({ id: `produce-${size}B-inflight${inFlight}-acks${acks}`, type: 'produce', size, batch: 1, acks, inFlight, messages: scaled(size, inFlight) });
       }
     }
   }

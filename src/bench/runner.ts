@@ -6,7 +6,7 @@ import { CONTENDERS } from './contenders';
 import { forkEntry, nextMessage } from './child';
 import type { ContenderPlan, ContenderRun, Measurement } from './measure';
 import { buildWorkloads, type Workload } from './plan';
-import { round, spread, type Spread } from './stats';
+import { pairedRatioInterval, round, spread, type BootstrapOptions, type RatioInterval, type Spread } from './stats';
 import type { BrokerProcessReply } from './broker-process';
 import type { WorkerReply, WorkerRequest } from './worker';
 
@@ -16,12 +16,17 @@ export interface BenchOptions {
   messages: number;
   sizes: number[];
   batches: number[];
+  inFlight: number[];
   acks: Acks[];
   repetitions: number;
   warmupMessages: number;
   latencyRate: number;
   latencyMessages: number;
   contenders: string[];
+  /** Pairs whose ratios (with bootstrap intervals) the report carries. */
+  compare: ComparisonPair[];
+  /** Seed of the bootstrap resampling: the same data and seed give the same intervals. */
+  seed: number;
   /** External cluster; empty: an embedded broker started by the bench. */
   brokers: string[];
   brokerMode: BrokerMode;
@@ -34,6 +39,7 @@ export interface WorkloadResult {
   type: Workload['type'];
   size: number;
   batch: number;
+  inFlight?: number;
   acks: Acks;
   messages: number;
   msgsPerSec: Spread;
@@ -43,15 +49,23 @@ export interface WorkloadResult {
   latencyMs?: { p50: Spread; p99: Spread };
 }
 
-export interface Ratio {
-  /** e.g. "common/raw kafkajs", "kafkajs/kafka-node". */
-  name: string;
+/** A pair of contenders compared workload by workload: numerator over denominator. */
+export interface ComparisonPair {
+  numerator: string;
+  denominator: string;
+}
+
+export interface Comparison extends ComparisonPair {
   workload: string;
-  /**
-   * Median msgs/s of the numerator over that of the denominator (for latency: p50 over p50); names ending in " cpu"
-   * compare client CPU per message instead.
-   */
-  value: number;
+  /** Interleaved repetitions measured by both (each pair ran back to back). */
+  pairs: number;
+  /** Client CPU time per message, numerator over denominator: the primary figure (above 1: the numerator costs more). */
+  cpuPerMessage: RatioInterval;
+  /** Messages per second, numerator over denominator (above 1: the numerator is faster). */
+  throughput: RatioInterval;
+  /** Latency workloads: p50 and p99, numerator over denominator (above 1: the numerator is slower). */
+  latencyP50?: RatioInterval;
+  latencyP99?: RatioInterval;
 }
 
 export interface ContenderSummary {
@@ -64,14 +78,16 @@ export interface ContenderSummary {
 
 export interface BenchReport {
   benchmark: 'kafka-node-adapter';
-  schemaVersion: 1;
+  schemaVersion: 2;
   date: string;
   short: boolean;
   broker: { mode: BrokerMode; runsIn: string; brokers: string[]; peakRssMiB: number | null };
-  options: { messages: number; sizes: number[]; batches: number[]; acks: number[]; repetitions: number; warmupMessages: number; latencyRate: number; latencyMessages: number };
+  options: { messages: number; sizes: number[]; batches: number[]; inFlight: number[]; acks: number[]; repetitions: number; warmupMessages: number; latencyRate: number; latencyMessages: number };
+  /** How runs were ordered and how intervals were computed. */
+  method: { order: 'interleaved'; statistic: string; interval: string; confidence: number; resamples: number; seed: number };
   contenders: ContenderSummary[];
   results: WorkloadResult[];
-  ratios: Ratio[];
+  comparisons: Comparison[];
   environment: { node: string; runtime: string; platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; kafkajs: string; kafkaNode: string };
 }
 
@@ -130,45 +146,71 @@ async function startBenchBroker(options: BenchOptions): Promise<BrokerHandle> {
   };
 }
 
-async function runInChild(plan: ContenderPlan, progress: (line: string) => void): Promise<ContenderRun> {
+interface WorkerHandle {
+  measure(workload: Workload, repetition: number): Promise<Measurement>;
+  close(): Promise<ContenderRun['rssMiB']>;
+  kill(): void;
+}
+
+/** One contender in a child process of its own, connected and warmed up, waiting for measurements. */
+async function startWorker(plan: ContenderPlan, progress: (line: string) => void): Promise<WorkerHandle> {
   const child = forkEntry('worker');
-  try {
+  const request = async <T extends WorkerReply['type']>(message: WorkerRequest, expected: T): Promise<Extract<WorkerReply, { type: T }>> => {
     const reply = nextMessage(
       child,
-      (message) => {
-        const typed = message as WorkerReply;
-        return typed.type === 'done' || typed.type === 'failed' ? typed : undefined;
+      (answer) => {
+        const typed = answer as WorkerReply;
+        return typed.type === expected || typed.type === 'failed' ? typed : undefined;
       },
       `contender ${plan.contender}`,
-      (message) => {
-        const typed = message as WorkerReply;
+      (answer) => {
+        const typed = answer as WorkerReply;
         if (typed.type === 'progress') progress(typed.line);
       },
     );
-    child.send({ type: 'run', plan } satisfies WorkerRequest);
+    child.send(message);
     const answer = await reply;
     if (answer.type === 'failed') throw new Error(answer.error);
-    return answer.run;
-  } finally {
-    if (child.exitCode === null) child.kill();
+    return answer as Extract<WorkerReply, { type: T }>;
+  };
+  const kill = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  };
+  try {
+    await request({ type: 'open', plan }, 'opened');
+  } catch (error) {
+    kill();
+    throw error;
   }
+  return {
+    measure: async (workload, repetition) => (await request({ type: 'measure', workload, repetition }, 'measured')).measurement,
+    close: async () => {
+      try {
+        return (await request({ type: 'close' }, 'closed')).rssMiB;
+      } finally {
+        kill();
+      }
+    },
+    kill,
+  };
 }
 
-function summarise(run: ContenderRun, workloads: Workload[]): WorkloadResult[] {
+function summarise(contender: string, measurements: Measurement[], workloads: Workload[]): WorkloadResult[] {
   return workloads.flatMap((workload) => {
-    const runs: Measurement[] = run.measurements.filter((m) => m.workload === workload.id);
+    const runs = measurements.filter((m) => m.workload === workload.id);
     if (runs.length === 0) return [];
     const result: WorkloadResult = {
-      contender: run.contender,
+      contender,
       workload: workload.id,
       type: workload.type,
       size: workload.size,
       batch: workload.batch,
       acks: workload.acks,
+      ...(workload.inFlight ? { inFlight: workload.inFlight } : {}),
       messages: workload.messages,
       msgsPerSec: spread(runs.map((m) => m.messages / m.seconds), 0),
       mbPerSec: spread(runs.map((m) => m.bytes / MIB / m.seconds)),
-      cpuUsPerMessage: spread(runs.map((m) => (m.cpuSeconds * 1e6) / m.messages)),
+      cpuUsPerMessage: spread(runs.map(cpuUsPerMessage)),
     };
     if (workload.type === 'latency') {
       result.latencyMs = { p50: spread(runs.map((m) => m.latencyMs!.p50), 3), p99: spread(runs.map((m) => m.latencyMs!.p99), 3) };
@@ -177,44 +219,57 @@ function summarise(run: ContenderRun, workloads: Workload[]): WorkloadResult[] {
   });
 }
 
+function cpuUsPerMessage(measurement: Measurement): number {
+  return (measurement.cpuSeconds * 1e6) / measurement.messages;
+}
+
 /**
- * facade/raw and common/raw per backend, kafkajs/kafka-node for each kind, and the facade on kafkajs over raw
- * kafka-node, per workload.
+ * The pairs compared when --compare is not given: each layer over its raw engine, kafkajs over kafka-node, and the
+ * project's promise, kafka-node code unchanged on the kafkajs backend over kafka-node itself.
  */
-export function computeRatios(results: WorkloadResult[]): Ratio[] {
-  const find = (contender: string, workload: string) => results.find((r) => r.contender === contender && r.workload === workload);
-  const figure = (result: WorkloadResult): number => (result.type === 'latency' ? result.latencyMs!.p50.median : result.msgsPerSec.median);
-  const pairs: { name: string; numerator: (backend: string) => string; denominator: (backend: string) => string; backends: string[] }[] = [
-    { name: 'common/raw', numerator: (b) => `common/${b}`, denominator: (b) => b, backends: ['kafka-node', 'kafkajs'] },
-    { name: 'facade/raw', numerator: (b) => `facade/${b}`, denominator: (b) => b, backends: ['kafka-node', 'kafkajs'] },
-  ];
-  const ratios: Ratio[] = [];
-  const workloads = [...new Set(results.map((r) => r.workload))];
-  for (const workload of workloads) {
-    for (const pair of pairs) {
-      for (const backend of pair.backends) {
-        const top = find(pair.numerator(backend), workload);
-        const bottom = find(pair.denominator(backend), workload);
-        if (top && bottom && figure(bottom) > 0) ratios.push({ name: `${pair.name} ${backend}`, workload, value: round(figure(top) / figure(bottom), 3) });
-        // The layer's overhead in CPU per message (above 1: the layer costs more), steadier than throughput on a busy machine.
-        if (top && bottom && bottom.cpuUsPerMessage.median > 0) {
-          ratios.push({ name: `${pair.name} ${backend} cpu`, workload, value: round(top.cpuUsPerMessage.median / bottom.cpuUsPerMessage.median, 3) });
-        }
+export function defaultComparisons(contenders: readonly string[]): ComparisonPair[] {
+  const pairs: ComparisonPair[] = [];
+  for (const backend of ['kafka-node', 'kafkajs']) {
+    pairs.push({ numerator: `facade/${backend}`, denominator: backend }, { numerator: `common/${backend}`, denominator: backend });
+  }
+  pairs.push({ numerator: 'kafkajs', denominator: 'kafka-node' }, { numerator: 'facade/kafkajs', denominator: 'kafka-node' });
+  return pairs.filter((pair) => contenders.includes(pair.numerator) && contenders.includes(pair.denominator));
+}
+
+export const BOOTSTRAP = { resamples: 10000, confidence: 0.95 } as const;
+
+/** Ratios with paired bootstrap intervals, per workload, from the repetitions both contenders of a pair measured. */
+export function compare(measurements: ReadonlyMap<string, Measurement[]>, pairs: readonly ComparisonPair[], workloads: readonly Workload[], seed: number): Comparison[] {
+  const bootstrap: BootstrapOptions = { seed, ...BOOTSTRAP };
+  const comparisons: Comparison[] = [];
+  for (const pair of pairs) {
+    for (const workload of workloads) {
+      const runsOf = (contender: string) => new Map((measurements.get(contender) ?? []).filter((m) => m.workload === workload.id).map((m) => [m.repetition, m]));
+      const top = runsOf(pair.numerator);
+      const bottom = runsOf(pair.denominator);
+      const both = [...top.keys()].filter((repetition) => bottom.has(repetition)).sort((a, b) => a - b);
+      if (both.length === 0) continue;
+      const series = (figure: (m: Measurement) => number): RatioInterval =>
+        pairedRatioInterval(
+          both.map((repetition) => figure(top.get(repetition)!)),
+          both.map((repetition) => figure(bottom.get(repetition)!)),
+          bootstrap,
+        );
+      const comparison: Comparison = {
+        ...pair,
+        workload: workload.id,
+        pairs: both.length,
+        cpuPerMessage: series(cpuUsPerMessage),
+        throughput: series((m) => m.messages / m.seconds),
+      };
+      if (workload.type === 'latency') {
+        comparison.latencyP50 = series((m) => m.latencyMs!.p50);
+        comparison.latencyP99 = series((m) => m.latencyMs!.p99);
       }
-    }
-    for (const prefix of ['', 'common/', 'facade/']) {
-      const top = find(`${prefix}kafkajs`, workload);
-      const bottom = find(`${prefix}kafka-node`, workload);
-      if (top && bottom && figure(bottom) > 0) ratios.push({ name: `${prefix}kafkajs/${prefix}kafka-node`, workload, value: round(figure(top) / figure(bottom), 3) });
-    }
-    // The project's promise: kafka-node code, unchanged, on the kafkajs backend against kafka-node itself.
-    const facadeOnKafkajs = find('facade/kafkajs', workload);
-    const rawKafkaNode = find('kafka-node', workload);
-    if (facadeOnKafkajs && rawKafkaNode && figure(rawKafkaNode) > 0) {
-      ratios.push({ name: 'facade/kafkajs/kafka-node', workload, value: round(figure(facadeOnKafkajs) / figure(rawKafkaNode), 3) });
+      comparisons.push(comparison);
     }
   }
-  return ratios;
+  return comparisons;
 }
 
 function packageVersion(name: string): string {
@@ -225,12 +280,21 @@ function packageVersion(name: string): string {
   }
 }
 
-/** Runs every selected contender (each in its own child process) against one broker, and builds the report. */
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs the selected contenders against one broker, each in a child process of its own that stays connected, with
+ * the runs interleaved: for each workload, repetition 1 of every contender (A B C ...), then repetition 2, and so on,
+ * so that a change of load on the machine hits every contender alike. Then builds the report.
+ */
 export async function runBench(options: BenchOptions, progress: (line: string) => void): Promise<BenchReport> {
   const workloads = buildWorkloads({
     messages: options.messages,
     sizes: options.sizes,
     batches: options.batches,
+    inFlight: options.inFlight,
     acks: options.acks,
     latencyRate: options.latencyRate,
     latencyMessages: options.latencyMessages,
@@ -239,31 +303,64 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   const broker = await startBenchBroker(options);
   progress(`broker: ${broker.brokers.join(',')} (${RUNS_IN[options.brokerMode]})`);
   const runId = Date.now().toString(36);
-  const contenders: ContenderSummary[] = [];
-  const results: WorkloadResult[] = [];
+  const errors = new Map<string, string>();
+  const rss = new Map<string, ContenderRun['rssMiB']>();
+  const measurements = new Map<string, Measurement[]>(options.contenders.map((name) => [name, []]));
+  const workers = new Map<string, WorkerHandle>();
+  const fail = (name: string, error: unknown): void => {
+    progress(`${name}: failed: ${describe(error)}`);
+    errors.set(name, describe(error));
+    workers.get(name)?.kill();
+    workers.delete(name);
+  };
   let brokerPeakRssMiB: number | null = null;
   try {
     for (const name of options.contenders) {
-      const definition = CONTENDERS.find((c) => c.name === name)!;
-      const plan: ContenderPlan = { contender: name, brokers: broker.brokers, runId, repetitions: options.repetitions, warmupMessages: options.warmupMessages, workloads };
       try {
-        const run = await runInChild(plan, progress);
-        results.push(...summarise(run, workloads));
-        const rss = { afterWarmup: round(run.rssMiB.afterWarmup, 1), end: round(run.rssMiB.end, 1), peak: round(run.rssMiB.peak, 1) };
-        contenders.push({ name, backend: definition.backend, kind: definition.kind, rssMiB: rss, error: null });
+        workers.set(name, await startWorker({ contender: name, brokers: broker.brokers, runId, warmupMessages: options.warmupMessages }, progress));
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        progress(`${name}: failed: ${message}`);
-        contenders.push({ name, backend: definition.backend, kind: definition.kind, rssMiB: null, error: message });
+        fail(name, error);
+      }
+    }
+    for (const workload of workloads) {
+      for (let repetition = 1; repetition <= options.repetitions; repetition++) {
+        for (const name of options.contenders) {
+          const worker = workers.get(name);
+          if (!worker) continue;
+          try {
+            measurements.get(name)!.push(await worker.measure(workload, repetition));
+          } catch (error) {
+            fail(name, error);
+          }
+        }
+      }
+    }
+    for (const [name, worker] of [...workers]) {
+      try {
+        rss.set(name, await worker.close());
+      } catch (error) {
+        fail(name, error);
       }
     }
   } finally {
+    for (const worker of workers.values()) worker.kill();
     brokerPeakRssMiB = await broker.stop();
   }
+  const contenders: ContenderSummary[] = options.contenders.map((name) => {
+    const definition = CONTENDERS.find((c) => c.name === name)!;
+    const figures = rss.get(name);
+    return {
+      name,
+      backend: definition.backend,
+      kind: definition.kind,
+      rssMiB: figures && !errors.has(name) ? { afterWarmup: round(figures.afterWarmup, 1), end: round(figures.end, 1), peak: round(figures.peak, 1) } : null,
+      error: errors.get(name) ?? null,
+    };
+  });
   const cpus = os.cpus();
   return {
     benchmark: 'kafka-node-adapter',
-    schemaVersion: 1,
+    schemaVersion: 2,
     date: new Date().toISOString(),
     short: options.short,
     broker: {
@@ -276,15 +373,24 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       messages: options.messages,
       sizes: options.sizes,
       batches: options.batches,
+      inFlight: options.inFlight,
       acks: options.acks,
       repetitions: options.repetitions,
       warmupMessages: options.warmupMessages,
       latencyRate: options.latencyRate,
       latencyMessages: options.latencyMessages,
     },
+    method: {
+      order: 'interleaved',
+      statistic: 'ratio of means over the repetitions both contenders ran',
+      interval: 'paired percentile bootstrap over the interleaved repetitions',
+      confidence: BOOTSTRAP.confidence,
+      resamples: BOOTSTRAP.resamples,
+      seed: options.seed,
+    },
     contenders,
-    results,
-    ratios: computeRatios(results),
+    results: options.contenders.flatMap((name) => summarise(name, measurements.get(name)!, workloads)),
+    comparisons: compare(measurements, options.compare, workloads, options.seed),
     environment: {
       node: process.version,
       // ts-node (running from sources) adds about 50 MiB to every process's RSS.

@@ -1,5 +1,5 @@
 import type { BenchReport, WorkloadResult } from './runner';
-import type { Spread } from './stats';
+import type { RatioInterval, Spread } from './stats';
 
 function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
@@ -8,6 +8,10 @@ function pad(cells: string[][]): string {
 
 function withSpread(value: Spread, digits = 0): string {
   return `${value.median.toFixed(digits)} ±${value.spreadPct.toFixed(0)}%`;
+}
+
+function interval(value: RatioInterval): string {
+  return `${value.ratio.toFixed(3)} [${value.low.toFixed(3)}, ${value.high.toFixed(3)}]`;
 }
 
 function figure(result: WorkloadResult): string {
@@ -29,17 +33,26 @@ export function formatBenchTable(report: BenchReport): string {
   rows.push(['peak RSS (MiB)', ...report.contenders.map((c) => (c.rssMiB ? c.rssMiB.peak.toFixed(0) : 'failed'))]);
   const lines = [
     `broker: ${report.broker.brokers.join(',')}, runs in ${report.broker.runsIn}${report.broker.peakRssMiB !== null ? `, peak RSS ${report.broker.peakRssMiB.toFixed(0)} MiB` : ''}`,
-    `repetitions: ${report.options.repetitions} (median ±(max-min)/median), warm-up ${report.options.warmupMessages} messages excluded; ${report.environment.node} (${report.environment.runtime}), ${report.environment.cpus} CPUs`,
+    `repetitions: ${report.options.repetitions}, contenders interleaved (median ±(max-min)/median), warm-up ${report.options.warmupMessages} messages excluded; ${report.environment.node} (${report.environment.runtime}), ${report.environment.cpus} CPUs`,
     '',
     pad(rows),
   ];
-  const ratioNames = [...new Set(report.ratios.map((r) => r.name))];
-  if (ratioNames.length > 0) {
-    const ratioRows: string[][] = [['ratio (msg/s; latency: p50; cpu: client CPU/msg)', ...ratioNames]];
-    for (const workload of workloads) {
-      ratioRows.push([workload, ...ratioNames.map((name) => report.ratios.find((r) => r.name === name && r.workload === workload)?.value.toFixed(2) ?? '-')]);
+  const pairs = [...new Map(report.comparisons.map((c) => [`${c.numerator} / ${c.denominator}`, c])).keys()];
+  if (pairs.length > 0) {
+    const { confidence, resamples, seed } = report.method;
+    lines.push(
+      '',
+      `ratios, numerator / denominator: mean over the interleaved repetitions [${confidence * 100}% paired bootstrap interval, ${resamples} resamples, seed ${seed}]`,
+      'cpu: client CPU per message (above 1: the numerator costs more); msg/s: throughput (above 1: the numerator is faster); latency: p99',
+    );
+    for (const pair of pairs) {
+      const rows: string[][] = [[pair, 'cpu/msg', 'msg/s', 'pairs']];
+      for (const comparison of report.comparisons.filter((c) => `${c.numerator} / ${c.denominator}` === pair)) {
+        const second = comparison.latencyP99 ? `p99 ${interval(comparison.latencyP99)}` : interval(comparison.throughput);
+        rows.push([comparison.workload, interval(comparison.cpuPerMessage), second, String(comparison.pairs)]);
+      }
+      lines.push('', pad(rows));
     }
-    lines.push('', pad(ratioRows));
   }
   for (const contender of report.contenders) if (contender.error) lines.push('', `${contender.name} failed: ${contender.error}`);
   return `${lines.join('\n')}\n`;

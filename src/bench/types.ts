@@ -29,6 +29,11 @@ export interface Contender {
   connect(): Promise<void>;
   /** Sends `values` as one produce request (one batch) and resolves once acknowledged. */
   produce(topic: string, values: Buffer[], acks: Acks): Promise<void>;
+  /**
+   * Sends each value as a send of its own, all issued before any is awaited (as kafka-node programs fire sends
+   * without waiting for their callbacks); resolves once all are acknowledged.
+   */
+  produceEach(topic: string, values: Buffer[], acks: Acks): Promise<void>;
   /** Joins `groupId` reading `topic` from the earliest offset; resolves once this member has its assignment. */
   consume(options: ConsumeOptions): Promise<Consumption>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import type { Acks } from '../common/types';
 import { CONTENDERS } from '../bench/contenders';
-import { runBench, type BenchOptions, type BrokerMode } from '../bench/runner';
+import { defaultComparisons, runBench, type BenchOptions, type BrokerMode, type ComparisonPair } from '../bench/runner';
 import { formatBenchTable } from '../bench/table';
 import { UsageError } from './usage-error';
 
@@ -9,12 +9,15 @@ export interface BenchCommandOptions {
   messages?: string;
   size?: string;
   batch?: string;
+  inFlight?: string;
   acks?: string;
   repetitions?: string;
   warmup?: string;
   rate?: string;
   latencyMessages?: string;
   contenders?: string;
+  compare?: string[];
+  seed?: string;
   brokers?: string[];
   brokerInProcess?: boolean;
   json?: boolean;
@@ -25,7 +28,7 @@ export interface BenchCommandOptions {
 const DEFAULT_SIZES = [100, 1024, 10240];
 /** Short mode: small enough for a test (a few seconds per contender), large enough to exercise every workload. */
 const SHORT = { messages: 500, repetitions: 1, warmup: 100, latencyMessages: 100 };
-const FULL = { messages: 50000, repetitions: 3, warmup: 2000, latencyMessages: 2000 };
+const FULL = { messages: 20000, repetitions: 5, warmup: 2000, latencyMessages: 2000 };
 /** The latency payload starts with an 8-byte send timestamp. */
 const MIN_SIZE = 8;
 
@@ -56,6 +59,18 @@ function parseContenders(value: string | undefined): string[] {
   });
 }
 
+/** `--compare A,B` (repeatable): A over B. */
+function parseCompare(values: string[] | undefined): ComparisonPair[] | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  const known = CONTENDERS.map((c) => c.name);
+  return values.map((value) => {
+    const names = value.split(',').map((name) => name.trim());
+    if (names.length !== 2 || names[0] === names[1]) throw new UsageError(`--compare takes two different contenders, numerator first: A,B; got "${value}"`);
+    for (const name of names) if (!known.includes(name)) throw new UsageError(`unknown contender "${name}" in --compare; known: ${known.join(', ')}`);
+    return { numerator: names[0]!, denominator: names[1]! };
+  });
+}
+
 function parseBrokers(values: string[] | undefined): string[] {
   const brokers = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   for (const broker of brokers) {
@@ -69,17 +84,30 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
   const defaults = options.short ? SHORT : FULL;
   const brokers = parseBrokers(options.brokers);
   if (brokers.length > 0 && options.brokerInProcess) throw new UsageError('--broker-in-process applies to the embedded broker only; drop it or --brokers');
+  const compare = parseCompare(options.compare);
+  let contenders = parseContenders(options.contenders);
+  if (compare && options.contenders === undefined) {
+    // Only the compared contenders run, in registry order.
+    const named = new Set(compare.flatMap((pair) => [pair.numerator, pair.denominator]));
+    contenders = contenders.filter((name) => named.has(name));
+  }
+  for (const pair of compare ?? []) {
+    for (const name of [pair.numerator, pair.denominator]) if (!contenders.includes(name)) throw new UsageError(`--compare names "${name}", which --contenders leaves out`);
+  }
   const brokerMode: BrokerMode = brokers.length > 0 ? 'external' : options.brokerInProcess ? 'embedded-inline' : 'embedded-process';
   return {
     messages: options.messages === undefined ? defaults.messages : wholeNumber(options.messages, '--messages', 1, 100_000_000),
     sizes: options.size === undefined ? DEFAULT_SIZES : list(options.size, '--size', (item) => wholeNumber(item, '--size', MIN_SIZE, 10 * 1024 * 1024)),
     batches: options.batch === undefined ? [1, 100] : list(options.batch, '--batch', (item) => wholeNumber(item, '--batch', 1, 100_000)),
+    inFlight: options.inFlight === undefined ? [100] : options.inFlight === '0' ? [] : list(options.inFlight, '--in-flight', (item) => wholeNumber(item, '--in-flight', 1, 100_000)),
     acks: options.acks === undefined ? [1, -1] : list(options.acks, '--acks', parseAcks),
     repetitions: options.repetitions === undefined ? defaults.repetitions : wholeNumber(options.repetitions, '--repetitions', 1, 100),
     warmupMessages: options.warmup === undefined ? defaults.warmup : wholeNumber(options.warmup, '--warmup', 0, 10_000_000),
     latencyRate: options.rate === undefined ? 1000 : wholeNumber(options.rate, '--rate', 1, 1_000_000),
     latencyMessages: options.latencyMessages === undefined ? defaults.latencyMessages : wholeNumber(options.latencyMessages, '--latency-messages', 1, 10_000_000),
-    contenders: parseContenders(options.contenders),
+    contenders,
+    compare: compare ?? defaultComparisons(contenders),
+    seed: options.seed === undefined ? 1 : wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
     brokers,
     brokerMode,
     short: options.short === true,

@@ -2,9 +2,9 @@
  * The common partitioners (src/common/partitioners.ts) as a kafkajs `createPartitioner`, so a partitioner name maps a
  * key to the same partition on both backends.
  *
- * kafkajs asks the partitioner again for every message when it retries a send; the first choice per message object is
- * remembered (and reused while that partition still exists) so a retry never moves a message, and so the producer
- * can tell which partitions an acks=0 send went to (kafkajs returns nothing for those).
+ * kafkajs asks the partitioner again for every message when it retries a send; the first choice per message object
+ * without an explicit partition is remembered (and reused while that partition still exists) so a retry never moves a
+ * message, and so the producer can tell which partitions an acks=0 send went to (kafkajs returns nothing for those).
  */
 import type { ICustomPartitioner, Message } from 'kafkajs';
 import { ConfigurationError } from '../common/errors';
@@ -18,23 +18,32 @@ function keyBytes(key: Message['key']): Buffer | null {
   return Buffer.isBuffer(key) ? key : Buffer.from(key, 'utf8');
 }
 
+type PartitionMetadataList = Parameters<ReturnType<ICustomPartitioner>>[0]['partitionMetadata'];
+
 export function createKafkajsPartitioner(partitioner: PartitionerName | PartitionerFunction, choices: PartitionChoices): ICustomPartitioner {
   return () => {
     const choose = createPartitionChooser(partitioner);
+    // kafkajs passes the same metadata array for every message until the next metadata refresh: sort its ids once.
+    const sortedIds = new WeakMap<PartitionMetadataList, number[]>();
     return ({ topic, partitionMetadata, message }) => {
-      const partitions = partitionMetadata.map((metadata) => metadata.partitionId).sort((a, b) => a - b);
+      let partitions = sortedIds.get(partitionMetadata);
+      if (!partitions) {
+        partitions = partitionMetadata.map((metadata) => metadata.partitionId).sort((a, b) => a - b);
+        sortedIds.set(partitionMetadata, partitions);
+      }
       if (message.partition !== undefined && message.partition !== null) {
         if (!partitions.includes(message.partition)) {
           throw new ConfigurationError(
             `partition ${message.partition} does not exist in topic "${topic}" (partitions: ${partitions.join(', ') || 'none'})`,
           );
         }
-        choices.set(message, message.partition);
+        // Not remembered: an explicit partition never moves, and the producer reads it from the message itself.
         return message.partition;
       }
       const previous = choices.get(message);
       if (previous !== undefined && partitions.includes(previous)) return previous;
-      const chosen = choose(partitions, keyBytes(message.key));
+      // A user's partitioner function gets a copy it may keep or change.
+      const chosen = choose(typeof partitioner === 'function' ? [...partitions] : partitions, keyBytes(message.key));
       choices.set(message, chosen);
       return chosen;
     };

@@ -125,7 +125,7 @@ export class ModernProducer implements Producer {
   private unacknowledged(topic: string, messages: Message[]): PartitionBaseOffset[] {
     const partitions = new Set<number>();
     for (const message of messages) {
-      const partition = this.choices.get(message);
+      const partition = message.partition ?? this.choices.get(message);
       if (partition !== undefined) partitions.add(partition);
     }
     return [...partitions].sort((a, b) => a - b).map((partition) => ({ topic, partition, baseOffset: -1 }));

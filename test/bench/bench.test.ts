@@ -7,7 +7,7 @@ import { benchOptionsFrom } from '../../src/cli/bench-command';
 import { UsageError } from '../../src/cli/usage-error';
 import { CONTENDERS } from '../../src/bench/contenders';
 import { buildWorkloads } from '../../src/bench/plan';
-import { percentile, spread } from '../../src/bench/stats';
+import { pairedRatioInterval, percentile, spread } from '../../src/bench/stats';
 import type { BenchReport } from '../../src/bench/runner';
 import schema from '../../src/bench/schema.json';
 
@@ -35,7 +35,8 @@ function runCli(args: string[], timeoutMs: number): Promise<CliRun> {
 }
 
 describe('bench: kafka-node-adapter bench', function () {
-  this.timeout(90000);
+  // Every contender is a child process running from the TypeScript sources: slow to start on a loaded machine.
+  this.timeout(300000);
 
   describe('command line', () => {
     it('rejects bad options with a usage error before starting anything', () => {
@@ -45,6 +46,13 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(() => benchOptionsFrom({ contenders: 'kafkajs,nope' })).to.throw(UsageError, /unknown contender "nope"/);
       expect(() => benchOptionsFrom({ brokers: ['localhost'] })).to.throw(UsageError, /host:port/);
       expect(() => benchOptionsFrom({ brokers: ['127.0.0.1:9092'], brokerInProcess: true })).to.throw(UsageError, /--broker-in-process/);
+      expect(() => benchOptionsFrom({ compare: ['kafkajs'] })).to.throw(UsageError, /--compare takes two different contenders/);
+      expect(() => benchOptionsFrom({ compare: ['kafkajs,kafkajs'] })).to.throw(UsageError, /--compare takes two different contenders/);
+      expect(() => benchOptionsFrom({ compare: ['kafkajs,nope'] })).to.throw(UsageError, /unknown contender "nope"/);
+      expect(() => benchOptionsFrom({ compare: ['facade/kafkajs,kafkajs'], contenders: 'kafkajs' })).to.throw(UsageError, /which --contenders leaves out/);
+      expect(() => benchOptionsFrom({ seed: '-1' })).to.throw(UsageError, /--seed/);
+      expect(() => benchOptionsFrom({ inFlight: '10,x' })).to.throw(UsageError, /--in-flight/);
+      expect(benchOptionsFrom({ inFlight: '0' }).inFlight).to.deep.equal([]);
     });
 
     it('exits 2 on a usage error and 0 for --help', async () => {
@@ -68,12 +76,23 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(options.brokerMode).to.equal('embedded-process');
       expect(options.sizes).to.deep.equal([100, 1024, 10240]);
       const workloads = buildWorkloads({ ...options, latencySize: 1024 });
-      // 3 sizes x 2 batch sizes x 2 acks settings, a consume workload per size, one latency workload.
-      expect(workloads.filter((w) => w.type === 'produce')).to.have.length(12);
+      // 3 sizes x (2 batch sizes + 100 unawaited sends) x 2 acks settings, a consume workload per size, one latency workload.
+      expect(workloads.filter((w) => w.type === 'produce')).to.have.length(18);
+      expect(workloads.filter((w) => w.inFlight === 100).map((w) => w.id)).to.include('produce-1024B-inflight100-acks1');
       expect(workloads.filter((w) => w.type === 'consume')).to.have.length(3);
       expect(workloads.filter((w) => w.type === 'latency')).to.have.length(1);
       expect(new Set(workloads.map((w) => w.id)).size).to.equal(workloads.length);
       expect(benchOptionsFrom({ short: true }).messages).to.be.lessThan(options.messages);
+      expect(options.compare).to.deep.include({ numerator: 'facade/kafkajs', denominator: 'kafka-node' });
+    });
+
+    it('runs only the compared contenders when --compare is given without --contenders', () => {
+      const options = benchOptionsFrom({ compare: ['facade/kafkajs,kafkajs', 'kafkajs,kafka-node'] });
+      expect(options.contenders).to.deep.equal(['kafka-node', 'kafkajs', 'facade/kafkajs']);
+      expect(options.compare).to.deep.equal([
+        { numerator: 'facade/kafkajs', denominator: 'kafkajs' },
+        { numerator: 'kafkajs', denominator: 'kafka-node' },
+      ]);
     });
   });
 
@@ -86,13 +105,30 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(spread([30, 10, 20])).to.include({ median: 20, min: 10, max: 30, spreadPct: 100 });
       expect(spread([10, 20]).median).to.equal(15);
     });
+
+    it('gives a ratio of means with a reproducible paired bootstrap interval around it', () => {
+      const options = { seed: 7, resamples: 2000, confidence: 0.95 };
+      const base = [10, 12, 9, 11, 10, 13, 10, 11];
+      // The numerator costs 5% more in every pair, whatever the load did to that pair.
+      const slower = base.map((value) => value * 1.05);
+      expect(pairedRatioInterval(slower, base, options)).to.deep.equal({ ratio: 1.05, low: 1.05, high: 1.05 });
+      const noisy = base.map((value, i) => value * (i % 2 === 0 ? 1.1 : 0.95));
+      const interval = pairedRatioInterval(noisy, base, options);
+      expect(interval.low).to.be.below(interval.ratio);
+      expect(interval.high).to.be.above(interval.ratio);
+      expect(interval.low).to.be.at.least(0.95);
+      expect(interval.high).to.be.at.most(1.1);
+      expect(pairedRatioInterval(noisy, base, options)).to.deep.equal(interval);
+      expect(pairedRatioInterval(noisy, base, { ...options, seed: 8 })).to.not.deep.equal(interval);
+      expect(() => pairedRatioInterval([1], [1, 2], options)).to.throw(/same length/);
+    });
   });
 
   describe('end to end on the embedded broker (short mode)', () => {
     let report: BenchReport;
 
     before(async function () {
-      const run = await runCli(['bench', '--short', '--json', '--messages', '200', '--warmup', '50', '--latency-messages', '50'], 80000);
+      const run = await runCli(['bench', '--short', '--json', '--size', '100,1024', '--acks', '1', '--messages', '200', '--warmup', '50', '--latency-messages', '50'], 280000);
       expect(run.status, run.stderr).to.equal(0);
       report = JSON.parse(run.stdout) as BenchReport;
     });
@@ -115,8 +151,9 @@ describe('bench: kafka-node-adapter bench', function () {
         expect(contender.rssMiB!.peak).to.be.at.least(contender.rssMiB!.afterWarmup);
       }
       const workloads = new Set(report.results.map((r) => r.workload));
-      expect(workloads.size).to.equal(16);
-      expect(report.results).to.have.length(16 * report.contenders.length);
+      // 2 sizes x (2 batch sizes + 100 unawaited sends) (acks 1), a consume workload per size, one latency workload.
+      expect(workloads.size).to.equal(9);
+      expect(report.results).to.have.length(9 * report.contenders.length);
       for (const result of report.results) {
         const label = `${result.contender} ${result.workload}`;
         expect(result.msgsPerSec.median, label).to.be.greaterThan(0);
@@ -136,36 +173,54 @@ describe('bench: kafka-node-adapter bench', function () {
       }
     });
 
-    it('derives the ratios from the medians', () => {
-      const median = (contender: string, workload: string): number =>
-        report.results.find((r) => r.contender === contender && r.workload === workload)!.msgsPerSec.median;
-      const workload = 'produce-1024B-batch100-acks1';
-      const ratio = (name: string) => report.ratios.find((r) => r.name === name && r.workload === workload)!.value;
-      expect(ratio('common/raw kafkajs')).to.be.closeTo(median('common/kafkajs', workload) / median('kafkajs', workload), 0.001);
-      expect(ratio('common/raw kafka-node')).to.be.closeTo(median('common/kafka-node', workload) / median('kafka-node', workload), 0.001);
-      expect(ratio('kafkajs/kafka-node')).to.be.closeTo(median('kafkajs', workload) / median('kafka-node', workload), 0.001);
-      const cpu = (contender: string): number =>
-        report.results.find((r) => r.contender === contender && r.workload === workload)!.cpuUsPerMessage.median;
-      expect(ratio('common/raw kafkajs cpu')).to.be.closeTo(cpu('common/kafkajs') / cpu('kafkajs'), 0.01);
-      expect(ratio('facade/raw kafka-node')).to.be.closeTo(median('facade/kafka-node', workload) / median('kafka-node', workload), 0.001);
-      expect(ratio('facade/raw kafkajs')).to.be.closeTo(median('facade/kafkajs', workload) / median('kafkajs', workload), 0.001);
-      expect(ratio('facade/raw kafka-node cpu')).to.be.closeTo(cpu('facade/kafka-node') / cpu('kafka-node'), 0.01);
-      // The kafka-node API on the kafkajs backend against kafka-node itself.
-      expect(ratio('facade/kafkajs/kafka-node')).to.be.closeTo(median('facade/kafkajs', workload) / median('kafka-node', workload), 0.001);
+    it('compares the default pairs workload by workload, from the same runs as the results', () => {
+      const pairs = [...new Set(report.comparisons.map((c) => `${c.numerator} / ${c.denominator}`))];
+      expect(pairs).to.have.members([
+        'facade/kafka-node / kafka-node',
+        'common/kafka-node / kafka-node',
+        'facade/kafkajs / kafkajs',
+        'common/kafkajs / kafkajs',
+        'kafkajs / kafka-node',
+        'facade/kafkajs / kafka-node',
+      ]);
+      const result = (contender: string, workload: string) => report.results.find((r) => r.contender === contender && r.workload === workload)!;
+      for (const comparison of report.comparisons) {
+        const label = `${comparison.numerator} / ${comparison.denominator} ${comparison.workload}`;
+        // One repetition: the ratio of means is the ratio of the single runs, and the interval collapses onto it.
+        expect(comparison.pairs, label).to.equal(1);
+        const cpu = result(comparison.numerator, comparison.workload).cpuUsPerMessage.median / result(comparison.denominator, comparison.workload).cpuUsPerMessage.median;
+        expect(comparison.cpuPerMessage.ratio, label).to.be.closeTo(cpu, cpu * 0.02);
+        expect(comparison.cpuPerMessage.low, label).to.equal(comparison.cpuPerMessage.ratio);
+        const throughput = result(comparison.numerator, comparison.workload).msgsPerSec.median / result(comparison.denominator, comparison.workload).msgsPerSec.median;
+        expect(comparison.throughput.ratio, label).to.be.closeTo(throughput, throughput * 0.02);
+        expect(comparison.latencyP99 !== undefined, label).to.equal(comparison.workload.startsWith('latency-'));
+      }
+      expect(report.method).to.include({ order: 'interleaved', seed: 1 });
     });
   });
 
-  it('prints a table with the broker in the bench process and a subset of contenders', async () => {
+  it('interleaves the contenders of a --compare pair and prints the ratio with its interval', async () => {
     const run = await runCli(
-      ['bench', '--short', '--broker-in-process', '--contenders', 'kafkajs', '--size', '1024', '--batch', '100', '--acks', '1', '--messages', '100', '--warmup', '0', '--latency-messages', '20', '--repetitions', '2'],
-      60000,
+      ['bench', '--short', '--broker-in-process', '--compare', 'facade/kafkajs,kafkajs', '--size', '100', '--batch', '100', '--in-flight', '10', '--acks', '1', '--messages', '100', '--warmup', '0', '--latency-messages', '20', '--repetitions', '3'],
+      280000,
     );
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/runs in the bench's main process/);
-    expect(run.stdout).to.match(/^workload\s+kafkajs$/m);
-    expect(run.stdout).to.match(/^produce-1024B-batch100-acks1\s+\d+ ±\d+% msg\/s\s+[\d.]+ MB\/s\s+[\d.]+ µs CPU\/msg$/m);
-    expect(run.stdout).to.match(/^consume-1024B\s+\d+ ±\d+% msg\/s/m);
-    expect(run.stdout).to.match(/^latency-1024B-1000ps\s+p50 [\d.]+ \/ p99 [\d.]+ ms/m);
-    expect(run.stdout).to.match(/^peak RSS \(MiB\)\s+\d+$/m);
+    expect(run.stdout).to.match(/^workload\s+kafkajs\s+facade\/kafkajs$/m);
+    expect(run.stdout).to.match(/^produce-100B-batch100-acks1\s+\d+ ±\d+% msg\/s\s+[\d.]+ MB\/s\s+[\d.]+ µs CPU\/msg/m);
+    expect(run.stdout).to.match(/^produce-100B-inflight10-acks1\s+\d+ ±\d+% msg\/s/m);
+    expect(run.stdout).to.match(/^consume-100B\s+\d+ ±\d+% msg\/s/m);
+    expect(run.stdout).to.match(/^latency-100B-1000ps\s+p50 [\d.]+ \/ p99 [\d.]+ ms/m);
+    expect(run.stdout).to.match(/^peak RSS \(MiB\)\s+\d+\s+\d+$/m);
+    expect(run.stdout).to.match(/^facade\/kafkajs \/ kafkajs\s+cpu\/msg\s+msg\/s\s+pairs$/m);
+    expect(run.stdout).to.match(/^produce-100B-batch100-acks1\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m);
+    expect(run.stdout).to.match(/^latency-100B-1000ps\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+p99 [\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m);
+    // Progress lines, in the order the runs happened: A B A B ... within each workload.
+    const order = run.stderr
+      .split('\n')
+      .map((line) => /^(\S+) #(\d) produce-100B-batch100-acks1:/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => `${match[1]}#${match[2]}`);
+    expect(order).to.deep.equal(['kafkajs#1', 'facade/kafkajs#1', 'kafkajs#2', 'facade/kafkajs#2', 'kafkajs#3', 'facade/kafkajs#3']);
   });
 });

@@ -9,18 +9,8 @@ import { ApiKey, apiKeyName } from '../../src/protocol/api-keys';
 import { exchangeRaw, requestFrame } from '../helpers/frames';
 import { until } from '../helpers/poll';
 import type { Writer } from '../../src/protocol/primitives';
-
-/** mulberry32: small, seeded, good enough to make every failure reproducible from the printed seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32: small, seeded, good enough to make every failure reproducible from the printed seed.
+import { seededRandom as prng } from '../../src/bench/stats';
 
 function withSizePrefix(body: Buffer): Buffer {
   const frame = Buffer.alloc(4 + body.length);

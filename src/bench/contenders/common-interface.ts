@@ -15,6 +15,9 @@ export function commonInterfaceContender(backend: BackendName, options: Contende
     async produce(topic: string, values: Buffer[], acks: Acks) {
       await producer!.send({ topic, acks, messages: values.map((value) => ({ value, partition: 0 })) });
     },
+    async produceEach(topic: string, values: Buffer[], acks: Acks) {
+      await Promise.all(values.map((value) => producer!.send({ topic, acks, messages: [{ value, partition: 0 }] })));
+    },
     async consume({ topic, groupId, onValues }: ConsumeOptions): Promise<Consumption> {
       const group = kafka.consumerGroup({ groupId, topics: [topic], fromOffset: 'earliest', autoCommit: false, maxWaitTimeMs: 100 });
       groups.add(group);

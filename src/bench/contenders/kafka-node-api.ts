@@ -70,6 +70,12 @@ export function kafkaNodeApiContender<Client extends ClientLike>(api: KafkaNodeA
         producer.send([{ topic, partition: 0, messages: values, attributes: 0 }], callback(resolve, reject)),
       );
     },
+    async produceEach(topic, values, acks) {
+      const producer = await producerFor(acks);
+      await Promise.all(
+        values.map((value) => new Promise<void>((resolve, reject) => producer.send([{ topic, partition: 0, messages: [value], attributes: 0 }], callback(resolve, reject)))),
+      );
+    },
     async consume({ topic, groupId, onValues }: ConsumeOptions): Promise<Consumption> {
       const group = new api.ConsumerGroup(
         { kafkaHost, ...extraOptions, groupId, fromOffset: 'earliest', autoCommit: false, encoding: 'buffer', keyEncoding: 'buffer', fetchMaxWaitMs: 100 },

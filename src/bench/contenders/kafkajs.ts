@@ -12,6 +12,9 @@ function rawKafkajs(options: ContenderOptions): Contender {
     async produce(topic, values, acks) {
       await producer.send({ topic, acks, messages: values.map((value) => ({ value, partition: 0 })) });
     },
+    async produceEach(topic, values, acks) {
+      await Promise.all(values.map((value) => producer.send({ topic, acks, messages: [{ value, partition: 0 }] })));
+    },
     async consume({ topic, groupId, onValues }: ConsumeOptions): Promise<Consumption> {
       const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
       consumers.add(consumer);
