@@ -1,3 +1,4 @@
+import type { ConsumerGroupState } from '../consumer-state';
 import type { KafkaError } from '../errors';
 import type { RebalanceEvent, TopicPartition, TopicPartitionOffset } from '../types';
 import type { RetryOptions } from '../types';
@@ -73,7 +74,8 @@ export interface GroupSession {
   readonly config: ResolvedConsumerGroupConfig;
   /** The client's retry schedule (connect, commit and handler retries). */
   readonly retry: RetryOptions;
-  /** run() was called and neither close() nor a fatal error happened: deliver, commit, rejoin. */
+  readonly state: ConsumerGroupState;
+  /** state 'running': run() was called and neither close() nor a fatal error happened: deliver, commit, rejoin. */
   readonly running: boolean;
   /** run() is still waiting for its first assignment. */
   readonly awaitingFirstAssignment: boolean;
