@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BACKEND_ENV_VARIABLE, DEFAULT_BACKEND, resolveBackendName } from '../common/config';
-import { CONFIG_FILE_NAME } from '../common/kafka-node-facts';
 import type { BackendName, KafkaConfig, SaslOptions as CommonSasl, TlsOptions } from '../common/types';
 import { InvalidConfigError } from './errors';
+import { CONFIG_FILE_NAME } from '../common/kafka-node-facts';
 import type { KafkaClientOptions, RetryOptions, SslOptions } from './types';
 import { warnOnce } from './warnings';
 
