@@ -1,7 +1,6 @@
 import type { ConsumerGroupState } from '../consumer-state';
 import type { KafkaError } from '../errors';
-import type { RebalanceEvent, TopicPartition, TopicPartitionOffset } from '../types';
-import type { RetryOptions } from '../types';
+import type { RebalanceEvent, RetryOptions, TopicPartition, TopicPartitionOffset } from '../types';
 import type { ResolvedConsumerGroupConfig } from '../validation';
 import type { HandlerRunner } from './handler-runner';
 import type { OffsetTracker } from './offset-tracker';
@@ -17,9 +16,9 @@ import type { SubscriptionState } from './subscription-state';
  *
  * Two delivery styles fit:
  * - pull (kafkajs, @confluentinc/kafka-javascript's kafkajs-style API): the library calls back with a batch; the
- *   driver hands its messages to `session.handler` (runMessage/runBatch), records each success in
- *   `session.offsets.handled()`, and on a failure waits `failure.retryInMs` and lets the library fetch the same message
- *   again (never resolving/committing it).
+ *   driver hands its messages to `session.handler` (runMessage/runBatch), records each success with
+ *   `session.offsets.moved(topic, partition, offset + 1)`, and on a failure waits `failure.retryInMs` and lets the
+ *   library fetch the same message again (never resolving/committing it).
  * - push (kafka-node): the library emits messages; the driver buffers them in a `BufferedDelivery` (one queue per
  *   partition, one delivery loop, back-pressure by maxBufferedMessages) which calls the handler and the auto-commit.
  *
