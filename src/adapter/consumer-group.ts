@@ -17,7 +17,8 @@ import { KNOWN_CLIENT_OPTIONS, expectType } from './options';
 import type { ConsumerGroupOptions, ConsumerGroupStreamOptions, CustomPartitionAssignmentProtocol, ErrorCallback, KafkaClientOptions, Message, NodeCallback, Topic, TopicPayload } from './types';
 import { warnOnce } from './warnings';
 
-export const CONSUMER_GROUP_DEFAULTS = {
+/** kafka-node's own ConsumerGroup option defaults, which the facade applies as kafka-node does (not the common interface's). */
+export const KAFKA_NODE_GROUP_DEFAULTS = {
   groupId: 'kafka-node-group',
   autoCommit: true,
   autoCommitIntervalMs: 5000,
@@ -192,7 +193,7 @@ export function fromKafkaNodeProtocol(protocol: CustomPartitionAssignmentProtoco
   };
 }
 
-type ResolvedGroupOptions = ConsumerGroupOptions & typeof CONSUMER_GROUP_DEFAULTS;
+type ResolvedGroupOptions = ConsumerGroupOptions & typeof KAFKA_NODE_GROUP_DEFAULTS;
 
 export class ConsumerGroup extends EventEmitter {
   readonly options: ResolvedGroupOptions;
@@ -221,7 +222,7 @@ export class ConsumerGroup extends EventEmitter {
     super();
     if (memberOptions === null || typeof memberOptions !== 'object') throw new TypeError('ConsumerGroup needs an options object');
     checkGroupOptions(memberOptions as unknown as Record<string, unknown>);
-    const options = { ...CONSUMER_GROUP_DEFAULTS, ...memberOptions } as ResolvedGroupOptions;
+    const options = { ...KAFKA_NODE_GROUP_DEFAULTS, ...memberOptions } as ResolvedGroupOptions;
     if (!options.heartbeatInterval) options.heartbeatInterval = Math.floor(options.sessionTimeout / 3);
     if (options.migrateHLC) throw new Error('This version of KafkaClient cannot be used to migrate from Zookeeper use older version of kafka-node instead');
     for (const name of IGNORED_GROUP_OPTIONS) {
@@ -247,7 +248,7 @@ export class ConsumerGroup extends EventEmitter {
     const clientOptions: KafkaClientOptions = {};
     const raw = options as unknown as Record<string, unknown>;
     for (const [name, value] of Object.entries(raw)) {
-      if (KNOWN_CLIENT_OPTIONS.has(name) && !GROUP_OPTION_NAMES.has(name) && value !== undefined && !(name in CONSUMER_GROUP_DEFAULTS)) {
+      if (KNOWN_CLIENT_OPTIONS.has(name) && !GROUP_OPTION_NAMES.has(name) && value !== undefined && !(name in KAFKA_NODE_GROUP_DEFAULTS)) {
         (clientOptions as Record<string, unknown>)[name] = value;
       }
     }

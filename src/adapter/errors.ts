@@ -4,6 +4,7 @@
  * hierarchy.
  */
 import { ConfigurationError, KafkaError } from '../common/errors';
+import { KAFKA_NODE_ERROR_NAMES_BY_CODE } from '../common/kafka-node-facts';
 
 export class ApiNotSupportedError extends KafkaError {
   override readonly name: string = 'ApiNotSupportedError';
@@ -107,45 +108,6 @@ export const ConsumerGroupErrors = [
 ] as const;
 
 /**
- * kafka-node's names of Kafka error codes (protocol_struct ERROR_CODE): it reports a broker's error code as a plain
- * `Error` whose message is that name, e.g. new Error('UnknownTopicOrPartition').
- */
-export const KAFKA_NODE_ERROR_NAMES: Readonly<Record<number, string>> = {
-  [-1]: 'Unknown',
-  1: 'OffsetOutOfRange',
-  2: 'InvalidMessage',
-  3: 'UnknownTopicOrPartition',
-  4: 'InvalidMessageSize',
-  5: 'LeaderNotAvailable',
-  6: 'NotLeaderForPartition',
-  7: 'RequestTimedOut',
-  8: 'BrokerNotAvailable',
-  9: 'ReplicaNotAvailable',
-  10: 'MessageSizeTooLarge',
-  11: 'StaleControllerEpochCode',
-  12: 'OffsetMetadataTooLargeCode',
-  14: 'GroupLoadInProgress',
-  15: 'GroupCoordinatorNotAvailable',
-  16: 'NotCoordinatorForGroup',
-  17: 'InvalidTopic',
-  18: 'RecordListTooLarge',
-  19: 'NotEnoughReplicas',
-  20: 'NotEnoughReplicasAfterAppend',
-  21: 'InvalidRequiredAcks',
-  22: 'IllegalGeneration',
-  23: 'InconsistentGroupProtocol',
-  25: 'UnknownMemberId',
-  26: 'InvalidSessionTimeout',
-  27: 'RebalanceInProgress',
-  28: 'InvalidCommitOffsetSize',
-  29: 'TopicAuthorizationFailed',
-  30: 'GroupAuthorizationFailed',
-  31: 'ClusterAuthorizationFailed',
-  41: 'NotController',
-  42: 'InvalidRequest',
-};
-
-/**
  * What kafka-node raises as a plain `new Error(message)`: `name` stays 'Error' as there, while the class keeps it in
  * the project's hierarchy and carries the Kafka code when there is one.
  */
@@ -163,8 +125,8 @@ export function toKafkaNodeError(error: unknown): Error {
   if (!(error instanceof Error)) return new KafkaNodeError(String(error));
   if (error instanceof KafkaNodeError || error.constructor === Error) return error;
   const code = (error as { code?: unknown }).code;
-  if (error instanceof KafkaError && typeof code === 'number' && code in KAFKA_NODE_ERROR_NAMES && code !== 7 && code !== 13) {
-    return new KafkaNodeError(KAFKA_NODE_ERROR_NAMES[code]!, code, error);
+  if (error instanceof KafkaError && typeof code === 'number' && code in KAFKA_NODE_ERROR_NAMES_BY_CODE && code !== 7 && code !== 13) {
+    return new KafkaNodeError(KAFKA_NODE_ERROR_NAMES_BY_CODE[code]!, code, error);
   }
   return error;
 }

@@ -7,11 +7,12 @@ import * as path from 'path';
 import { BACKEND_ENV_VARIABLE, DEFAULT_BACKEND, resolveBackendName } from '../common/config';
 import type { BackendName, KafkaConfig, SaslOptions as CommonSasl, TlsOptions } from '../common/types';
 import { InvalidConfigError } from './errors';
+import { CONFIG_FILE_NAME } from '../common/kafka-node-facts';
 import type { KafkaClientOptions, RetryOptions, SslOptions } from './types';
 import { warnOnce } from './warnings';
 
 /** A JSON file in the working directory: { "backend": "kafkajs", "strict": false }. */
-export const CONFIG_FILE_NAME = 'kafka-node-adapter.json';
+export { CONFIG_FILE_NAME };
 
 export const KAFKA_CLIENT_DEFAULTS = {
   kafkaHost: 'localhost:9092',

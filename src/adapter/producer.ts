@@ -7,6 +7,7 @@
 import { EventEmitter } from 'events';
 import { Writable } from 'stream';
 import { ConfigurationError } from '../common/errors';
+import { backOff } from '../common/retry';
 import type { CompressionName, OutgoingMessage, Producer as CommonProducer } from '../common/types';
 import { topicNameProblem } from '../common/validation';
 import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
@@ -196,7 +197,7 @@ export class BaseProducer extends EventEmitter {
         const unknown = waiting.some((topic) => !(topic in this.client.topicMetadata));
         throw unknown ? new KafkaNodeError('UnknownTopicOrPartition', 3) : new KafkaNodeError('LeaderNotAvailable', 5);
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(METADATA_RETRY_MIN_MS * 2 ** attempt, METADATA_RETRY_MAX_MS)));
+      await backOff({ initialRetryTimeMs: METADATA_RETRY_MIN_MS, maxRetryTimeMs: METADATA_RETRY_MAX_MS }, attempt + 1);
     }
     if (batches.some((batch) => batch.unroutable)) throw new BrokerNotAvailableError('Could not find the leader');
     const missing = (): boolean =>

@@ -16,7 +16,8 @@ import { KafkaError, KafkaProtocolError } from '../common/errors';
 import type { Admin, ClusterMetadata, ConfigResource, ConfigResourceDescription, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
 import { ApiKey } from '../protocol/api-keys';
 import { ErrorCode } from '../protocol/error-codes';
-import { apiSupportOf, closeClient, connectedClient, controllerBroker, coordinatorBroker, fetchCommitted, rawRequest, sleep, topicPartitions } from './client';
+import { apiSupportOf, closeClient, connectedClient, controllerBroker, coordinatorBroker, fetchCommitted, rawRequest, topicPartitions } from './client';
+import { backOff, sleep } from '../common/retry';
 import { settle, toKafkaError } from './errors';
 import { kafkaNode, type KafkaNodeAdmin, type KafkaNodeBroker, type KafkaNodeConfigResource, type KafkaNodeClient, type KafkaNodeGroupDescription, type KafkaNodeMetadataResponse, type KafkaNodeOffset } from './kafka-node';
 
@@ -252,7 +253,7 @@ export class LegacyAdmin implements Admin {
     const client = this.connected();
     const support = apiSupportOf(client.brokerForLeader(), apiName);
     if (!support) throw new KafkaProtocolError(ErrorCode.UNSUPPORTED_VERSION, `the broker has no ${ApiKey[apiKey]} API (Apache Kafka before 0.10.1)`);
-    const { retries, initialRetryTimeMs, maxRetryTimeMs } = this.config.retry;
+    const { retry } = this.config;
     for (let failures = 0; ; failures++) {
       let retriable: KafkaError;
       try {
@@ -263,9 +264,9 @@ export class LegacyAdmin implements Admin {
         retriable = toKafkaError(error);
         if (!retriable.retriable) throw retriable;
       }
-      if (failures >= retries) throw retriable;
+      if (failures >= retry.retries) throw retriable;
       client.setControllerId(null);
-      await sleep(Math.min(initialRetryTimeMs * 2 ** failures, maxRetryTimeMs));
+      await backOff(retry, failures + 1);
     }
   }
 

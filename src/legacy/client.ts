@@ -6,6 +6,7 @@
 import type { ResolvedKafkaConfig } from '../common/config';
 import { KafkaProtocolError } from '../common/errors';
 import { TLS_FAILURE_CODES } from '../common/error-mapping';
+import { backOff } from '../common/retry';
 import { ApiKey } from '../protocol/api-keys';
 import { ErrorCode } from '../protocol/error-codes';
 import { Reader, Writer } from '../protocol/primitives';
@@ -114,10 +115,6 @@ export function closeClient(client: KafkaNodeClient): Promise<void> {
       resolve();
     }
   });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Partition ids of `topic` in kafka-node's cached metadata, ascending (empty when it has none). */
@@ -261,7 +258,7 @@ export async function fetchCommitted(
     } catch (error) {
       const mapped = toKafkaError(error);
       if (!mapped.retriable || failures >= retry.retries) throw mapped;
-      await sleep(Math.min(retry.initialRetryTimeMs * 2 ** failures, retry.maxRetryTimeMs));
+      await backOff(retry, failures + 1);
     }
   }
 }

@@ -21,43 +21,8 @@ import {
   UnsupportedFeatureError,
 } from '../common/errors';
 import { TLS_FAILURE_CODES } from '../common/error-mapping';
+import { kafkaNodeErrorCode } from '../common/kafka-node-facts';
 import { ErrorCode } from '../protocol/error-codes';
-
-/** kafka-node 5's names for Kafka error codes (lib/protocol/protocol_struct.js ERROR_CODE), as Kafka codes. */
-export const KAFKA_NODE_ERROR_NAMES: Readonly<Record<string, number>> = {
-  Unknown: ErrorCode.UNKNOWN_SERVER_ERROR,
-  OffsetOutOfRange: ErrorCode.OFFSET_OUT_OF_RANGE,
-  InvalidMessage: ErrorCode.CORRUPT_MESSAGE,
-  UnknownTopicOrPartition: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-  InvalidMessageSize: ErrorCode.INVALID_FETCH_SIZE,
-  LeaderNotAvailable: ErrorCode.LEADER_NOT_AVAILABLE,
-  NotLeaderForPartition: ErrorCode.NOT_LEADER_OR_FOLLOWER,
-  RequestTimedOut: ErrorCode.REQUEST_TIMED_OUT,
-  BrokerNotAvailable: ErrorCode.BROKER_NOT_AVAILABLE,
-  ReplicaNotAvailable: ErrorCode.REPLICA_NOT_AVAILABLE,
-  MessageSizeTooLarge: ErrorCode.MESSAGE_TOO_LARGE,
-  StaleControllerEpochCode: ErrorCode.STALE_CONTROLLER_EPOCH,
-  OffsetMetadataTooLargeCode: ErrorCode.OFFSET_METADATA_TOO_LARGE,
-  GroupLoadInProgress: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-  GroupCoordinatorNotAvailable: ErrorCode.COORDINATOR_NOT_AVAILABLE,
-  NotCoordinatorForGroup: ErrorCode.NOT_COORDINATOR,
-  InvalidTopic: ErrorCode.INVALID_TOPIC_EXCEPTION,
-  RecordListTooLarge: ErrorCode.RECORD_LIST_TOO_LARGE,
-  NotEnoughReplicas: ErrorCode.NOT_ENOUGH_REPLICAS,
-  NotEnoughReplicasAfterAppend: ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-  InvalidRequiredAcks: ErrorCode.INVALID_REQUIRED_ACKS,
-  IllegalGeneration: ErrorCode.ILLEGAL_GENERATION,
-  InconsistentGroupProtocol: ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
-  UnknownMemberId: ErrorCode.UNKNOWN_MEMBER_ID,
-  InvalidSessionTimeout: ErrorCode.INVALID_SESSION_TIMEOUT,
-  RebalanceInProgress: ErrorCode.REBALANCE_IN_PROGRESS,
-  InvalidCommitOffsetSize: ErrorCode.INVALID_COMMIT_OFFSET_SIZE,
-  TopicAuthorizationFailed: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-  GroupAuthorizationFailed: ErrorCode.GROUP_AUTHORIZATION_FAILED,
-  ClusterAuthorizationFailed: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
-  NotController: ErrorCode.NOT_CONTROLLER,
-  InvalidRequest: ErrorCode.INVALID_REQUEST,
-};
 
 /** kafka-node's error classes (lib/errors) that stand for one Kafka error code. */
 const CLASS_CODES: Readonly<Record<string, number>> = {
@@ -135,10 +100,6 @@ function protocolError(code: number, detail: string, cause: unknown): KafkaError
   return new KafkaProtocolError(code, detail, cause);
 }
 
-/** A Kafka error code named by kafka-node, or null when `name` is not one of kafka-node's names. */
-export function codeForKafkaNodeName(name: string): number | null {
-  return Object.prototype.hasOwnProperty.call(KAFKA_NODE_ERROR_NAMES, name) ? KAFKA_NODE_ERROR_NAMES[name]! : null;
-}
 
 /**
  * Maps anything kafka-node failed with (callback error, 'error' event) to a KafkaError. KafkaErrors (ours, thrown from
@@ -148,8 +109,8 @@ export function toKafkaError(error: unknown): KafkaError {
   if (error instanceof KafkaError) return error;
   if (Array.isArray(error)) {
     // Topic errors of a metadata answer: a list of kafka-node code names; the first one decides.
-    const first = error.find((item) => typeof item === 'string' && codeForKafkaNodeName(item) !== null) as string | undefined;
-    if (first !== undefined) return protocolError(codeForKafkaNodeName(first)!, `metadata answered ${error.join(', ')}`, error);
+    const first = error.find((item) => typeof item === 'string' && kafkaNodeErrorCode(item) !== null) as string | undefined;
+    if (first !== undefined) return protocolError(kafkaNodeErrorCode(first)!, `metadata answered ${error.join(', ')}`, error);
     return new KafkaError(`kafka-node failed with ${error.map(String).join(', ')}`, { cause: error });
   }
   const e = shape(error);
@@ -191,7 +152,7 @@ export function toKafkaError(error: unknown): KafkaError {
   // createGroupError gives every group answer's error code, named or not.
   if (typeof e.errorCode === 'number' && e.errorCode !== 0) return protocolError(e.errorCode, detail, error);
 
-  const named = codeForKafkaNodeName(message);
+  const named = kafkaNodeErrorCode(message);
   if (named !== null) return protocolError(named, `kafka-node reported ${message}${where(e)}`, error);
   if (error instanceof Error && message === '' && name === 'Error') {
     // `new Error(ERROR_CODE[code])` for a code kafka-node has no name for: the code itself is lost.

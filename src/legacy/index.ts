@@ -45,5 +45,6 @@ export function createLegacyBackend(config: ResolvedKafkaConfig): Backend {
   return new LegacyBackend(config);
 }
 
-export { LegacyConsumerGroup, DEFAULT_MAX_BUFFERED_MESSAGES, type BufferStats } from './consumer-group';
+export { LegacyConsumerGroup, DEFAULT_MAX_BUFFERED_MESSAGES } from './consumer-group';
+export type { BufferStats } from '../common/consumer-group';
 export { toKafkaError as toKafkaErrorFromKafkaNode } from './errors';

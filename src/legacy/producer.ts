@@ -19,7 +19,8 @@ import { createPartitionChooser, type PartitionChooser } from '../common/partiti
 import type { Capabilities, CompressionName, OutgoingMessage, PartitionBaseOffset, Producer, ProducerOptions, SendRequest, Transaction } from '../common/types';
 import { resolveProducerOptions, validateSendRequest } from '../common/validation';
 import { ErrorCode } from '../protocol/error-codes';
-import { closeClient, connectedClient, sleep, topicPartitions } from './client';
+import { closeClient, connectedClient, topicPartitions } from './client';
+import { backOff } from '../common/retry';
 import { settle, toKafkaError } from './errors';
 import {
   kafkaNode,
@@ -165,14 +166,14 @@ export class LegacyProducer implements Producer {
   }
 
   private async withRetries<T>(attempt: () => Promise<T>, beforeRetry?: () => Promise<void>): Promise<T> {
-    const { retries, initialRetryTimeMs, maxRetryTimeMs } = this.config.retry;
+    const { retry } = this.config;
     for (let failures = 0; ; failures++) {
       try {
         return await attempt();
       } catch (error) {
         const mapped = toKafkaError(error);
-        if (!mapped.retriable || failures >= retries || !this.producer) throw mapped;
-        await sleep(Math.min(initialRetryTimeMs * 2 ** failures, maxRetryTimeMs));
+        if (!mapped.retriable || failures >= retry.retries || !this.producer) throw mapped;
+        await backOff(retry, failures + 1);
         if (beforeRetry) await beforeRetry().catch(() => undefined);
       }
     }

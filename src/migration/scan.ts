@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { STRICT_ENV_VARIABLE } from '../adapter/warnings';
 import { BACKEND_ENV_VARIABLE } from '../common/config';
+import { CONFIG_FILE_NAME } from '../common/kafka-node-facts';
 import { FACADE_MODULE, KAFKA_NODE_MODULE, REGISTER_MODULE, type CompatibilityStatus, type FindingKind } from './compatibility';
 import { rewriteKafkaNodeSpecifiers, unifiedDiff } from './fix';
 import { SCANNED_EXTENSIONS, scanSource, type Finding } from './scanner';
@@ -187,7 +188,7 @@ export function scanDirectory(root: string, options: ScanOptions = {}): ScanRepo
  * The facade's config file name, as src/adapter/options.ts reads it (a test checks they agree; options.ts itself is
  * not imported so that the migration layer depends on the facade's warnings table only).
  */
-export const CONFIG_FILE_NAME = 'kafka-node-adapter.json';
+export { CONFIG_FILE_NAME };
 
 export const FACADE_NOTICE =
   `The rewritten requires load '${FACADE_MODULE}', the kafka-node facade: add kafka-node-adapter to the project's dependencies. ` +

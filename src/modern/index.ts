@@ -56,5 +56,6 @@ export function createModernBackend(config: ResolvedKafkaConfig, options: Modern
   return new ModernBackend(config, options);
 }
 
-export { ModernConsumerGroup, type BufferStats } from './consumer-group';
+export { ModernConsumerGroup } from './consumer-group';
+export type { BufferStats } from '../common/consumer-group';
 export type { LogRecord, LogSink, LoggingOptions } from './logging';

@@ -148,7 +148,7 @@ describe('legacy consumer group (embedded broker)', function () {
     await until(() => m.messages.length === 3, 'the 3 messages');
     // A seam, not a broker stand-in: hold the delivery loop inside its next auto-commit step. Nothing more is produced,
     // so that next call is the idle loop's own (on its fetch watchdog), the one a close() used to be lost behind.
-    const loop = m.group as unknown as { autoCommitIfDue(): Promise<void> };
+    const loop = (m.group as unknown as { driver: { delivery: { autoCommitIfDue(): Promise<void> } } }).driver.delivery;
     const original = loop.autoCommitIfDue.bind(loop);
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
@@ -394,7 +394,7 @@ describe('legacy consumer group (embedded broker)', function () {
     open.push(group);
     await group.connect();
     // Test seam: kafka-node's leader looks for new partitions every 30 s (topicPartitionCheckInterval).
-    (group as unknown as { group: { options: { topicPartitionCheckInterval: number } } }).group.options.topicPartitionCheckInterval = 300;
+    (group as unknown as { driver: { group: { options: { topicPartitionCheckInterval: number } } } }).driver.group.options.topicPartitionCheckInterval = 300;
     const offsets: string[] = [];
     const generations: number[] = [];
     group.on('assigned', (event) => generations.push(event.generationId));

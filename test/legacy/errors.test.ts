@@ -10,7 +10,8 @@ import {
   UnsupportedFeatureError,
 } from '../../src/common/errors';
 import { ErrorCode } from '../../src/protocol/error-codes';
-import { KAFKA_NODE_ERROR_NAMES, codeForKafkaNodeName, settle, toKafkaError } from '../../src/legacy/errors';
+import { KAFKA_NODE_ERROR_CODES, kafkaNodeErrorCode } from '../../src/common/kafka-node-facts';
+import { settle, toKafkaError } from '../../src/legacy/errors';
 
 // kafka-node's real error classes, as its code raises them (not exported from its main module).
 const load = createRequire(__filename);
@@ -29,10 +30,10 @@ describe('legacy/errors (kafka-node errors -> common errors)', () => {
   it('knows every error name kafka-node 5 has, with the code kafka-node gives it', () => {
     for (const [code, name] of Object.entries(protocolStruct.ERROR_CODE)) {
       if (name === 'NoError') continue;
-      expect(codeForKafkaNodeName(name), name).to.equal(Number(code));
+      expect(kafkaNodeErrorCode(name), name).to.equal(Number(code));
     }
-    expect(Object.keys(KAFKA_NODE_ERROR_NAMES).length).to.equal(Object.keys(protocolStruct.ERROR_CODE).length - 1);
-    expect(codeForKafkaNodeName('toString')).to.equal(null);
+    expect(Object.keys(KAFKA_NODE_ERROR_CODES).length).to.equal(Object.keys(protocolStruct.ERROR_CODE).length - 1);
+    expect(kafkaNodeErrorCode('toString')).to.equal(null);
   });
 
   it('maps the plain Errors of produce/fetch/metadata answers by name, keeping where they happened', () => {

@@ -7,7 +7,7 @@ import { resolveConsumerGroupConfig } from '../../src/common/validation';
 import { createLegacyBackend, LEGACY_CAPABILITIES } from '../../src/legacy';
 import { checkAssignment, kafkaNodeProtocols, toKafkaNodeProtocol } from '../../src/legacy/assignment';
 import { kafkaClientOptions } from '../../src/legacy/client';
-import { COMMIT_METADATA, kafkaNodeGroupOptions, toConsumedMessage } from '../../src/legacy/consumer-group';
+import { COMMIT_METADATA, consumedFromKafkaNode, kafkaNodeGroupOptions } from '../../src/legacy/kafka-node-group';
 import type { KafkaNodeAssignmentProtocol, KafkaNodeMemberAssignment } from '../../src/legacy/kafka-node';
 import { COMPRESSION_ATTRIBUTES, DEFAULT_ACK_TIMEOUT_MS, LEGACY_DEFAULT_PARTITIONER, toKafkaNodeMessage } from '../../src/legacy/producer';
 
@@ -167,9 +167,9 @@ describe('legacy backend option translation', () => {
 
     it('delivers keys and values as Buffers or null, offsets as numbers, -1 for a missing timestamp, headers {}', () => {
       const key = Buffer.from('k');
-      const withTimestamp = toConsumedMessage({ topic: 't', partition: 1, offset: 7, highWaterOffset: 9, key, value: null, timestamp: new Date(1500) });
+      const withTimestamp = consumedFromKafkaNode({ topic: 't', partition: 1, offset: 7, highWaterOffset: 9, key, value: null, timestamp: new Date(1500) });
       expect(withTimestamp).to.deep.equal({ topic: 't', partition: 1, offset: 7, key, value: null, timestamp: 1500, headers: {} });
-      const magic0 = toConsumedMessage({ topic: 't', partition: 0, offset: 0, highWaterOffset: 1, key: null, value: Buffer.alloc(0) });
+      const magic0 = consumedFromKafkaNode({ topic: 't', partition: 0, offset: 0, highWaterOffset: 1, key: null, value: Buffer.alloc(0) });
       expect(magic0.timestamp).to.equal(-1);
       expect(magic0.key).to.equal(null);
       expect(magic0.value).to.deep.equal(Buffer.alloc(0));
