@@ -2,12 +2,15 @@
 import type { Kafka, Message, Producer as KafkajsProducer, RecordMetadata, Transaction as KafkajsTransaction } from 'kafkajs';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { ConfigurationError, KafkaError } from '../common/errors';
+import { backOff } from '../common/retry';
+import { ErrorCode } from '../protocol/error-codes';
 import type {
   Capabilities,
   OutgoingMessage,
   PartitionBaseOffset,
   Producer,
   ProducerOptions,
+  RetryOptions,
   SendRequest,
   Transaction,
   TransactionOffsets,
@@ -33,6 +36,7 @@ export class ModernProducer implements Producer {
   private readonly producer: KafkajsProducer;
   private readonly options: ResolvedProducerOptions;
   private readonly choices: PartitionChoices = new WeakMap();
+  private readonly retry: RetryOptions;
   private connected = false;
 
   constructor(
@@ -42,6 +46,7 @@ export class ModernProducer implements Producer {
     options: ProducerOptions | undefined,
   ) {
     this.options = resolveProducerOptions(options, capabilities, 'kafkajs', MODERN_DEFAULT_PARTITIONER);
+    this.retry = config.retry;
     if (this.options.idempotent && config.retry.retries < 1) {
       throw new ConfigurationError('an idempotent producer needs retry.retries >= 1: it must retry transient failures to keep its guarantees');
     }
@@ -82,7 +87,7 @@ export class ModernProducer implements Producer {
     }
     this.requireConnected();
     const transaction = await translated(() => this.producer.transaction());
-    return new ModernTransaction(transaction, (request) => this.sendThrough(transaction, request));
+    return new ModernTransaction(transaction, (request) => this.sendThrough(transaction, request), this.retry);
   }
 
   private requireConnected(): void {
@@ -136,6 +141,7 @@ class ModernTransaction implements Transaction {
   constructor(
     private readonly transaction: KafkajsTransaction,
     private readonly sendWithin: (request: SendRequest) => Promise<PartitionBaseOffset[]>,
+    private readonly retry: RetryOptions,
   ) {}
 
   send(request: SendRequest): Promise<PartitionBaseOffset[]> {
@@ -144,15 +150,26 @@ class ModernTransaction implements Transaction {
 
   async sendOffsets(offsets: TransactionOffsets): Promise<void> {
     validateTransactionOffsets(offsets);
-    await translated(() =>
-      this.transaction.sendOffsets({
-        consumerGroupId: offsets.consumerGroupId,
-        topics: offsets.topics.map((t) => ({
-          topic: t.topic,
-          partitions: t.partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })),
-        })),
-      }),
-    );
+    const request = {
+      consumerGroupId: offsets.consumerGroupId,
+      topics: offsets.topics.map((t) => ({
+        topic: t.topic,
+        partitions: t.partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })),
+      })),
+    };
+    // Kafka answers AddOffsetsToTxn with CONCURRENT_TRANSACTIONS while it still completes the producer's previous
+    // transaction (writing its markers after commit() or abort() returned). Java's client retries it; kafkajs's
+    // sendOffsets does not, so a sendOffsets right after an abort failed on real Kafka 4.4.
+    for (let failures = 0; ; failures++) {
+      try {
+        await translated(() => this.transaction.sendOffsets(request));
+        return;
+      } catch (error) {
+        const concurrent = error instanceof KafkaError && error.code === ErrorCode.CONCURRENT_TRANSACTIONS;
+        if (!concurrent || failures >= this.retry.retries) throw error;
+        await backOff(this.retry, failures + 1);
+      }
+    }
   }
 
   async commit(): Promise<void> {
