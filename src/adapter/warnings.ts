@@ -36,6 +36,8 @@ export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
   'client.sendOffsetCommitV2Request': 'KafkaClient.sendOffsetCommitV2Request commits as a standalone tool (generation and member id ignored)',
   'createTopics.replicaAssignment': 'createTopics ignores replicaAssignment: the broker places replicas',
   'zookeeper.kafka-host-fallback': 'ZooKeeper Client: ZooKeeper unreachable, kafkaHost used instead (the ZooKeeper Client is deprecated)',
+  'require.kafka-node-internal':
+    "a deep require of a kafka-node internal (kafka-node/lib/protocol, lib/codec, lib/zookeeper...) fails at require time with KafkaNodeModuleNotServedError; kafka-node/logging, lib/logging, lib/errors and lib/errors/<Name> are served",
   'option.<Class>.<option>': 'an option name kafka-node does not have: ignored',
   'option.<Class>.<option>.ignored': "a kafka-node option that tunes kafka-node's own machinery: accepted, no effect",
 };

@@ -9,6 +9,7 @@
  * protocol object, replicaAssignment inside createTopics).
  */
 import { ADAPTER_WARNINGS } from '../adapter/warnings';
+import { notServedMessage, servedDeepRequire } from '../adapter/deep-requires/modules';
 
 export type FindingKind = 'import' | 'construct' | 'option' | 'method' | 'event';
 export type CompatibilityStatus = 'supported' | 'emulated' | 'unsupported';
@@ -22,7 +23,8 @@ export interface CompatibilityEntry {
 }
 
 export const KAFKA_NODE_MODULE = 'kafka-node';
-export const FACADE_MODULE = 'kafka-node-adapter/kafka-node';
+const ADAPTER_PACKAGE = 'kafka-node-adapter';
+export const FACADE_MODULE = `${ADAPTER_PACKAGE}/kafka-node`;
 export const REGISTER_MODULE = 'kafka-node-adapter/register';
 
 export const KAFKA_NODE_CLASSES = [
@@ -66,23 +68,42 @@ function withWarnings(status: CompatibilityStatus, note: string, warnings: reado
 
 const supported = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('supported', note, warnings);
 const emulated = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('emulated', note, warnings);
-const unsupported = (note: string): CompatibilityEntry => ({ status: 'unsupported', note });
+const unsupported = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('unsupported', note, warnings);
 
 /** kafka-node's own tuning options the facade accepts and ignores, warning once under `option.<owner>.<name>.ignored`. */
 const ignoredOption = (owner: string, name: string, why: string): CompatibilityEntry => emulated(`accepted, no effect: ${why}`, `option.${owner}.${name}.ignored`);
 
+const SERVED_DEEP_IMPORT =
+  "served by the facade's own module (so instanceof holds for the errors it raises): through the register hook, the npm alias, or the same path under 'kafka-node-adapter/' (scan --fix rewrites it)";
+const INTERNAL_WARNING = 'require.kafka-node-internal';
+
 const IMPORTS: Record<string, CompatibilityEntry> = {
   [KAFKA_NODE_MODULE]: supported(`served by the facade: load '${FACADE_MODULE}' (scan --fix rewrites it) or run with node -r ${REGISTER_MODULE}`),
   [FACADE_MODULE]: supported('the facade entry'),
+  [`${KAFKA_NODE_MODULE}/lib/errors/<Name>`]: supported(SERVED_DEEP_IMPORT),
+  [`${KAFKA_NODE_MODULE}/lib/<internal module>`]: unsupported(notServedMessage('lib/<internal module>'), INTERNAL_WARNING),
 };
 
-/** `kafka-node/lib/...`: only the package name is redirected, so a deep require still loads the real kafka-node. */
-const DEEP_IMPORT = unsupported(
-  `a file inside kafka-node: neither the facade nor the register hook (which redirects only '${KAFKA_NODE_MODULE}') provides it; import the export from '${FACADE_MODULE}'`,
-);
+/** `kafka-node/<subpath>`: the deep requires the facade serves (logging, error classes) and the internals it refuses. */
+function deepImport(moduleName: string): CompatibilityEntry {
+  const subpath = moduleName.slice(KAFKA_NODE_MODULE.length + 1);
+  return servedDeepRequire(subpath) !== undefined ? supported(SERVED_DEEP_IMPORT) : unsupported(notServedMessage(subpath), INTERNAL_WARNING);
+}
+
+/** The specifier `scan --fix` puts in place of a served deep require: the same path under this package's exports. */
+export function facadeDeepSpecifier(moduleName: string): string | undefined {
+  if (!isKafkaNodeDeepImport(moduleName)) return undefined;
+  const subpath = moduleName.slice(KAFKA_NODE_MODULE.length + 1);
+  return servedDeepRequire(subpath) === undefined ? undefined : `${ADAPTER_PACKAGE}/${subpath}`;
+}
 
 export function isKafkaNodeDeepImport(moduleName: string): boolean {
   return moduleName.startsWith(`${KAFKA_NODE_MODULE}/`);
+}
+
+/** What `scan --fix` writes for a served deep require, e.g. 'kafka-node-adapter/lib/errors'. */
+export function isFacadeDeepImport(moduleName: string): boolean {
+  return moduleName.startsWith(`${ADAPTER_PACKAGE}/`) && servedDeepRequire(moduleName.slice(ADAPTER_PACKAGE.length + 1)) !== undefined;
 }
 
 /** EventEmitter bookkeeping on any instance: nothing kafka-specific to migrate. */
@@ -403,7 +424,7 @@ function notInTable(what: string): CompatibilityEntry {
 }
 
 export function lookupImport(moduleName: string): CompatibilityEntry {
-  return IMPORTS[moduleName] ?? (isKafkaNodeDeepImport(moduleName) ? DEEP_IMPORT : notInTable(`module '${moduleName}'`));
+  return IMPORTS[moduleName] ?? (isKafkaNodeDeepImport(moduleName) ? deepImport(moduleName) : isFacadeDeepImport(moduleName) ? supported("the facade's own module") : notInTable(`module '${moduleName}'`));
 }
 
 export function lookupClass(className: string): CompatibilityEntry {

@@ -27,7 +27,7 @@ export interface ScenarioContext {
  * A difference the facade documents on purpose (with the warning it emits): the entry is left out of the equality
  * check, and the facade's value must be the documented one.
  */
-interface DocumentedDifference {
+export interface DocumentedDifference {
   entry: number;
   reason: string;
   facadeValue: unknown;
@@ -65,7 +65,7 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-function describeDifferences(reference: Trace, trace: Trace, documented: DocumentedDifference[]): string[] {
+export function describeDifferences(reference: Trace, trace: Trace, documented: DocumentedDifference[]): string[] {
   const skipped = new Set(documented.map((d) => d.entry));
   const lines: string[] = [];
   if (trace.length !== reference.length) lines.push(`${trace.length} trace entries, kafka-node has ${reference.length}`);
