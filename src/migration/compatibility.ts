@@ -111,7 +111,7 @@ export const EMITTER_BOOKKEEPING = new Set(['removeListener', 'removeAllListener
 /** EventEmitter methods that subscribe to the event named by their first argument. */
 export const EMITTER_SUBSCRIBE = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
-const PLAIN_CONSUMER = 'a member of its groupId whose assignment hands it the requested partitions, then seeks to their offsets';
+const PLAIN_CONSUMER = 'a simple consumer as in kafka-node: groupless fetches of the requested partitions, standalone commits under its groupId';
 
 const CLASSES: Record<KafkaNodeClass, CompatibilityEntry> = {
   KafkaClient: supported('connection settings of the common interface (brokers, clientId, ssl, sasl plain/scram, timeouts)'),
@@ -123,10 +123,10 @@ const CLASSES: Record<KafkaNodeClass, CompatibilityEntry> = {
   HighLevelProducer: supported("a Producer with kafka-node's cyclic partitioner as default (partitionerType 2)"),
   KeyedMessage: supported('a message with key and value'),
   ProducerStream: supported('a Writable of payloads on its own KafkaClient and HighLevelProducer'),
-  Consumer: emulated(`${PLAIN_CONSUMER}; its groupId cannot also serve a ConsumerGroup`, 'consumer.shared-group-id'),
+  Consumer: supported(PLAIN_CONSUMER),
   ConsumerGroup: supported('common consumerGroup (fromOffset, outOfRangeOffset, roundrobin/range, auto or manual commit)'),
   ConsumerGroupStream: emulated('a Readable over a ConsumerGroup', 'consumer-group-stream.autocommit'),
-  ConsumerStream: emulated(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`, 'consumer.shared-group-id'),
+  ConsumerStream: supported(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`),
   Offset: supported('common Admin.fetchTopicOffsets / fetchCommittedOffsets'),
   Admin: supported('common Admin (listGroups, describeGroups, createTopics, listTopics, describeConfigs)'),
   DefaultPartitioner: supported("kafka-node's default partitioner, run by the facade"),
@@ -303,10 +303,10 @@ const GROUP_STREAM_METHODS: Record<string, CompatibilityEntry> = {
 
 const PLAIN_CONSUMER_METHODS: Record<string, CompatibilityEntry> = {
   ...PAUSE_RESUME,
-  commit: supported("commits the payload offsets (kafka-node's throttling and answers)"),
+  commit: supported("commits the payload offsets standalone under groupId (kafka-node's throttling and answers), stored in Kafka", 'consumer.commit.kafka-storage'),
   setOffset: supported('seek'),
-  pauseTopics: emulated('pauses whole topics: a { topic, partition } pauses every partition of the topic', 'consumer.pause-partition'),
-  resumeTopics: emulated('resumes whole topics: a { topic, partition } resumes every partition of the topic', 'consumer.pause-partition'),
+  pauseTopics: supported('topic names pause every partition of the topic, { topic, partition } that partition'),
+  resumeTopics: supported('topic names resume every partition of the topic, { topic, partition } that partition'),
   addTopics: supported('the member rejoins its group with the new payloads'),
   removeTopics: supported('the member rejoins its group without them'),
   close: supported('close; close(true, cb) commits first'),

@@ -206,7 +206,7 @@ describe('migration/scan', () => {
         '5:23 option ConsumerGroup.groupId supported',
         '5:37 option ConsumerGroup.outOfRangeOffset supported',
         '6:1 construct KeyedMessage supported',
-        '7:1 construct ConsumerStream emulated',
+        '7:1 construct ConsumerStream supported',
         '8:3 method Admin.listGroups supported',
         '9:3 method ConsumerGroup.addTopics emulated',
       ]);
@@ -231,7 +231,7 @@ describe('migration/scan', () => {
         '1:23 import kafka-node supported',
         '4:15 event Consumer.message supported',
         '4:37 event Consumer.done supported',
-        '6:18 construct Consumer emulated',
+        '6:18 construct Consumer supported',
         '6:59 option Consumer.fromOffset supported',
         '6:77 option Consumer.fetchMaxBytes supported',
         '9:19 construct KafkaClient supported',

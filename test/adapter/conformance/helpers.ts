@@ -8,7 +8,19 @@
  */
 import { expect } from 'chai';
 import { RUN_MODES, type RunMode } from '../helpers/run-example';
-import { describeDifferences, type Trace } from '../helpers/differential-scenarios';
+import { describeDifferences, runScenario, type Scenario, type Trace } from '../helpers/differential-scenarios';
+import { startEmbedded, type EmbeddedBroker } from '../../fixtures/embedded';
+import { startKafka09, type Kafka09 } from '../../fixtures/kafka09';
+import { startOrSkip } from '../../fixtures/processes';
+import type { RecordingProxy } from '../../fixtures/recording-proxy';
+import { startKafka09Proxy } from '../../broker/differential/targets';
+
+/** A kafka-node program of the suite: the differential suites' Scenario plus the facade's by-design differences. */
+export interface ConformanceScenario extends Scenario {
+  byDesign?: ByDesign[];
+  /** Needs what Apache Kafka 0.9 lacks (auto-creation off, a newer API). */
+  notOnKafka09?: string;
+}
 
 export const CONFORMANCE_MODES: readonly RunMode[] = RUN_MODES;
 /** Apache Kafka 0.9 speaks only what kafka-node speaks: the facade's kafkajs backend cannot talk to it. */
@@ -80,4 +92,71 @@ export function compareConformance(counts: ConformanceCounts, target: string, tr
   }
   if (process.env.CONFORMANCE_DUMP) console.log(JSON.stringify([...traces]));
   expect(differences, 'differences from the real kafka-node').to.deep.equal([]);
+}
+
+/** Registers one test per scenario on `className`'s file: each runs on every mode with an embedded broker of its own. */
+export function conformanceOnEmbedded(className: string, scenarios: readonly ConformanceScenario[]): void {
+  const counts = new ConformanceCounts(className);
+  counts.printAfter();
+  const brokers = new Map<RunMode, EmbeddedBroker>();
+  before(async () => {
+    for (const mode of CONFORMANCE_MODES) brokers.set(mode, await startEmbedded({ autoCreateTopics: false }));
+  });
+  after(async () => {
+    for (const broker of brokers.values()) await broker.stop();
+  });
+  for (const scenario of scenarios) {
+    it(scenario.name, async function () {
+      const traces = new Map<RunMode, Trace>();
+      for (const mode of CONFORMANCE_MODES) {
+        const broker = brokers.get(mode)!;
+        traces.set(
+          mode,
+          await runScenario(scenario, mode, {
+            kafkaHost: broker.bootstrap,
+            autoCreatingKafkaHost: broker.bootstrap,
+            async createTopic(name, partitions) {
+              const result = broker.cluster.createTopic({ name, numPartitions: partitions, replicationFactor: 1 });
+              if (result.errorCode !== 0) throw new Error(`creating ${name}: error ${result.errorCode}`);
+            },
+            nameSuffix: '',
+          }),
+        );
+      }
+      compareConformance(counts, '', traces, scenario.check, scenario.byDesign);
+    });
+  }
+}
+
+/** Registers the scenarios on Apache Kafka 0.9.0.1 for the modes that can talk to it (one shared broker, suffixed names). */
+export function conformanceOnKafka09(className: string, scenarios: readonly ConformanceScenario[]): void {
+  const counts = new ConformanceCounts(className);
+  counts.printAfter();
+  let kafka: Kafka09 | undefined;
+  let proxy: RecordingProxy | undefined;
+  before(async function () {
+    kafka = await startOrSkip(this, () => startKafka09({ partitions: 3 }));
+    proxy = await startKafka09Proxy(kafka);
+  });
+  after(async () => {
+    await proxy?.close();
+    await kafka?.stop();
+  });
+  for (const scenario of scenarios.filter((s) => !s.notOnKafka09)) {
+    it(`${className}: ${scenario.name}`, async function () {
+      const traces = new Map<RunMode, Trace>();
+      for (const [index, mode] of KAFKA_09_MODES.entries()) {
+        traces.set(
+          mode,
+          await runScenario(scenario, mode, {
+            kafkaHost: proxy!.address,
+            autoCreatingKafkaHost: proxy!.address,
+            createTopic: (name, partitions) => kafka!.createTopic(name, partitions),
+            nameSuffix: `__k09m${index}`,
+          }),
+        );
+      }
+      compareConformance(counts, 'Kafka 0.9', traces, scenario.check, scenario.byDesign);
+    });
+  }
 }

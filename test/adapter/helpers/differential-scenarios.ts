@@ -90,11 +90,11 @@ function documentedNotes(reference: Trace, traces: Map<RunMode, Trace>, document
   return notes;
 }
 
-function newClient(kafka: KafkaNodeModule, kafkaHost: string) {
+export function newClient(kafka: KafkaNodeModule, kafkaHost: string) {
   return new kafka.KafkaClient({ kafkaHost, requestTimeout: 10000, connectTimeout: 5000, connectRetryOptions: { retries: 2, minTimeout: 100, maxTimeout: 500 } });
 }
 
-function readyOrError(emitter: { once(event: string, listener: (...args: unknown[]) => void): unknown }, what: string): Promise<string> {
+export function readyOrError(emitter: { once(event: string, listener: (...args: unknown[]) => void): unknown }, what: string): Promise<string> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(`${what}: no ready within 10 s`), 10000);
     emitter.once('ready', () => {
@@ -108,16 +108,16 @@ function readyOrError(emitter: { once(event: string, listener: (...args: unknown
   });
 }
 
-function close(closable: { close(cb: () => void): void }): Promise<void> {
+export function close(closable: { close(cb: () => void): void }): Promise<void> {
   return new Promise((resolve) => closable.close(() => resolve()));
 }
 
-function text(value: unknown): string | null {
+export function text(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 }
 
-interface ReceivedMessage {
+export interface ReceivedMessage {
   topic: string;
   partition: number;
   offset: number;
@@ -127,7 +127,7 @@ interface ReceivedMessage {
 }
 
 /** A ConsumerGroup that records its events (consecutive repeats folded) and its messages. */
-function startGroup(
+export function startGroup(
   context: ScenarioContext,
   options: { groupId: string; topics: string[]; fromOffset: 'earliest' | 'latest'; protocol: string[]; recordHighWater: boolean },
 ) {
@@ -182,7 +182,7 @@ function startGroup(
   };
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
+export async function until(condition: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -190,7 +190,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 15000):
   }
 }
 
-async function produceWith(context: ScenarioContext, payloads: { topic: string; messages: string[]; partition?: number; key?: string }[], partitionerType = 3) {
+export async function produceWith(context: ScenarioContext, payloads: { topic: string; messages: string[]; partition?: number; key?: string }[], partitionerType = 3) {
   const client = newClient(context.kafka, context.kafkaHost);
   const producer = new context.kafka.Producer(client, { requireAcks: 1, partitionerType });
   await readyOrError(producer, 'producer');
