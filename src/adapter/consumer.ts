@@ -7,7 +7,8 @@
 import { EventEmitter } from 'events';
 import { Readable } from 'stream';
 import { OffsetOutOfRangeError, UnsupportedFeatureError } from '../common/errors';
-import type { FetchedPartition, PartitionFetcher } from '../common/types';
+import type { FetchedPartition, PartitionFetcher, TopicPartitionOffset } from '../common/types';
+import { CommitStream, type CommitStreamOptions } from './commit-stream';
 import { KafkaClient, callbackOf, clientCore } from './client';
 import { toKafkaNodeMessage, type CommitResult } from './consumer-group';
 import { InvalidConfigError, toKafkaNodeError } from './errors';
@@ -43,6 +44,9 @@ const ERROR_BACKOFF_MS = 200;
 
 let nextId = 0;
 
+/** Each Consumer's standalone commit, for the CommitStream its ConsumerStream creates (not part of kafka-node's API). */
+const standaloneCommits = new WeakMap<Consumer, (offsets: TopicPartitionOffset[]) => Promise<void>>();
+
 /** kafka-node's topics check (utils.validateTopics): every payload object names a topic and a numeric partition. */
 function validatePayloads(topics: ReadonlyArray<OffsetFetchRequest | Topic | string>): void {
   for (const t of topics) {
@@ -77,6 +81,7 @@ export class Consumer extends EventEmitter {
     this.paused = this.options.paused ?? false;
     this.id = nextId++;
     this.payloads = this.buildPayloads(topics);
+    standaloneCommits.set(this, (offsets) => this.partitionFetcher().then((fetcher) => fetcher.commit(this.options.groupId, offsets)));
     client.on('error', (error: Error) => this.emit('error', error));
     if (client.ready) {
       this.ready = true;
@@ -317,8 +322,20 @@ export class ConsumerStream extends Readable {
     this.consumer.on('error', (error: Error) => this.emit('error', error));
   }
 
+  /** As kafka-node's ConsumerStream: every `data` event is also a `message` event (what its plain Consumer emitted). */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'data') super.emit('message', args[0]);
+    return super.emit(event, ...args);
+  }
+
   override _read(): void {
     if (this.consumer.paused) this.consumer.resume();
+  }
+
+  /** kafka-node's CommitStream over this stream's partitions: pipe messages into it to commit them under groupId. */
+  createCommitStream(options?: CommitStreamOptions): CommitStream {
+    const commit = standaloneCommits.get(this.consumer)!;
+    return new CommitStream(commit, this.consumer.payloads, this.consumer.options.groupId, { ...this.consumer.options, ...options } as CommitStreamOptions);
   }
 
   setOffset(topic: string, partition: number, offset: number): void {

@@ -334,6 +334,7 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
   ConsumerStream: {
     setOffset: supported('seek'),
     commit: supported("the Consumer's commit"),
+    createCommitStream: supported("kafka-node's CommitStream: a Transform committing the offsets of what is piped into it (standalone commits under groupId)"),
     close: supported('closes the Consumer, then ends the stream'),
     pause: supported('Readable pause (back-pressure pauses fetching)'),
     resume: supported('Readable resume'),
@@ -400,7 +401,7 @@ const EVENTS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>>
     done: supported('after each fetched batch, with its last offset per partition'),
     offsetOutOfRange: supported('emitted for an out-of-range offset'),
   },
-  ConsumerStream: STREAM_EVENTS,
+  ConsumerStream: { ...STREAM_EVENTS, message: supported("emitted with every data event, as kafka-node's ConsumerStream does") },
   ConsumerGroup: {
     error: supported('error'),
     connect: supported('emitted after every assignment'),
