@@ -10,10 +10,7 @@ import { expect } from 'chai';
 import { RUN_MODES, type RunMode } from '../helpers/run-example';
 import { describeDifferences, runScenario, type Scenario, type Trace } from '../helpers/differential-scenarios';
 import { startEmbedded, type EmbeddedBroker } from '../../fixtures/embedded';
-import { startKafka09, type Kafka09 } from '../../fixtures/kafka09';
-import { startOrSkip } from '../../fixtures/processes';
-import type { RecordingProxy } from '../../fixtures/recording-proxy';
-import { startKafka09Proxy } from '../../broker/differential/targets';
+import { useKafka09Target } from '../helpers/kafka09-target';
 
 /** A kafka-node program of the suite: the differential suites' Scenario plus the facade's by-design differences. */
 export interface ConformanceScenario extends Scenario {
@@ -128,35 +125,25 @@ export function conformanceOnEmbedded(className: string, scenarios: readonly Con
   }
 }
 
-/** Registers the scenarios on Apache Kafka 0.9.0.1 for the modes that can talk to it (one shared broker, suffixed names). */
-export function conformanceOnKafka09(className: string, scenarios: readonly ConformanceScenario[]): void {
-  const counts = new ConformanceCounts(className);
-  counts.printAfter();
-  let kafka: Kafka09 | undefined;
-  let proxy: RecordingProxy | undefined;
-  before(async function () {
-    kafka = await startOrSkip(this, () => startKafka09({ partitions: 3 }));
-    proxy = await startKafka09Proxy(kafka);
-  });
-  after(async () => {
-    await proxy?.close();
-    await kafka?.stop();
-  });
-  for (const scenario of scenarios.filter((s) => !s.notOnKafka09)) {
-    it(`${className}: ${scenario.name}`, async function () {
-      const traces = new Map<RunMode, Trace>();
-      for (const [index, mode] of KAFKA_09_MODES.entries()) {
-        traces.set(
-          mode,
-          await runScenario(scenario, mode, {
-            kafkaHost: proxy!.address,
-            autoCreatingKafkaHost: proxy!.address,
-            createTopic: (name, partitions) => kafka!.createTopic(name, partitions),
-            nameSuffix: `__k09m${index}`,
-          }),
-        );
+/**
+ * Registers every class's scenarios on one Apache Kafka 0.9.0.1 broker (a JVM start is slow), for the modes that can
+ * talk to it; the modes share the broker, so names carry a per-mode suffix the traces leave out.
+ */
+export function conformanceOnKafka09(classes: ReadonlyArray<readonly [string, readonly ConformanceScenario[]]>): void {
+  const target = useKafka09Target();
+  for (const [className, scenarios] of classes) {
+    describe(className, () => {
+      const counts = new ConformanceCounts(className);
+      counts.printAfter();
+      for (const scenario of scenarios.filter((s) => !s.notOnKafka09)) {
+        it(scenario.name, async function () {
+          const traces = new Map<RunMode, Trace>();
+          for (const [index, mode] of KAFKA_09_MODES.entries()) {
+            traces.set(mode, await runScenario(scenario, mode, target(index)));
+          }
+          compareConformance(counts, 'Kafka 0.9', traces, scenario.check, scenario.byDesign);
+        });
       }
-      compareConformance(counts, 'Kafka 0.9', traces, scenario.check, scenario.byDesign);
     });
   }
 }
