@@ -33,6 +33,7 @@ export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
   'consumer-group-stream.autocommit': 'ConsumerGroupStream: the group commits messages as they are emitted (autoCommit), commit(message) commits explicitly',
   'consumer.commit.kafka-storage':
     "the plain Consumer commits standalone with OffsetCommit v2 (generation -1, no member), stored in Kafka and seen by Offset.fetchCommits; kafka-node's OffsetCommit v0 went to ZooKeeper-stored offsets on ZooKeeper-era brokers",
+  'producer.buildPayloads': "Producer/HighLevelProducer buildPayloads (kafka-node's internal payload encoding) throws a ConfigurationError: call send()",
   'client.sendOffsetCommitV2Request': 'KafkaClient.sendOffsetCommitV2Request commits as a standalone tool (generation and member id ignored)',
   'createTopics.replicaAssignment': 'createTopics ignores replicaAssignment: the broker places replicas',
   'zookeeper.kafka-host-fallback': 'ZooKeeper Client: ZooKeeper unreachable, kafkaHost used instead (the ZooKeeper Client is deprecated)',

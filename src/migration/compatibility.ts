@@ -320,6 +320,7 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
   Producer: {
     send: supported('Producer.send (messages, key, partition, attributes -> compression)'),
     createTopics: supported("the client's createTopics with topic names (auto-created)"),
+    buildPayloads: unsupported("kafka-node's internal payload encoding (beyond its types): throws ConfigurationError; call send() with the payloads", 'producer.buildPayloads'),
     close: CLOSE,
     client: supported('the KafkaClient given'),
   },
