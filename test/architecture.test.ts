@@ -67,8 +67,8 @@ const FORBIDDEN: Record<string, RegExp> = {
   modern: /^kafka-node(\/|$)|^(legacy|adapter|broker|compat|cli|bench)(\/|$)/,
   adapter: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker|bench)(\/|$)/,
   compat: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|bench)(\/|$)/,
-  // scan rates kafka-node code against the facade's table of warnings, and nothing else of the facade.
-  migration: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker|cli|bench)(\/|$)|^adapter\/(?!warnings$)/,
+  // scan rates kafka-node code against the facade's table of warnings and of served deep requires, nothing else of it.
+  migration: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker|cli|bench)(\/|$)|^adapter\/(?!warnings$|deep-requires\/modules$)/,
   // The bench measures the raw clients next to the layers built on them, so it alone may import both libraries;
   // it reaches the backends through createKafka only, and nothing below the CLI depends on it.
   bench: /^(legacy|modern|compat|cli)(\/|$)/,

@@ -22,7 +22,11 @@ import type {
   OffsetCommitRequest,
   PartitionMetadataResponse,
 } from './types';
+import { getLogger } from './logging';
 import { reportGap } from './warnings';
+
+/** Asked for when the module loads, as kafka-node does: a provider set afterwards does not reach it. */
+const logger = getLogger('kafka-node:KafkaClient');
 
 export interface ClientCore {
   readonly parsed: ParsedClientOptions;
@@ -171,6 +175,7 @@ export class KafkaClient extends EventEmitter {
       this.kafka = kafka;
       this.producerKafka = createKafka({ ...config, retry: { ...config.retry, retries: 0 } });
       this.commonAdmin = admin;
+      logger.debug(`connected to ${brokers.join(',')} on backend ${parsed.backend}`);
       this.emit('connect');
       await this.loadMetadata();
       this.ready = true;
@@ -198,6 +203,7 @@ export class KafkaClient extends EventEmitter {
   }
 
   close(cb?: ErrorCallback): void {
+    logger.debug('close client');
     this.closing = true;
     this.ready = false;
     const admin = this.commonAdmin;

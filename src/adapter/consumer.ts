@@ -1,22 +1,22 @@
 /**
- * kafka-node's plain Consumer (fixed topic/partitions, offsets chosen by the caller) on the common interface, which
- * has no assigned-partition consumer. Emulation: a common ConsumerGroup under the Consumer's groupId whose assignment
- * protocol ("kafka-node-adapter-assigned") gives the leader's requested partitions to the members, then seeks each to
- * the Consumer's offset. Messages before a pending seek target are dropped, so what is emitted starts exactly at the
- * requested offset. Commits are the group's (Kafka-stored, under groupId), so Offset.fetchCommits sees them.
- *
- * Differences from kafka-node (reported through the warnings channel): Consumers sharing a groupId share the
- * requested partitions (round-robin) instead of each reading its own list; pauseTopics with partitions pauses whole
- * topics; the groupId cannot also be used by a ConsumerGroup (different assignment protocol).
+ * kafka-node's plain Consumer: a simple consumer of the partitions it is given, from offsets the caller chooses or
+ * groupId's committed ones. As in kafka-node it never joins a group: it reads through the backend's PartitionFetcher
+ * (groupless fetches) in kafka-node's loop (fetch every unpaused payload, emit, move the offsets, fetch again) and
+ * commits standalone (generation -1, no member id), so it can share its groupId with a ConsumerGroup or a tool.
  */
 import { EventEmitter } from 'events';
 import { Readable } from 'stream';
-import { OffsetOutOfRangeError } from '../common/errors';
-import type { ConsumerGroup as CommonConsumerGroup, CustomAssignmentProtocol, MessageBatch } from '../common/types';
+import { OffsetOutOfRangeError, UnsupportedFeatureError } from '../common/errors';
+import type { FetchedPartition, PartitionFetcher, TopicPartitionOffset } from '../common/types';
+import { CommitStream, type CommitStreamOptions } from './commit-stream';
 import { KafkaClient, callbackOf, clientCore } from './client';
 import { toKafkaNodeMessage, type CommitResult } from './consumer-group';
-import { InvalidConfigError } from './errors';
+import { InvalidConfigError, toKafkaNodeError } from './errors';
+import { getLogger } from './logging';
+import { reportGap } from './warnings';
 import type { ConsumerOptions, ErrorCallback, Message, NodeCallback, OffsetFetchRequest, Topic } from './types';
+
+const logger = getLogger('kafka-node:Consumer');
 
 export const CONSUMER_DEFAULTS = {
   groupId: 'kafka-node-group',
@@ -29,8 +29,6 @@ export const CONSUMER_DEFAULTS = {
   encoding: 'utf8',
 } as const;
 
-export const ASSIGNED_PROTOCOL_NAME = 'kafka-node-adapter-assigned';
-
 export interface ConsumerPayload {
   topic: string;
   partition: number;
@@ -41,10 +39,21 @@ export interface ConsumerPayload {
 
 type ResolvedConsumerOptions = ConsumerOptions & typeof CONSUMER_DEFAULTS & { paused?: boolean };
 
+/** Pause after a fetch round that answered errors only, so a failing partition is not asked in a tight loop. */
+const ERROR_BACKOFF_MS = 200;
+
 let nextId = 0;
 
-function key(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
+/** Each Consumer's standalone commit, for the CommitStream its ConsumerStream creates (not part of kafka-node's API). */
+const standaloneCommits = new WeakMap<Consumer, (offsets: TopicPartitionOffset[]) => Promise<void>>();
+
+/** kafka-node's topics check (utils.validateTopics): every payload object names a topic and a numeric partition. */
+function validatePayloads(topics: ReadonlyArray<OffsetFetchRequest | Topic | string>): void {
+  for (const t of topics) {
+    if (typeof t === 'object' && t !== null && 'partition' in t && t.partition !== undefined && typeof t.partition !== 'number') {
+      throw new InvalidConfigError('Offset must be a number and can not contain characters');
+    }
+  }
 }
 
 export class Consumer extends EventEmitter {
@@ -55,20 +64,16 @@ export class Consumer extends EventEmitter {
   pausedPayloads: ConsumerPayload[] = [];
   ready = false;
   paused: boolean;
-  private group: CommonConsumerGroup | null = null;
-  private starting: Promise<void> | null = null;
+  private fetcher: PartitionFetcher | null = null;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
   private closing = false;
-  /** Partitions whose next emitted message must be exactly their payload offset (after a seek). */
-  private readonly seeking = new Set<string>();
   private committing = false;
-  private assignedKeys = new Set<string>();
 
   constructor(client: KafkaClient, topics: Array<OffsetFetchRequest | string>, options?: ConsumerOptions) {
     super();
     if (!topics) throw new Error('Must have payloads');
-    if (topics.some((t) => typeof t === 'object' && t !== null && 'partition' in t && typeof t.partition !== 'number')) {
-      throw new InvalidConfigError('Offset must be a number and can not contain characters');
-    }
+    validatePayloads(topics);
     if (options?.groupId !== undefined && !/^[\w.-]+$/.test(options.groupId)) throw new InvalidConfigError(`Invalid options.groupId: ${options.groupId}. Legal characters: [a-zA-Z0-9._-]`);
     this.client = client;
     clientCore(client);
@@ -76,6 +81,7 @@ export class Consumer extends EventEmitter {
     this.paused = this.options.paused ?? false;
     this.id = nextId++;
     this.payloads = this.buildPayloads(topics);
+    standaloneCommits.set(this, (offsets) => this.partitionFetcher().then((fetcher) => fetcher.commit(this.options.groupId, offsets)));
     client.on('error', (error: Error) => this.emit('error', error));
     if (client.ready) {
       this.ready = true;
@@ -95,10 +101,17 @@ export class Consumer extends EventEmitter {
     });
   }
 
+  /** As kafka-node: check the topics exist, take groupId's committed offsets unless fromOffset, then fetch. */
   private init(): void {
     if (this.payloads.length === 0 || this.closing) return;
-    this.starting = this.start().catch((error: unknown) => {
-      if (!this.closing) this.emit('error', error);
+    const topics = [...new Set(this.payloads.map((p) => p.topic))];
+    this.client.topicExists(topics, (error) => {
+      if (error) return void this.emit('error', error);
+      const start = this.options.fromOffset ? Promise.resolve() : this.resolveCommitted(this.payloads);
+      start.then(
+        () => this.startLoop(),
+        (failure: unknown) => this.emit('error', toKafkaNodeError(failure)),
+      );
     });
   }
 
@@ -114,102 +127,83 @@ export class Consumer extends EventEmitter {
     }
   }
 
-  private async start(): Promise<void> {
-    const topics = [...new Set(this.payloads.map((p) => p.topic))];
-    await new Promise<void>((resolve, reject) => this.client.topicExists(topics, (error) => (error ? reject(error) : resolve())));
-    if (!this.options.fromOffset) await this.resolveCommitted(this.payloads);
-    await this.joinGroup();
+  private async partitionFetcher(): Promise<PartitionFetcher> {
+    if (this.fetcher) return this.fetcher;
+    const backend = await clientCore(this.client).backend();
+    if (!backend.partitionFetcher) throw new UnsupportedFeatureError("kafka-node's plain Consumer (groupless reads)", backend.name);
+    this.fetcher = backend.partitionFetcher();
+    return this.fetcher;
   }
 
-  private assignedProtocol(): CustomAssignmentProtocol {
-    return {
-      name: ASSIGNED_PROTOCOL_NAME,
-      version: 0,
-      assign: (members, partitions) => {
-        const memberIds = [...members.keys()].sort();
-        if (memberIds.length > 1) {
-          clientCore(this.client).gap('consumer.shared-group-id', `Consumers sharing groupId "${this.options.groupId}" share the requested partitions round-robin instead of each reading its own`);
-        }
-        const result = new Map<string, Map<string, number[]>>(memberIds.map((id) => [id, new Map<string, number[]>()]));
-        let turn = 0;
-        for (const p of [...this.payloads, ...this.pausedPayloads]) {
-          if (!(partitions.get(p.topic) ?? []).includes(p.partition)) continue;
-          const candidates = memberIds.filter((id) => members.get(id)!.includes(p.topic));
-          if (candidates.length === 0) continue;
-          const member = result.get(candidates[turn++ % candidates.length]!)!;
-          const ids = member.get(p.topic) ?? [];
-          if (!ids.includes(p.partition)) ids.push(p.partition);
-          member.set(p.topic, ids);
-        }
-        return result;
-      },
-    };
-  }
-
-  private async joinGroup(): Promise<void> {
-    const kafka = await clientCore(this.client).backend();
-    const topics = [...new Set([...this.payloads, ...this.pausedPayloads].map((p) => p.topic))];
-    const group = kafka.consumerGroup({
-      groupId: this.options.groupId,
-      topics,
-      fromOffset: 'earliest',
-      outOfRangeOffset: 'none',
-      protocols: [this.assignedProtocol()],
-      autoCommit: false,
-      maxBytesPerPartition: this.options.fetchMaxBytes,
-      maxWaitTimeMs: this.options.fetchMaxWaitMs,
+  private startLoop(): void {
+    if (this.loop || this.closing) return;
+    this.loop = this.run().catch((error: unknown) => {
+      if (!this.closing) this.emit('error', toKafkaNodeError(error));
     });
-    this.group = group;
-    group.on('assigned', (event) => {
-      this.assignedKeys = new Set(event.partitions.map((p) => key(p.topic, p.partition)));
-      for (const { topic, partition } of event.partitions) {
-        const payload = this.payloadOf(topic, partition);
-        if (payload) this.seek(group, payload);
+  }
+
+  /** Wakes the loop when it waits for something to fetch (resume, resumeTopics, addTopics). */
+  private kick(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private async run(): Promise<void> {
+    const fetcher = await this.partitionFetcher();
+    while (!this.closing) {
+      if (this.paused || this.payloads.length === 0) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
       }
-    });
-    group.on('error', (error) => {
-      if (this.closing || this.group !== group) return;
-      if (error instanceof OffsetOutOfRangeError) {
-        this.emit('offsetOutOfRange', { topic: error.topic, partition: error.partition, message: error.message });
-        return;
+      const positions = this.payloads.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes }));
+      const answers = await fetcher.fetch(positions, { maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes });
+      if (this.closing) return;
+      const done: Record<string, Record<number, number>> = {};
+      let failed = 0;
+      for (const answer of answers) {
+        const requested = positions.find((p) => p.topic === answer.topic && p.partition === answer.partition)!;
+        if (answer.error) {
+          failed += 1;
+          this.reportFetchError(answer);
+          continue;
+        }
+        const last = this.deliver(answer, requested.offset);
+        if (last !== null) (done[answer.topic] ??= {})[answer.partition] = last;
       }
-      this.emit('error', error);
-    });
-    await group.connect();
-    if (this.paused) group.pause(topics);
-    else if (this.pausedPayloads.length > 0) group.pause([...new Set(this.pausedPayloads.map((p) => p.topic))]);
-    await group.run({ eachBatch: (batch) => this.deliver(group, batch) });
+      if (Object.keys(done).length > 0) {
+        this.emit('done', done);
+        if (this.options.autoCommit) this.commit(false, (error) => error && logger.debug('auto commit offset', error));
+      }
+      if (failed === answers.length && failed > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(ERROR_BACKOFF_MS, this.options.fetchMaxWaitMs)));
+    }
   }
 
-  private payloadOf(topic: string, partition: number): ConsumerPayload | undefined {
-    return [...this.payloads, ...this.pausedPayloads].find((p) => p.topic === topic && p.partition === partition);
+  /** kafka-node reports a fetch error as Error(<Kafka error name>) with topic and partition; out of range by event. */
+  private reportFetchError(answer: FetchedPartition): void {
+    const error = answer.error!;
+    if (error instanceof OffsetOutOfRangeError) {
+      const reported = Object.assign(new Error('OffsetOutOfRange'), { topic: answer.topic, partition: answer.partition });
+      this.emit('offsetOutOfRange', reported);
+      return;
+    }
+    const retriable = (error as { retriable?: boolean }).retriable === true;
+    if (retriable) return logger.debug('fetch', answer.topic, answer.partition, error.message);
+    this.emit('error', Object.assign(toKafkaNodeError(error), { topic: answer.topic, partition: answer.partition }));
   }
 
-  private seek(group: CommonConsumerGroup, payload: ConsumerPayload): void {
-    this.seeking.add(key(payload.topic, payload.partition));
-    group.seek({ topic: payload.topic, partition: payload.partition, offset: payload.offset });
-  }
-
-  private deliver(group: CommonConsumerGroup, batch: MessageBatch): void {
-    if (this.group !== group || this.closing) return;
-    const payload = this.payloads.find((p) => p.topic === batch.topic && p.partition === batch.partition);
-    if (!payload) return;
-    const id = key(batch.topic, batch.partition);
+  /** Emits the partition's messages unless its payload moved (setOffset, removeTopics) while the fetch was out. */
+  private deliver(answer: FetchedPartition, fetchedFrom: number): number | null {
     let last: number | null = null;
-    for (const message of batch.messages) {
-      if (message.offset < payload.offset) continue;
-      if (this.seeking.has(id)) {
-        if (message.offset !== payload.offset) continue;
-        this.seeking.delete(id);
-      }
-      this.emit('message', toKafkaNodeMessage(message, batch.highWatermark, this.options.encoding, this.options.keyEncoding));
+    for (const message of answer.messages) {
+      const payload = this.payloads.find((p) => p.topic === answer.topic && p.partition === answer.partition);
+      if (!payload || this.closing) break;
+      if (payload.offset !== (last === null ? fetchedFrom : last + 1)) break;
+      this.emit('message', toKafkaNodeMessage(message, answer.highWatermark, this.options.encoding, this.options.keyEncoding));
       payload.offset = message.offset + 1;
       last = message.offset;
-      if (this.group !== group || this.closing) break;
     }
-    if (last === null) return;
-    this.emit('done', { [batch.topic]: { [batch.partition]: last } });
-    if (this.options.autoCommit) this.commit(false, () => undefined);
+    return last;
   }
 
   /** kafka-node's commit: throttled to autoCommitIntervalMs unless forced; answers { topic: { partition, errorCode } }. */
@@ -220,70 +214,69 @@ export class Consumer extends EventEmitter {
     setTimeout(() => {
       this.committing = false;
     }, this.options.autoCommitIntervalMs).unref();
-    const commits = [...this.payloads, ...this.pausedPayloads].filter((p) => p.offset !== 0 && this.assignedKeys.has(key(p.topic, p.partition)));
-    const group = this.group;
-    if (!group || commits.length === 0) return callback?.(null, 'Nothing to be committed');
+    const commits = [...this.payloads, ...this.pausedPayloads].filter((p) => p.offset !== 0);
+    if (commits.length === 0) return callback?.(null, 'Nothing to be committed');
     const result: CommitResult = {};
     for (const p of commits) result[p.topic] = { partition: p.partition, errorCode: 0 };
-    callbackOf(callback, group.commit(commits.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }))).then(() => result));
+    // Never an error in strict mode: the commit itself is what kafka-node does, only where the offsets live differs.
+    reportGap('consumer.commit.kafka-storage', this.client.backendName, `Consumer commits of group "${this.options.groupId}" are stored in Kafka (standalone OffsetCommit v2)`, false);
+    callbackOf(
+      callback,
+      this.partitionFetcher()
+        .then((fetcher) => fetcher.commit(this.options.groupId, commits.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }))))
+        .then(() => result, (error: unknown) => Promise.reject(toKafkaNodeError(error))),
+    );
   }
 
   setOffset(topic: string, partition: number, offset: number): void {
-    const payload = this.payloadOf(topic, Number(partition));
-    if (!payload) return;
-    payload.offset = offset;
-    if (this.group && this.assignedKeys.has(key(topic, payload.partition))) this.seek(this.group, payload);
+    const payload = [...this.payloads, ...this.pausedPayloads].find((p) => p.topic === topic && p.partition === Number(partition));
+    if (payload) payload.offset = offset;
   }
 
   pause(): void {
     this.paused = true;
-    this.group?.pause([...new Set(this.payloads.map((p) => p.topic))]);
   }
 
   resume(): void {
     this.paused = false;
-    this.group?.resume([...new Set(this.payloads.map((p) => p.topic))]);
+    this.kick();
   }
 
-  /** Topics (names or { topic, partition }); partitions of a topic cannot be paused separately: the topic pauses. */
+  /** Topics (names: every partition of it; or { topic, partition }: that partition) stop being fetched. */
   pauseTopics(topics: Array<string | Topic>): void {
-    const moved = this.move(this.payloads, this.pausedPayloads, topics);
-    if (moved.length > 0) this.group?.pause([...new Set(moved.map((p) => p.topic))]);
+    this.move(this.payloads, this.pausedPayloads, topics);
   }
 
   resumeTopics(topics: Array<string | Topic>): void {
-    const moved = this.move(this.pausedPayloads, this.payloads, topics);
-    if (moved.length > 0 && !this.paused) this.group?.resume([...new Set(moved.map((p) => p.topic))]);
+    this.move(this.pausedPayloads, this.payloads, topics);
+    this.kick();
   }
 
-  private move(from: ConsumerPayload[], to: ConsumerPayload[], topics: Array<string | Topic>): ConsumerPayload[] {
-    const moved: ConsumerPayload[] = [];
+  private move(from: ConsumerPayload[], to: ConsumerPayload[], topics: Array<string | Topic>): void {
     for (const t of topics) {
       const matches = from.filter((p) => (typeof t === 'string' ? p.topic === t : p.topic === t.topic && p.partition === (t.partition ?? 0)));
-      if (typeof t !== 'string' && from.some((p) => p.topic === t.topic && p.partition !== (t.partition ?? 0))) {
-        clientCore(this.client).gap('consumer.pause-partition', 'pauseTopics/resumeTopics with a partition pause or resume the whole topic');
-      }
       for (const p of matches) {
         from.splice(from.indexOf(p), 1);
         to.push(p);
-        moved.push(p);
       }
     }
-    return moved;
   }
 
-  addTopics(topics: string[] | Topic[], cb?: NodeCallback<string[] | Topic[]>, fromOffset?: boolean): void {
+  /** kafka-node's addTopics: the topics must exist; the callback gets the topic names. */
+  addTopics(topics: string[] | Topic[], cb?: NodeCallback<string[]>, fromOffset?: boolean): void {
     callbackOf(
       cb,
       (async () => {
         const names = (topics as Array<string | Topic>).map((t) => (typeof t === 'string' ? t : t.topic));
         await this.client.whenReady();
         await new Promise<void>((resolve, reject) => this.client.topicExists(names, (error) => (error ? reject(error) : resolve())));
+        validatePayloads(topics as Array<string | Topic>);
         const payloads = this.buildPayloads(topics as Array<string | Topic>);
         if (!fromOffset) await this.resolveCommitted(payloads);
         this.payloads.push(...payloads);
-        await this.rejoin();
-        return topics;
+        this.startLoop();
+        this.kick();
+        return names;
       })(),
     );
   }
@@ -292,21 +285,7 @@ export class Consumer extends EventEmitter {
     const names = typeof topics === 'string' ? [topics] : topics;
     this.payloads = this.payloads.filter((p) => !names.includes(p.topic));
     this.pausedPayloads = this.pausedPayloads.filter((p) => !names.includes(p.topic));
-    callbackOf(
-      cb,
-      this.rejoin().then(() => names.length),
-    );
-  }
-
-  /** The common group's subscription is fixed: a topic change means leaving and joining again. */
-  private async rejoin(): Promise<void> {
-    await this.starting?.catch(() => undefined);
-    const group = this.group;
-    this.group = null;
-    if (group) await group.close({ commit: false });
-    if (this.payloads.length + this.pausedPayloads.length === 0) return;
-    this.starting = this.joinGroup();
-    await this.starting;
+    setImmediate(() => cb?.(null, names.length));
   }
 
   close(force: boolean | ErrorCallback, cb?: ErrorCallback): void {
@@ -316,10 +295,11 @@ export class Consumer extends EventEmitter {
       if (commit) await new Promise<void>((resolve, reject) => this.commit(true, (error) => (error ? reject(error) : resolve())));
       this.closing = true;
       this.ready = false;
-      await this.starting?.catch(() => undefined);
-      const group = this.group;
-      this.group = null;
-      if (group) await group.close({ commit: false });
+      this.kick();
+      await this.loop;
+      const fetcher = this.fetcher;
+      this.fetcher = null;
+      await fetcher?.close();
       await new Promise<void>((resolve) => this.client.close(() => resolve()));
     })();
     work.then(() => callback?.(null), (error: Error) => callback?.(error));
@@ -342,8 +322,20 @@ export class ConsumerStream extends Readable {
     this.consumer.on('error', (error: Error) => this.emit('error', error));
   }
 
+  /** As kafka-node's ConsumerStream: every `data` event is also a `message` event (what its plain Consumer emitted). */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'data') super.emit('message', args[0]);
+    return super.emit(event, ...args);
+  }
+
   override _read(): void {
     if (this.consumer.paused) this.consumer.resume();
+  }
+
+  /** kafka-node's CommitStream over this stream's partitions: pipe messages into it to commit them under groupId. */
+  createCommitStream(options?: CommitStreamOptions): CommitStream {
+    const commit = standaloneCommits.get(this.consumer)!;
+    return new CommitStream(commit, this.consumer.payloads, this.consumer.options.groupId, { ...this.consumer.options, ...options } as CommitStreamOptions);
   }
 
   setOffset(topic: string, partition: number, offset: number): void {

@@ -89,6 +89,21 @@ export class InvalidRequestError extends messageOnlyError('InvalidRequest', { re
 
 export class TimeoutError extends messageOnlyError('TimeoutError', { code: 7, retriable: true }) {}
 
+export class MessageSizeTooLargeError extends KafkaError {
+  override readonly name: string = 'MessageSizeTooLarge';
+  /** kafka-node's two forms: the message itself, or the fetch position whose message exceeded the fetch size. */
+  constructor(vars: string | { topic: string; partition: number; offset: number }) {
+    super(
+      typeof vars === 'object'
+        ? `Found a message larger than the maximum fetch size of this consumer on topic ${vars.topic} partition ${vars.partition} at fetch offset ${vars.offset}. Increase the fetch size, or decrease the maximum message size the broker will allow.`
+        : vars,
+      { code: 10, retriable: false },
+    );
+  }
+}
+
+export class NotControllerError extends messageOnlyError('NotController', { code: 41, retriable: true }) {}
+
 export const GroupCoordinatorNotAvailable = messageOnlyError('GroupCoordinatorNotAvailable', { code: 15, retriable: true });
 export const GroupLoadInProgress = messageOnlyError('GroupLoadInProgress', { code: 14, retriable: true });
 export const HeartbeatTimeout = messageOnlyError('HeartbeatTimeout', { retriable: true });
@@ -129,4 +144,15 @@ export function toKafkaNodeError(error: unknown): Error {
     return new KafkaNodeError(KAFKA_NODE_ERROR_NAMES_BY_CODE[code]!, code, error);
   }
   return error;
+}
+
+/** a `kafka-node/<internal module>`: thrown at require time, naming the module and what to use instead. */
+export class KafkaNodeModuleNotServedError extends ConfigurationError {
+  override readonly name: string = 'KafkaNodeModuleNotServedError';
+  constructor(
+    readonly moduleName: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

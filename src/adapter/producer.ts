@@ -14,7 +14,7 @@ import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
 import { BrokerNotAvailableError, InvalidConfigError, InvalidTopicError, KafkaNodeError, toKafkaNodeError } from './errors';
 import { CustomPartitioner, CyclicPartitioner, DefaultPartitioner, KeyedPartitioner, RandomPartitioner, type Partitioner } from './partitioners';
 import { SendCoalescer } from './send-coalescer';
-import { warnOnce } from './warnings';
+import { reportGap, warnOnce } from './warnings';
 import type { CustomPartitioner as CustomPartitionerFunction, ErrorCallback, KeyedMessageLike, NodeCallback, ProduceRequest, ProduceResult, ProducerOptions, ProducerStreamOptions } from './types';
 
 export const PARTITIONER_TYPES = { default: 0, random: 1, cyclic: 2, keyed: 3, custom: 4 } as const;
@@ -256,6 +256,16 @@ export class BaseProducer extends EventEmitter {
     this.common = null;
     const done = common ? common.then((p) => p.disconnect()).catch(() => undefined) : Promise.resolve();
     void done.then(() => this.client.close(cb));
+  }
+
+  /**
+   * kafka-node's internal step from send payloads to its wire requests (lib/baseProducer.js), which services sometimes
+   * call: the facade has no such layer, so it refuses (warning producer.buildPayloads) rather than answer differently.
+   */
+  buildPayloads(..._args: unknown[]): never {
+    const message = "buildPayloads is kafka-node's internal encoding of send payloads, which the facade does not have: call send() with the payloads";
+    reportGap('producer.buildPayloads', this.client.backendName, message, false);
+    throw new ConfigurationError(message);
   }
 }
 

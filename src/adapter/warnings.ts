@@ -31,11 +31,14 @@ export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
   'consumer-group.onRebalance': 'ConsumerGroup onRebalance is not called; listen to "rebalancing"',
   'consumer-group.change-topics': 'ConsumerGroup addTopics/removeTopics leave and rejoin the group with the new topic list',
   'consumer-group-stream.autocommit': 'ConsumerGroupStream: the group commits messages as they are emitted (autoCommit), commit(message) commits explicitly',
-  'consumer.shared-group-id': 'plain Consumers sharing a groupId share the requested partitions round-robin instead of each reading its own list',
-  'consumer.pause-partition': 'Consumer pauseTopics/resumeTopics with a partition pause or resume the whole topic',
+  'consumer.commit.kafka-storage':
+    "the plain Consumer commits standalone with OffsetCommit v2 (generation -1, no member), stored in Kafka and seen by Offset.fetchCommits; kafka-node's OffsetCommit v0 went to ZooKeeper-stored offsets on ZooKeeper-era brokers",
+  'producer.buildPayloads': "Producer/HighLevelProducer buildPayloads (kafka-node's internal payload encoding) throws a ConfigurationError: call send()",
   'client.sendOffsetCommitV2Request': 'KafkaClient.sendOffsetCommitV2Request commits as a standalone tool (generation and member id ignored)',
   'createTopics.replicaAssignment': 'createTopics ignores replicaAssignment: the broker places replicas',
   'zookeeper.kafka-host-fallback': 'ZooKeeper Client: ZooKeeper unreachable, kafkaHost used instead (the ZooKeeper Client is deprecated)',
+  'require.kafka-node-internal':
+    "a deep require of a kafka-node internal (kafka-node/lib/protocol, lib/codec, lib/zookeeper...) fails at require time with KafkaNodeModuleNotServedError; kafka-node/logging, lib/logging, lib/errors and lib/errors/<Name> are served",
   'option.<Class>.<option>': 'an option name kafka-node does not have: ignored',
   'option.<Class>.<option>.ignored': "a kafka-node option that tunes kafka-node's own machinery: accepted, no effect",
 };

@@ -212,6 +212,33 @@ export interface ConsumerGroup {
   close(options?: { commit?: boolean }): Promise<void>;
 }
 
+/** One partition to read in a PartitionFetcher round: from `offset`, at most `maxBytes` of it. */
+export interface FetchPosition extends TopicPartitionOffset {
+  maxBytes: number;
+}
+
+/** What one partition answered in a fetch round: its messages from the requested offset on, or its error. */
+export interface FetchedPartition {
+  topic: string;
+  partition: number;
+  highWatermark: number;
+  messages: ConsumedMessage[];
+  /** The broker's error for this partition (OffsetOutOfRangeError, ...); the other partitions still answer. */
+  error: Error | null;
+}
+
+/**
+ * Groupless reads and commits, for kafka-node's plain Consumer: the caller chooses partitions and offsets, nothing
+ * joins a group. Commits are standalone (OffsetCommit with generation -1 and no member id), which a broker accepts
+ * while the group has no members.
+ */
+export interface PartitionFetcher {
+  /** One fetch round: every position's messages (or error), waiting up to maxWaitTimeMs for minBytes. */
+  fetch(positions: FetchPosition[], options: { maxWaitTimeMs: number; minBytes: number }): Promise<FetchedPartition[]>;
+  commit(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface NewTopic {
   topic: string;
   numPartitions?: number;
@@ -338,4 +365,6 @@ export interface Backend {
   producer(options?: ProducerOptions): Producer;
   consumerGroup(config: ConsumerGroupConfig): ConsumerGroup;
   admin(): Admin;
+  /** Groupless reads of chosen partitions with standalone commits (kafka-node's plain Consumer). */
+  partitionFetcher?(): PartitionFetcher;
 }

@@ -4,9 +4,10 @@
  */
 import type { ResolvedKafkaConfig } from '../common/config';
 import { UnsupportedFeatureError } from '../common/errors';
-import type { Admin, Backend, Capabilities, ConsumerGroup, ConsumerGroupConfig, Producer, ProducerOptions } from '../common/types';
+import type { Admin, Backend, Capabilities, ConsumerGroup, ConsumerGroupConfig, PartitionFetcher, Producer, ProducerOptions } from '../common/types';
 import { LegacyAdmin } from './admin';
 import { LegacyConsumerGroup } from './consumer-group';
+import { LegacyPartitionFetcher } from './partition-fetcher';
 import { LegacyProducer } from './producer';
 
 export const LEGACY_CAPABILITIES: Capabilities = Object.freeze({
@@ -38,6 +39,10 @@ class LegacyBackend implements Backend {
 
   admin(): Admin {
     return new LegacyAdmin(this.config);
+  }
+
+  partitionFetcher(): PartitionFetcher {
+    return new LegacyPartitionFetcher(this.config);
   }
 }
 

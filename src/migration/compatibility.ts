@@ -9,6 +9,7 @@
  * protocol object, replicaAssignment inside createTopics).
  */
 import { ADAPTER_WARNINGS } from '../adapter/warnings';
+import { notServedMessage, servedDeepRequire } from '../adapter/deep-requires/modules';
 
 export type FindingKind = 'import' | 'construct' | 'option' | 'method' | 'event';
 export type CompatibilityStatus = 'supported' | 'emulated' | 'unsupported';
@@ -22,7 +23,8 @@ export interface CompatibilityEntry {
 }
 
 export const KAFKA_NODE_MODULE = 'kafka-node';
-export const FACADE_MODULE = 'kafka-node-adapter/kafka-node';
+const ADAPTER_PACKAGE = 'kafka-node-adapter';
+export const FACADE_MODULE = `${ADAPTER_PACKAGE}/kafka-node`;
 export const REGISTER_MODULE = 'kafka-node-adapter/register';
 
 export const KAFKA_NODE_CLASSES = [
@@ -66,23 +68,42 @@ function withWarnings(status: CompatibilityStatus, note: string, warnings: reado
 
 const supported = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('supported', note, warnings);
 const emulated = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('emulated', note, warnings);
-const unsupported = (note: string): CompatibilityEntry => ({ status: 'unsupported', note });
+const unsupported = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('unsupported', note, warnings);
 
 /** kafka-node's own tuning options the facade accepts and ignores, warning once under `option.<owner>.<name>.ignored`. */
 const ignoredOption = (owner: string, name: string, why: string): CompatibilityEntry => emulated(`accepted, no effect: ${why}`, `option.${owner}.${name}.ignored`);
 
+const SERVED_DEEP_IMPORT =
+  "served by the facade's own module (so instanceof holds for the errors it raises): through the register hook, the npm alias, or the same path under 'kafka-node-adapter/' (scan --fix rewrites it)";
+const INTERNAL_WARNING = 'require.kafka-node-internal';
+
 const IMPORTS: Record<string, CompatibilityEntry> = {
   [KAFKA_NODE_MODULE]: supported(`served by the facade: load '${FACADE_MODULE}' (scan --fix rewrites it) or run with node -r ${REGISTER_MODULE}`),
   [FACADE_MODULE]: supported('the facade entry'),
+  [`${KAFKA_NODE_MODULE}/lib/errors/<Name>`]: supported(SERVED_DEEP_IMPORT),
+  [`${KAFKA_NODE_MODULE}/lib/<internal module>`]: unsupported(notServedMessage('lib/<internal module>'), INTERNAL_WARNING),
 };
 
-/** `kafka-node/lib/...`: only the package name is redirected, so a deep require still loads the real kafka-node. */
-const DEEP_IMPORT = unsupported(
-  `a file inside kafka-node: neither the facade nor the register hook (which redirects only '${KAFKA_NODE_MODULE}') provides it; import the export from '${FACADE_MODULE}'`,
-);
+/** `kafka-node/<subpath>`: the deep requires the facade serves (logging, error classes) and the internals it refuses. */
+function deepImport(moduleName: string): CompatibilityEntry {
+  const subpath = moduleName.slice(KAFKA_NODE_MODULE.length + 1);
+  return servedDeepRequire(subpath) !== undefined ? supported(SERVED_DEEP_IMPORT) : unsupported(notServedMessage(subpath), INTERNAL_WARNING);
+}
+
+/** The specifier `scan --fix` puts in place of a served deep require: the same path under this package's exports. */
+export function facadeDeepSpecifier(moduleName: string): string | undefined {
+  if (!isKafkaNodeDeepImport(moduleName)) return undefined;
+  const subpath = moduleName.slice(KAFKA_NODE_MODULE.length + 1);
+  return servedDeepRequire(subpath) === undefined ? undefined : `${ADAPTER_PACKAGE}/${subpath}`;
+}
 
 export function isKafkaNodeDeepImport(moduleName: string): boolean {
   return moduleName.startsWith(`${KAFKA_NODE_MODULE}/`);
+}
+
+/** What `scan --fix` writes for a served deep require, e.g. 'kafka-node-adapter/lib/errors'. */
+export function isFacadeDeepImport(moduleName: string): boolean {
+  return moduleName.startsWith(`${ADAPTER_PACKAGE}/`) && servedDeepRequire(moduleName.slice(ADAPTER_PACKAGE.length + 1)) !== undefined;
 }
 
 /** EventEmitter bookkeeping on any instance: nothing kafka-specific to migrate. */
@@ -90,7 +111,7 @@ export const EMITTER_BOOKKEEPING = new Set(['removeListener', 'removeAllListener
 /** EventEmitter methods that subscribe to the event named by their first argument. */
 export const EMITTER_SUBSCRIBE = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
-const PLAIN_CONSUMER = 'a member of its groupId whose assignment hands it the requested partitions, then seeks to their offsets';
+const PLAIN_CONSUMER = 'a simple consumer as in kafka-node: groupless fetches of the requested partitions, standalone commits under its groupId';
 
 const CLASSES: Record<KafkaNodeClass, CompatibilityEntry> = {
   KafkaClient: supported('connection settings of the common interface (brokers, clientId, ssl, sasl plain/scram, timeouts)'),
@@ -102,10 +123,10 @@ const CLASSES: Record<KafkaNodeClass, CompatibilityEntry> = {
   HighLevelProducer: supported("a Producer with kafka-node's cyclic partitioner as default (partitionerType 2)"),
   KeyedMessage: supported('a message with key and value'),
   ProducerStream: supported('a Writable of payloads on its own KafkaClient and HighLevelProducer'),
-  Consumer: emulated(`${PLAIN_CONSUMER}; its groupId cannot also serve a ConsumerGroup`, 'consumer.shared-group-id'),
+  Consumer: supported(PLAIN_CONSUMER),
   ConsumerGroup: supported('common consumerGroup (fromOffset, outOfRangeOffset, roundrobin/range, auto or manual commit)'),
   ConsumerGroupStream: emulated('a Readable over a ConsumerGroup', 'consumer-group-stream.autocommit'),
-  ConsumerStream: emulated(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`, 'consumer.shared-group-id'),
+  ConsumerStream: supported(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`),
   Offset: supported('common Admin.fetchTopicOffsets / fetchCommittedOffsets'),
   Admin: supported('common Admin (listGroups, describeGroups, createTopics, listTopics, describeConfigs)'),
   DefaultPartitioner: supported("kafka-node's default partitioner, run by the facade"),
@@ -282,10 +303,10 @@ const GROUP_STREAM_METHODS: Record<string, CompatibilityEntry> = {
 
 const PLAIN_CONSUMER_METHODS: Record<string, CompatibilityEntry> = {
   ...PAUSE_RESUME,
-  commit: supported("commits the payload offsets (kafka-node's throttling and answers)"),
+  commit: supported("commits the payload offsets standalone under groupId (kafka-node's throttling and answers), stored in Kafka", 'consumer.commit.kafka-storage'),
   setOffset: supported('seek'),
-  pauseTopics: emulated('pauses whole topics: a { topic, partition } pauses every partition of the topic', 'consumer.pause-partition'),
-  resumeTopics: emulated('resumes whole topics: a { topic, partition } resumes every partition of the topic', 'consumer.pause-partition'),
+  pauseTopics: supported('topic names pause every partition of the topic, { topic, partition } that partition'),
+  resumeTopics: supported('topic names resume every partition of the topic, { topic, partition } that partition'),
   addTopics: supported('the member rejoins its group with the new payloads'),
   removeTopics: supported('the member rejoins its group without them'),
   close: supported('close; close(true, cb) commits first'),
@@ -299,6 +320,7 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
   Producer: {
     send: supported('Producer.send (messages, key, partition, attributes -> compression)'),
     createTopics: supported("the client's createTopics with topic names (auto-created)"),
+    buildPayloads: unsupported("kafka-node's internal payload encoding (beyond its types): throws ConfigurationError; call send() with the payloads", 'producer.buildPayloads'),
     close: CLOSE,
     client: supported('the KafkaClient given'),
   },
@@ -313,6 +335,7 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
   ConsumerStream: {
     setOffset: supported('seek'),
     commit: supported("the Consumer's commit"),
+    createCommitStream: supported("kafka-node's CommitStream: a Transform committing the offsets of what is piped into it (standalone commits under groupId)"),
     close: supported('closes the Consumer, then ends the stream'),
     pause: supported('Readable pause (back-pressure pauses fetching)'),
     resume: supported('Readable resume'),
@@ -379,7 +402,7 @@ const EVENTS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>>
     done: supported('after each fetched batch, with its last offset per partition'),
     offsetOutOfRange: supported('emitted for an out-of-range offset'),
   },
-  ConsumerStream: STREAM_EVENTS,
+  ConsumerStream: { ...STREAM_EVENTS, message: supported("emitted with every data event, as kafka-node's ConsumerStream does") },
   ConsumerGroup: {
     error: supported('error'),
     connect: supported('emitted after every assignment'),
@@ -403,7 +426,7 @@ function notInTable(what: string): CompatibilityEntry {
 }
 
 export function lookupImport(moduleName: string): CompatibilityEntry {
-  return IMPORTS[moduleName] ?? (isKafkaNodeDeepImport(moduleName) ? DEEP_IMPORT : notInTable(`module '${moduleName}'`));
+  return IMPORTS[moduleName] ?? (isKafkaNodeDeepImport(moduleName) ? deepImport(moduleName) : isFacadeDeepImport(moduleName) ? supported("the facade's own module") : notInTable(`module '${moduleName}'`));
 }
 
 export function lookupClass(className: string): CompatibilityEntry {

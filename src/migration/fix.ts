@@ -1,4 +1,4 @@
-import { FACADE_MODULE, KAFKA_NODE_MODULE } from './compatibility';
+import { FACADE_MODULE, KAFKA_NODE_MODULE, facadeDeepSpecifier } from './compatibility';
 import { moduleSpecifiers, parseSource } from './scanner';
 
 export interface FixResult {
@@ -8,16 +8,18 @@ export interface FixResult {
 }
 
 /**
- * Points every `'kafka-node'` specifier of require/import/export-from at the facade entry. Only the text inside each
+ * Points every `'kafka-node'` specifier of require/import/export-from at the facade entry, and every deep require the
+ * facade serves ('kafka-node/lib/errors'...) at its own module. Only the text inside each
  * literal's quotes changes (located through the AST), so quotes, spacing and everything else stay byte for byte.
  */
 export function rewriteKafkaNodeSpecifiers(fileName: string, text: string): FixResult {
   const spans = moduleSpecifiers(parseSource(fileName, text))
-    .filter((literal) => literal.text === KAFKA_NODE_MODULE)
-    .map((literal) => ({ start: literal.getStart() + 1, end: literal.getEnd() - 1 }))
+    .map((literal) => ({ literal, replacement: literal.text === KAFKA_NODE_MODULE ? FACADE_MODULE : facadeDeepSpecifier(literal.text) }))
+    .filter((found): found is { literal: typeof found.literal; replacement: string } => found.replacement !== undefined)
+    .map(({ literal, replacement }) => ({ start: literal.getStart() + 1, end: literal.getEnd() - 1, replacement }))
     .sort((a, b) => b.start - a.start);
   let result = text;
-  for (const span of spans) result = result.slice(0, span.start) + FACADE_MODULE + result.slice(span.end);
+  for (const span of spans) result = result.slice(0, span.start) + span.replacement + result.slice(span.end);
   return { text: result, replacements: spans.length };
 }
 

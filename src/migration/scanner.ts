@@ -4,6 +4,7 @@ import {
   EMITTER_BOOKKEEPING,
   EMITTER_SUBSCRIBE,
   FACADE_MODULE,
+  isFacadeDeepImport,
   isKafkaNodeDeepImport,
   KAFKA_NODE_MODULE,
   isKafkaNodeClass,
@@ -303,7 +304,7 @@ class FileAnalysis {
     } else {
       specifier = moduleCallSpecifier(node);
     }
-    if (specifier && (isKafkaNodeSpecifier(specifier.text) || isKafkaNodeDeepImport(specifier.text))) this.add(specifier, 'import', specifier.text, lookupImport(specifier.text));
+    if (specifier && (isKafkaNodeSpecifier(specifier.text) || isKafkaNodeDeepImport(specifier.text) || isFacadeDeepImport(specifier.text))) this.add(specifier, 'import', specifier.text, lookupImport(specifier.text));
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && this.resolvesToModule(node.right)) {
       const left = node.left;
       const isModuleExports =

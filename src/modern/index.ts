@@ -4,11 +4,12 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { ResolvedKafkaConfig } from '../common/config';
-import type { Admin, Backend, Capabilities, ConsumerGroup, ConsumerGroupConfig, Producer, ProducerOptions } from '../common/types';
+import type { Admin, Backend, Capabilities, ConsumerGroup, ConsumerGroupConfig, PartitionFetcher, Producer, ProducerOptions } from '../common/types';
 import { ModernAdmin } from './admin';
 import { createKafkajsClient } from './client';
 import { MODERN_COMPRESSION, registerCompressionCodecs } from './compression';
 import { ModernConsumerGroup } from './consumer-group';
+import { ModernPartitionFetcher } from './partition-fetcher';
 import type { LoggingOptions } from './logging';
 import { ModernProducer } from './producer';
 
@@ -49,6 +50,10 @@ class ModernBackend implements Backend {
 
   admin(): Admin {
     return new ModernAdmin(this.kafka, this.config);
+  }
+
+  partitionFetcher(): PartitionFetcher {
+    return new ModernPartitionFetcher(this.kafka);
   }
 }
 

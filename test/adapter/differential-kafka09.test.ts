@@ -4,10 +4,7 @@
  * 0.9). Both modes share the one broker, so each mode's topics and groups carry a suffix the traces leave out.
  * Reached through the proxy that swallows ApiVersions (see test/broker/differential/targets.ts for the 0.9 bug).
  */
-import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
-import { startOrSkip } from '../fixtures/processes';
-import type { RecordingProxy } from '../fixtures/recording-proxy';
-import { startKafka09Proxy } from '../broker/differential/targets';
+import { useKafka09Target } from './helpers/kafka09-target';
 import { compareTraces, runScenario, scenarios, type Trace } from './helpers/differential-scenarios';
 import type { RunMode } from './helpers/run-example';
 
@@ -17,28 +14,13 @@ const NOT_ON_KAFKA_09 = new Set(['errors: unknown topic with auto-creation off, 
 describe('adapter/differential on Apache Kafka 0.9.0.1: kafka-node and the facade on kafka-node', function () {
   this.timeout(60000);
   const modes: RunMode[] = ['kafka-node', 'facade:kafka-node'];
-  let kafka: Kafka09 | undefined;
-  let proxy: RecordingProxy | undefined;
-
-  before(async function () {
-    kafka = await startOrSkip(this, () => startKafka09({ partitions: 3 }));
-    proxy = await startKafka09Proxy(kafka);
-  });
-  after(async () => {
-    await proxy?.close();
-    await kafka?.stop();
-  });
+  const target = useKafka09Target();
 
   for (const scenario of scenarios.filter((s) => !NOT_ON_KAFKA_09.has(s.name))) {
     it(scenario.name, async function () {
       const traces = new Map<RunMode, Trace>();
       for (const [index, mode] of modes.entries()) {
-        const trace = await runScenario(scenario, mode, {
-          kafkaHost: proxy!.address,
-          autoCreatingKafkaHost: proxy!.address,
-          createTopic: (name, partitions) => kafka!.createTopic(name, partitions),
-          nameSuffix: `__mode${index}`,
-        });
+        const trace = await runScenario(scenario, mode, target(index));
         traces.set(mode, trace);
       }
       compareTraces(this, scenario, traces);

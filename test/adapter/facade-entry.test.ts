@@ -172,7 +172,8 @@ describe('adapter facade: entry points, backend selection, options, warnings, er
 describe('adapter facade: the warning names', () => {
   it('every name the facade reports is listed, with its meaning, in ADAPTER_WARNINGS', () => {
     const folder = path.join(REPO_ROOT, 'src', 'adapter');
-    const source = fs.readdirSync(folder).map((name) => fs.readFileSync(path.join(folder, name), 'utf8')).join('\n');
+    const files = fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
+    const source = files.map((name) => fs.readFileSync(path.join(folder, name), 'utf8')).join('\n');
     const used = [...source.matchAll(/(?:warnOnce|gap)\(\s*(['`])([^'`]+)\1/g)].map(([, , name]) => name!.replace(/\$\{owner\}|\$\{name\}|ConsumerGroup/g, (part) => (part === '${name}' ? '<option>' : '<Class>')));
     expect(used.length).to.be.greaterThan(10);
     for (const name of used) expect(ADAPTER_WARNINGS, name).to.have.property(name);

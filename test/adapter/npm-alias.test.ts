@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startBroker, silentLogger, type EmbeddedBroker } from '../../src/broker';
+import { DEEP_REQUIRES_PROGRAM, INTERNAL_MODULE_BY_DESIGN, checkDeepRequiresReference, deepRequiresTrace } from './conformance/deep-requires-program';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
@@ -79,5 +80,15 @@ describe('adapter: installed under the npm alias "kafka-node"', function () {
     expect(report.createKafka).to.equal('function');
     expect(report.kafkaNode).to.deep.equal({ 'alias-kafka-node': { 0: 0 } });
     expect(report.kafkajs).to.deep.equal({ 'alias-kafkajs': { 0: 0 } });
+  });
+
+  it("serves kafka-node/logging and kafka-node/lib/errors[/<Name>] from package exports, and refuses kafka-node's internals", async () => {
+    fs.copyFileSync(DEEP_REQUIRES_PROGRAM, path.join(appDir, 'deep-requires.js'));
+    fs.writeFileSync(path.join(appDir, 'deep-app.js'), `process.env.KAFKA_HOST = ${JSON.stringify(broker.brokers[0])};\nrequire('./deep-requires.js');\n`);
+    const result = await run(process.execPath, ['deep-app.js'], appDir, 60000);
+    expect(result.code, result.stderr).to.equal(0);
+    const trace = deepRequiresTrace(JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, unknown>);
+    expect(trace[INTERNAL_MODULE_BY_DESIGN.entry]).to.equal(INTERNAL_MODULE_BY_DESIGN.facadeValue);
+    checkDeepRequiresReference(trace.map((entry, index) => (index === INTERNAL_MODULE_BY_DESIGN.entry ? 'loaded' : entry)));
   });
 });

@@ -30,14 +30,15 @@ describe('cli/scan command', function () {
     const fileHeader = lines.indexOf('legacy-zookeeper.js');
     expect(fileHeader).to.be.greaterThan(-1);
     expect(lines[fileHeader + 2]).to.match(/^ {2}6:14 +construct +Client +emulated +kafka-node 3's ZooKeeper Client: .*\(warning 'zookeeper\.kafka-host-fallback'\)$/);
-    expect(lines[fileHeader + 9]).to.match(/^ {2}16:39 +import +kafka-node\/lib\/errors\/BrokerNotAvailableError +unsupported +a file inside kafka-node/);
-    expect(result.stdout).to.include('Summary: 10 files scanned, 9 use kafka-node; 75 findings: 71 supported, 3 emulated, 1 unsupported');
-    expect(result.stdout).to.include('by kind: import 10, construct 14, option 29, method 12, event 10');
+    expect(lines[fileHeader + 9]).to.match(/^ {2}16:39 +import +kafka-node\/lib\/errors\/BrokerNotAvailableError +supported +served by the facade's own module/);
+    expect(lines[fileHeader + 11]).to.match(/^ {2}22:24 +import +kafka-node\/lib\/protocol +unsupported +kafka-node-adapter does not serve 'kafka-node\/lib\/protocol'/);
+    expect(result.stdout).to.include('Summary: 10 files scanned, 9 use kafka-node; 76 findings: 72 supported, 3 emulated, 1 unsupported');
+    expect(result.stdout).to.include('by kind: import 11, construct 14, option 29, method 12, event 10');
     expect(result.stdout).to.include('  KAFKA_NODE_BACKEND=kafkajs  (or {"backend":"kafkajs"} in kafka-node-adapter.json)\n');
     expect(result.stdout).to.include('  (keep KAFKA_NODE_BACKEND=kafka-node until the unsupported uses below are replaced)\n');
     expect(result.stdout).to.include("  load the facade: scan --fix (requires 'kafka-node-adapter/kafka-node') or node -r kafka-node-adapter/register <app>\n");
     expect(result.stdout).to.include('  KAFKA_NODE_ADAPTER_STRICT=1 in tests');
-    expect(result.stdout).to.match(/- unsupported import kafka-node\/lib\/errors\/BrokerNotAvailableError \(1x, first at legacy-zookeeper\.js:16:39\)/);
+    expect(result.stdout).to.match(/- unsupported import kafka-node\/lib\/protocol \(1x, first at legacy-zookeeper\.js:22:24\)/);
     expect(result.stdout).to.match(/- emulated construct ConsumerGroupStream \(1x, first at lib\/audit-stream\.js:5:16\): .*'consumer-group-stream\.autocommit'/);
     expect(result.stdout).to.not.include('lib/format.js');
   });
@@ -48,7 +49,7 @@ describe('cli/scan command', function () {
     const report = JSON.parse(result.stdout) as ScanReport;
     expect(Object.keys(report)).to.deep.equal(['root', 'findings', 'summary', 'suggestedConfiguration']);
     expect(report.root).to.equal(BLOG_APP);
-    expect(report.findings).to.have.length(75);
+    expect(report.findings).to.have.length(76);
     expect(report.findings[0]).to.deep.equal({
       file: 'consumer-group.js',
       line: 3,
@@ -59,8 +60,8 @@ describe('cli/scan command', function () {
       note: report.findings[0]!.note,
     });
     expect(report.findings.find((f) => f.kind === 'option' && f.name === 'attributes')).to.include({ file: 'producer.js', line: 12, target: 'send', status: 'supported' });
-    expect(report.summary.byStatus).to.deep.equal({ supported: 71, emulated: 3, unsupported: 1 });
-    expect(report.suggestedConfiguration.attention[0]).to.include({ name: 'kafka-node/lib/errors/BrokerNotAvailableError', status: 'unsupported' });
+    expect(report.summary.byStatus).to.deep.equal({ supported: 72, emulated: 3, unsupported: 1 });
+    expect(report.suggestedConfiguration.attention[0]).to.include({ name: 'kafka-node/lib/protocol', status: 'unsupported' });
   });
 
   it('exits 0 when nothing unsupported is used', () => {
@@ -80,7 +81,7 @@ describe('cli/scan command', function () {
     try {
       const first = scan(root, '--fix');
       expect(first.status).to.equal(1);
-      expect(first.stdout).to.include('--fix: rewrote 9 specifier(s) in 8 file(s):');
+      expect(first.stdout).to.include('--fix: rewrote 10 specifier(s) in 8 file(s):');
       expect(first.stdout).to.include("--- a/producer.js\n+++ b/producer.js\n@@ -1,7 +1,7 @@\n");
       expect(first.stdout).to.include("-const { KafkaClient, HighLevelProducer, KeyedMessage } = require('kafka-node');\n+const { KafkaClient, HighLevelProducer, KeyedMessage } = require('kafka-node-adapter/kafka-node');\n");
       expect(first.stdout).to.include("The rewritten requires load 'kafka-node-adapter/kafka-node', the kafka-node facade");
@@ -90,7 +91,7 @@ describe('cli/scan command', function () {
       const report = JSON.parse(second.stdout) as ScanReport & { notice: string };
       expect(report.fixes).to.deep.equal([]);
       expect(report.notice).to.equal(FACADE_NOTICE);
-      expect(report.findings).to.have.length(75);
+      expect(report.findings).to.have.length(76);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

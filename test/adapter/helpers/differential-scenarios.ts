@@ -28,7 +28,7 @@ export interface ScenarioContext {
  * A difference the facade documents on purpose (with the warning it emits): the entry is left out of the equality
  * check, and the facade's value must be the documented one.
  */
-interface DocumentedDifference {
+export interface DocumentedDifference {
   entry: number;
   reason: string;
   facadeValue: unknown;
@@ -66,7 +66,7 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-function describeDifferences(reference: Trace, trace: Trace, documented: DocumentedDifference[]): string[] {
+export function describeDifferences(reference: Trace, trace: Trace, documented: DocumentedDifference[]): string[] {
   const skipped = new Set(documented.map((d) => d.entry));
   const lines: string[] = [];
   if (trace.length !== reference.length) lines.push(`${trace.length} trace entries, kafka-node has ${reference.length}`);
@@ -91,11 +91,11 @@ function documentedNotes(reference: Trace, traces: Map<RunMode, Trace>, document
   return notes;
 }
 
-function newClient(kafka: KafkaNodeModule, kafkaHost: string) {
+export function newClient(kafka: KafkaNodeModule, kafkaHost: string) {
   return new kafka.KafkaClient({ kafkaHost, requestTimeout: 10000, connectTimeout: 5000, connectRetryOptions: { retries: 2, minTimeout: 100, maxTimeout: 500 } });
 }
 
-function readyOrError(emitter: { once(event: string, listener: (...args: unknown[]) => void): unknown }, what: string): Promise<string> {
+export function readyOrError(emitter: { once(event: string, listener: (...args: unknown[]) => void): unknown }, what: string): Promise<string> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(`${what}: no ready within 10 s`), 10000);
     emitter.once('ready', () => {
@@ -109,16 +109,16 @@ function readyOrError(emitter: { once(event: string, listener: (...args: unknown
   });
 }
 
-function close(closable: { close(cb: () => void): void }): Promise<void> {
+export function close(closable: { close(cb: () => void): void }): Promise<void> {
   return new Promise((resolve) => closable.close(() => resolve()));
 }
 
-function text(value: unknown): string | null {
+export function text(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 }
 
-interface ReceivedMessage {
+export interface ReceivedMessage {
   topic: string;
   partition: number;
   offset: number;
@@ -128,7 +128,7 @@ interface ReceivedMessage {
 }
 
 /** A ConsumerGroup that records its events (consecutive repeats folded) and its messages. */
-function startGroup(
+export function startGroup(
   context: ScenarioContext,
   options: { groupId: string; topics: string[]; fromOffset: 'earliest' | 'latest'; protocol: string[]; recordHighWater: boolean },
 ) {
@@ -183,7 +183,7 @@ function startGroup(
   };
 }
 
-async function produceWith(context: ScenarioContext, payloads: { topic: string; messages: string[]; partition?: number; key?: string }[], partitionerType = 3) {
+export async function produceWith(context: ScenarioContext, payloads: { topic: string; messages: string[]; partition?: number; key?: string }[], partitionerType = 3) {
   const client = newClient(context.kafka, context.kafkaHost);
   const producer = new context.kafka.Producer(client, { requireAcks: 1, partitionerType });
   await readyOrError(producer, 'producer');

@@ -1,0 +1,4 @@
+/** kafka-node/lib/errors/NotControllerError: the facade's class. */
+import { ERROR_FILES } from '../error-files';
+
+export = ERROR_FILES.NotControllerError;

@@ -1,0 +1,2 @@
+/** What `kafka-node/logging` gives: kafka-node's documented way to plug a logger in. */
+export { setLoggerProvider } from '../logging';
