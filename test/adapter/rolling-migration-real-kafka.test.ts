@@ -24,6 +24,7 @@ import { createKafka } from '../../src/kafka';
 import type { ConsumedMessage } from '../../src/common/types';
 import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4, type RealKafka } from '../fixtures/real-kafka';
 import { kafkaModule, settle, withBackend, type KafkaNodeModule } from './helpers/kafka-modules';
+import { startRollingMember, type RollingMember } from './helpers/rolling-member';
 
 const TOPIC = 'rolling-real-orders';
 const GROUP = 'rolling-real-billing';
@@ -42,12 +43,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 60000):
   }
 }
 
-interface Member {
-  name: string;
-  group: realKafkaNode.ConsumerGroup;
-  rebalances: number;
-  closing: boolean;
-}
+type Member = RollingMember;
 
 type Producer = realKafkaNode.HighLevelProducer;
 
@@ -71,35 +67,20 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
     const timeline: string[] = [];
     let ignoredWhileClosing = 0;
 
-    const startMember = (bootstrap: string, name: string, kafka: KafkaNodeModule, engine: keyof typeof handledBy): Member => {
-      const group = new kafka.ConsumerGroup(
-        {
-          kafkaHost: bootstrap,
-          groupId: GROUP,
-          protocol: ['roundrobin'],
-          fromOffset: 'earliest',
-          sessionTimeout: 10000,
-          heartbeatInterval: 500,
-          autoCommit: true,
-          autoCommitIntervalMs: 200,
-          fetchMaxWaitMs: 100,
+    const startMember = (bootstrap: string, name: string, kafka: KafkaNodeModule, engine: keyof typeof handledBy): Member =>
+      startRollingMember(kafka, name, {
+        kafkaHost: bootstrap,
+        groupId: GROUP,
+        topic: TOPIC,
+        heartbeatInterval: 500,
+        onError: (error) => errors.push(`${name}: ${error.message}`),
+        onIgnored: () => (ignoredWhileClosing += 1),
+        onMessage: (message) => {
+          const value = String(message.value);
+          handled.set(value, [...(handled.get(value) ?? []), `${name}@${at()}`]);
+          handledBy[engine] += 1;
         },
-        [TOPIC],
-      );
-      const member: Member = { name, group, rebalances: 0, closing: false };
-      group.on('rebalanced', () => (member.rebalances += 1));
-      group.on('error', (error: Error) => errors.push(`${name}: ${error.message}`));
-      group.on('message', (message) => {
-        if (member.closing) {
-          ignoredWhileClosing += 1;
-          return;
-        }
-        const value = String(message.value);
-        handled.set(value, [...(handled.get(value) ?? []), `${name}@${at()}`]);
-        handledBy[engine] += 1;
       });
-      return member;
-    };
     const facadeMember = (bootstrap: string, name: string, engine: keyof typeof handledBy): Promise<Member> =>
       withBackend('facade:kafkajs', () => Promise.resolve(startMember(bootstrap, name, kafkaModule('facade:kafkajs'), engine)));
     const closeMember = async (member: Member): Promise<void> => {

@@ -4,25 +4,17 @@
  * the broker close the connection on the first produce or fetch.
  */
 import { expect } from 'chai';
-import { KafkaError, UnsupportedBrokerVersionError } from '../../src/common/errors';
+import { UnsupportedBrokerVersionError } from '../../src/common/errors';
 import { createKafka } from '../../src/kafka';
 import { brokerRefusal } from '../../src/legacy/client';
 import type { ApiSupport, KafkaNodeBroker, KafkaNodeClient } from '../../src/legacy/kafka-node';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import { KAFKA_4_VERSION, sharedKafka4 } from '../fixtures/real-kafka';
+import { failure } from './helpers';
 
 function clientWith(table: Record<string, ApiSupport | null>): KafkaNodeClient {
   const broker = { socket: { socketId: 1, addr: '127.0.0.1:9092' }, apiSupport: table } as unknown as KafkaNodeBroker;
   return { brokers: { '127.0.0.1:9092': broker } } as unknown as KafkaNodeClient;
-}
-
-async function failure(promise: Promise<unknown>): Promise<KafkaError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a failure').to.be.instanceOf(KafkaError);
-  return error as KafkaError;
 }
 
 describe('legacy/broker-refusal: a broker without kafka-node\'s protocol versions is named at connect', () => {

@@ -52,6 +52,7 @@ function build(): string {
     fs.writeFileSync(target, output.outputText);
   }
   fs.writeFileSync(path.join(building, '.complete'), '');
+  removeStaleBuilds(path.dirname(root));
   try {
     fs.renameSync(building, root);
   } catch {
@@ -59,4 +60,12 @@ function build(): string {
     fs.rmSync(building, { recursive: true, force: true });
   }
   return register;
+}
+
+/** Builds of older contents of src/ (untouched for an hour: no run still uses them). */
+function removeStaleBuilds(dir: string): void {
+  for (const entry of fs.readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (Date.now() - fs.statSync(full).mtimeMs > 3600000) fs.rmSync(full, { recursive: true, force: true });
+  }
 }
