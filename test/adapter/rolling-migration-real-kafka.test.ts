@@ -25,23 +25,14 @@ import type { ConsumedMessage } from '../../src/common/types';
 import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4, type RealKafka } from '../fixtures/real-kafka';
 import { kafkaModule, settle, withBackend, type KafkaNodeModule } from './helpers/kafka-modules';
 import { startRollingMember, type RollingMember } from './helpers/rolling-member';
+import { sleep, until } from '../helpers/backend-tests';
 
 const TOPIC = 'rolling-real-orders';
 const GROUP = 'rolling-real-billing';
 const PARTITIONS = 4;
 const MEMBERS = 2;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** Joins and reads on a loaded 2-core machine running two JVM clusters. */
+const JOIN_TIMEOUT_MS = 60000;
 
 type Member = RollingMember;
 
@@ -125,14 +116,14 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
     // --- 1. on Kafka 3.9: kafka-node members replaced one by one under a running kafka-node producer ---------------
     const members: Member[] = [];
     for (let i = 0; i < MEMBERS; i++) members.push(startMember(kafka39.bootstrap, `kafka-node-${i}`, realKafkaNode, 'kafka-node'));
-    await until(() => members.every((m) => m.rebalances > 0), 'the kafka-node members to join');
+    await until(() => members.every((m) => m.rebalances > 0), 'the kafka-node members to join', JOIN_TIMEOUT_MS);
     const producer39 = runProducer(await readyProducer(realKafkaNode, kafka39.bootstrap));
     await sleep(1000);
     for (let i = 0; i < MEMBERS; i++) {
       await closeMember(members[i]!);
       const replacement = await facadeMember(kafka39.bootstrap, `facade-kafkajs-${i}`, 'facade:kafkajs@3.9');
       members[i] = replacement;
-      await until(() => replacement.rebalances > 0, `${replacement.name} to join`);
+      await until(() => replacement.rebalances > 0, `${replacement.name} to join`, JOIN_TIMEOUT_MS);
       await sleep(1000);
     }
     await producer39.stop();
@@ -155,7 +146,7 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
       const records: ConsumedMessage[] = [];
       await copier.connect();
       await copier.run({ eachMessage: (message) => void records.push(message) });
-      await until(() => records.length >= total, `the ${total} records of ${TOPIC} on ${KAFKA_39_VERSION}`);
+      await until(() => records.length >= total, `the ${total} records of ${TOPIC} on ${KAFKA_39_VERSION}`, JOIN_TIMEOUT_MS);
       await copier.close({ commit: false });
       const copyProducer = target.producer();
       await copyProducer.connect();
@@ -192,7 +183,7 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
 
     const members4: Member[] = [];
     for (let i = 0; i < MEMBERS; i++) members4.push(await facadeMember(kafka4.bootstrap, `facade-kafkajs-4-${i}`, 'facade:kafkajs@4'));
-    await until(() => members4.every((m) => m.rebalances > 0), 'the members on Kafka 4.x to join');
+    await until(() => members4.every((m) => m.rebalances > 0), 'the members on Kafka 4.x to join', JOIN_TIMEOUT_MS);
     const producer4 = runProducer(await withBackend('facade:kafkajs', () => readyProducer(kafkaModule('facade:kafkajs'), kafka4.bootstrap)));
     await sleep(3000);
     await producer4.stop();
