@@ -62,7 +62,9 @@ export {
   AuthenticationError,
   NoCommittedOffsetError,
   OffsetOutOfRangeError,
+  UnsupportedBrokerVersionError,
 } from './common/errors';
+export type { RefusedApi } from './common/errors';
 export { BACKEND_ENV_VARIABLE, DEFAULT_BACKEND, resolveBackendName } from './common/config';
 export { createPartitionChooser, kafkaNodeKeyHash, murmur2 } from './common/partitioners';
 export { PARITY_SCENARIOS } from './compat/scenarios';

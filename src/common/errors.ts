@@ -56,6 +56,39 @@ export class UnsupportedFeatureError extends KafkaError {
   }
 }
 
+/** An API a client needs, and the versions the broker serves against those the client can speak. */
+export interface RefusedApi {
+  /** Kafka's name of the API (Fetch, Produce...). */
+  api: string;
+  /** The lowest version the broker serves. */
+  brokerMin: number;
+  /** The highest version the client speaks. */
+  clientMax: number;
+}
+
+/**
+ * The broker no longer serves the protocol versions the backend's client library speaks (Apache Kafka 4.x removed
+ * kafka-node's, KIP-896). Raised when connecting, from the broker's ApiVersions answer: without it a user would only
+ * see the broker close the connection on the first produce or fetch.
+ */
+export class UnsupportedBrokerVersionError extends KafkaError {
+  override readonly name: string = 'UnsupportedBrokerVersionError';
+  constructor(
+    readonly broker: string,
+    readonly backend: BackendName,
+    readonly refused: readonly RefusedApi[],
+    /** What else is known to be gone though the broker still lists it. */
+    note?: string,
+  ) {
+    const apis = refused.map((r) => `its ${r.api} starts at v${r.brokerMin} (${backend} sends ${r.clientMax === 0 ? 'v0' : `v0-${r.clientMax}`})`).join(', ');
+    super(
+      `the broker at ${broker} no longer serves the protocol versions ${backend} speaks: ${apis}${note ? `, and ${note}` : ''}: ` +
+        'use backend kafkajs (KAFKA_NODE_BACKEND=kafkajs)',
+      { code: ErrorCode.UNSUPPORTED_VERSION, retriable: false },
+    );
+  }
+}
+
 /** Could not reach a broker, or the connection broke. */
 export class KafkaConnectionError extends KafkaError {
   override readonly name: string = 'KafkaConnectionError';

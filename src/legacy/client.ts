@@ -4,7 +4,7 @@
  * lossily (they still go over kafka-node's own connections, correlation ids and request timeouts).
  */
 import type { ResolvedKafkaConfig } from '../common/config';
-import { KafkaProtocolError } from '../common/errors';
+import { KafkaProtocolError, UnsupportedBrokerVersionError, type RefusedApi } from '../common/errors';
 import { TLS_FAILURE_CODES } from '../common/error-mapping';
 import { backOff } from '../common/retry';
 import { ApiKey } from '../protocol/api-keys';
@@ -47,6 +47,43 @@ export function kafkaClientOptions(config: ResolvedKafkaConfig): KafkaNodeClient
   return options;
 }
 
+/** The APIs kafka-node cannot work without, by kafka-node's name, with Kafka's name. */
+const KAFKA_NODE_CORE_APIS: Readonly<Record<string, string>> = {
+  produce: 'Produce',
+  fetch: 'Fetch',
+  offset: 'ListOffsets',
+  metadata: 'Metadata',
+  offsetCommit: 'OffsetCommit',
+  offsetFetch: 'OffsetFetch',
+  groupCoordinator: 'FindCoordinator',
+  joinGroup: 'JoinGroup',
+  syncGroup: 'SyncGroup',
+  heartbeat: 'Heartbeat',
+  leaveGroup: 'LeaveGroup',
+};
+
+/**
+ * The refusal a connected broker's ApiVersions answer announces: APIs whose lowest served version is above the highest
+ * kafka-node speaks. Apache Kafka 4.x keeps listing Produce from v0 (old clients check it) but closes the connection on
+ * v0-2 (KIP-896); its Fetch starting at v4 is what gives it away. Null when every broker serves kafka-node.
+ */
+export function brokerRefusal(client: KafkaNodeClient): UnsupportedBrokerVersionError | null {
+  for (const broker of Object.values(client.brokers ?? {})) {
+    const table = broker.apiSupport;
+    if (!table) continue;
+    const refused: RefusedApi[] = [];
+    for (const [name, api] of Object.entries(KAFKA_NODE_CORE_APIS)) {
+      const support = table[name];
+      if (support && typeof support.usable === 'number' && support.usable < support.min) refused.push({ api, brokerMin: support.min, clientMax: support.usable });
+    }
+    if (refused.length === 0) continue;
+    const kafka4 = refused.some((r) => r.api === 'Fetch' && r.brokerMin >= 4) && !refused.some((r) => r.api === 'Produce');
+    const note = kafka4 ? 'Apache Kafka 4.x also closes the connection on Produce v0-2 (KIP-896), though it still lists them' : undefined;
+    return new UnsupportedBrokerVersionError(broker.socket.addr, 'kafka-node', refused, note);
+  }
+  return null;
+}
+
 /**
  * Waits for a kafka-node client (or a ConsumerGroup's) to be ready: connected, metadata loaded.
  *
@@ -67,13 +104,17 @@ export function whenReady(client: KafkaNodeClient, start: () => void): Promise<v
       if (typeof cause?.code === 'string' && TLS_FAILURE_CODES.has(cause.code)) onError(cause);
     };
     client.on('close', onClose);
+    // A broker that refuses kafka-node's versions lets it connect and load metadata, then closes the connection
+    // on its first produce or fetch (Kafka 4.x): say so now, whether kafka-node got as far as 'ready' or not.
     const onReady = (): void => {
       cleanup();
-      resolve();
+      const refusal = brokerRefusal(client);
+      if (refusal) reject(refusal);
+      else resolve();
     };
     const onError = (error: unknown): void => {
       cleanup();
-      reject(toKafkaError(error));
+      reject(brokerRefusal(client) ?? toKafkaError(error));
     };
     client.once('ready', onReady);
     client.once('error', onError);

@@ -63,6 +63,8 @@ export interface KafkaNodeClientOptions {
 export interface KafkaNodeClient extends EventEmitter {
   ready: boolean;
   clientId: string;
+  /** Internal: "host:port" -> the connection to that broker (the bootstrap one first). */
+  brokers?: Record<string, KafkaNodeBroker>;
   topicMetadata: KafkaNodeTopicMetadata;
   connect(): void;
   close(callback?: () => void): void;

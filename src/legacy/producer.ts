@@ -19,7 +19,7 @@ import { createPartitionChooser, type PartitionChooser } from '../common/partiti
 import type { Capabilities, CompressionName, OutgoingMessage, PartitionBaseOffset, Producer, ProducerOptions, SendRequest, Transaction } from '../common/types';
 import { resolveProducerOptions, validateSendRequest } from '../common/validation';
 import { ErrorCode } from '../protocol/error-codes';
-import { closeClient, connectedClient, topicPartitions } from './client';
+import { brokerRefusal, closeClient, connectedClient, topicPartitions } from './client';
 import { backOff } from '../common/retry';
 import { settle, toKafkaError } from './errors';
 import {
@@ -171,7 +171,8 @@ export class LegacyProducer implements Producer {
       try {
         return await attempt();
       } catch (error) {
-        const mapped = toKafkaError(error);
+        // A broker connection that was not yet through ApiVersions when connect() checked it may refuse now.
+        const mapped = (this.client && brokerRefusal(this.client)) ?? toKafkaError(error);
         if (!mapped.retriable || failures >= retry.retries || !this.producer) throw mapped;
         await backOff(retry, failures + 1);
         if (beforeRetry) await beforeRetry().catch(() => undefined);

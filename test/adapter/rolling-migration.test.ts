@@ -10,19 +10,14 @@ import { callback, withKafkaNodeClient } from '../broker/differential/clients';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { kafkaModule, settle, withBackend, type KafkaNodeModule } from './helpers/kafka-modules';
 import { sleep, until } from '../helpers/poll';
+import { startRollingMember, type RollingMember } from './helpers/rolling-member';
 
 const TOPIC = 'rolling-orders';
 const GROUP = 'rolling-billing';
 const PARTITIONS = 8;
 const MEMBERS = 4;
 
-interface Member {
-  name: string;
-  group: realKafkaNode.ConsumerGroup;
-  rebalances: number;
-  /** Set before close: kafka-node still emits messages of a fetch in flight, after its commit; they are not handled. */
-  closing: boolean;
-}
+type Member = RollingMember;
 
 describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by facade(kafkajs) members', function () {
   this.timeout(60000);
@@ -46,36 +41,21 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
     const errors: string[] = [];
     let ignoredWhileClosing = 0;
 
-    const startMember = (name: string, kafka: KafkaNodeModule, engine: keyof typeof consumedBy): Member => {
-      const group = new kafka.ConsumerGroup(
-        {
-          kafkaHost: broker.bootstrap,
-          groupId: GROUP,
-          protocol: ['roundrobin'],
-          fromOffset: 'earliest',
-          sessionTimeout: 10000,
-          heartbeatInterval: 300,
-          autoCommit: true,
-          autoCommitIntervalMs: 200,
-          fetchMaxWaitMs: 100,
+    const startMember = (name: string, kafka: KafkaNodeModule, engine: keyof typeof consumedBy): Member =>
+      startRollingMember(kafka, name, {
+        kafkaHost: broker.bootstrap,
+        groupId: GROUP,
+        topic: TOPIC,
+        heartbeatInterval: 300,
+        onError: (error) => errors.push(`${name}: ${error.message}`),
+        onIgnored: () => (ignoredWhileClosing += 1),
+        onMessage: (message) => {
+          const id = `${message.partition ?? -1}/${message.offset ?? -1}`;
+          consumed.set(id, (consumed.get(id) ?? 0) + 1);
+          deliveries.set(id, [...(deliveries.get(id) ?? []), `${name}@${Date.now() - startedAt}ms`]);
+          consumedBy[engine] += 1;
         },
-        [TOPIC],
-      );
-      const member: Member = { name, group, rebalances: 0, closing: false };
-      group.on('rebalanced', () => (member.rebalances += 1));
-      group.on('error', (error: Error) => errors.push(`${name}: ${error.message}`));
-      group.on('message', (message) => {
-        if (member.closing) {
-          ignoredWhileClosing += 1;
-          return;
-        }
-        const id = `${message.partition ?? -1}/${message.offset ?? -1}`;
-        consumed.set(id, (consumed.get(id) ?? 0) + 1);
-        deliveries.set(id, [...(deliveries.get(id) ?? []), `${name}@${Date.now() - startedAt}ms`]);
-        consumedBy[engine] += 1;
       });
-      return member;
-    };
 
     const startedAt = Date.now();
     const timeline: string[] = [];

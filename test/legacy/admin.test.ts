@@ -1,18 +1,9 @@
 import { expect } from 'chai';
-import { ConfigurationError, KafkaError, KafkaProtocolError } from '../../src/common/errors';
+import { ConfigurationError, KafkaProtocolError } from '../../src/common/errors';
 import type { Admin, Backend } from '../../src/common/types';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { closeQuietly, legacyBackend, numbered, produce, startMember, until, type Member } from './helpers';
-
-async function failure(promise: Promise<unknown>): Promise<KafkaError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a failure').to.be.instanceOf(KafkaError);
-  return error as KafkaError;
-}
+import { closeQuietly, failure, legacyBackend, numbered, produce, startMember, until, type Member } from './helpers';
 
 describe('legacy admin (embedded broker)', function () {
   this.timeout(30000);

@@ -1,4 +1,6 @@
 /** The legacy backend's broker tests: its factory, and the shared helpers typed for its consumer group. */
+import { expect } from 'chai';
+import { KafkaError } from '../../src/common/errors';
 import type { Backend, ConsumedMessage, ConsumerGroupConfig, KafkaConfig } from '../../src/common/types';
 import { resolveKafkaConfig } from '../../src/common/config';
 import { createLegacyBackend, type LegacyConsumerGroup } from '../../src/legacy';
@@ -17,4 +19,14 @@ export type Member = SharedMember<LegacyConsumerGroup>;
 
 export function startMember(backend: Backend, config: ConsumerGroupConfig, handler?: (message: ConsumedMessage) => Promise<void> | void): Promise<Member> {
   return startSharedMember<LegacyConsumerGroup>(backend, config, handler);
+}
+
+/** The KafkaError `promise` rejects with (the test fails if it resolves, or rejects with something else). */
+export async function failure(promise: Promise<unknown>): Promise<KafkaError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected a failure').to.be.instanceOf(KafkaError);
+  return error as KafkaError;
 }

@@ -28,19 +28,22 @@ export interface ExampleResult {
 export interface RunOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** For the facade modes: a compiled register.js to preload instead of src/register.ts through ts-node. */
+  facadeRegister?: string;
   /** Called with the child once it has printed `line` (e.g. to send SIGTERM at a known point). */
   onLine?: (line: string, kill: (signal: NodeJS.Signals) => void) => void;
 }
 
-export function nodeArguments(mode: RunMode, file: string): string[] {
+export function nodeArguments(mode: RunMode, file: string, facadeRegister?: string): string[] {
   if (mode === 'kafka-node') return [file];
+  if (facadeRegister) return ['-r', facadeRegister, file];
   return ['-r', 'ts-node/register/transpile-only', '-r', FACADE_REGISTER, file];
 }
 
 export function runProgram(mode: RunMode, file: string, options: RunOptions = {}): Promise<ExampleResult> {
   const env: Record<string, string> = { ...options.env };
   if (mode !== 'kafka-node') env.KAFKA_NODE_BACKEND = mode.slice('facade:'.length);
-  return runNode(nodeArguments(mode, file), { ...options, env });
+  return runNode(nodeArguments(mode, file, options.facadeRegister), { ...options, env });
 }
 
 /**

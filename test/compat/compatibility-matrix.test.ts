@@ -1,0 +1,195 @@
+/**
+ * The compatibility matrix: every engine path (test/compat/matrix/matrix.ts ENGINE_PATHS: the six examples/
+ * programs on the real kafka-node, on the facade over each backend, and the parity scenarios on the common interface
+ * over each backend) on every broker (the embedded broker, Apache Kafka 0.9.0.1, 3.9 in ZooKeeper mode, 4.x in
+ * KRaft mode). Each item of a cell (a program, a scenario) ends as 'pass', 'n/a', or the one-line failure a user sees;
+ * the test prints the matrix and requires every item to equal its expected outcome, by-design failures included
+ * (kafka-node on Kafka 4.x, kafkajs on 0.9).
+ *
+ * Cells share the brokers (each cell has its own topics and groups) and run concurrently, a few child processes or
+ * scenarios at a time: the real clusters are the shared ones of the mocha run.
+ */
+import { expect } from 'chai';
+import { PARITY_SCENARIOS } from '../../src/compat/scenarios';
+import { runScenario } from '../../src/compat/runner';
+import { startKafka09Proxy } from '../broker/differential/targets';
+import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
+import { startOrSkip } from '../fixtures/processes';
+import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4 } from '../fixtures/real-kafka';
+import type { RecordingProxy } from '../fixtures/recording-proxy';
+import { compiledFacadeRegister } from '../adapter/helpers/compiled-facade';
+import { runExample } from '../adapter/helpers/run-example';
+import { BROKER_IDS, ENGINE_PATHS, expectedOutcome, expectedToFailAtConnect, renderCell, renderTable, type BrokerId, type EnginePath, type ItemOutcome } from './matrix/matrix';
+import { cellNames, cellTopics, failureOf, PROGRAMS } from './matrix/programs';
+
+interface MatrixBroker {
+  id: BrokerId;
+  title: string;
+  bootstrap: string;
+  zookeeper?: string;
+  createTopic(name: string, partitions: number): Promise<void>;
+}
+
+/** At most `limit` tasks at once (child processes and scenarios compete for the same 2 cores as the brokers). */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** MATRIX_PROGRESS=1 prints each item's outcome as it comes (to see where a slow run spends its time). */
+function progress(line: string): void {
+  if (process.env.MATRIX_PROGRESS) console.log(`      [matrix ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+/** A scenario that neither passes nor fails in this time is a hang: an outcome of its own, never expected. */
+const SCENARIO_LIMIT_MS = 240000;
+
+function withinLimit<T>(work: Promise<T>, limitMs: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(onTimeout()), limitMs)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+const generic = (text: string): string => text.replace(/127\.0\.0\.1:\d+/g, '<broker>').replace(/kna-matrix-[\w-]+/g, '<name>');
+
+async function runProgramCell(path: Extract<EnginePath, { kind: 'program' }>, broker: MatrixBroker, slot: ReturnType<typeof limiter>): Promise<Map<string, ItemOutcome>> {
+  const names = cellNames(`kna-matrix-${broker.id}-${path.id.replace(':', '-')}`.replace(/\./g, ''));
+  const outcomes = new Map<string, ItemOutcome>();
+  try {
+    for (const [topic, partitions] of Object.entries(cellTopics(names))) await broker.createTopic(topic, partitions);
+  } catch (error) {
+    const setup = `setup failed: ${generic((error as Error).message.split('\n')[0]!)}`;
+    return new Map(PROGRAMS.map((program) => [program.id, setup]));
+  }
+  const atOnce = expectedToFailAtConnect(path, broker.id);
+  const run = atOnce ? <T>(task: () => Promise<T>) => task() : slot;
+  for (const phases of atOnce ? [[1, 2]] : [[1], [2]]) {
+    await Promise.all(
+      PROGRAMS.filter((program) => phases.includes(program.phase)).map(async (program) => {
+        if (program.needsZooKeeper && !broker.zookeeper) {
+          outcomes.set(program.id, 'n/a');
+          return;
+        }
+        const env = { KAFKA_HOST: broker.bootstrap, ...(broker.zookeeper ? { ZK_CONNECT: broker.zookeeper } : {}), ...program.env(names) };
+        const result = await run(() => runExample(path.mode, program.file, { env, timeoutMs: 150000, facadeRegister: compiledFacadeRegister() }));
+        outcomes.set(program.id, result.code === 0 && program.passes(result.stdout, names) ? 'pass' : failureOf(result, names));
+        progress(`${path.id} @ ${broker.id} ${program.id} (${result.durationMs} ms): ${outcomes.get(program.id)!}`);
+      }),
+    );
+  }
+  return new Map(PROGRAMS.map((program) => [program.id, outcomes.get(program.id)!]));
+}
+
+async function runCommonCell(path: Extract<EnginePath, { kind: 'common' }>, broker: MatrixBroker, slot: ReturnType<typeof limiter>): Promise<Map<string, ItemOutcome>> {
+  const namespace = `kna-matrix-${broker.id.replace(/\./g, '')}-${path.backend}`;
+  const outcomes = new Map<string, ItemOutcome>();
+  const runItem = async (scenario: (typeof PARITY_SCENARIOS)[number], run: <T>(task: () => Promise<T>) => Promise<T>): Promise<void> => {
+    const started = Date.now();
+    const outcome = await run(() =>
+      withinLimit(
+        runScenario(scenario, { brokers: [broker.bootstrap], backends: [path.backend], scenarios: [scenario], provisionTopic: (name, partitions) => broker.createTopic(name, partitions) }, namespace).then(
+          (result) => (result.outcomes[0]!.status === 'pass' ? 'pass' : generic(result.outcomes[0]!.detail ?? result.outcomes[0]!.status)),
+        ),
+        SCENARIO_LIMIT_MS,
+        () => `no outcome within ${SCENARIO_LIMIT_MS / 1000} s`,
+      ),
+    );
+    outcomes.set(scenario.id, outcome);
+    progress(`${path.id} @ ${broker.id} ${scenario.id} (${Date.now() - started} ms): ${outcome}`);
+  };
+  if (expectedToFailAtConnect(path, broker.id)) await Promise.all(PARITY_SCENARIOS.map((scenario) => runItem(scenario, (task) => task())));
+  else for (const scenario of PARITY_SCENARIOS) await runItem(scenario, slot);
+  return new Map(PARITY_SCENARIOS.map((scenario) => [scenario.id, outcomes.get(scenario.id)!]));
+}
+
+describe('compat/compatibility-matrix: every engine path on every broker, each cell as expected', function () {
+  this.timeout(600000);
+  const brokers = new Map<BrokerId, MatrixBroker>();
+  let embedded: EmbeddedBroker | undefined;
+  let kafka09: Kafka09 | undefined;
+  let proxy09: RecordingProxy | undefined;
+
+  /** One topic creation at a time per broker (0.9 creates through ZooKeeper and, loaded, elects leaders slowly). */
+  const serialized = (create: MatrixBroker['createTopic']): MatrixBroker['createTopic'] => {
+    const one = limiter(1);
+    return (name, partitions) => one(() => create(name, partitions));
+  };
+
+  before(async function () {
+    const [kafka4, kafka39, started09] = await Promise.all([sharedKafka4(this), sharedKafka39(this), startOrSkip(this, () => startKafka09())]);
+    kafka09 = started09;
+    // 0.9 never answers ApiVersions and drops other requests read with it; the proxy swallows ApiVersions so
+    // clients see the same silence without that collateral loss (see test/fixtures/kafka09.ts).
+    proxy09 = await startKafka09Proxy(kafka09);
+    embedded = await startEmbedded();
+    const embeddedBroker = embedded;
+    const kafka09Broker = kafka09;
+    brokers.set('embedded', {
+      id: 'embedded',
+      title: 'embedded broker',
+      bootstrap: embedded.bootstrap,
+      createTopic: serialized((name, partitions) => {
+        const created = embeddedBroker.cluster.createTopic({ name, numPartitions: partitions, replicationFactor: 1 });
+        return created.errorCode === 0 || created.errorCode === 36 ? Promise.resolve() : Promise.reject(new Error(`creating ${name}: error ${created.errorCode}`));
+      }),
+    });
+    brokers.set('kafka-0.9', { id: 'kafka-0.9', title: 'Kafka 0.9.0.1', bootstrap: proxy09.address, zookeeper: kafka09.zookeeper, createTopic: serialized((name, partitions) => kafka09Broker.createTopic(name, partitions)) });
+    brokers.set('kafka-3.9', { id: 'kafka-3.9', title: `Kafka ${KAFKA_39_VERSION} (ZooKeeper)`, bootstrap: kafka39.bootstrap, zookeeper: kafka39.zookeeper, createTopic: serialized((name, partitions) => kafka39.createTopic(name, partitions)) });
+    brokers.set('kafka-4', { id: 'kafka-4', title: `Kafka ${KAFKA_4_VERSION} (KRaft)`, bootstrap: kafka4.bootstrap, createTopic: serialized((name, partitions) => kafka4.createTopic(name, partitions)) });
+  });
+  after(async () => {
+    await proxy09?.close();
+    await kafka09?.stop();
+    await embedded?.stop();
+  });
+
+  it('runs the six examples and the parity scenarios on each broker x engine path and prints the matrix', async () => {
+    const slot = limiter(6);
+    // MATRIX_CELLS=common:kafkajs@kafka-0.9,facade,... runs only the cells whose "path@broker" starts with one of the parts.
+    const only = process.env.MATRIX_CELLS?.split(',');
+    const started = Date.now();
+    const results = new Map<string, Map<string, ItemOutcome>>();
+    const key = (path: EnginePath, broker: BrokerId): string => `${path.id} @ ${broker}`;
+    const runCell = async (path: EnginePath, brokerId: BrokerId): Promise<void> => {
+      const broker = brokers.get(brokerId)!;
+      const outcomes = path.kind === 'program' ? await runProgramCell(path, broker, slot) : await runCommonCell(path, broker, slot);
+      results.set(key(path, brokerId), outcomes);
+    };
+    await Promise.all(
+      BROKER_IDS.map(async (brokerId) => {
+        const paths = ENGINE_PATHS.filter((path) => !only || only.some((cell) => `${path.id}@${brokerId}`.startsWith(cell)));
+        await Promise.all(paths.filter((path) => !expectedToFailAtConnect(path, brokerId)).map((path) => runCell(path, brokerId)));
+        await Promise.all(paths.filter((path) => expectedToFailAtConnect(path, brokerId)).map((path) => runCell(path, brokerId)));
+      }),
+    );
+    const columns = BROKER_IDS.map((id) => ({ id, title: brokers.get(id)!.title }));
+    const table = renderTable(columns, (path, broker) => {
+      const outcomes = results.get(key(path, broker));
+      return outcomes && renderCell(outcomes);
+    });
+    console.log(`\n      Compatibility matrix (${new Date().toISOString().slice(0, 10)}, ${Math.round((Date.now() - started) / 1000)} s):\n\n${table}\n`);
+
+    const unexpected: string[] = [];
+    for (const path of ENGINE_PATHS) {
+      for (const broker of BROKER_IDS) {
+        for (const [item, actual] of results.get(key(path, broker)) ?? []) {
+          const expected = expectedOutcome(path, broker, item);
+          if (expected === undefined) unexpected.push(`${key(path, broker)} ${item}: no expectation written for engine path ${path.id} (got: ${actual})`);
+          else if (actual !== expected) unexpected.push(`${key(path, broker)} ${item}:\n          expected: ${expected}\n          actual:   ${actual}`);
+        }
+      }
+    }
+    expect(unexpected, 'cells that differ from their expected outcome').to.deep.equal([]);
+  });
+});
