@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
+import { addClientOptions } from './client-options';
 import { UsageError } from './usage-error';
 
 // Each command's module is loaded only when that command runs: `scan` pulls in the TypeScript compiler and `compat`
@@ -56,6 +57,20 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(
         await runCompat({ brokers: options.brokers, backends: options.backends, report: options.report, json: options.json, scenarios: options.scenario }),
       );
+    });
+
+  addClientOptions(
+    program
+      .command('probe')
+      .description("check whether kafka-node's requests, and each backend, work on a cluster (ApiVersions of every broker; nothing is produced)")
+      .option('--brokers <host:port,...>', 'cluster to probe', collect)
+      .option('--timeout <ms>', 'how long to wait for each broker to answer (default 3000)')
+      .option('--json', 'print the probe as JSON'),
+  )
+    .allowExcessArguments(false)
+    .action(async (options) => {
+      const { runProbeCommand } = await import('./probe-command');
+      setExitCode(await runProbeCommand(options));
     });
 
   program

@@ -1,0 +1,120 @@
+/**
+ * `kafka-node-adapter probe` on each broker the tests can run, through the real CLI: the ApiVersions it reads, the
+ * request table of kafka-node 5.0.0 checked against it, the verdict per engine, and the exit code.
+ */
+import { expect } from 'chai';
+import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
+import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
+import { startOrSkip } from '../fixtures/processes';
+import { runCli } from '../helpers/run-cli';
+import type { ProbeReport } from '../../src/compat/probe';
+import { ApiKey } from '../../src/protocol/api-keys';
+
+async function probeJson(brokers: string): Promise<ProbeReport> {
+  const run = await runCli(['probe', '--brokers', brokers, '--json'], 90000);
+  expect(run.code, run.stderr).to.equal(0);
+  return JSON.parse(run.stdout) as ProbeReport;
+}
+
+function backend(report: ProbeReport, name: string) {
+  const verdict = report.backends.find((b) => b.name === name);
+  expect(verdict, `backend ${name} in ${report.backends.map((b) => b.name).join(', ')}`).to.not.equal(undefined);
+  return verdict!;
+}
+
+function check(report: ProbeReport, api: string, usedBy?: RegExp) {
+  const found = report.kafkaNode.checks.find((c) => c.api === api && (!usedBy || usedBy.test(c.usedBy)));
+  expect(found, `${api} check`).to.not.equal(undefined);
+  return found!;
+}
+
+describe('cli/probe command', function () {
+  this.timeout(120000);
+
+  describe('on the embedded broker', () => {
+    let broker: EmbeddedBroker;
+    before(async () => {
+      broker = await startEmbedded({ nodes: 2 });
+    });
+    after(() => broker.stop());
+
+    it('prints every broker of the cluster, the requests kafka-node sends with their versions, and that every engine works', async () => {
+      const run = await runCli(['probe', '--brokers', broker.brokers[0]!], 90000);
+      expect(run.code, run.stderr).to.equal(0);
+      // The second node is found through the cluster's metadata.
+      for (const address of broker.brokers) expect(run.stdout).to.match(new RegExp(`${address} \\(node \\d\\): ApiVersions answered`));
+      expect(run.stdout).to.match(/Produce\s+v2\s+ok\s+Producer\.send/);
+      expect(run.stdout).to.match(/Fetch\s+v2\s+ok/);
+      expect(run.stdout).to.match(/JoinGroup\s+v0\s+ok/);
+      expect(run.stdout).to.match(/backend kafkajs\s+works/);
+      expect(run.stdout).to.match(/^Verdict: kafka-node 5\.0\.0 works on this cluster/m);
+      expect(run.stdout).to.not.include('REFUSED');
+    });
+
+    it('--json: the versions kafka-node negotiates are min(its highest, the broker max) and fixed ones stay fixed', async () => {
+      const report = await probeJson(broker.bootstrap);
+      expect(report.brokers).to.have.length(2);
+      expect(report.brokers.every((b) => b.status === 'answered')).to.equal(true);
+      const produceRange = report.brokers[0]!.apis.find((a) => a.apiKey === ApiKey.Produce)!;
+      expect(check(report, 'Produce').version).to.equal(Math.min(2, produceRange.maxVersion));
+      expect(check(report, 'Metadata', /connect/).version).to.equal(0);
+      expect(check(report, 'Metadata', /topic metadata/).version).to.equal(1);
+      expect(check(report, 'OffsetCommit', /ConsumerGroup/).version).to.equal(2);
+      expect(check(report, 'OffsetCommit', /Offset\.commit/).version).to.equal(0);
+      expect(report.kafkaNode.status).to.equal('works');
+      expect(backend(report, 'kafka-node').status).to.equal('works');
+      expect(backend(report, 'kafkajs').status).to.equal('works');
+    });
+
+    it('an address where nothing listens is reported unreachable, with exit code 1', async () => {
+      await broker.stop();
+      const run = await runCli(['probe', '--brokers', broker.bootstrap, '--timeout', '2000']);
+      expect(run.code).to.equal(1);
+      expect(run.stdout).to.match(/unreachable: .*(ECONNREFUSED|connection closed)/);
+      expect(run.stdout).to.include('does not work on this cluster');
+    });
+  });
+
+  describe('on Apache Kafka 0.9.0.1 (no ApiVersions)', () => {
+    let kafka: Kafka09 | undefined;
+    before(async function () {
+      this.timeout(180000);
+      kafka = await startOrSkip(this, () => startKafka09());
+    });
+    after(() => kafka?.stop());
+
+    it('reports ApiVersions unsupported, kafka-node on its 0.9 table without the admin requests, and kafkajs unable to run', async () => {
+      const report = await probeJson(kafka!.bootstrap);
+      expect(report.brokers[0]!.status).to.equal('no-api-versions');
+      expect(report.brokers[0]!.detail).to.match(/no ApiVersions answer/);
+      // kafka-node's built-in 0.9 table: Produce v1 and Fetch v1; both accepted by 0.9.
+      expect(check(report, 'Produce')).to.include({ version: 1, accepted: true, assumed: true });
+      expect(check(report, 'Fetch')).to.include({ version: 1, accepted: true });
+      expect(check(report, 'CreateTopics')).to.include({ version: 0, accepted: false });
+      expect(report.kafkaNode.status).to.equal('partial');
+      expect(report.kafkaNode.firstFailure).to.match(/^CreateTopics v0 refused: .* does not offer CreateTopics/);
+      expect(backend(report, 'kafka-node').status).to.equal('partial');
+      expect(backend(report, 'kafkajs')).to.include({ status: 'fails' });
+      expect(backend(report, 'kafkajs').firstFailure).to.match(/ApiVersions not answered .* needs Apache Kafka 0\.10 or later/);
+      expect(report.verdict).to.match(/^kafka-node 5\.0\.0 produces and consumes on this cluster, but Admin\.createTopics/);
+    });
+  });
+
+  describe("on librdkafka's mock cluster", () => {
+    let mock: RdkafkaMock | undefined;
+    before(async function () {
+      mock = await startOrSkip(this, () => startRdkafkaMock({ brokers: 2 }));
+    });
+    after(() => mock?.stop());
+
+    it('reads both mock brokers and rates each engine against their ranges', async () => {
+      const report = await probeJson(mock!.brokers[0]!);
+      expect(report.brokers.map((b) => b.status)).to.deep.equal(['answered', 'answered']);
+      expect(check(report, 'Produce').accepted).to.equal(true);
+      expect(check(report, 'JoinGroup').accepted).to.equal(true);
+      expect(report.kafkaNode.status).to.not.equal('fails');
+      expect(backend(report, 'kafkajs').status).to.not.equal('fails');
+    });
+  });
+});
