@@ -196,7 +196,7 @@ function writeVerdict(kafkaNode: EngineVerdict, backends: EngineVerdict[]): stri
     working.length > 0
       ? `What to do: run the same code on backend ${working.join(' or ')} (require 'kafka-node-adapter/kafka-node', or node -r kafka-node-adapter/register with KAFKA_NODE_BACKEND=${working[0]!.slice(1, -1)}), then check it with \`kafka-node-adapter compat\`.`
       : usable.length > 0
-        ? `What to do: backend ${usable.join(' or ')} runs here with the gaps listed above.`
+        ? `What to do: no backend fills that gap here (${usable.join(', ')} run${usable.length === 1 ? 's' : ''} with the gaps listed above); do what fails another way (for topics: the cluster's own tools).`
         : 'What to do: no engine of this adapter runs here; check the addresses, TLS and SASL settings, and the broker version.';
   if (kafkaNode.status === 'partial') return `kafka-node 5.0.0 produces and consumes on this cluster, but ${kafkaNode.summary.replace(/^producing and consuming work; /, '')}. ${advice}`;
   return `kafka-node 5.0.0 does not work on this cluster: ${first}. ${advice}`;
