@@ -1,7 +1,8 @@
 /** Runs the kafka-node API scenarios on each engine and compares every facade's trace with the real kafka-node's. */
+import { resetWarnings, setWarningHandler } from '../../adapter/warnings';
 import type { ScenarioStatus } from '../runner';
 import { describeDifferences, documentedNotes } from './compare';
-import { kafkaModule, withEngine, type KafkaNodeApiEngine } from './engines';
+import { kafkaModule, type KafkaNodeApiEngine } from './engines';
 import type { ClusterNeed, KafkaNodeApiContext, KafkaNodeApiScenario, Trace } from './scenarios';
 
 /** Where an engine runs a scenario. */
@@ -27,7 +28,7 @@ export async function runOnEngine(scenario: KafkaNodeApiScenario, engine: KafkaN
     name: (base) => `${prefix}${base}${suffix}`,
     record: (entry) => trace.push(JSON.parse(strip(JSON.stringify(entry ?? null))) as unknown),
   };
-  await withEngine(engine, () => scenario.run(context));
+  await scenario.run(context);
   return trace;
 }
 
@@ -40,6 +41,8 @@ export interface EngineResult {
   /** Every difference from the real kafka-node, the first one first. */
   differences: string[];
   notes: string[];
+  /** The facade's warnings during this run (name: message), as an application would see them. */
+  warnings: string[];
 }
 
 export interface KafkaNodeApiOutcome {
@@ -61,44 +64,67 @@ export interface KafkaNodeApiRun {
 }
 
 async function runOne(scenario: KafkaNodeApiScenario, engine: KafkaNodeApiEngine, run: KafkaNodeApiRun): Promise<EngineResult & { trace: Trace | null }> {
-  const base = { engine, durationMs: 0, differences: [], notes: [], trace: null };
+  const base = { engine, durationMs: 0, differences: [], notes: [], warnings: [], trace: null };
   const missing = (scenario.uses ?? []).find((need) => !run.offers.includes(need));
   if (missing) return { ...base, status: 'unsupported', detail: `needs a ${missing}, which this run does not have` };
   const unsupported = run.engineUnsupported(engine);
   if (unsupported) return { ...base, status: 'unsupported', detail: unsupported };
   const started = Date.now();
+  // Every warning of this run, even one an earlier run already reported (the facade reports each once per process).
+  const warnings: string[] = [];
+  const capture = engine !== 'kafka-node';
+  if (capture) {
+    resetWarnings();
+    setWarningHandler((warning) => warnings.push(`${warning.name}: ${warning.message}`));
+  }
   try {
     const trace = await runOnEngine(scenario, engine, run.targetFor(engine));
-    return { ...base, status: 'pass', durationMs: Date.now() - started, detail: null, trace };
+    return { ...base, status: 'pass', durationMs: Date.now() - started, detail: null, warnings, trace };
   } catch (error) {
-    return { ...base, status: 'error', durationMs: Date.now() - started, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return { ...base, status: 'error', durationMs: Date.now() - started, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error), warnings };
+  } finally {
+    if (capture) {
+      setWarningHandler(null);
+      resetWarnings();
+    }
   }
 }
 
 /** One scenario on every engine, the real kafka-node first; each facade is marked diff where its trace differs. */
 export async function runKafkaNodeApiScenario(scenario: KafkaNodeApiScenario, run: KafkaNodeApiRun): Promise<KafkaNodeApiOutcome> {
-  const results: (EngineResult & { trace: Trace | null })[] = [];
-  for (const engine of run.engines) {
+  const runEngine = async (engine: KafkaNodeApiEngine) => {
     run.onProgress?.({ scenario, engine });
-    const result = await runOne(scenario, engine, run);
-    results.push(result);
-    if (engine !== 'kafka-node' || !result.trace || !run.checkReference) continue;
+    return runOne(scenario, engine, run);
+  };
+  // The real kafka-node runs beside the facade engines (it reports no facade warnings); the facade engines run one
+  // after the other, so each one's warnings are its own.
+  const facadeEngines = run.engines.filter((engine) => engine !== 'kafka-node');
+  const [reference, facadeResults] = await Promise.all([
+    run.engines.includes('kafka-node') ? runEngine('kafka-node') : Promise.resolve(null),
+    (async () => {
+      const done = [];
+      for (const engine of facadeEngines) done.push(await runEngine(engine));
+      return done;
+    })(),
+  ]);
+  if (reference?.trace && run.checkReference) {
     try {
-      scenario.check(result.trace);
+      scenario.check(reference.trace);
     } catch (error) {
-      result.status = 'error';
-      result.detail = `the real kafka-node did not record what it is known to: ${(error as Error).message}`;
+      reference.status = 'error';
+      reference.detail = `the real kafka-node did not record what it is known to: ${(error as Error).message}`;
     }
   }
-  const reference = results.find((r) => r.engine === 'kafka-node' && r.status === 'pass')?.trace ?? null;
-  for (const result of results) {
-    if (result.engine === 'kafka-node' || result.status !== 'pass' || !result.trace) continue;
-    if (!reference) {
+  const results = [...(reference ? [reference] : []), ...facadeResults];
+  const referenceTrace = reference?.status === 'pass' ? reference.trace : null;
+  for (const result of facadeResults) {
+    if (result.status !== 'pass' || !result.trace) continue;
+    if (!referenceTrace) {
       result.notes.push('no kafka-node reference on this cluster: ran without error, nothing to compare with');
       continue;
     }
-    result.differences = describeDifferences(reference, result.trace, scenario.documented);
-    result.notes = documentedNotes(reference, scenario.documented);
+    result.differences = describeDifferences(referenceTrace, result.trace, scenario.documented);
+    result.notes = documentedNotes(referenceTrace, scenario.documented);
     if (result.differences.length > 0) {
       result.status = 'diff';
       result.detail = result.differences[0]!;
