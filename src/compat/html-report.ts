@@ -62,8 +62,8 @@ function brokerRow(broker: BrokerVersions): string {
   return `<tr><td><code>${escapeHtml(broker.address)}</code></td><td>${broker.nodeId ?? '-'}</td><td class="${status}">${escapeHtml(what)}${broker.detail ? `<pre>${escapeHtml(broker.detail)}</pre>` : ''}</td><td class="ranges">${escapeHtml(ranges || '-')}</td></tr>`;
 }
 
-function engineRow(verdict: EngineVerdict, label: string): string {
-  return `<tr data-engine="${escapeHtml(verdict.name)}"><td>${escapeHtml(label)}<br><span class="ranges">${escapeHtml(verdict.engine)}</span></td><td class="${verdict.status}"><strong>${verdict.status}</strong></td><td>${escapeHtml(verdict.summary)}</td></tr>`;
+function engineRow(verdict: EngineVerdict, label: string, key: string): string {
+  return `<tr data-engine="${escapeHtml(key)}"><td>${escapeHtml(label)}<br><span class="ranges">${escapeHtml(verdict.engine)}</span></td><td class="${verdict.status}"><strong>${verdict.status}</strong></td><td>${escapeHtml(verdict.summary)}</td></tr>`;
 }
 
 function clusterSection(probe: ProbeReport | null | undefined): string {
@@ -82,7 +82,7 @@ ${probe.brokers.map(brokerRow).join('\n')}
 </tbody></table>
 <h3>Engines on this cluster</h3>
 <table id="engine-verdicts"><thead><tr><th>engine</th><th>status</th><th>why</th></tr></thead><tbody>
-${[engineRow(probe.kafkaNode, 'kafka-node (today)'), ...probe.backends.map((b) => engineRow(b, `backend ${b.name}`))].join('\n')}
+${[engineRow(probe.kafkaNode, 'kafka-node (today)', 'today'), ...probe.backends.map((b) => engineRow(b, `backend ${b.name}`, `backend:${b.name}`))].join('\n')}
 </tbody></table>
 <details id="requests"><summary>Requests ${escapeHtml(probe.kafkaNode.engine)} sends, and whether this cluster accepts them</summary>
 <table><thead><tr><th>request</th><th>version</th><th>cluster</th><th>used by</th></tr></thead><tbody>
