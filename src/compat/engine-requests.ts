@@ -115,6 +115,19 @@ export const KAFKA_0_9_API_RANGES: readonly ApiVersionRange[] = [
   [ApiKey.ListGroups, 0, 0],
 ].map(([apiKey, minVersion, maxVersion]) => ({ apiKey: apiKey!, minVersion: minVersion!, maxVersion: maxVersion! }));
 
+/**
+ * Apache Kafka 4.x (KIP-896 removed the oldest versions of many APIs) still lists Produce from v0 in ApiVersions, for
+ * old librdkafka clients that refuse to produce compressed data otherwise (KAFKA-18659), yet closes the connection
+ * on Produce v0-v2. The minimums a 4.x broker really serves where its ApiVersions says less.
+ */
+export const KAFKA_4_HIDDEN_MINIMUMS: Readonly<Partial<Record<ApiKey, number>>> = { [ApiKey.Produce]: 3 };
+
+/** A broker after KIP-896 (Apache Kafka 4.0 and later): Fetch below v4 is gone. */
+export function isKafka4(apis: readonly ApiVersionRange[]): boolean {
+  const fetch = apis.find((api) => api.apiKey === ApiKey.Fetch);
+  return fetch !== undefined && fetch.minVersion >= 4;
+}
+
 /** The engine under each backend of the facade; a backend without an entry is reported as not assessed. */
 export function engineOfBackend(backend: BackendName): EngineFacts | undefined {
   const engines: Partial<Record<string, EngineFacts>> = { 'kafka-node': KAFKA_NODE_REQUESTS, kafkajs: KAFKAJS_REQUESTS };

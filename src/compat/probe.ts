@@ -9,7 +9,7 @@ import { decodeApiVersionsResponse, encodeApiVersionsRequest, type ApiVersionRan
 import { errorName } from '../protocol/error-codes';
 import { decodeMetadataV0Brokers, encodeMetadataV0Request } from '../protocol/metadata';
 import { exchange, NoAnswerError, parseAddress } from './broker-request';
-import { engineOfBackend, KAFKA_0_9_API_RANGES, KAFKA_NODE_REQUESTS, type EngineFacts, type EngineRequest, type RequestRole } from './engine-requests';
+import { engineOfBackend, isKafka4, KAFKA_0_9_API_RANGES, KAFKA_4_HIDDEN_MINIMUMS, KAFKA_NODE_REQUESTS, type EngineFacts, type EngineRequest, type RequestRole } from './engine-requests';
 
 const CLIENT_ID = 'kafka-node-adapter-probe';
 const DEFAULT_TIMEOUT_MS = 3000;
@@ -25,7 +25,7 @@ export interface BrokerVersions {
   detail: string | null;
   /** What the broker answered (sorted by API key); empty unless `status` is 'answered'. */
   apis: ApiVersionRange[];
-  /** Apache Kafka 4.0 and later: Produce below v3 is gone (KIP-896). */
+  /** Apache Kafka 4.0 and later (KIP-896): Fetch starts at v4, Produce below v3 is refused whatever ApiVersions says. */
   kip896: boolean;
 }
 
@@ -85,8 +85,7 @@ async function askApiVersions(address: string, options: ProbeOptions): Promise<O
     const answer = decodeApiVersionsResponse(body, 0);
     if (answer.errorCode !== 0) return { address, status: 'no-api-versions', detail: `ApiVersions v0 answered with ${errorName(answer.errorCode)}`, apis: [], kip896: false };
     const apis = [...answer.apis].sort((a, b) => a.apiKey - b.apiKey);
-    const produce = apis.find((api) => api.apiKey === ApiKey.Produce);
-    return { address, status: 'answered', detail: null, apis, kip896: produce !== undefined && produce.minVersion >= 3 };
+    return { address, status: 'answered', detail: null, apis, kip896: isKafka4(apis) };
   } catch (error) {
     if (error instanceof NoAnswerError) {
       return { address, status: 'no-api-versions', detail: `no ApiVersions answer (${error.message}): Apache Kafka 0.9 or older`, apis: [], kip896: false };
@@ -140,6 +139,11 @@ function checkOnBroker(request: EngineRequest, broker: BrokerVersions, engine: E
   if (!range) return { version, refusal: `${api} v${version} refused: ${broker.address} does not offer ${api} at all` };
   if (request.from !== undefined && version < request.from) {
     return { version, refusal: `${api} refused: ${broker.address} offers up to v${range.maxVersion}, ${engine.engine} implements v${request.from} and later` };
+  }
+  const hiddenMinimum = broker.kip896 ? KAFKA_4_HIDDEN_MINIMUMS[request.apiKey as ApiKey] : undefined;
+  if (hiddenMinimum !== undefined && version < hiddenMinimum && version >= range.minVersion) {
+    const listed = `its ApiVersions still lists ${api} v${range.minVersion}, but the broker closes the connection below v${hiddenMinimum}`;
+    return { version, refusal: `${api} v${version} refused: Apache Kafka 4.x removed it (KIP-896; ${listed})` };
   }
   if (version < range.minVersion) {
     const why = broker.kip896 ? 'Apache Kafka 4.x removed it (KIP-896)' : `${broker.address} accepts v${range.minVersion}-v${range.maxVersion}`;
