@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import { expect } from 'chai';
 import { startBroker, silentLogger, type EmbeddedBroker } from '../../src/broker';
 import { PARITY_SCENARIOS } from '../../src/compat/scenarios';
@@ -6,11 +7,13 @@ import type { BackendName } from '../../src/common/types';
 import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
 import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
 import { startOrSkip } from '../fixtures/processes';
+import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4, type RealKafka } from '../fixtures/real-kafka';
 import { startKafka09Proxy } from '../broker/differential/targets';
 
-// The same parity scenarios on the real brokers each backend can use: the kafka-node backend on Apache Kafka 0.9,
-// the kafkajs backend on librdkafka's mock cluster. Each trace must equal that backend's trace on the embedded broker,
-// so the embedded broker is shown to stand in faithfully for both.
+// The same parity scenarios on the real brokers each backend can use: the kafka-node backend on Apache Kafka 0.9 and
+// 3.9, the kafkajs backend on librdkafka's mock cluster, Kafka 3.9 and Kafka 4.x (which refuses kafka-node's protocol
+// versions). Each trace must equal that backend's trace on the embedded broker, so the embedded broker is shown to
+// stand in faithfully for them.
 interface RealBroker {
   brokers: string[];
   provision: ParityRunOptions['provisionTopic'];
@@ -36,7 +39,9 @@ function realBrokerParity(backend: BackendName, title: string, start: (context: 
 
     for (const scenario of PARITY_SCENARIOS) {
       it(scenario.id, async () => {
-        const runOnReal = () => runScenario(scenario, { brokers: real!.brokers, backends: [backend], scenarios: [scenario], provisionTopic: real!.provision }, 'real');
+        // A fresh namespace per run: a shared cluster keeps the topics of earlier runs and files.
+        const runOnReal = () =>
+          runScenario(scenario, { brokers: real!.brokers, backends: [backend], scenarios: [scenario], provisionTopic: real!.provision }, `real-${randomBytes(3).toString('hex')}`);
         let onReal = await runOnReal();
         const quirk = real!.knownQuirk;
         const firstOutcome = onReal.outcomes[0];
@@ -47,7 +52,7 @@ function realBrokerParity(backend: BackendName, title: string, start: (context: 
         const onEmbedded = await runScenario(scenario, { brokers: embedded.brokers, backends: [backend], scenarios: [scenario] }, 'embedded');
         const [realOutcome] = onReal.outcomes;
         const [embeddedOutcome] = onEmbedded.outcomes;
-        expect(realOutcome!.status === 'error' ? realOutcome!.detail : null, `${title}`).to.equal(null);
+        expect(realOutcome!.status === 'error' ? realOutcome!.detail : null, `${title}: ${realOutcome!.detail ?? ''}`).to.equal(null);
         expect(embeddedOutcome!.status === 'error' ? embeddedOutcome!.detail : null, 'embedded broker').to.equal(null);
         expect(realOutcome!.trace, `${title} trace differs from the embedded broker's`).to.deep.equal(embeddedOutcome!.trace);
       });
@@ -83,3 +88,15 @@ realBrokerParity('kafkajs', 'the librdkafka mock cluster', async (context) => {
     knownQuirk: { pattern: /INVALID_REQUEST/, reason: 'the mock answers a late SyncGroup or heartbeat with INVALID_REQUEST, unlike Kafka' },
   };
 });
+
+/** A shared real cluster (started once per test run): topics are namespaced by the runner, the cluster stays up. */
+function sharedRealKafka(start: (context: Mocha.Context) => Promise<RealKafka>) {
+  return async (context: Mocha.Context): Promise<RealBroker> => {
+    const kafka = await start(context);
+    return { brokers: kafka.brokers, provision: (name, partitions) => kafka.createTopic(name, partitions), stop: async () => undefined };
+  };
+}
+
+realBrokerParity('kafkajs', `Apache Kafka ${KAFKA_4_VERSION} (KRaft)`, sharedRealKafka(sharedKafka4));
+realBrokerParity('kafkajs', `Apache Kafka ${KAFKA_39_VERSION} (ZooKeeper mode)`, sharedRealKafka(sharedKafka39));
+realBrokerParity('kafka-node', `Apache Kafka ${KAFKA_39_VERSION} (ZooKeeper mode)`, sharedRealKafka(sharedKafka39));

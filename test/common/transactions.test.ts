@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
 import { startOrSkip } from '../fixtures/processes';
+import { KAFKA_4_VERSION, sharedKafka4 } from '../fixtures/real-kafka';
 import { startRecordingProxy } from '../fixtures/recording-proxy';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { resolveKafkaConfig } from '../../src/common/config';
@@ -12,7 +13,7 @@ import type { Backend, ConsumedMessage, Producer } from '../../src/common/types'
 import { closeQuietly, modernBackend, startMember, until, type Member } from '../modern/helpers';
 
 // One list of transaction scenarios, run through the common interface (kafkajs backend) against each broker: the
-// embedded one and librdkafka 2.0.2's mock cluster. The mock accepts the whole transactional protocol (InitProducerId
+// embedded one, real Apache Kafka 4.x (KRaft) and librdkafka 2.0.2's mock cluster. The mock accepts the whole transactional protocol (InitProducerId
 // through EndTxn) but writes no transaction markers, so it has no last stable offset (read_committed readers see
 // aborted records), never applies TxnOffsetCommit offsets, and cannot serve kafkajs's plain idempotent producer (that
 // asks the controller for its id, and the mock names controller 0, which is no broker). Scenarios needing those say so.
@@ -48,6 +49,15 @@ const TARGETS: Target[] = [
           await broker.stop();
         },
       };
+    },
+  },
+  {
+    name: `Apache Kafka ${KAFKA_4_VERSION} (KRaft)`,
+    lacks: {},
+    async start(context) {
+      // Shared with the other files of the run: the scenarios name their topics and ids uniquely, and it stays up.
+      const kafka = await sharedKafka4(context);
+      return { brokers: kafka.brokers, createTopic: (name, partitions) => kafka.createTopic(name, partitions), stop: async () => undefined };
     },
   },
   {
