@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ErrorCode } from '../protocol/error-codes';
 import type { BrokerLogger } from './logger';
 import type { BrokerNode } from './node';
+import type { BrokerProfile } from './apis/profiles';
 import { PartitionLog } from './log/partition-log';
 import { GroupCoordinator } from './groups/coordinator';
 import { topicNameProblem, isInternalTopic } from './topic-names';
@@ -36,6 +37,8 @@ export interface ClusterSettings {
   saslMechanisms: string[];
   /** Serve TLS instead of plaintext (with saslUsers: SASL_SSL); null for plaintext listeners. */
   tls: BrokerTlsOptions | null;
+  /** The Kafka release whose API versions the broker serves: 'default' (all it implements) or 'kafka-4' (KIP-896). */
+  profile: BrokerProfile;
 }
 
 /** Options of each node's TLS listener, as node:tls takes them (PEM strings or buffers). */
@@ -62,6 +65,7 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
   saslUsers: null,
   saslMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'],
   tls: null,
+  profile: 'default',
 };
 
 export interface PartitionState {

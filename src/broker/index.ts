@@ -2,6 +2,7 @@ import { Cluster, DEFAULT_CLUSTER_SETTINGS, type ClusterSettings } from './clust
 import { BrokerNode } from './node';
 import { consoleLogger, type BrokerLogger } from './logger';
 import { SUPPORTED_SASL_MECHANISMS } from './sasl';
+import { BROKER_PROFILES } from './apis/profiles';
 
 export interface StartBrokerOptions extends Partial<ClusterSettings> {
   /** Port of the first node (0 or absent: a free port each); node i listens on port + i. */
@@ -46,6 +47,9 @@ function validate(options: StartBrokerOptions): void {
     if (!SUPPORTED_SASL_MECHANISMS.includes(mechanism)) {
       throw new BrokerOptionsError(`SASL mechanism ${JSON.stringify(mechanism)} is not supported; use ${SUPPORTED_SASL_MECHANISMS.join(', ')}`);
     }
+  }
+  if (options.profile !== undefined && !BROKER_PROFILES.includes(options.profile)) {
+    throw new BrokerOptionsError(`profile ${JSON.stringify(options.profile)} is not known; use ${BROKER_PROFILES.join(' or ')}`);
   }
   if (options.saslMechanisms?.length === 0) throw new BrokerOptionsError('saslMechanisms must name at least one mechanism');
   if (options.tls && (!options.tls.key || !options.tls.cert)) {
@@ -120,4 +124,5 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
 
 export { Cluster } from './cluster';
 export type { ClusterSettings, BrokerTlsOptions } from './cluster';
+export { BROKER_PROFILES, KAFKA_4_API_VERSIONS, type BrokerProfile } from './apis/profiles';
 export { consoleLogger, silentLogger, MemoryLogger, type BrokerLogger } from './logger';

@@ -4,7 +4,7 @@ import { Reader, Writer, ProtocolDecodeError } from '../protocol/primitives';
 import { ApiKey, apiKeyName } from '../protocol/api-keys';
 import type { Cluster } from './cluster';
 import type { ApiHandler, ConnectionState, RequestHeader } from './apis/types';
-import { handlerFor, API_RANGES } from './apis/registry';
+import { handlerFor, versionsOf } from './apis/registry';
 import { encodeUnsupportedApiVersionsResponse } from './apis/api-versions';
 import { handleRawSaslToken } from './apis/sasl-authenticate';
 
@@ -205,19 +205,22 @@ export class BrokerNode {
     }
     connection.clientId = header.clientId;
 
+    const versions = versionsOf(this.cluster.settings.profile);
     const handler = handlerFor(header.apiKey);
-    if (!handler) {
+    const served = versions.served.get(header.apiKey);
+    if (!handler || !served) {
       close(`unknown API key ${header.apiKey}`);
       return;
     }
-    if (header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
+    if (header.apiVersion < served.minVersion || header.apiVersion > served.maxVersion) {
       if (header.apiKey === ApiKey.ApiVersions) {
         // Kafka answers an ApiVersions request it cannot parse with a v0 response carrying UNSUPPORTED_VERSION,
         // so a newer client can retry with a version both sides know.
-        this.reply(socket, header.correlationId, (writer) => encodeUnsupportedApiVersionsResponse(writer, API_RANGES));
+        this.reply(socket, header.correlationId, (writer) => encodeUnsupportedApiVersionsResponse(writer, versions.unsupportedApiVersionsRanges));
         return;
       }
-      close(`${apiKeyName(header.apiKey)} v${header.apiVersion} is not supported (v${handler.minVersion}-v${handler.maxVersion})`);
+      // Kafka 4 refuses the versions KIP-896 removed the same way, even where its ApiVersions still lists them.
+      close(`${apiKeyName(header.apiKey)} v${header.apiVersion} is not supported (v${served.minVersion}-v${served.maxVersion})`);
       return;
     }
     if (!connection.authenticated && header.apiKey !== ApiKey.SaslHandshake && header.apiKey !== ApiKey.ApiVersions && header.apiKey !== ApiKey.SaslAuthenticate) {
@@ -236,7 +239,7 @@ export class BrokerNode {
 
     let response: unknown;
     try {
-      response = await handler.handle(request, { header, apiRanges: API_RANGES, cluster: this.cluster, node: this, connection });
+      response = await handler.handle(request, { header, apiRanges: versions.advertised, cluster: this.cluster, node: this, connection });
     } catch (error) {
       close(`${apiKeyName(header.apiKey)} v${header.apiVersion} failed: ${(error as Error).stack ?? String(error)}`);
       return;

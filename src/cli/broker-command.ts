@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { startBroker, silentLogger, BrokerOptionsError, type BrokerLogger, type BrokerTlsOptions, type EmbeddedBroker } from '../broker';
+import { startBroker, silentLogger, BrokerOptionsError, BROKER_PROFILES, type BrokerLogger, type BrokerProfile, type BrokerTlsOptions, type EmbeddedBroker } from '../broker';
 import { UsageError } from './usage-error';
 
 /** Broker logs go to stderr so stdout carries only the address line (or JSON) that scripts read. */
@@ -20,6 +20,7 @@ export interface BrokerCommandOptions {
   tlsClientAuth?: boolean;
   autoCreateTopics: boolean;
   partitions: string;
+  profile?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -63,6 +64,12 @@ function parseTls(options: BrokerCommandOptions): BrokerTlsOptions | null {
   return tls;
 }
 
+function parseProfile(value: string | undefined): BrokerProfile {
+  const profile = BROKER_PROFILES.find((name) => name === (value ?? 'default'));
+  if (!profile) throw new UsageError(`--profile must be ${BROKER_PROFILES.join(' or ')}, got "${value}"`);
+  return profile;
+}
+
 /**
  * `kafka-node-adapter broker`: starts the embedded broker, prints where it listens, and runs until SIGINT/SIGTERM.
  * Resolves with the exit code once stopped.
@@ -75,6 +82,7 @@ export async function runBrokerCommand(options: BrokerCommandOptions, out: NodeJ
   const saslMechanisms = options.saslMechanisms?.split(',').map((name) => name.trim().toUpperCase());
   if (saslMechanisms && saslUsers === null) throw new UsageError('--sasl-mechanisms needs at least one --sasl-user');
   const tls = parseTls(options);
+  const profile = parseProfile(options.profile);
   let broker: EmbeddedBroker;
   try {
     broker = await startBroker({
@@ -86,6 +94,7 @@ export async function runBrokerCommand(options: BrokerCommandOptions, out: NodeJ
       tls,
       autoCreateTopics: options.autoCreateTopics,
       defaultPartitions,
+      profile,
       logger: options.quiet ? silentLogger : stderrLogger,
     });
   } catch (error) {
@@ -99,10 +108,10 @@ export async function runBrokerCommand(options: BrokerCommandOptions, out: NodeJ
     return 1;
   }
   if (options.json) {
-    out.write(`${JSON.stringify({ bootstrap: broker.bootstrap, brokers: broker.brokers, nodes, dataDir: options.dataDir ?? null, sasl: saslUsers !== null, tls: tls !== null })}\n`);
+    out.write(`${JSON.stringify({ bootstrap: broker.bootstrap, brokers: broker.brokers, nodes, dataDir: options.dataDir ?? null, sasl: saslUsers !== null, tls: tls !== null, profile })}\n`);
   } else {
     out.write(`${broker.bootstrap}\n`);
-    process.stderr.write(`embedded Kafka broker: ${nodes} node(s)${options.dataDir ? `, data in ${options.dataDir}` : ', in memory'}${tls ? ', TLS' : ''}${saslUsers ? ', SASL' : ''}; Ctrl-C stops it\n`);
+    process.stderr.write(`embedded Kafka broker: ${nodes} node(s)${options.dataDir ? `, data in ${options.dataDir}` : ', in memory'}${tls ? ', TLS' : ''}${saslUsers ? ', SASL' : ''}${profile === 'default' ? '' : `, ${profile} profile`}; Ctrl-C stops it\n`);
   }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (received: NodeJS.Signals) => {

@@ -36,6 +36,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--tls-client-auth', 'require client certificates signed by --tls-ca')
     .option('--no-auto-create-topics', 'refuse unknown topics instead of creating them')
     .option('--partitions <count>', 'partitions of auto-created topics', '1')
+    .option('--profile <name>', 'API versions to serve: default, or kafka-4 (refuse what Apache Kafka 4.x refuses, as kafka-node meets it)', 'default')
     .option('--json', 'print the addresses as JSON')
     .option('--quiet', 'do not log connection problems')
     .allowExcessArguments(false)

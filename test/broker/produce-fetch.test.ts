@@ -614,7 +614,7 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       expect((await rawProduce(3, 'never-created', good)).errorCode, 'Produce does not auto-create').to.equal(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
       expect(broker.cluster.getTopic('never-created')).to.equal(undefined);
       expect((await rawProduce(3, 'wire-errors', good, 1, 7)).errorCode).to.equal(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      expect((await rawProduce(3, 'bad/name', good)).errorCode).to.equal(ErrorCode.INVALID_TOPIC_EXCEPTION);
+      expect((await rawProduce(3, 'bad/name', good)).errorCode, 'no such topic can exist').to.equal(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
       expect((await rawProduce(3, '__consumer_offsets', good)).errorCode).to.equal(ErrorCode.INVALID_TOPIC_EXCEPTION);
       const big = encodeRecordBatch({ records: [{ timestamp: 0, key: null, value: Buffer.alloc(2500, 1) }] });
       expect((await rawProduce(3, 'wire-errors', big)).errorCode).to.equal(ErrorCode.MESSAGE_TOO_LARGE);
@@ -627,8 +627,8 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       corruptOld[corruptOld.length - 1] ^= 0xff;
       expect((await rawProduce(1, 'wire-errors', corruptOld)).errorCode).to.equal(ErrorCode.CORRUPT_MESSAGE);
       const oldAtV3 = encodeMessageSet([{ offset: 0, timestamp: 5, key: null, value: Buffer.from('v') }], { magic: 1 });
-      expect((await rawProduce(3, 'wire-errors', oldAtV3)).errorCode, 'v3+ needs magic 2').to.equal(ErrorCode.CORRUPT_MESSAGE);
-      expect((await rawProduce(3, 'wire-errors', null)).errorCode, 'v3+ needs exactly one batch').to.equal(ErrorCode.CORRUPT_MESSAGE);
+      expect((await rawProduce(3, 'wire-errors', oldAtV3)).errorCode, 'v3+ needs magic 2').to.equal(ErrorCode.INVALID_RECORD);
+      expect((await rawProduce(3, 'wire-errors', Buffer.alloc(0))).errorCode, 'v3+ needs exactly one batch').to.equal(ErrorCode.INVALID_RECORD);
       expect(broker.cluster.getPartition('wire-errors', 0)!.log.highWatermark, 'nothing appended').to.equal(0);
       const ok = await rawProduce(5, 'wire-errors', good);
       expect(ok).to.deep.equal({ partition: 0, errorCode: 0, baseOffset: 0, logAppendTime: -1, logStartOffset: 0 });

@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { opensslAvailable, testCertificates } from '../fixtures/tls';
+import { RawConnection } from '../helpers/raw-client';
 
 const CLI = path.join(__dirname, '..', '..', 'bin', 'kafka-node-adapter.js');
 
@@ -89,8 +90,36 @@ describe('cli/broker command', function () {
     expect(badUser.stderr).to.match(/--sasl-user takes name:password/);
     expect(help.status).to.equal(0);
     expect(help.stdout).to.match(/--data-dir <dir>/);
+    expect(help.stdout).to.match(/--profile <name>/);
     expect(programHelp.status).to.equal(0);
     expect(programHelp.stdout).to.match(/broker \[options\]/);
+  });
+
+  it('--profile kafka-4 serves what Kafka 4.x serves: kafkajs works, an old Produce v2 gets the connection closed', async () => {
+    const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--profile', 'kafka-4', '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const info = JSON.parse(await firstLine(child)) as { brokers: string[]; profile: string };
+      expect(info.profile).to.equal('kafka-4');
+      const producer = new Kafka({ brokers: info.brokers, logLevel: logLevel.NOTHING }).producer();
+      await producer.connect();
+      const [sent] = await producer.send({ topic: 'cli-profile', messages: [{ value: 'v' }] });
+      await producer.disconnect();
+      expect(sent).to.include({ errorCode: 0 });
+      const connection = await RawConnection.open(info.brokers[0]!);
+      const produceV2 = await connection.request(0, 2, (w) => w.int16(1).int32(1000).int32(0)).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+      connection.close();
+      expect(produceV2).to.equal('connection closed by the broker');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+    }
+    const badProfile = await runCli(['broker', '--profile', 'kafka-5']);
+    expect(badProfile.status).to.equal(2);
+    expect(badProfile.stderr).to.match(/--profile must be default or kafka-4, got "kafka-5"/);
   });
 
   it('serves SASL PLAIN users given on the command line, and stops on SIGINT (Ctrl-C) with exit 0', async () => {

@@ -169,3 +169,24 @@ export async function endTxn(connection: RawConnection, call: TransactionalCall,
   reader.int32();
   return reader.int16();
 }
+
+/** ListOffsets v2 (the first with isolation levels) for the latest offset of one partition. */
+export async function latestOffset(connection: RawConnection, topic: string, partition: number, isolationLevel: number): Promise<{ errorCode: number; offset: number }> {
+  const reader = await connection.request(ApiKey.ListOffsets, 2, (w) =>
+    w
+      .int32(-1)
+      .int8(isolationLevel)
+      .array([topic], (tw, name) => tw.string(name).array([partition], (pw, index) => pw.int32(index).int64(-1))),
+  );
+  reader.int32();
+  const topics = reader.array((t) => {
+    t.string();
+    return t.array((p) => {
+      p.int32();
+      const errorCode = p.int16();
+      p.int64();
+      return { errorCode, offset: p.int64Number() };
+    });
+  });
+  return topics[0]![0]!;
+}

@@ -1,7 +1,7 @@
 import { ApiKey } from '../../protocol/api-keys';
 import { ErrorCode, errorName } from '../../protocol/error-codes';
 import { defineApi, type RequestContext } from './types';
-import { topicNameProblem, isInternalTopic } from '../topic-names';
+import { isInternalTopic } from '../topic-names';
 import { validateProducedRecords } from '../log/append-validation';
 import { KafkaStorageError } from '../log/partition-log';
 import { readRecordBatchHeader } from '../../protocol/record-batch';
@@ -61,7 +61,7 @@ function produceToPartition(
     detail,
   });
   if (acks !== 0 && acks !== 1 && acks !== -1) return failed(ErrorCode.INVALID_REQUIRED_ACKS);
-  if (topicNameProblem(topicName)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION, topicNameProblem(topicName));
+  // Kafka checks no names here: a topic with an illegal name cannot exist, so it is unknown (as Kafka 4.4 answers).
   if (isInternalTopic(topicName)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
   const topic = context.cluster.getTopic(topicName);
   const partition = topic?.partitions[request.partition];

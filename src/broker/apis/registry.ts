@@ -1,4 +1,5 @@
 import type { ApiHandler, ApiRange } from './types';
+import { profileVersions, type BrokerProfile, type ProfileVersions } from './profiles';
 import { apiVersionsApi } from './api-versions';
 import { metadataApi } from './metadata';
 // Each API module registers here, one line each. Keep the list ordered by API key.
@@ -43,7 +44,17 @@ export function handlerFor(apiKey: number): ApiHandler | undefined {
   return BY_KEY.get(apiKey);
 }
 
-/** What ApiVersions advertises: every registered API with its version range. */
-export const API_RANGES: readonly ApiRange[] = HANDLERS.map(({ apiKey, minVersion, maxVersion }) => ({ apiKey, minVersion, maxVersion })).sort(
-  (a, b) => a.apiKey - b.apiKey,
-);
+const PROFILES = new Map<BrokerProfile, ProfileVersions>();
+
+/** The versions a profile serves and advertises (computed once per profile). */
+export function versionsOf(profile: BrokerProfile): ProfileVersions {
+  let versions = PROFILES.get(profile);
+  if (!versions) {
+    versions = profileVersions(profile, HANDLERS);
+    PROFILES.set(profile, versions);
+  }
+  return versions;
+}
+
+/** What ApiVersions advertises in the default profile: every registered API with its version range. */
+export const API_RANGES: readonly ApiRange[] = versionsOf('default').advertised;

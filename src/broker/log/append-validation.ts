@@ -8,8 +8,9 @@
  * and all their records become one magic-2 batch with the producer's codec, as Kafka converts them: magic-0 records
  * get no timestamp (-1), inner offsets are ignored since the log assigns offsets.
  *
- * Kafka reports its InvalidRecordException as CORRUPT_MESSAGE to Produce versions below 8, which are all this broker
- * serves, so every malformed input here answers CORRUPT_MESSAGE.
+ * Malformed records answer CORRUPT_MESSAGE, as Kafka's log validation does for Produce versions below 8 (all this
+ * broker serves). What Kafka refuses as an InvalidRecordException (v3+ with magic 0/1 messages, not exactly one batch,
+ * control batches from a client) answers INVALID_RECORD, as Apache Kafka 4.4 does (test/broker/differential-kafka4.test.ts).
  */
 import { ErrorCode } from '../../protocol/error-codes';
 import { CompressionCodec, UnsupportedCompressionError, isKnownCodec } from '../../protocol/compression';
@@ -44,7 +45,7 @@ export function validateProducedRecords(records: Buffer | null, context: AppendV
   const { produceVersion } = context;
   if (records === null || records.length === 0) {
     if (produceVersion >= 3) {
-      return failure(ErrorCode.CORRUPT_MESSAGE, `Produce requests with version ${produceVersion} must contain exactly one record batch`);
+      return failure(ErrorCode.INVALID_RECORD, `Produce requests with version ${produceVersion} must contain exactly one record batch`);
     }
     return { errorCode: ErrorCode.NONE, batches: [] };
   }
@@ -63,7 +64,7 @@ export function validateProducedRecords(records: Buffer | null, context: AppendV
       position += checked;
     } else if (magic === 0 || magic === 1) {
       if (produceVersion >= 3) {
-        return failure(ErrorCode.CORRUPT_MESSAGE, `Produce requests with version ${produceVersion} are only allowed to contain record batches with magic version 2`);
+        return failure(ErrorCode.INVALID_RECORD, `Produce requests with version ${produceVersion} are only allowed to contain record batches with magic version 2`);
       }
       if (batches.length > 0) return failure(ErrorCode.CORRUPT_MESSAGE, 'a produce request mixes record batches with magic 0/1 messages');
       const decoded = decodeLegacy(records, position, context);
@@ -75,7 +76,7 @@ export function validateProducedRecords(records: Buffer | null, context: AppendV
     }
   }
   if (produceVersion >= 3 && batches.length !== 1) {
-    return failure(ErrorCode.CORRUPT_MESSAGE, `Produce requests with version ${produceVersion} must contain exactly one record batch`);
+    return failure(ErrorCode.INVALID_RECORD, `Produce requests with version ${produceVersion} must contain exactly one record batch`);
   }
   if (legacy.length > 0) {
     const converted = upConvert(legacy);
@@ -107,7 +108,7 @@ function checkRecordBatch(records: Buffer, position: number, context: AppendVali
   if (header.recordCount <= 0 || header.lastOffsetDelta + 1 !== header.recordCount) {
     return failure(ErrorCode.CORRUPT_MESSAGE, `inconsistent record batch: lastOffsetDelta ${header.lastOffsetDelta}, ${header.recordCount} records`);
   }
-  if (header.control) return failure(ErrorCode.CORRUPT_MESSAGE, 'Clients are not allowed to write control records');
+  if (header.control) return failure(ErrorCode.INVALID_RECORD, 'Clients are not allowed to write control records');
   if (header.producerId >= 0 && header.baseSequence < 0) {
     return failure(ErrorCode.CORRUPT_MESSAGE, `producer id ${header.producerId} with an invalid sequence ${header.baseSequence}`);
   }

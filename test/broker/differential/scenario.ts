@@ -3,7 +3,7 @@
  * what the client observed. A scenario knows nothing of the broker it runs on: it gets a Target (addresses plus a way
  * to create topics that is not the client under test) and names that are unique per run, and returns plain data.
  */
-export type TargetKind = 'embedded' | 'kafka-0.9' | 'rdkafka-mock';
+export type TargetKind = 'embedded' | 'kafka-0.9' | 'rdkafka-mock' | 'kafka-4.4';
 
 export interface Target {
   readonly kind: TargetKind;

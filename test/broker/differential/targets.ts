@@ -2,6 +2,7 @@
 import type { EmbeddedBroker } from '../../fixtures/embedded';
 import type { Kafka09 } from '../../fixtures/kafka09';
 import type { RdkafkaMock } from '../../fixtures/rdkafka-mock';
+import type { RealKafka } from '../../fixtures/real-kafka';
 import { ApiKey } from '../../../src/protocol/api-keys';
 import { startRecordingProxy, type RecordingProxy } from '../../fixtures/recording-proxy';
 import { eventually } from './clients';
@@ -46,5 +47,14 @@ export function rdkafkaMockTarget(mock: RdkafkaMock): Target {
     bootstrap: mock.bootstrap,
     brokers: mock.brokers,
     createTopic: (name, partitions) => mock.createTopic({ name, partitions }),
+  };
+}
+
+export function realKafkaTarget(kafka: RealKafka): Target {
+  return {
+    kind: 'kafka-4.4',
+    bootstrap: kafka.bootstrap,
+    brokers: kafka.brokers,
+    createTopic: (name, partitions) => kafka.createTopic(name, partitions),
   };
 }
