@@ -8,6 +8,7 @@ import type { BackendOutcome, ScenarioOutcome } from '../../src/compat/runner';
 import { runCli, type CliRun } from '../helpers/run-cli';
 import Ajv from 'ajv';
 import { BACKEND_NAMES } from '../../src/common/types';
+import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 
 const SCHEMA_FILE = path.join(__dirname, '..', '..', 'src', 'compat', 'report.schema.json');
 
@@ -183,6 +184,43 @@ describe('cli/compat command', function () {
       expect(commit.seenAtRunTime).to.include('offset.commit.kafka-storage (offset-api on facade:kafka-node)');
       expect(commit.seenAtRunTime).to.include('offset.commit.joins-group (offset-api on facade:kafkajs)');
       expect(commit.seenAtRunTime.some((seen) => seen.includes('on kafka-node)'))).to.equal(false);
+    });
+  });
+
+  describe("--brokers on a cluster kafka-node cannot use (the embedded broker's kafka-4 profile)", () => {
+    let broker: EmbeddedBroker;
+    let report: ParityReport;
+    let run: CliRun;
+
+    before(async () => {
+      broker = await startEmbedded({ profile: 'kafka-4' });
+      const jsonFile = path.join(dir, 'kafka4.json');
+      run = await runCli(['compat', '--brokers', broker.bootstrap, '--scenario', 'partitioner-keyed', '--scenario', 'offset-api', '--report', jsonFile], 120000);
+      report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
+    });
+    after(() => broker.stop());
+
+    it('reports the engines that cannot run there as unsupported here, with the probe\'s reason, and exits 0', () => {
+      expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
+      expect(report.cluster!.kafkaNode.status).to.equal('fails');
+      const keyed = report.scenarios.find((s) => s.id === 'partitioner-keyed')!;
+      expect(keyed.results.map((r) => [r.backend, r.status])).to.deep.equal([
+        ['kafka-node', 'unsupported'],
+        ['kafkajs', 'pass'],
+      ]);
+      expect(keyed.results[0]!.detail).to.match(/^unsupported here: Produce v2 refused: Apache Kafka 4\.x removed it/);
+      const offsetApi = report.kafkaNodeApi!.scenarios.find((s) => s.id === 'offset-api')!;
+      expect(offsetApi.results.map((r) => [r.engine, r.status])).to.deep.equal([
+        ['kafka-node', 'unsupported'],
+        ['facade:kafka-node', 'unsupported'],
+        ['facade:kafkajs', 'pass'],
+      ]);
+      expect(offsetApi.results[2]!.notes).to.include('no kafka-node reference on this cluster: ran without error, nothing to compare with');
+      expect(section(run.stdout, 'kafka-node API').join('\n')).to.match(/offset-api on kafka-node \(unsupported\):\n {2}unsupported here: Produce v2 refused/);
+    });
+
+    it('leaves no topic of its own behind on the cluster', () => {
+      expect([...broker.cluster.topics.keys()].filter((name) => name.startsWith('kna-compat-'))).to.deep.equal([]);
     });
   });
 

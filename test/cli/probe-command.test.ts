@@ -7,6 +7,7 @@ import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
 import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
 import { startOrSkip } from '../fixtures/processes';
+import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4, type RealKafka } from '../fixtures/real-kafka';
 import { runCli } from '../helpers/run-cli';
 import type { ProbeReport } from '../../src/compat/probe';
 import { ApiKey } from '../../src/protocol/api-keys';
@@ -120,6 +121,68 @@ describe('cli/probe command', function () {
       expect(backend(report, 'kafkajs').status).to.equal('partial');
       expect(backend(report, 'kafkajs').firstFailure).to.match(/^CreateTopics v3 refused/);
       expect(report.verdict).to.match(/no backend fills that gap here/);
+    });
+  });
+
+  /** What Apache Kafka 4.x does to kafka-node, whether it is the real thing or the embedded broker's kafka-4 profile. */
+  function expectKafka4Verdicts(report: ProbeReport): void {
+    expect(report.brokers.every((b) => b.status === 'answered' && b.kip896)).to.equal(true);
+    // kafka-node negotiates Produce to v2 (the broker lists v0 as its minimum), and 4.x refuses it.
+    expect(check(report, 'Produce')).to.include({ version: 2, accepted: false });
+    expect(report.kafkaNode.status).to.equal('fails');
+    expect(report.kafkaNode.firstFailure).to.match(/^Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896; its ApiVersions still lists Produce v0/);
+    expect(check(report, 'Fetch')).to.include({ version: 2, accepted: false });
+    expect(check(report, 'Fetch').reason).to.equal('Fetch v2 refused: Apache Kafka 4.x removed it (KIP-896)');
+    expect(check(report, 'CreateTopics').accepted).to.equal(false);
+    expect(check(report, 'JoinGroup').accepted).to.equal(true);
+    expect(backend(report, 'kafka-node').status).to.equal('fails');
+    expect(backend(report, 'kafkajs').status).to.equal('works');
+    expect(report.verdict).to.match(/^kafka-node 5\.0\.0 does not work on this cluster: Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896/);
+    expect(report.verdict).to.include("What to do: run the same code on backend 'kafkajs'");
+  }
+
+  describe("on the embedded broker's kafka-4 profile", () => {
+    let broker: EmbeddedBroker;
+    before(async () => {
+      broker = await startEmbedded({ profile: 'kafka-4' });
+    });
+    after(() => broker.stop());
+
+    it('names Produce v2 as the first request kafka-node sends that fails, and kafkajs as the way out', async () => {
+      const run = await runCli(['probe', '--brokers', broker.bootstrap], 90000);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.match(/Produce\s+v2\s+REFUSED/);
+      expect(run.stdout).to.match(/^Verdict: kafka-node 5\.0\.0 does not work on this cluster: Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896/m);
+      expectKafka4Verdicts(await probeJson(broker.bootstrap));
+    });
+  });
+
+  describe(`on Apache Kafka ${KAFKA_4_VERSION} (KRaft)`, () => {
+    let kafka: RealKafka;
+    before(async function () {
+      kafka = await sharedKafka4(this);
+    });
+
+    it('gives the same verdicts as the kafka-4 profile: kafka-node fails on Produce v2, kafkajs works', async () => {
+      expectKafka4Verdicts(await probeJson(kafka.bootstrap));
+    });
+  });
+
+  describe(`on Apache Kafka ${KAFKA_39_VERSION} (ZooKeeper mode)`, () => {
+    let kafka: RealKafka;
+    before(async function () {
+      kafka = await sharedKafka39(this);
+    });
+
+    it('accepts every request kafka-node sends, at the versions it negotiates there', async () => {
+      const report = await probeJson(kafka.bootstrap);
+      expect(report.brokers.every((b) => b.status === 'answered' && !b.kip896)).to.equal(true);
+      expect(check(report, 'Produce')).to.include({ version: 2, accepted: true });
+      expect(check(report, 'CreateTopics')).to.include({ version: 1, accepted: true });
+      expect(report.kafkaNode.checks.filter((c) => !c.accepted)).to.deep.equal([]);
+      expect(report.kafkaNode.status).to.equal('works');
+      expect(backend(report, 'kafka-node').status).to.equal('works');
+      expect(backend(report, 'kafkajs').status).to.equal('works');
     });
   });
 });
