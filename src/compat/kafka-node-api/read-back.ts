@@ -20,8 +20,15 @@ function closeClient(client: kafkaNode.KafkaClient): Promise<void> {
  * What the broker holds, read with the real kafka-node's plain Consumer (no group) from the given offsets until
  * `count` messages arrived, sorted by partition and offset: whatever engine wrote them, they are read the same way.
  */
-export async function readBack(kafkaHost: string, topic: string, fromOffsets: Record<number, number>, count: number, timeoutMs = 15000): Promise<StoredMessage[]> {
-  const client = new kafkaNode.KafkaClient({ kafkaHost, clientId: 'kafka-node-adapter-read-back', connectTimeout: 5000, requestTimeout: 10000, connectRetryOptions: { retries: 2, minTimeout: 100, maxTimeout: 500 } });
+export async function readBack(
+  kafkaHost: string,
+  topic: string,
+  fromOffsets: Record<number, number>,
+  count: number,
+  timeoutMs = 15000,
+  clientId = 'kafka-node-adapter-read-back',
+): Promise<StoredMessage[]> {
+  const client = new kafkaNode.KafkaClient({ kafkaHost, clientId, connectTimeout: 5000, requestTimeout: 10000, connectRetryOptions: { retries: 2, minTimeout: 100, maxTimeout: 500 } });
   client.on('error', () => undefined);
   const requests = Object.entries(fromOffsets).map(([partition, offset]) => ({ topic, partition: Number(partition), offset }));
   const consumer = new kafkaNode.Consumer(client, requests, { fromOffset: true, autoCommit: false, fetchMaxWaitMs: 100, encoding: 'utf8', keyEncoding: 'utf8' });
