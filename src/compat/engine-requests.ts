@@ -26,6 +26,8 @@ export interface EngineRequest {
   from?: number;
   /** kafka-node's pick when the broker did not answer ApiVersions (its built-in Kafka 0.9 table). */
   withoutApiVersions?: number;
+  /** Sent only when the engine's version of another request reaches this (kafka-node: SaslAuthenticate after SaslHandshake v1). */
+  onlyAfter?: { apiKey: ApiKey; version: number };
   usedBy: string;
   role: RequestRole;
 }
@@ -62,7 +64,7 @@ export const KAFKA_NODE_REQUESTS: EngineFacts = {
     { apiKey: ApiKey.ListGroups, fixed: 0, usedBy: 'Admin.listGroups', role: 'admin' },
     { apiKey: ApiKey.DescribeGroups, fixed: 0, usedBy: 'Admin.describeGroups', role: 'admin' },
     { apiKey: ApiKey.SaslHandshake, upTo: 1, withoutApiVersions: 0, usedBy: 'SASL authentication', role: 'sasl' },
-    { apiKey: ApiKey.SaslAuthenticate, fixed: 0, usedBy: 'SASL authentication (after SaslHandshake v1)', role: 'sasl' },
+    { apiKey: ApiKey.SaslAuthenticate, fixed: 0, onlyAfter: { apiKey: ApiKey.SaslHandshake, version: 1 }, usedBy: 'SASL authentication (after SaslHandshake v1; raw tokens after v0)', role: 'sasl' },
   ],
 };
 

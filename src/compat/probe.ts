@@ -88,7 +88,14 @@ async function askApiVersions(address: string, options: ProbeOptions): Promise<O
     return { address, status: 'answered', detail: null, apis, kip896: isKafka4(apis) };
   } catch (error) {
     if (error instanceof NoAnswerError) {
-      return { address, status: 'no-api-versions', detail: `no ApiVersions answer (${error.message}): Apache Kafka 0.9 or older`, apis: [], kip896: false };
+      // Kafka 0.9 ignores ApiVersions but answers Metadata v0; a listener that answers neither is not Kafka as spoken here.
+      const speaksKafka = await exchange(address, encodeMetadataV0Request(++correlation, CLIENT_ID), { ssl: options.ssl, timeoutMs }).then(
+        () => true,
+        () => false,
+      );
+      if (speaksKafka) return { address, status: 'no-api-versions', detail: `no ApiVersions answer (${error.message}): Apache Kafka 0.9 or older`, apis: [], kip896: false };
+      const hint = options.ssl ? 'not a Kafka listener, or one that wants other TLS settings' : 'not a Kafka listener, or one that needs TLS (--tls)';
+      return { address, status: 'unreachable', detail: `connected, but no answer to ApiVersions or Metadata (${error.message}): ${hint}`, apis: [], kip896: false };
     }
     return { address, status: 'unreachable', detail: (error as Error).message, apis: [], kip896: false };
   }
@@ -136,6 +143,8 @@ function checkOnBroker(request: EngineRequest, broker: BrokerVersions, engine: E
   const ranges = broker.status === 'answered' ? broker.apis : KAFKA_0_9_API_RANGES;
   const range = ranges.find((r) => r.apiKey === request.apiKey);
   const version = versionFor(request, broker, range);
+  const before = request.onlyAfter && engine.requests.find((r) => r.apiKey === request.onlyAfter!.apiKey);
+  if (before && versionFor(before, broker, ranges.find((r) => r.apiKey === before.apiKey)) < request.onlyAfter!.version) return { version, refusal: null };
   if (!range) return { version, refusal: `${api} v${version} refused: ${broker.address} does not offer ${api} at all` };
   if (request.from !== undefined && version < request.from) {
     return { version, refusal: `${api} refused: ${broker.address} offers up to v${range.maxVersion}, ${engine.engine} implements v${request.from} and later` };

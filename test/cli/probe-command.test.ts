@@ -9,6 +9,10 @@ import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
 import { startOrSkip } from '../fixtures/processes';
 import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4, type RealKafka } from '../fixtures/real-kafka';
 import { runCli } from '../helpers/run-cli';
+import { opensslAvailable, testCertificates } from '../fixtures/tls';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import type { ProbeReport } from '../../src/compat/probe';
 import { ApiKey } from '../../src/protocol/api-keys';
 
@@ -74,6 +78,46 @@ describe('cli/probe command', function () {
       expect(run.code).to.equal(1);
       expect(run.stdout).to.match(/unreachable: .*(ECONNREFUSED|connection closed)/);
       expect(run.stdout).to.include('does not work on this cluster');
+    });
+  });
+
+  describe('over TLS with SASL (the embedded broker with a TLS listener and SASL users)', () => {
+    let broker: EmbeddedBroker;
+    let caFile: string;
+    before(async function () {
+      if (!opensslAvailable()) {
+        (this as Mocha.Context & { skipReason?: string }).skipReason = '/usr/bin/openssl is needed to make test certificates';
+        this.skip();
+      }
+      const certificates = testCertificates();
+      caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kna-probe-tls-')), 'ca.pem');
+      fs.writeFileSync(caFile, certificates.ca);
+      broker = await startEmbedded({ saslUsers: { alice: 'alice-secret' }, tls: { key: certificates.serverKey, cert: certificates.serverCert } });
+    });
+    after(async () => {
+      await broker?.stop();
+      if (caFile) fs.rmSync(path.dirname(caFile), { recursive: true, force: true });
+    });
+
+    it('connects with --tls-ca and checks the SASL requests kafka-node would add', async () => {
+      const run = await runCli(['probe', '--brokers', broker.bootstrap, '--tls-ca', caFile, '--sasl-mechanism', 'scram-sha-256', '--sasl-user', 'alice:alice-secret', '--json'], 90000);
+      expect(run.code, run.stderr).to.equal(0);
+      const report = JSON.parse(run.stdout) as ProbeReport;
+      expect(report).to.include({ tls: true, sasl: 'scram-sha-256' });
+      expect(report.brokers[0]!.status).to.equal('answered');
+      expect(check(report, 'SaslHandshake')).to.include({ version: 1, accepted: true });
+      expect(check(report, 'SaslAuthenticate')).to.include({ version: 0, accepted: true });
+      expect(report.kafkaNode.status).to.equal('works');
+      expect(run.stdout).to.not.include('alice-secret');
+    });
+
+    it('without --tls the listener is reported as not answering Kafka requests, not as an old Kafka (exit code 1)', async () => {
+      const run = await runCli(['probe', '--brokers', broker.bootstrap, '--timeout', '2000', '--json'], 90000);
+      expect(run.code).to.equal(1);
+      const report = JSON.parse(run.stdout) as ProbeReport;
+      expect(report.brokers[0]!.status).to.equal('unreachable');
+      expect(report.brokers[0]!.detail).to.match(/no answer to ApiVersions or Metadata .*needs TLS \(--tls\)/);
+      expect(report.kafkaNode.status).to.equal('fails');
     });
   });
 
