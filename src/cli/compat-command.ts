@@ -49,6 +49,7 @@ function selects(wanted: string[] | undefined, id: string): boolean {
 
 /** Why `backend` cannot run on this cluster at all, from the probe; null when it can (fully or with gaps). */
 function clusterRefusal(probe: ProbeReport, backend: BackendName | 'kafka-node (unchanged)'): string | null {
+  if (probe.brokers.every((broker) => broker.status === 'unreachable')) return `unsupported here: no broker could be reached (${probe.brokers[0]?.detail ?? 'no address'})`;
   const verdict = backend === 'kafka-node (unchanged)' ? probe.kafkaNode : probe.backends.find((b) => b.name === backend);
   return verdict?.status === 'fails' ? `unsupported here: ${verdict.firstFailure}` : null;
 }

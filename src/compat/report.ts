@@ -105,10 +105,11 @@ export function buildReport(outcomes: ScenarioOutcome[], meta: { brokers: string
   };
 }
 
-/** True when every backend and engine passed or reported the scenario unsupported. */
+/** True when every broker answered and every backend and engine passed or reported the scenario unsupported. */
 export function reportIsClean(report: ParityReport): boolean {
   const api = report.kafkaNodeApi?.summary;
-  return report.summary.diff === 0 && report.summary.error === 0 && (!api || (api.diff === 0 && api.error === 0));
+  const unreachable = report.cluster?.brokers.some((broker) => broker.status === 'unreachable') ?? false;
+  return !unreachable && report.summary.diff === 0 && report.summary.error === 0 && (!api || (api.diff === 0 && api.error === 0));
 }
 
 function pad(text: string, width: number): string {

@@ -249,6 +249,17 @@ describe('cli/compat command', function () {
     expect(report.summary).to.deep.equal({ pass: 2, diff: 0, unsupported: 0, error: 0 });
   });
 
+  it('exits 1 when the cluster cannot be reached, every scenario unsupported there', async () => {
+    const broker = await startEmbedded();
+    const address = broker.bootstrap;
+    await broker.stop();
+    const run = await runCli(['compat', '--brokers', address, '--scenario', 'partitioner-keyed', '--json']);
+    expect(run.code, run.stderr).to.equal(1);
+    const report = JSON.parse(run.stdout) as ParityReport;
+    expect(report.cluster!.brokers[0]!.status).to.equal('unreachable');
+    expect(report.scenarios[0]!.results.map((r) => r.status)).to.deep.equal(BACKEND_NAMES.map(() => 'unsupported'));
+  });
+
   describe('usage errors exit 2 with a message, before starting a broker', () => {
     it('rejects an unknown backend', async () => {
       const run = await runCli(['compat', '--backends', 'nope']);
