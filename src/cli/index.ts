@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
+import { BACKEND_NAMES } from '../common/types';
+import { addClientOptions } from './client-options';
 import { UsageError } from './usage-error';
 
 // Each command's module is loaded only when that command runs: `scan` pulls in the TypeScript compiler and `compat`
@@ -43,20 +45,36 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await runBrokerCommand(options));
     });
 
-  program
-    .command('compat')
-    .description('run the parity scenarios on each backend and print scenario x backend results')
-    .option('--brokers <host:port,...>', 'cluster to use (default: a freshly started embedded broker)', collect)
-    // No commander default: `collect` would append to it, so `--backends kafkajs` would still run both backends.
-    .addOption(new Option('--backends <names>', 'backends to compare, comma-separated (default: kafka-node,kafkajs)').argParser(collect))
-    .option('--report <file>', 'also write the report to FILE.html (self-contained page) or FILE.json (repeatable)', collect)
-    .option('--scenario <id>', 'run only this scenario (repeatable)', collect)
-    .option('--json', 'print the report as JSON instead of a table')
+  addClientOptions(
+    program
+      .command('compat')
+      .description(
+        "probe the cluster for kafka-node's requests, run the parity scenarios (common interface, and kafka-node API programs on the real kafka-node and the facade) on each backend, and with --scan list what in your code needs attention",
+      )
+      .option('--brokers <host:port,...>', 'cluster to use; only namespaced topics (kna-compat-*) are created and deleted there (default: a freshly started embedded broker)', collect)
+      // No commander default: `collect` would append to it, so `--backends kafkajs` would still run both backends.
+      .addOption(new Option('--backends <names>', `backends to compare, comma-separated (default: ${BACKEND_NAMES.join(',')})`).argParser(collect))
+      .option('--report <file>', 'also write the report to FILE.html (self-contained page) or FILE.json (repeatable)', collect)
+      .option('--scenario <id>', 'run only this scenario (repeatable; a prefix selects a family)', collect)
+      .option('--scan <dir>', "also scan DIR for kafka-node uses and report the emulated and unsupported ones next to the run's warnings")
+      .option('--json', 'print the report as JSON instead of tables'),
+  ).action(async (options) => {
+    const { runCompat } = await import('./compat-command');
+    setExitCode(await runCompat({ ...options, scenarios: options.scenario }));
+  });
+
+  addClientOptions(
+    program
+      .command('probe')
+      .description("check whether kafka-node's requests, and each backend, work on a cluster (ApiVersions of every broker; nothing is produced)")
+      .option('--brokers <host:port,...>', 'cluster to probe', collect)
+      .option('--timeout <ms>', 'how long to wait for each broker to answer (default 3000)')
+      .option('--json', 'print the probe as JSON'),
+  )
+    .allowExcessArguments(false)
     .action(async (options) => {
-      const { runCompat } = await import('./compat-command');
-      setExitCode(
-        await runCompat({ brokers: options.brokers, backends: options.backends, report: options.report, json: options.json, scenarios: options.scenario }),
-      );
+      const { runProbeCommand } = await import('./probe-command');
+      setExitCode(await runProbeCommand(options));
     });
 
   program

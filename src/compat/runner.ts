@@ -34,6 +34,8 @@ export interface ParityRunOptions {
   clientConfig?: Omit<KafkaConfig, 'brokers' | 'backend'>;
   /** Creates topics out of band instead of through the backend's admin API (see TopicProvisioner). */
   provisionTopic?: TopicProvisioner;
+  /** Why a backend cannot run on this cluster at all (from the probe), or null: its scenarios are unsupported here. */
+  clusterUnsupported?: (backend: BackendName) => string | null;
   onProgress?: (event: { scenario: ParityScenario; backend: BackendName; outcome?: BackendOutcome }) => void;
 }
 
@@ -56,7 +58,7 @@ async function runOnBackend(
   const config: KafkaConfig = { ...options.clientConfig, brokers: options.brokers, backend: backendName };
   const backend = createKafka(config);
   const started = Date.now();
-  const reason = unsupportedReason(scenario, backend);
+  const reason = unsupportedReason(scenario, backend) ?? options.clusterUnsupported?.(backendName) ?? null;
   if (reason) return { backend: backendName, status: 'unsupported', durationMs: 0, detail: reason, trace: [], leftoverTopics: [] };
   // Each backend gets its own topics and groups so runs never see each other's messages.
   const context = new ScenarioContext(backend, config, `${namespace}-${scenario.id}-${backendName === 'kafkajs' ? 'js' : 'kn'}`, options.provisionTopic ?? null);

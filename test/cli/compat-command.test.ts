@@ -1,40 +1,27 @@
 import { expect } from 'chai';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildReport, formatTable, reportIsClean, type ParityReport } from '../../src/compat/report';
 import { renderHtmlReport } from '../../src/compat/html-report';
 import type { BackendOutcome, ScenarioOutcome } from '../../src/compat/runner';
+import { runCli, type CliRun } from '../helpers/run-cli';
+import Ajv from 'ajv';
+import { BACKEND_NAMES } from '../../src/common/types';
+import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 
-const CLI = path.join(__dirname, '..', '..', 'bin', 'kafka-node-adapter.js');
+const SCHEMA_FILE = path.join(__dirname, '..', '..', 'src', 'compat', 'report.schema.json');
+
 // `--scenario partitioner` selects every partitioner-* scenario (prefix match), plus keyed-produce.
 const FAST_SCENARIOS = ['partitioner-default', 'partitioner-cyclic', 'partitioner-keyed', 'partitioner-murmur2', 'partitioner-random', 'keyed-produce'];
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI asynchronously, so the mocha process stays responsive while the child talks to its own broker. */
-function runCli(args: string[], timeoutMs = 60000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kafka-node-adapter ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** The lines of one `== title ==` section of compat's output. */
+function section(stdout: string, title: string): string[] {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`== ${title}`));
+  expect(start, `section "${title}" in:\n${stdout}`).to.be.at.least(0);
+  const end = lines.findIndex((line, index) => index > start && line.startsWith('== '));
+  return lines.slice(start + 1, end < 0 ? undefined : end);
 }
 
 function tableRows(stdout: string): Map<string, string[]> {
@@ -76,10 +63,10 @@ describe('cli/compat command', function () {
     });
 
     it('prints the scenario x backend table with one passing row per scenario and the summary', () => {
-      const lines = run.stdout.split('\n');
+      const lines = section(run.stdout, 'Common interface scenarios');
       expect(lines[0]!.trim().split(/\s{2,}/)).to.deep.equal(['scenario', 'kafka-node', 'kafkajs']);
       expect(lines[1]).to.match(/^-+( {2}-+){2}$/);
-      const rows = tableRows(run.stdout);
+      const rows = tableRows(lines.join('\n'));
       expect([...rows.keys()].sort()).to.deep.equal([...FAST_SCENARIOS].sort());
       for (const [id, cells] of rows) {
         expect(cells, id).to.have.length(2);
@@ -122,12 +109,127 @@ describe('cli/compat command', function () {
     });
   });
 
+  describe('all four questions in one run: probe, both scenario sets, --scan, JSON against the published schema', () => {
+    let run: CliRun;
+    let jsonFile: string;
+    let appDir: string;
+
+    before(async () => {
+      appDir = path.join(dir, 'app');
+      fs.mkdirSync(appDir);
+      // A kafka-node program with one emulated use (Offset.commit) that the offset-api scenario exercises too.
+      fs.writeFileSync(
+        path.join(appDir, 'offsets.js'),
+        [
+          "const kafka = require('kafka-node');",
+          "const client = new kafka.KafkaClient({ kafkaHost: 'localhost:9092' });",
+          'const offset = new kafka.Offset(client);',
+          "offset.commit('billing', [{ topic: 'orders', partition: 0, offset: 42 }], (error) => console.log(error || 'committed'));",
+          '',
+        ].join('\n'),
+      );
+      jsonFile = path.join(dir, 'full.json');
+      run = await runCli(['compat', '--scenario', 'partitioner-keyed', '--scenario', 'offset-api', '--scenario', 'plain-consumer', '--scan', appDir, '--report', jsonFile], 120000);
+    });
+
+    it('exits 0 and prints the cluster verdict first, then both scenario tables, the code findings and the run', () => {
+      expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
+      const titles = run.stdout.split('\n').filter((line) => line.startsWith('== '));
+      expect(titles).to.deep.equal([
+        "== Cluster: will today's kafka-node code work here? ==",
+        '== Common interface scenarios, side by side ==',
+        '== kafka-node API scenarios: the real kafka-node and the facade on each backend ==',
+        '== Code: what needs attention ==',
+        '== Run ==',
+      ]);
+      expect(section(run.stdout, 'Cluster').join('\n')).to.match(/Verdict: kafka-node 5\.0\.0 works on this cluster/);
+      const api = section(run.stdout, 'kafka-node API');
+      expect(api[0]!.trim().split(/\s{2,}/)).to.deep.equal(['scenario', 'kafka-node', 'facade:kafka-node', 'facade:kafkajs']);
+      const rows = tableRows(api.join('\n'));
+      expect([...rows.keys()]).to.deep.equal(['plain-consumer', 'offset-api']);
+      for (const [id, cells] of rows) for (const cell of cells) expect(cell, id).to.match(/^pass \d+\.\ds$/);
+      expect(section(run.stdout, 'Code').join('\n')).to.match(/offsets\.js:4 +emulated +method Offset\.commit/);
+    });
+
+    it('writes a JSON report that validates against src/compat/report.schema.json', () => {
+      const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
+      const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as { $id: string };
+      const ajv = new Ajv({ allErrors: true, strict: true });
+      const valid = ajv.validate(schema, report);
+      expect(ajv.errors ?? [], 'schema errors').to.deep.equal([]);
+      expect(valid).to.equal(true);
+      expect(report.$schema).to.equal(schema.$id);
+      // The schema is strict enough to catch a wrong report.
+      expect(ajv.validate(schema, { ...report, summary: { ...report.summary, pass: -1 } })).to.equal(false);
+      expect(ajv.validate(schema, { ...report, cluster: { ...report.cluster, verdict: undefined } })).to.equal(false);
+    });
+
+    it('reports each engine of the kafka-node API scenarios, with the documented difference noted and the warnings the facade raised', () => {
+      const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
+      expect(report.kafkaNodeApi!.engines).to.deep.equal(['kafka-node', ...BACKEND_NAMES.map((b) => `facade:${b}`)]);
+      expect(report.kafkaNodeApi!.summary).to.deep.equal({ pass: 2 * (BACKEND_NAMES.length + 1), diff: 0, unsupported: 0, error: 0 });
+      const offsetApi = report.kafkaNodeApi!.scenarios.find((s) => s.id === 'offset-api')!;
+      const onKafkajs = offsetApi.results.find((r) => r.engine === 'facade:kafkajs')!;
+      expect(onKafkajs.notes.join('\n')).to.include('documented difference at entry 6');
+      expect(onKafkajs.warnings.map((w) => w.split(':')[0])).to.include.members(['offset.commit.kafka-storage', 'offset.commit.joins-group']);
+      expect(offsetApi.results.find((r) => r.engine === 'kafka-node')!.warnings).to.deep.equal([]);
+    });
+
+    it('puts the scanned uses next to the warnings they produced in this run', () => {
+      const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
+      expect(report.code!.root).to.equal(appDir);
+      const commit = report.code!.findings.find((f) => f.target === 'Offset' && f.name === 'commit')!;
+      expect(commit).to.include({ file: 'offsets.js', line: 4, status: 'emulated' });
+      expect(commit.warnings).to.deep.equal(['offset.commit.kafka-storage', 'offset.commit.joins-group']);
+      expect(commit.seenAtRunTime).to.include('offset.commit.kafka-storage (offset-api on facade:kafka-node)');
+      expect(commit.seenAtRunTime).to.include('offset.commit.joins-group (offset-api on facade:kafkajs)');
+      expect(commit.seenAtRunTime.some((seen) => seen.includes('on kafka-node)'))).to.equal(false);
+    });
+  });
+
+  describe("--brokers on a cluster kafka-node cannot use (the embedded broker's kafka-4 profile)", () => {
+    let broker: EmbeddedBroker;
+    let report: ParityReport;
+    let run: CliRun;
+
+    before(async () => {
+      broker = await startEmbedded({ profile: 'kafka-4' });
+      const jsonFile = path.join(dir, 'kafka4.json');
+      run = await runCli(['compat', '--brokers', broker.bootstrap, '--scenario', 'partitioner-keyed', '--scenario', 'offset-api', '--report', jsonFile], 120000);
+      report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
+    });
+    after(() => broker.stop());
+
+    it('reports the engines that cannot run there as unsupported here, with the probe\'s reason, and exits 0', () => {
+      expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
+      expect(report.cluster!.kafkaNode.status).to.equal('fails');
+      const keyed = report.scenarios.find((s) => s.id === 'partitioner-keyed')!;
+      expect(keyed.results.map((r) => [r.backend, r.status])).to.deep.equal([
+        ['kafka-node', 'unsupported'],
+        ['kafkajs', 'pass'],
+      ]);
+      expect(keyed.results[0]!.detail).to.match(/^unsupported here: Produce v2 refused: Apache Kafka 4\.x removed it/);
+      const offsetApi = report.kafkaNodeApi!.scenarios.find((s) => s.id === 'offset-api')!;
+      expect(offsetApi.results.map((r) => [r.engine, r.status])).to.deep.equal([
+        ['kafka-node', 'unsupported'],
+        ['facade:kafka-node', 'unsupported'],
+        ['facade:kafkajs', 'pass'],
+      ]);
+      expect(offsetApi.results[2]!.notes).to.include('no kafka-node reference on this cluster: ran without error, nothing to compare with');
+      expect(section(run.stdout, 'kafka-node API').join('\n')).to.match(/offset-api on kafka-node \(unsupported\):\n {2}unsupported here: Produce v2 refused/);
+    });
+
+    it('leaves no topic of its own behind on the cluster', () => {
+      expect([...broker.cluster.topics.keys()].filter((name) => name.startsWith('kna-compat-'))).to.deep.equal([]);
+    });
+  });
+
   it('runs one backend with --backends kafkajs', async () => {
     const run = await runCli(['compat', '--backends', 'kafkajs', '--scenario', 'partitioner-keyed']);
     expect(run.code, run.stderr).to.equal(0);
-    const lines = run.stdout.split('\n');
+    const lines = section(run.stdout, 'Common interface scenarios');
     expect(lines[0]!.trim().split(/\s{2,}/)).to.deep.equal(['scenario', 'kafkajs']);
-    const rows = tableRows(run.stdout);
+    const rows = tableRows(lines.join('\n'));
     expect([...rows.keys()]).to.deep.equal(['partitioner-keyed']);
     expect(rows.get('partitioner-keyed')).to.have.length(1);
     expect(rows.get('partitioner-keyed')![0]).to.match(/^pass /);
@@ -145,6 +247,17 @@ describe('cli/compat command', function () {
       ['kafkajs', 'pass'],
     ]);
     expect(report.summary).to.deep.equal({ pass: 2, diff: 0, unsupported: 0, error: 0 });
+  });
+
+  it('exits 1 when the cluster cannot be reached, every scenario unsupported there', async () => {
+    const broker = await startEmbedded();
+    const address = broker.bootstrap;
+    await broker.stop();
+    const run = await runCli(['compat', '--brokers', address, '--scenario', 'partitioner-keyed', '--json']);
+    expect(run.code, run.stderr).to.equal(1);
+    const report = JSON.parse(run.stdout) as ParityReport;
+    expect(report.cluster!.brokers[0]!.status).to.equal('unreachable');
+    expect(report.scenarios[0]!.results.map((r) => r.status)).to.deep.equal(BACKEND_NAMES.map(() => 'unsupported'));
   });
 
   describe('usage errors exit 2 with a message, before starting a broker', () => {
@@ -235,7 +348,8 @@ describe('compat report formatting', () => {
     expect(html).to.include('kafkajs has offset 8 &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).to.include('commit &lt;then&gt; resume');
     expect(html).to.include('KafkaTimeoutError: &quot;no message&quot; &amp; gave up');
-    expect(html).to.match(/<td class="diff" data-backend="kafkajs"><strong>diff<\/strong> 1\.2 s<pre>consume\[3\]/);
+    // A difference expands: its first line is the summary, all of it the body.
+    expect(html).to.match(/<td class="diff" data-backend="kafkajs"><strong>diff<\/strong> 1\.2 s<details><summary>consume\[3\]: kafka-node has offset 7\n {2}kafkajs has offset 8 &lt;script&gt;/);
     expect(html).to.match(/<td class="error" data-backend="kafka-node"><strong>error<\/strong> 1\.2 s<pre>KafkaTimeoutError/);
     expect(html).to.include('<span>5 pass</span><span>1 diff</span><span>1 unsupported</span><span>1 error</span>');
     expect(html).not.to.include('(embedded broker)');

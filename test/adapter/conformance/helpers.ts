@@ -8,12 +8,13 @@
  */
 import { expect } from 'chai';
 import { RUN_MODES, type RunMode } from '../helpers/run-example';
-import { describeDifferences, runScenario, type Scenario, type Trace } from '../helpers/differential-scenarios';
+import { runScenario, type Scenario, type Trace } from '../helpers/differential-scenarios';
+import { describeDifferences } from '../../../src/compat/kafka-node-api/compare';
 import { startEmbedded, type EmbeddedBroker } from '../../fixtures/embedded';
 import { useKafka09Target } from '../helpers/kafka09-target';
 
 /** A kafka-node program of the suite: the differential suites' Scenario plus the facade's by-design differences. */
-export interface ConformanceScenario extends Scenario {
+export interface ConformanceScenario extends Omit<Scenario, 'id'> {
   byDesign?: ByDesign[];
   /** Needs what Apache Kafka 0.9 lacks (auto-creation off, a newer API). */
   notOnKafka09?: string;

@@ -3,60 +3,22 @@
  * facade bound to one backend. Tests written against the kafka-node API take one of these and never know which.
  */
 import * as path from 'path';
-import * as realKafkaNode from 'kafka-node';
+import { kafkaModule as engineModule, withEngine, type KafkaNodeModule } from '../../../src/compat/kafka-node-api/engines';
 import { REPO_ROOT, type RunMode } from './run-example';
 
-export type KafkaNodeModule = typeof realKafkaNode;
+export type { KafkaNodeModule };
 
 /** The facade's kafka-node entry (the package's `kafka-node-adapter/kafka-node`), as TypeScript in a checkout. */
 export const FACADE_ENTRY = path.join(REPO_ROOT, 'src', 'adapter', 'index.ts');
 
-/**
- * The module for `mode`. The facade chooses its backend from KAFKA_NODE_BACKEND when a client is constructed, so the
- * returned module for a facade mode is used inside `withBackend`.
- */
+/** The module for `mode` (the facade's chooses its backend inside `withBackend`). */
 export function kafkaModule(mode: RunMode): KafkaNodeModule {
-  if (mode === 'kafka-node') return realKafkaNode;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(FACADE_ENTRY) as KafkaNodeModule;
+  return engineModule(mode);
 }
 
 /** Runs `action` with KAFKA_NODE_BACKEND set for a facade mode (unset for the real kafka-node), then restores it. */
-export async function withBackend<T>(mode: RunMode, action: () => Promise<T>): Promise<T> {
-  const saved = process.env.KAFKA_NODE_BACKEND;
-  if (mode === 'kafka-node') delete process.env.KAFKA_NODE_BACKEND;
-  else process.env.KAFKA_NODE_BACKEND = mode.slice('facade:'.length);
-  try {
-    return await action();
-  } finally {
-    if (saved === undefined) delete process.env.KAFKA_NODE_BACKEND;
-    else process.env.KAFKA_NODE_BACKEND = saved;
-  }
+export function withBackend<T>(mode: RunMode, action: () => Promise<T>): Promise<T> {
+  return withEngine(mode, action);
 }
 
-/** Resolves kafka-node style callbacks. */
-export function callbackResult<T>(run: (done: (error: unknown, result: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result))));
-}
-
-/** Settles a kafka-node style callback into a trace entry: the result, or the error's name and message. */
-export function settle<T>(run: (done: (error: unknown, result: T) => void) => void, timeoutMs = 15000): Promise<{ result: T } | { error: { name: string; message: string } }> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ error: { name: 'TestTimeout', message: `no callback within ${timeoutMs} ms` } }), timeoutMs);
-    try {
-      run((error, result) => {
-        clearTimeout(timer);
-        resolve(error ? { error: describeError(error) } : { result });
-      });
-    } catch (error) {
-      clearTimeout(timer);
-      resolve({ error: { ...describeError(error), name: `thrown ${describeError(error).name}` } });
-    }
-  });
-}
-
-export function describeError(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  if (Array.isArray(error)) return { name: 'Array', message: JSON.stringify(error) };
-  return { name: typeof error, message: String(error) };
-}
+export { describeError, settle } from '../../../src/compat/kafka-node-api/callbacks';

@@ -3,6 +3,7 @@
  * and closes them, so one scenario cannot leak state into the next. Nothing here knows which broker it talks to.
  */
 import * as kafkaNode from 'kafka-node';
+import { readBack, type StoredMessage } from '../../../src/compat/kafka-node-api/read-back';
 import { Kafka, logLevel, type Consumer as KafkajsConsumer, type ConsumerConfig, type EachMessagePayload } from 'kafkajs';
 import { until } from '../../helpers/poll';
 
@@ -105,12 +106,7 @@ export async function kafkaNodeProduce(
   });
 }
 
-export interface ConsumedMessage {
-  partition: number;
-  offset: number;
-  key: string | null;
-  value: string | null;
-}
+export type ConsumedMessage = StoredMessage;
 
 function text(value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -123,36 +119,8 @@ export function sortMessages(messages: ConsumedMessage[]): ConsumedMessage[] {
 }
 
 /** Fetches with kafka-node's plain Consumer (no group) from the given offsets until `count` messages arrived. */
-export async function kafkaNodeFetch(
-  bootstrap: string,
-  topic: string,
-  fromOffsets: Record<number, number>,
-  count: number,
-  timeoutMs = 10000,
-): Promise<ConsumedMessage[]> {
-  const client = await openKafkaNodeClient(bootstrap);
-  const requests = Object.entries(fromOffsets).map(([partition, offset]) => ({ topic, partition: Number(partition), offset }));
-  const consumer = new kafkaNode.Consumer(client, requests, { fromOffset: true, autoCommit: false, fetchMaxWaitMs: 100, encoding: 'utf8', keyEncoding: 'utf8' });
-  const received: ConsumedMessage[] = [];
-  try {
-    await withTimeout(
-      new Promise<void>((resolve, reject) => {
-        if (count === 0) resolve();
-        consumer.on('message', (message) => {
-          received.push({ partition: message.partition ?? -1, offset: message.offset ?? -1, key: text(message.key), value: text(message.value) });
-          if (received.length >= count) resolve();
-        });
-        consumer.on('error', reject);
-        consumer.on('offsetOutOfRange', reject);
-      }),
-      timeoutMs,
-      `kafka-node Consumer: ${received.length}/${count} messages from ${topic}`,
-    );
-  } finally {
-    consumer.pause();
-    await closeKafkaNodeClient(client);
-  }
-  return sortMessages(received);
+export function kafkaNodeFetch(bootstrap: string, topic: string, fromOffsets: Record<number, number>, count: number, timeoutMs = 10000): Promise<ConsumedMessage[]> {
+  return readBack(bootstrap, topic, fromOffsets, count, timeoutMs, KAFKA_NODE_CLIENT_ID);
 }
 
 /** A kafka-node ConsumerGroup member with what it received and its current assignment. */
