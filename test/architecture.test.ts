@@ -25,18 +25,19 @@ function importsOf(file: string): string[] {
 
 // The layering rules of the project: which folder may not depend on what.
 const FORBIDDEN: Record<string, RegExp> = {
-  protocol: /^(kafka-node|kafkajs)(\/|$)|^(broker|legacy|modern|adapter|common|compat|cli|bench)(\/|$)/,
-  broker: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|common|compat|cli|bench)(\/|$)/,
-  common: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|broker|compat|cli|bench)(\/|$)/,
-  legacy: /^kafkajs(\/|$)|^(modern|adapter|broker|compat|cli|bench)(\/|$)/,
-  modern: /^kafka-node(\/|$)|^(legacy|adapter|broker|compat|cli|bench)(\/|$)/,
-  adapter: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker|bench)(\/|$)/,
-  compat: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|bench)(\/|$)/,
+  protocol: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(broker|legacy|modern|confluent|adapter|common|compat|cli|bench)(\/|$)/,
+  broker: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|adapter|common|compat|cli|bench)(\/|$)/,
+  common: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|adapter|broker|compat|cli|bench)(\/|$)/,
+  legacy: /^(kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(modern|confluent|adapter|broker|compat|cli|bench)(\/|$)/,
+  modern: /^(kafka-node|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|confluent|adapter|broker|compat|cli|bench)(\/|$)/,
+  confluent: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|broker|compat|cli|bench)(\/|$)/,
+  adapter: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker|bench)(\/|$)/,
+  compat: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|adapter|bench)(\/|$)/,
   // scan rates kafka-node code against the facade's table of warnings, and nothing else of the facade.
-  migration: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker|cli|bench)(\/|$)|^adapter\/(?!warnings$)/,
-  // The bench measures the raw clients next to the layers built on them, so it alone may import both libraries;
+  migration: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker|cli|bench)(\/|$)|^adapter\/(?!warnings$)/,
+  // The bench measures the raw clients next to the layers built on them, so it alone may import every library;
   // it reaches the backends through createKafka only, and nothing below the CLI depends on it.
-  bench: /^(legacy|modern|compat|cli)(\/|$)/,
+  bench: /^(legacy|modern|confluent|compat|cli)(\/|$)/,
 };
 
 describe('architecture: layering between src/ folders', () => {
@@ -50,8 +51,8 @@ describe('architecture: layering between src/ folders', () => {
   }
 
   // The require hook only redirects module names; loading a backend or a client library from it would defeat that.
-  it('src/register.ts imports none of kafka-node, kafkajs, legacy, modern, broker', () => {
-    const violations = importsOf('register.ts').filter((target) => /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker)(\/|$)/.test(target));
+  it('src/register.ts imports none of kafka-node, kafkajs, @confluentinc/kafka-javascript, legacy, modern, confluent, broker', () => {
+    const violations = importsOf('register.ts').filter((target) => /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker)(\/|$)/.test(target));
     expect(violations).to.deep.equal([]);
   });
 });
