@@ -131,7 +131,7 @@ const CLIENT_OPTIONS: Record<string, CompatibilityEntry> = {
   maxAsyncRequests: ignoredOption('KafkaClient', 'maxAsyncRequests', 'the backend limits in-flight requests itself'),
   versions: ignoredOption('KafkaClient', 'versions', 'the backend negotiates API versions with ApiVersions'),
   noAckBatchOptions: ignoredOption('KafkaClient', 'noAckBatchOptions', 'no-ack batching is kafka-node machinery; batch messages in one send'),
-  backend: supported("kafka-node-adapter's own option: 'kafka-node' or 'kafkajs' (else env KAFKA_NODE_BACKEND, kafka-node-adapter.json)"),
+  backend: supported("kafka-node-adapter's own option: 'kafka-node', 'kafkajs' or 'confluent' (else env KAFKA_NODE_BACKEND, kafka-node-adapter.json)"),
   strict: supported("kafka-node-adapter's own option: emulated behaviours become UnsupportedFeatureError"),
 };
 
