@@ -149,12 +149,21 @@ export class Consumer extends EventEmitter {
   private async joinGroup(): Promise<void> {
     const kafka = await clientCore(this.client).backend();
     const topics = [...new Set([...this.payloads, ...this.pausedPayloads].map((p) => p.topic))];
+    // librdkafka runs only its built-in assignors: the Consumer joins with 'roundrobin', is given every partition of
+    // its topics while it is alone, and emits only those it asked for.
+    const confluent = this.client.backendName === 'confluent';
+    if (confluent) {
+      clientCore(this.client).gap(
+        'consumer.confluent-roundrobin',
+        `confluent backend: Consumer (groupId "${this.options.groupId}") joins with librdkafka's roundrobin assignor and reads only its requested partitions; Consumers sharing a groupId may not each get theirs`,
+      );
+    }
     const group = kafka.consumerGroup({
       groupId: this.options.groupId,
       topics,
       fromOffset: 'earliest',
       outOfRangeOffset: 'none',
-      protocols: [this.assignedProtocol()],
+      protocols: confluent ? ['roundrobin'] : [this.assignedProtocol()],
       autoCommit: false,
       maxBytesPerPartition: this.options.fetchMaxBytes,
       maxWaitTimeMs: this.options.fetchMaxWaitMs,

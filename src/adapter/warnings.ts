@@ -34,6 +34,8 @@ export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
   'consumer-group.change-topics': 'ConsumerGroup addTopics/removeTopics leave and rejoin the group with the new topic list',
   'consumer-group-stream.autocommit': 'ConsumerGroupStream: the group commits messages as they are emitted (autoCommit), commit(message) commits explicitly',
   'consumer.shared-group-id': 'plain Consumers sharing a groupId share the requested partitions round-robin instead of each reading its own list',
+  'consumer.confluent-roundrobin':
+    "confluent backend: a plain Consumer joins its groupId with librdkafka's built-in roundrobin assignor (librdkafka runs no custom assignor) and emits only its requested partitions; alone in its groupId it reads them all, Consumers sharing a groupId may not each get theirs",
   'consumer.pause-partition': 'Consumer pauseTopics/resumeTopics with a partition pause or resume the whole topic',
   'client.sendOffsetCommitV2Request': 'KafkaClient.sendOffsetCommitV2Request commits as a standalone tool (generation and member id ignored)',
   'createTopics.replicaAssignment': 'createTopics ignores replicaAssignment: the broker places replicas',

@@ -1,6 +1,7 @@
 /**
  * What each piece of kafka-node's API becomes through the kafka-node facade (src/adapter) on the kafkajs backend: the
- * one table behind `scan` (and the README's migration notes).
+ * one table behind `scan` (and the README's migration notes). Where the confluent backend differs, the note says so
+ * and names its warning.
  * - supported: the facade does it with kafka-node's semantics.
  * - emulated: it works, differently; the caveat says how, and names the warning the facade reports for it (entries
  *   of ADAPTER_WARNINGS, so strict mode turns those uses into errors).
@@ -102,10 +103,10 @@ const CLASSES: Record<KafkaNodeClass, CompatibilityEntry> = {
   HighLevelProducer: supported("a Producer with kafka-node's cyclic partitioner as default (partitionerType 2)"),
   KeyedMessage: supported('a message with key and value'),
   ProducerStream: supported('a Writable of payloads on its own KafkaClient and HighLevelProducer'),
-  Consumer: emulated(`${PLAIN_CONSUMER}; its groupId cannot also serve a ConsumerGroup`, 'consumer.shared-group-id'),
+  Consumer: emulated(`${PLAIN_CONSUMER}; its groupId cannot also serve a ConsumerGroup`, 'consumer.shared-group-id', 'consumer.confluent-roundrobin'),
   ConsumerGroup: supported('common consumerGroup (fromOffset, outOfRangeOffset, roundrobin/range, auto or manual commit)'),
   ConsumerGroupStream: emulated('a Readable over a ConsumerGroup', 'consumer-group-stream.autocommit'),
-  ConsumerStream: emulated(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`, 'consumer.shared-group-id'),
+  ConsumerStream: emulated(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`, 'consumer.shared-group-id', 'consumer.confluent-roundrobin'),
   Offset: supported('common Admin.fetchTopicOffsets / fetchCommittedOffsets'),
   Admin: supported('common Admin (listGroups, describeGroups, createTopics, listTopics, describeConfigs)'),
   DefaultPartitioner: supported("kafka-node's default partitioner, run by the facade"),
@@ -177,7 +178,7 @@ const GROUP_OPTIONS: Record<string, CompatibilityEntry> = {
   groupId: supported('groupId'),
   fromOffset: supported("fromOffset ('earliest', 'latest', 'none')"),
   outOfRangeOffset: supported("outOfRangeOffset ('earliest', 'latest', 'none'); offsetOutOfRange is emitted on each reset"),
-  protocol: supported("protocols 'roundrobin', 'range' (kafka-node's member metadata, so mixed groups work); a custom protocol must call back synchronously", 'consumer-group.custom-protocol'),
+  protocol: supported("protocols 'roundrobin', 'range' (kafka-node's member metadata, so mixed groups work); a custom protocol must call back synchronously, and fails on the confluent backend (librdkafka runs only its built-in assignors: UnsupportedFeatureError)", 'consumer-group.custom-protocol'),
   autoCommit: supported('autoCommit'),
   autoCommitIntervalMs: supported('autoCommitIntervalMs'),
   sessionTimeout: supported('sessionTimeoutMs'),
@@ -234,7 +235,7 @@ const SEND_PAYLOAD_OPTIONS: Record<string, CompatibilityEntry> = {
   messages: supported('messages (strings, Buffers or KeyedMessage)'),
   key: supported('message key'),
   partition: supported('explicit partition'),
-  attributes: supported('compression: 0 none, 1 gzip, 2 snappy'),
+  attributes: supported('compression: 0 none, 1 gzip, 2 snappy; on the confluent backend each compression runs on its own librdkafka producer', 'producer.compression-per-producer'),
   timestamp: supported('message timestamp'),
 };
 
@@ -335,7 +336,7 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
     describeGroups: supported('Admin.describeGroups'),
     listTopics: supported('Admin.listTopics'),
     createTopics: CREATE_TOPICS,
-    describeConfigs: supported("Admin.describeConfigs, in kafka-node's shape"),
+    describeConfigs: supported("Admin.describeConfigs, in kafka-node's shape (not on the confluent backend: its library has no DescribeConfigs, UnsupportedFeatureError)"),
   },
 };
 METHODS.HighLevelProducer = METHODS.Producer;

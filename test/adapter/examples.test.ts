@@ -30,7 +30,8 @@ function expectSameOutput(results: Map<RunMode, ExampleResult>): string {
 }
 
 describe('adapter/examples: each example prints the same on kafka-node, facade(kafka-node), facade(kafkajs) and facade(confluent)', function () {
-  this.timeout(60000);
+  // Four node processes start at once, each compiling the facade with ts-node: generous bounds for loaded machines.
+  this.timeout(180000);
   const brokers = new Map<RunMode, EmbeddedBroker>();
 
   before(async () => {
@@ -45,7 +46,7 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
   });
 
   async function runEverywhere(example: string, env: Record<string, string>, onLine?: RunOptions['onLine']): Promise<Map<RunMode, ExampleResult>> {
-    const runs = [...brokers].map(async ([mode, broker]) => [mode, await runExample(mode, example, { env: { KAFKA_HOST: broker.bootstrap, ...env }, onLine })] as const);
+    const runs = [...brokers].map(async ([mode, broker]) => [mode, await runExample(mode, example, { env: { KAFKA_HOST: broker.bootstrap, ...env }, onLine, timeoutMs: 120000 })] as const);
     return new Map(await Promise.all(runs));
   }
 
