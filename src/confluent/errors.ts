@@ -74,6 +74,10 @@ export function toKafkaError(error: unknown): KafkaError {
     case LocalError.NOT_IMPLEMENTED:
     case LocalError.UNSUPPORTED_FEATURE:
       return new UnsupportedFeatureError(message, 'confluent');
+    case LocalError.FENCED:
+      // librdkafka's own state after the broker refused this producer's epoch (a newer instance, or the transaction
+      // timed out): what Kafka answered, as the other backends report it.
+      return new KafkaProtocolError(ErrorCode.INVALID_PRODUCER_EPOCH, message, error);
     case LocalError.BAD_MSG:
       return new KafkaError(message, { code: ErrorCode.CORRUPT_MESSAGE, retriable: false, cause: error });
     default:
