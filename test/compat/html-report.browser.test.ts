@@ -94,7 +94,7 @@ describe('compat/html report in headless Chromium', function () {
     // The page's own stylesheet applied (a string expression: the test's TypeScript has no DOM types).
     expect(await page.evaluate("getComputedStyle(document.querySelector('td.pass')).backgroundColor")).to.equal('rgb(230, 244, 234)');
 
-    expect(await page.locator('p.summary span').allTextContents()).to.deep.equal([`${SCENARIO_IDS.length * 2} pass`, '0 diff', '0 unsupported', '0 error']);
+    expect(await page.locator('p.summary span').allTextContents()).to.deep.equal([`${SCENARIO_IDS.length * BACKEND_NAMES.length} pass`, '0 diff', '0 unsupported', '0 error']);
     expect(await page.locator('body').textContent()).to.include('(embedded broker)');
 
     const screenshot = path.join(dir, 'parity-report.png');
