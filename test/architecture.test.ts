@@ -60,26 +60,27 @@ function importsOf(file: string): Import[] {
 
 // The layering rules of the project: which folder (or top-level file) may not depend on what.
 const FORBIDDEN: Record<string, RegExp> = {
-  protocol: /^(kafka-node|kafkajs)(\/|$)|^(broker|legacy|modern|adapter|common|compat|cli|bench)(\/|$)/,
-  broker: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|common|compat|cli|bench)(\/|$)/,
-  common: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|broker|compat|cli|bench)(\/|$)/,
-  legacy: /^kafkajs(\/|$)|^(modern|adapter|broker|compat|cli|bench)(\/|$)/,
-  modern: /^kafka-node(\/|$)|^(legacy|adapter|broker|compat|cli|bench)(\/|$)/,
-  adapter: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker|bench)(\/|$)/,
-  compat: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|bench)(\/|$)/,
+  protocol: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(broker|legacy|modern|confluent|adapter|common|compat|cli|bench)(\/|$)/,
+  broker: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|adapter|common|compat|cli|bench)(\/|$)/,
+  common: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|adapter|broker|compat|cli|bench)(\/|$)/,
+  legacy: /^(kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(modern|confluent|adapter|broker|compat|cli|bench)(\/|$)/,
+  modern: /^(kafka-node|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|confluent|adapter|broker|compat|cli|bench)(\/|$)/,
+  confluent: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|adapter|broker|compat|cli|bench)(\/|$)/,
+  adapter: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker|bench)(\/|$)/,
+  compat: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|adapter|bench)(\/|$)/,
   // The kafka-node API scenarios run one kafka-node program on the real kafka-node and on the facade: that part of
-  // compat alone loads both (never a backend or kafkajs directly).
-  'compat/kafka-node-api': /^kafkajs(\/|$)|^(legacy|modern|broker|bench|cli)(\/|$)/,
+  // compat alone loads both (never a backend or a modern client library directly).
+  'compat/kafka-node-api': /^(kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker|bench|cli)(\/|$)/,
   // scan rates kafka-node code against the facade's table of warnings and of served deep requires, nothing else of it.
-  migration: /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker|cli|bench)(\/|$)|^adapter\/(?!warnings$|deep-requires\/modules$)/,
-  // The bench measures the raw clients next to the layers built on them, so it alone may import both libraries;
+  migration: /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker|cli|bench)(\/|$)|^adapter\/(?!warnings$|deep-requires\/modules$)/,
+  // The bench measures the raw clients next to the layers built on them, so it alone may import every library;
   // it reaches the backends through createKafka only, and nothing below the CLI depends on it.
-  bench: /^(legacy|modern|compat|cli)(\/|$)/,
-  // createKafka picks a backend from the common config: it loads legacy or modern, never a client library itself.
-  'kafka.ts': /^(kafka-node|kafkajs)(\/|$)|^(adapter|broker|compat|migration|cli|bench)(\/|$)/,
+  bench: /^(legacy|modern|confluent|compat|cli)(\/|$)/,
+  // createKafka picks a backend from the common config: it loads a backend, never a client library itself.
+  'kafka.ts': /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(adapter|broker|compat|migration|cli|bench)(\/|$)/,
   // The package's main entry serves the facade, the common interface and the parity runner; the broker has its own
   // entry ('kafka-node-adapter/broker') and the backends load only through createKafka.
-  'index.ts': /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker|migration|cli|bench)(\/|$)/,
+  'index.ts': /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker|migration|cli|bench)(\/|$)/,
 };
 
 describe('architecture: layering between src/ folders', () => {
@@ -99,8 +100,8 @@ describe('architecture: layering between src/ folders', () => {
   }
 
   // The require hook only redirects module names; loading a backend or a client library from it would defeat that.
-  it('src/register.ts imports none of kafka-node, kafkajs, legacy, modern, broker', () => {
-    const violations = importsOf('register.ts').filter(({ target }) => /^(kafka-node|kafkajs)(\/|$)|^(legacy|modern|broker)(\/|$)/.test(target));
+  it('src/register.ts imports none of kafka-node, kafkajs, @confluentinc/kafka-javascript, legacy, modern, confluent, broker', () => {
+    const violations = importsOf('register.ts').filter(({ target }) => /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker)(\/|$)/.test(target));
     expect(violations).to.deep.equal([]);
   });
 });

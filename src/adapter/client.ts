@@ -73,7 +73,7 @@ export function requireCallback(cb: unknown, method: string): void {
 export class KafkaClient extends EventEmitter {
   readonly options: KafkaClientOptions;
   readonly clientId: string;
-  /** 'kafka-node' or 'kafkajs': the engine underneath (not a kafka-node property). */
+  /** 'kafka-node', 'kafkajs' or 'confluent': the engine underneath (not a kafka-node property). */
   readonly backendName: BackendName;
   ready = false;
   closing = false;

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BACKEND_ENV_VARIABLE, DEFAULT_BACKEND, resolveBackendName } from '../common/config';
-import type { BackendName, KafkaConfig, SaslOptions as CommonSasl, TlsOptions } from '../common/types';
+import { BACKEND_NAMES, type BackendName, type KafkaConfig, type SaslOptions as CommonSasl, type TlsOptions } from '../common/types';
 import { InvalidConfigError } from './errors';
 import { CONFIG_FILE_NAME } from '../common/kafka-node-facts';
 import type { KafkaClientOptions, RetryOptions, SslOptions } from './types';
@@ -72,16 +72,16 @@ export function readConfigFile(cwd: string = process.cwd()): ConfigFile {
 /** Option `backend`, else env KAFKA_NODE_BACKEND, else kafka-node-adapter.json, else 'kafka-node'. */
 export function selectBackend(explicit: unknown, env: NodeJS.ProcessEnv = process.env, cwd?: string): BackendName {
   if (explicit !== undefined) {
-    if (typeof explicit !== 'string') throw new InvalidConfigError(`option "backend" must be "kafka-node" or "kafkajs", got ${typeof explicit}`);
+    if (typeof explicit !== 'string') throw new InvalidConfigError(`option "backend" must be "kafka-node", "kafkajs" or "confluent", got ${typeof explicit}`);
     return resolveBackendName(explicit, env);
   }
   if (env[BACKEND_ENV_VARIABLE]) return resolveBackendName(undefined, env);
   const file = readConfigFile(cwd);
   if (file.backend !== undefined) {
-    if (file.backend !== 'kafka-node' && file.backend !== 'kafkajs') {
-      throw new InvalidConfigError(`"backend" in ${CONFIG_FILE_NAME} is ${JSON.stringify(file.backend)}: use "kafka-node" or "kafkajs"`);
+    if (!(BACKEND_NAMES as readonly unknown[]).includes(file.backend)) {
+      throw new InvalidConfigError(`"backend" in ${CONFIG_FILE_NAME} is ${JSON.stringify(file.backend)}: use "kafka-node", "kafkajs" or "confluent"`);
     }
-    return file.backend;
+    return file.backend as BackendName;
   }
   return DEFAULT_BACKEND;
 }

@@ -90,6 +90,7 @@ export class BaseProducer extends EventEmitter {
   readonly partitioner: Partitioner;
   private common: Promise<CommonProducer> | null = null;
   private readonly coalescer = new SendCoalescer();
+  private readonly compressionsUsed = new Set<CompressionName>();
 
   constructor(client: KafkaClient, options: ProducerOptions | undefined, defaultPartitionerType: number, customPartitioner?: CustomPartitionerFunction) {
     super();
@@ -143,6 +144,20 @@ export class BaseProducer extends EventEmitter {
     );
   }
 
+  /**
+   * librdkafka compresses per producer, so the confluent backend runs each compression on its own librdkafka
+   * producer: messages of different compressions are not ordered against each other, as they were in kafka-node.
+   */
+  private noteCompressions(batches: readonly { compression: CompressionName }[]): void {
+    for (const { compression } of batches) this.compressionsUsed.add(compression);
+    if (this.compressionsUsed.size > 1 && this.client.backendName === 'confluent') {
+      clientCore(this.client).gap(
+        'producer.compression-per-producer',
+        'confluent backend: each compression (attributes) runs on its own librdkafka producer; sends of different compressions are not ordered against each other',
+      );
+    }
+  }
+
   private async sendAsync(payloads: ProduceRequest[]): Promise<ProduceResult> {
     if (!Array.isArray(payloads)) throw new ConfigurationError('send takes an array of payloads { topic, messages, key?, partition?, attributes? }');
     payloads.forEach((p, i) => {
@@ -160,6 +175,7 @@ export class BaseProducer extends EventEmitter {
     const batches = this.buildBatches(payloads);
     await this.checkLeaders(batches);
     const acks = this.requireAcks as 0 | 1 | -1;
+    this.noteCompressions(batches);
     const sent = await Promise.all(
       batches.map((batch) => this.coalescer.send(producer, { topic: batch.topic, messages: batch.messages, acks, timeoutMs: this.ackTimeoutMs, compression: batch.compression })),
     );

@@ -37,7 +37,7 @@ export interface AckBatchOptions {
 
 /** Options both the facade's clients accept besides kafka-node's. */
 export interface AdapterOptions {
-  /** 'kafka-node' or 'kafkajs'; else env KAFKA_NODE_BACKEND, else kafka-node-adapter.json, else 'kafka-node'. */
+  /** 'kafka-node', 'kafkajs' or 'confluent'; else env KAFKA_NODE_BACKEND, else kafka-node-adapter.json, else 'kafka-node'. */
   backend?: BackendName;
   /** Emulated behaviours throw instead of warning (also env KAFKA_NODE_ADAPTER_STRICT=1). */
   strict?: boolean;

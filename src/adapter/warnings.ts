@@ -26,6 +26,8 @@ export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
   'offset.commit.kafka-storage':
     'Offset.commit stores offsets in Kafka (kafka-node sent OffsetCommit v0, kept in ZooKeeper by ZooKeeper-era brokers and unread by fetchCommits); refused while the group has active members',
   'offset.commit.joins-group': 'kafkajs backend: Offset.commit joins the group briefly as a paused member to commit (kafkajs has no standalone commit)',
+  'producer.compression-per-producer':
+    'confluent backend: librdkafka compresses per producer, so each compression (attributes) a Producer uses runs on its own librdkafka producer; sends of different compressions are not ordered against each other',
   'offset.fetch.maxNum': 'Offset.fetch answers one offset per partition whatever maxNum says',
   'consumer-group.custom-protocol': "a kafka-node custom assignment protocol must call back synchronously; every member's userData is the local protocol's",
   'consumer-group.onRebalance': 'ConsumerGroup onRebalance is not called; listen to "rebalancing"',

@@ -23,8 +23,22 @@ export interface CompatOptions extends ClientCommandOptions {
   scan?: string;
 }
 
+
+/** The confluent backend's library is an optional peer dependency: by default compat runs it only when installed. */
+function installedBackends(): BackendName[] {
+  return BACKEND_NAMES.filter((name) => {
+    if (name !== 'confluent') return true;
+    try {
+      require.resolve('@confluentinc/kafka-javascript');
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 function parseBackends(values: string[] | undefined): BackendName[] {
-  if (!values || values.length === 0) return [...BACKEND_NAMES];
+  if (!values || values.length === 0) return installedBackends();
   const names = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   for (const name of names) {
     if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown backend "${name}": use ${BACKEND_NAMES.join(', ')} (comma-separated)`);

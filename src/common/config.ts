@@ -20,7 +20,7 @@ export function resolveBackendName(explicit: string | undefined, env: NodeJS.Pro
   const chosen = explicit ?? env[BACKEND_ENV_VARIABLE] ?? DEFAULT_BACKEND;
   if (!(BACKEND_NAMES as readonly string[]).includes(chosen)) {
     const source = explicit !== undefined ? 'option "backend"' : `environment variable ${BACKEND_ENV_VARIABLE}`;
-    throw new ConfigurationError(`${source} is "${chosen}": use "kafka-node" or "kafkajs"`);
+    throw new ConfigurationError(`${source} is "${chosen}": use "kafka-node", "kafkajs" or "confluent"`);
   }
   return chosen as BackendName;
 }

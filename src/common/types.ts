@@ -1,12 +1,13 @@
 /**
- * The common interface: one promise-based, typed API over Kafka that both backends implement (`src/legacy` on
- * kafka-node, `src/modern` on kafkajs) and that the kafka-node facade is built on. Backends only translate.
+ * The common interface: one promise-based, typed API over Kafka that every backend implements (`src/legacy` on
+ * kafka-node, `src/modern` on kafkajs, `src/confluent` on @confluentinc/kafka-javascript, librdkafka) and that the
+ * kafka-node facade is built on. Backends only translate.
  *
  * Offsets are JS numbers: Kafka offsets are int64, but a partition would need 2^53 messages to overflow them.
  */
 
-export type BackendName = 'kafka-node' | 'kafkajs';
-export const BACKEND_NAMES: readonly BackendName[] = ['kafka-node', 'kafkajs'];
+export type BackendName = 'kafka-node' | 'kafkajs' | 'confluent';
+export const BACKEND_NAMES: readonly BackendName[] = ['kafka-node', 'kafkajs', 'confluent'];
 
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 export type Acks = 0 | 1 | -1;

@@ -49,6 +49,9 @@ function unsupportedReason(scenario: ParityScenario, backend: ReturnType<typeof 
   return null;
 }
 
+/** Short tags that keep each backend's topics and groups apart. */
+const NAMESPACE_SUFFIX: Readonly<Record<BackendName, string>> = { 'kafka-node': 'kn', kafkajs: 'js', confluent: 'cf' };
+
 async function runOnBackend(
   scenario: ParityScenario,
   backendName: BackendName,
@@ -61,7 +64,7 @@ async function runOnBackend(
   const reason = unsupportedReason(scenario, backend) ?? options.clusterUnsupported?.(backendName) ?? null;
   if (reason) return { backend: backendName, status: 'unsupported', durationMs: 0, detail: reason, trace: [], leftoverTopics: [] };
   // Each backend gets its own topics and groups so runs never see each other's messages.
-  const context = new ScenarioContext(backend, config, `${namespace}-${scenario.id}-${backendName === 'kafkajs' ? 'js' : 'kn'}`, options.provisionTopic ?? null);
+  const context = new ScenarioContext(backend, config, `${namespace}-${scenario.id}-${NAMESPACE_SUFFIX[backendName]}`, options.provisionTopic ?? null);
   let status: ScenarioStatus = 'pass';
   let detail: string | null = null;
   try {

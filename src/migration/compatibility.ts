@@ -1,6 +1,7 @@
 /**
  * What each piece of kafka-node's API becomes through the kafka-node facade (src/adapter) on the kafkajs backend: the
- * one table behind `scan` (and the README's migration notes).
+ * one table behind `scan` (and the README's migration notes). Where the confluent backend differs, the note says so
+ * and names its warning.
  * - supported: the facade does it with kafka-node's semantics.
  * - emulated: it works, differently; the caveat says how, and names the warning the facade reports for it (entries
  *   of ADAPTER_WARNINGS, so strict mode turns those uses into errors).
@@ -152,7 +153,7 @@ const CLIENT_OPTIONS: Record<string, CompatibilityEntry> = {
   maxAsyncRequests: ignoredOption('KafkaClient', 'maxAsyncRequests', 'the backend limits in-flight requests itself'),
   versions: ignoredOption('KafkaClient', 'versions', 'the backend negotiates API versions with ApiVersions'),
   noAckBatchOptions: ignoredOption('KafkaClient', 'noAckBatchOptions', 'no-ack batching is kafka-node machinery; batch messages in one send'),
-  backend: supported("kafka-node-adapter's own option: 'kafka-node' or 'kafkajs' (else env KAFKA_NODE_BACKEND, kafka-node-adapter.json)"),
+  backend: supported("kafka-node-adapter's own option: 'kafka-node', 'kafkajs' or 'confluent' (else env KAFKA_NODE_BACKEND, kafka-node-adapter.json)"),
   strict: supported("kafka-node-adapter's own option: emulated behaviours become UnsupportedFeatureError"),
 };
 
@@ -198,7 +199,7 @@ const GROUP_OPTIONS: Record<string, CompatibilityEntry> = {
   groupId: supported('groupId'),
   fromOffset: supported("fromOffset ('earliest', 'latest', 'none')"),
   outOfRangeOffset: supported("outOfRangeOffset ('earliest', 'latest', 'none'); offsetOutOfRange is emitted on each reset"),
-  protocol: supported("protocols 'roundrobin', 'range' (kafka-node's member metadata, so mixed groups work); a custom protocol must call back synchronously", 'consumer-group.custom-protocol'),
+  protocol: supported("protocols 'roundrobin', 'range' (kafka-node's member metadata, so mixed groups work); a custom protocol must call back synchronously, and fails on the confluent backend (librdkafka runs only its built-in assignors: UnsupportedFeatureError)", 'consumer-group.custom-protocol'),
   autoCommit: supported('autoCommit'),
   autoCommitIntervalMs: supported('autoCommitIntervalMs'),
   sessionTimeout: supported('sessionTimeoutMs'),
@@ -255,7 +256,7 @@ const SEND_PAYLOAD_OPTIONS: Record<string, CompatibilityEntry> = {
   messages: supported('messages (strings, Buffers or KeyedMessage)'),
   key: supported('message key'),
   partition: supported('explicit partition'),
-  attributes: supported('compression: 0 none, 1 gzip, 2 snappy'),
+  attributes: supported('compression: 0 none, 1 gzip, 2 snappy; on the confluent backend each compression runs on its own librdkafka producer', 'producer.compression-per-producer'),
   timestamp: supported('message timestamp'),
 };
 
@@ -358,7 +359,7 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
     describeGroups: supported('Admin.describeGroups'),
     listTopics: supported('Admin.listTopics'),
     createTopics: CREATE_TOPICS,
-    describeConfigs: supported("Admin.describeConfigs, in kafka-node's shape"),
+    describeConfigs: supported("Admin.describeConfigs, in kafka-node's shape (not on the confluent backend: its library has no DescribeConfigs, UnsupportedFeatureError)"),
   },
 };
 METHODS.HighLevelProducer = METHODS.Producer;

@@ -1,9 +1,9 @@
 /**
  * The programs under examples/ are kafka-node code as users wrote it (2017-2019 blog style). Each one runs unchanged
- * as a child process three ways: on the real kafka-node 5.0.0, and through the facade's require hook on backend
- * kafka-node and on backend kafkajs. Every way gets its own embedded broker with the same topics, so the three
+ * as a child process four ways: on the real kafka-node 5.0.0, and through the facade's require hook on backends
+ * kafka-node, kafkajs and confluent. Every way gets its own embedded broker with the same topics, so the four
  * outputs must be byte for byte the same; the kafka-node output is also checked against what the program should
- * print (so three equally broken runs cannot pass).
+ * print (so four equally broken runs cannot pass).
  */
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
@@ -29,8 +29,9 @@ function expectSameOutput(results: Map<RunMode, ExampleResult>): string {
   return reference.stdout;
 }
 
-describe('adapter/examples: each example prints the same on kafka-node, facade(kafka-node) and facade(kafkajs)', function () {
-  this.timeout(60000);
+describe('adapter/examples: each example prints the same on kafka-node, facade(kafka-node), facade(kafkajs) and facade(confluent)', function () {
+  // Four node processes start at once, each compiling the facade with ts-node: generous bounds for loaded machines.
+  this.timeout(180000);
   const brokers = new Map<RunMode, EmbeddedBroker>();
 
   before(async () => {
@@ -45,7 +46,7 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
   });
 
   async function runEverywhere(example: string, env: Record<string, string>, onLine?: RunOptions['onLine']): Promise<Map<RunMode, ExampleResult>> {
-    const runs = [...brokers].map(async ([mode, broker]) => [mode, await runExample(mode, example, { env: { KAFKA_HOST: broker.bootstrap, ...env }, onLine })] as const);
+    const runs = [...brokers].map(async ([mode, broker]) => [mode, await runExample(mode, example, { env: { KAFKA_HOST: broker.bootstrap, ...env }, onLine, timeoutMs: 120000 })] as const);
     return new Map(await Promise.all(runs));
   }
 

@@ -62,7 +62,7 @@ describe('adapter facade: entry points, backend selection, options, warnings, er
       expect(selectBackend(undefined, {}, dir)).to.equal('kafkajs');
       expect(selectBackend(undefined, { KAFKA_NODE_BACKEND: 'kafka-node' }, dir)).to.equal('kafka-node');
       expect(selectBackend('kafkajs', { KAFKA_NODE_BACKEND: 'kafka-node' }, dir)).to.equal('kafkajs');
-      expect(() => selectBackend('rdkafka', {}, dir)).to.throw(ConfigurationError, /"kafka-node" or "kafkajs"/);
+      expect(() => selectBackend('rdkafka', {}, dir)).to.throw(ConfigurationError, /"kafka-node", "kafkajs" or "confluent"/);
       fs.writeFileSync(path.join(dir, CONFIG_FILE_NAME), JSON.stringify({ backend: 'nope' }));
       expect(() => selectBackend(undefined, {}, dir)).to.throw(facade.InvalidConfigError, /kafka-node-adapter\.json/);
     } finally {

@@ -9,7 +9,7 @@ describe('common/config and createKafka', () => {
     expect(resolveBackendName(undefined, { KAFKA_NODE_BACKEND: 'kafkajs' })).to.equal('kafkajs');
     expect(resolveBackendName('kafka-node', { KAFKA_NODE_BACKEND: 'kafkajs' })).to.equal('kafka-node');
     expect(() => resolveBackendName(undefined, { KAFKA_NODE_BACKEND: 'rdkafka' })).to.throw(ConfigurationError, /environment variable KAFKA_NODE_BACKEND is "rdkafka"/);
-    expect(() => resolveBackendName('kafka', {})).to.throw(ConfigurationError, /option "backend" is "kafka": use "kafka-node" or "kafkajs"/);
+    expect(() => resolveBackendName('kafka', {})).to.throw(ConfigurationError, /option "backend" is "kafka": use "kafka-node", "kafkajs" or "confluent"/);
   });
 
   it('creates each backend by name, loading only that backend', () => {

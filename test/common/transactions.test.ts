@@ -10,10 +10,12 @@ import { createLegacyBackend } from '../../src/legacy';
 import { KafkaProtocolError, UnsupportedFeatureError, ConfigurationError } from '../../src/common/errors';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import type { Backend, ConsumedMessage, Producer } from '../../src/common/types';
+import { createKafka } from '../../src/kafka';
 import { closeQuietly, modernBackend, startMember, until, type Member } from '../modern/helpers';
 
-// One list of transaction scenarios, run through the common interface (kafkajs backend) against each broker: the
-// embedded one, real Apache Kafka 4.x (KRaft) and librdkafka 2.0.2's mock cluster. The mock accepts the whole transactional protocol (InitProducerId
+// One list of transaction scenarios, run through the common interface on each transactional backend (kafkajs, and
+// confluent on the embedded broker) against each broker: the embedded one, real Apache Kafka 4.x (KRaft) and
+// librdkafka 2.0.2's mock cluster. The mock accepts the whole transactional protocol (InitProducerId
 // through EndTxn) but writes no transaction markers, so it has no last stable offset (read_committed readers see
 // aborted records), never applies TxnOffsetCommit offsets, and cannot serve kafkajs's plain idempotent producer (that
 // asks the controller for its id, and the mock names controller 0, which is no broker). Scenarios needing those say so.
@@ -32,6 +34,8 @@ interface Target {
 }
 
 const MOCK_NO_MARKERS = 'the librdkafka 2.0.2 mock writes no transaction markers: no last stable offset, aborted records stay visible';
+
+const REAL_KAFKA_4 = `Apache Kafka ${KAFKA_4_VERSION} (KRaft)`;
 
 const TARGETS: Target[] = [
   {
@@ -52,7 +56,7 @@ const TARGETS: Target[] = [
     },
   },
   {
-    name: `Apache Kafka ${KAFKA_4_VERSION} (KRaft)`,
+    name: REAL_KAFKA_4,
     lacks: {},
     async start(context) {
       // Shared with the other files of the run: the scenarios name their topics and ids uniquely, and it stays up.
@@ -80,6 +84,26 @@ const TARGETS: Target[] = [
   },
 ];
 
+/** The backends with transactions, and what a scenario cannot check on one of them. */
+interface Engine {
+  name: string;
+  create(brokers: string[]): Backend;
+  targets: readonly string[];
+  lacks: Target['lacks'];
+}
+
+const ENGINES: Engine[] = [
+  { name: 'kafkajs', create: (brokers) => modernBackend(brokers), targets: ['embedded broker', REAL_KAFKA_4, 'librdkafka mock'], lacks: {} },
+  {
+    name: 'confluent',
+    create: (brokers) => createKafka({ backend: 'confluent', brokers, retry: { retries: 5, initialRetryTimeMs: 100, maxRetryTimeMs: 2000 } }),
+    targets: ['embedded broker', REAL_KAFKA_4],
+    lacks: {
+      idempotentProducer: 'librdkafka connects to the brokers the metadata names, past the recording proxy, so no produce response can be lost on the way',
+    },
+  },
+];
+
 function skipBecause(context: Mocha.Context, reason: string | undefined): void {
   if (reason === undefined) return;
   (context.test as Mocha.Test & { skipReason?: string }).skipReason = reason;
@@ -89,8 +113,9 @@ function skipBecause(context: Mocha.Context, reason: string | undefined): void {
 const values = (messages: ConsumedMessage[], topic?: string): string[] =>
   messages.filter((m) => topic === undefined || m.topic === topic).map((m) => m.value!.toString());
 
-for (const target of TARGETS) {
-  describe(`transactions through the common interface: ${target.name}`, function () {
+for (const engine of ENGINES) for (const baseTarget of TARGETS.filter((t) => engine.targets.includes(t.name))) {
+  const target: Target = { ...baseTarget, lacks: { ...baseTarget.lacks, ...engine.lacks } };
+  describe(`transactions through the common interface: ${engine.name} backend, ${target.name}`, function () {
     this.timeout(30000);
     let cluster: TargetCluster;
     let backend: Backend;
@@ -118,7 +143,7 @@ for (const target of TARGETS) {
     before(async function () {
       this.timeout(30000);
       cluster = await target.start(this);
-      backend = modernBackend(cluster.brokers);
+      backend = engine.create(cluster.brokers);
     });
     afterEach(async () => {
       await closeQuietly(members.splice(0).map((m) => m.group));
@@ -254,7 +279,7 @@ for (const target of TARGETS) {
         loseResponse: (exchange) => exchange.apiKey === ApiKey.Produce && produceResponses++ === 0,
       });
       try {
-        const producer = modernBackend([proxy.address]).producer({ idempotent: true });
+        const producer = engine.create([proxy.address]).producer({ idempotent: true });
         producers.push(producer);
         await producer.connect();
         for (let i = 0; i < 5; i++) await producer.send({ topic, messages: [{ value: `i${i}` }] });

@@ -1,7 +1,7 @@
 /**
- * Runs a kafka-node program (an example under examples/, unchanged) as a child process in one of three ways:
+ * Runs a kafka-node program (an example under examples/, unchanged) as a child process in one of four ways:
  * - 'kafka-node': plain `node file.js`, so require('kafka-node') is the real kafka-node 5.0.0;
- * - 'facade:kafka-node' / 'facade:kafkajs': through the facade's require hook with KAFKA_NODE_BACKEND set, the way a
+ * - 'facade:kafka-node' / 'facade:kafkajs' / 'facade:confluent': through the facade's require hook with KAFKA_NODE_BACKEND set, the way a
  *   user runs `node -r kafka-node-adapter/register app.js`. In a checkout the sources are TypeScript, so ts-node's
  *   transpile-only register is loaded before the hook (as bin/kafka-node-adapter.js does).
  */
@@ -11,8 +11,8 @@ import * as path from 'path';
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 
-export type RunMode = 'kafka-node' | 'facade:kafka-node' | 'facade:kafkajs';
-export const RUN_MODES: readonly RunMode[] = ['kafka-node', 'facade:kafka-node', 'facade:kafkajs'];
+export type RunMode = 'kafka-node' | 'facade:kafka-node' | 'facade:kafkajs' | 'facade:confluent';
+export const RUN_MODES: readonly RunMode[] = ['kafka-node', 'facade:kafka-node', 'facade:kafkajs', 'facade:confluent'];
 
 /** The facade's require hook (what `node -r kafka-node-adapter/register` loads), as TypeScript in a checkout. */
 export const FACADE_REGISTER = path.join(REPO_ROOT, 'src', 'register.ts');
