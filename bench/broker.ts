@@ -67,7 +67,8 @@ function parseOptions(argv: string[]): Options {
     const value = argv[i + 1];
     const number = (): number => {
       const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} needs a positive integer, got ${String(value)}`);
+      if (!Number.isInteger(parsed) || parsed < 1)
+        throw new Error(`${flag} needs a positive integer, got ${String(value)}`);
       i++;
       return parsed;
     };
@@ -78,10 +79,12 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--targets') {
       options.targets = String(value).split(',');
       i++;
-      for (const target of options.targets) if (!TARGETS.includes(target)) throw new Error(`unknown target ${target} (known: ${TARGETS.join(', ')})`);
+      for (const target of options.targets)
+        if (!TARGETS.includes(target)) throw new Error(`unknown target ${target} (known: ${TARGETS.join(', ')})`);
     } else throw new Error(`unknown option ${flag}`);
   }
-  if (!options.partitions) options.partitions = Math.max(3, Math.ceil((options.messages * options.size) / MOCK_SAFE_PARTITION_BYTES));
+  if (!options.partitions)
+    options.partitions = Math.max(3, Math.ceil((options.messages * options.size) / MOCK_SAFE_PARTITION_BYTES));
   return options;
 }
 
@@ -116,7 +119,12 @@ async function measure(brokers: string[], options: Options, topic: string): Prom
   const produceMs = Number(process.hrtime.bigint() - produceStart) / 1e6;
   process.stderr.write(`  produced ${options.messages} in ${produceMs.toFixed(0)} ms\n`);
 
-  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100, sessionTimeout: 10000, maxBytes: 50 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `bench-${Date.now()}`,
+    maxWaitTimeInMs: 100,
+    sessionTimeout: 10000,
+    maxBytes: 50 * 1024 * 1024,
+  });
   let received = 0;
   let receivedBytes = 0;
   let joinedAt: bigint | undefined;
@@ -130,7 +138,12 @@ async function measure(brokers: string[], options: Options, topic: string): Prom
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`consumed ${received}/${options.messages} within 60 s (more than ~5 MiB in a partition is partly deleted by the mock)`)),
+        () =>
+          reject(
+            new Error(
+              `consumed ${received}/${options.messages} within 60 s (more than ~5 MiB in a partition is partly deleted by the mock)`,
+            ),
+          ),
         60000,
       );
       consumer
@@ -162,7 +175,9 @@ async function measure(brokers: string[], options: Options, topic: string): Prom
 
 /** The first acknowledged produce to `topic`, as a test does right after starting its broker. */
 async function firstProduce(brokers: string[], topic: string): Promise<void> {
-  const producer = new Kafka({ brokers, clientId: 'bench-startup', logLevel: logLevel.NOTHING }).producer({ allowAutoTopicCreation: false });
+  const producer = new Kafka({ brokers, clientId: 'bench-startup', logLevel: logLevel.NOTHING }).producer({
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   try {
     await producer.send({ topic, acks: 1, messages: [{ value: 'first' }] });
@@ -194,7 +209,10 @@ async function runTarget(name: string, options: Options): Promise<TargetResult> 
     try {
       await kafka.createTopic(topic, options.partitions);
       await firstProduce(kafka.brokers, topic);
-      const result: TargetResult = { runsIn: `${RUNS_IN.kafka4!.replace('4.x', kafka.version)}`, startupMs: startupMs() };
+      const result: TargetResult = {
+        runsIn: `${RUNS_IN.kafka4!.replace('4.x', kafka.version)}`,
+        startupMs: startupMs(),
+      };
       return { ...result, ...(await measure(kafka.brokers, options, topic)) };
     } finally {
       await kafka.stop();
@@ -217,7 +235,10 @@ async function main(): Promise<void> {
     try {
       results[target] = await runTarget(target, options);
     } catch (error) {
-      results[target] = { runsIn: RUNS_IN[target]!, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      results[target] = {
+        runsIn: RUNS_IN[target]!,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      };
       process.stderr.write(`  failed: ${results[target]!.error}\n`);
     }
   }
@@ -226,7 +247,15 @@ async function main(): Promise<void> {
   const report = {
     benchmark: 'broker',
     date: new Date().toISOString(),
-    workload: { client: `kafkajs ${kafkajsVersion}`, messages: options.messages, messageBytes: options.size, batch: options.batch, partitions: options.partitions, acks: 1, compression: 'none' },
+    workload: {
+      client: `kafkajs ${kafkajsVersion}`,
+      messages: options.messages,
+      messageBytes: options.size,
+      batch: options.batch,
+      partitions: options.partitions,
+      acks: 1,
+      compression: 'none',
+    },
     results,
     node: process.version,
     machine: {

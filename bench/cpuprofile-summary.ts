@@ -40,9 +40,13 @@ export function summarise(profile: Profile, top: number): string {
   }
   // Waiting, and the inspector session that drives the profiler, are not the client's work.
   const busy = total - (byFunction.get('(idle)') ?? 0) - (byFunction.get('dispatch') ?? 0);
-  const rows = [...byFunction.entries()].filter(([name]) => name !== '(idle)' && name !== 'dispatch').sort((a, b) => b[1] - a[1]).slice(0, top);
+  const rows = [...byFunction.entries()]
+    .filter(([name]) => name !== '(idle)' && name !== 'dispatch')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
   const lines = ['| % of busy | self ms | function |', '| ---: | ---: | --- |'];
-  for (const [name, us] of rows) lines.push(`| ${((us / busy) * 100).toFixed(1)} | ${(us / 1000).toFixed(0)} | ${name.replace(/\|/g, '\\|')} |`);
+  for (const [name, us] of rows)
+    lines.push(`| ${((us / busy) * 100).toFixed(1)} | ${(us / 1000).toFixed(0)} | ${name.replace(/\|/g, '\\|')} |`);
   return `${lines.join('\n')}\n\nbusy (sampled, without idle and the profiler's own dispatch): ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s\n`;
 }
 

@@ -18,14 +18,26 @@ import type { BrokerProcessReply } from '../src/bench/broker-process';
 
 type Send = (values: Buffer[]) => Promise<void>;
 
-async function kafkaNodeApiSender(api: typeof facade, brokers: string[], extra: Record<string, unknown>): Promise<Send> {
+async function kafkaNodeApiSender(
+  api: typeof facade,
+  brokers: string[],
+  extra: Record<string, unknown>,
+): Promise<Send> {
   const client = new api.KafkaClient({ kafkaHost: brokers.join(','), ...extra });
   await new Promise((resolve) => client.once('ready', resolve));
   const producer = new api.Producer(client, { requireAcks: 1, partitionerType: 0 });
   if (!producer.ready) await new Promise((resolve) => producer.on('ready', resolve));
-  await new Promise((resolve, reject) => client.createTopics([{ topic: 'profile', partitions: 1, replicationFactor: 1 }], (error) => (error ? reject(error) : resolve(undefined))));
+  await new Promise((resolve, reject) =>
+    client.createTopics([{ topic: 'profile', partitions: 1, replicationFactor: 1 }], (error) =>
+      error ? reject(error) : resolve(undefined),
+    ),
+  );
   return (values) =>
-    new Promise((resolve, reject) => producer.send([{ topic: 'profile', partition: 0, messages: values, attributes: 0 }], (error) => (error ? reject(error) : resolve())));
+    new Promise((resolve, reject) =>
+      producer.send([{ topic: 'profile', partition: 0, messages: values, attributes: 0 }], (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
 }
 
 async function kafkajsSender(brokers: string[]): Promise<Send> {
@@ -41,17 +53,30 @@ async function kafkajsSender(brokers: string[]): Promise<Send> {
 }
 
 function post(session: Session, method: string): Promise<unknown> {
-  return new Promise((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 }
 
 async function main(): Promise<void> {
   const [which = 'facade', size = '100', batch = '100', messages = '100000', profileTo] = process.argv.slice(2);
   const broker = forkEntry('broker-process');
-  const { brokers } = await nextMessage(broker, (m) => ((m as BrokerProcessReply).type === 'listening' ? (m as Extract<BrokerProcessReply, { type: 'listening' }>) : undefined), 'broker');
+  const { brokers } = await nextMessage(
+    broker,
+    (m) =>
+      (m as BrokerProcessReply).type === 'listening'
+        ? (m as Extract<BrokerProcessReply, { type: 'listening' }>)
+        : undefined,
+    'broker',
+  );
   const send =
     which === 'kafkajs'
       ? await kafkajsSender(brokers)
-      : await kafkaNodeApiSender(which === 'kafka-node' ? (kafkaNode as unknown as typeof facade) : facade, brokers, which === 'kafka-node' ? {} : { backend: 'kafkajs' });
+      : await kafkaNodeApiSender(
+          which === 'kafka-node' ? (kafkaNode as unknown as typeof facade) : facade,
+          brokers,
+          which === 'kafka-node' ? {} : { backend: 'kafkajs' },
+        );
   const values = Array.from({ length: Number(batch) }, () => Buffer.alloc(Number(size), 'x'));
   const total = Number(messages);
   for (let sent = 0; sent < 5000; sent += values.length) await send(values);
@@ -66,8 +91,14 @@ async function main(): Promise<void> {
   for (let sent = 0; sent < total; sent += values.length) await send(values);
   const used = process.cpuUsage(cpu);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (profileTo) fs.writeFileSync(profileTo, JSON.stringify(((await post(session, 'Profiler.stop')) as { profile: unknown }).profile));
-  process.stdout.write(`${which} ${size} B batch ${batch}: ${((used.user + used.system) / total).toFixed(2)} µs CPU/msg, ${Math.round(total / seconds)} msg/s\n`);
+  if (profileTo)
+    fs.writeFileSync(
+      profileTo,
+      JSON.stringify(((await post(session, 'Profiler.stop')) as { profile: unknown }).profile),
+    );
+  process.stdout.write(
+    `${which} ${size} B batch ${batch}: ${((used.user + used.system) / total).toFixed(2)} µs CPU/msg, ${Math.round(total / seconds)} msg/s\n`,
+  );
   broker.kill();
   process.exit(0);
 }

@@ -25,7 +25,8 @@ async function run(): Promise<number> {
   if (at >= 0) {
     targets = (args[at + 1] ?? '').split(',').filter(Boolean);
     args.splice(at, 2);
-    for (const target of targets) if (!TARGETS.includes(target)) throw new Error(`unknown target ${target} (known: ${TARGETS.join(', ')})`);
+    for (const target of targets)
+      if (!TARGETS.includes(target)) throw new Error(`unknown target ${target} (known: ${TARGETS.join(', ')})`);
   }
   let worst = 0;
   for (const target of targets) {
@@ -33,7 +34,19 @@ async function run(): Promise<number> {
     if (target === 'rdkafka-mock') {
       const mock = await startRdkafkaMock({ brokers: 1 });
       try {
-        worst = Math.max(worst, await main(['node', 'kafka-node-adapter', 'bench', ...args, '--brokers', mock.brokers.join(','), '--contenders', 'kafkajs,common/kafkajs']));
+        worst = Math.max(
+          worst,
+          await main([
+            'node',
+            'kafka-node-adapter',
+            'bench',
+            ...args,
+            '--brokers',
+            mock.brokers.join(','),
+            '--contenders',
+            'kafkajs,common/kafkajs',
+          ]),
+        );
       } finally {
         await mock.stop();
       }
@@ -41,7 +54,19 @@ async function run(): Promise<number> {
       const kafka = await startKafka09({ partitions: 1 });
       const proxy = await startKafka09Proxy(kafka);
       try {
-        worst = Math.max(worst, await main(['node', 'kafka-node-adapter', 'bench', ...args, '--brokers', proxy.address, '--contenders', 'kafka-node,common/kafka-node']));
+        worst = Math.max(
+          worst,
+          await main([
+            'node',
+            'kafka-node-adapter',
+            'bench',
+            ...args,
+            '--brokers',
+            proxy.address,
+            '--contenders',
+            'kafka-node,common/kafka-node',
+          ]),
+        );
       } finally {
         await proxy.close();
         await kafka.stop();

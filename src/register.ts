@@ -18,7 +18,11 @@ const REAL_KAFKA_NODE_USERS = [path.join(__dirname, 'legacy') + path.sep];
 const PASS_THROUGH = new Set(['package.json']);
 
 interface ResolvableModule {
-  _resolveFilename(request: string, parent: { filename?: string | null } | null | undefined, ...rest: unknown[]): string;
+  _resolveFilename(
+    request: string,
+    parent: { filename?: string | null } | null | undefined,
+    ...rest: unknown[]
+  ): string;
 }
 
 const moduleInternals = Module as unknown as ResolvableModule;
@@ -43,7 +47,8 @@ if (!registry[REGISTERED]) {
   const resolve = moduleInternals._resolveFilename.bind(moduleInternals);
   moduleInternals._resolveFilename = function resolveKafkaNode(request, parent, ...rest) {
     const subpath = kafkaNodeSubpath(request);
-    if (subpath === undefined || PASS_THROUGH.has(subpath) || wantsRealKafkaNode(parent?.filename)) return resolve(request, parent, ...rest);
+    if (subpath === undefined || PASS_THROUGH.has(subpath) || wantsRealKafkaNode(parent?.filename))
+      return resolve(request, parent, ...rest);
     const served = servedDeepRequire(subpath);
     if (served === undefined) throw new KafkaNodeModuleNotServedError(request, notServedMessage(subpath));
     return resolve(path.join(FACADE_DIR, served), parent, ...rest);

@@ -57,7 +57,8 @@ export class Admin extends EventEmitter {
 
   constructor(kafkaClient: KafkaClient) {
     super();
-    if (!(kafkaClient instanceof KafkaClient)) throw new Error("'Admin' only accepts 'KafkaClient' for its kafka client.");
+    if (!(kafkaClient instanceof KafkaClient))
+      throw new Error("'Admin' only accepts 'KafkaClient' for its kafka client.");
     this.client = kafkaClient;
     this.ready = kafkaClient.ready;
     kafkaClient.on('ready', () => {
@@ -101,7 +102,12 @@ export class Admin extends EventEmitter {
             members: group.members.map((m) => {
               const partitions: Record<string, number[]> = {};
               for (const { topic, partition } of m.assignment) (partitions[topic] ??= []).push(partition);
-              return { memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost, memberAssignment: { partitions, version: 0 } };
+              return {
+                memberId: m.memberId,
+                clientId: m.clientId,
+                clientHost: m.clientHost,
+                memberAssignment: { partitions, version: 0 },
+              };
             }),
           };
         }
@@ -120,7 +126,9 @@ export class Admin extends EventEmitter {
     requireCallback(cb, 'Admin.describeConfigs');
     for (const resource of payload.resources) {
       if (!(resource.resourceType in RESOURCE_TYPE_CODES)) {
-        cb(new KafkaNodeError(`Unexpected resource type ${resource.resourceType} for resource ${resource.resourceName}`));
+        cb(
+          new KafkaNodeError(`Unexpected resource type ${resource.resourceType} for resource ${resource.resourceName}`),
+        );
         return;
       }
     }
@@ -129,12 +137,20 @@ export class Admin extends EventEmitter {
       (async () => {
         const admin = await clientCore(this.client).admin();
         const described = await admin.describeConfigs(
-          payload.resources.map((r) => ({ type: r.resourceType as 'topic' | 'broker', name: r.resourceName, ...(r.configNames ? { configNames: r.configNames } : {}) })),
+          payload.resources.map((r) => ({
+            type: r.resourceType as 'topic' | 'broker',
+            name: r.resourceName,
+            ...(r.configNames ? { configNames: r.configNames } : {}),
+          })),
           { includeSynonyms: payload.includeSynonyms ?? false },
         );
         return described.map((resource) => ({
           configEntries: resource.entries.map((entry) => ({
-            synonyms: entry.synonyms.map((s) => ({ configSynonymName: s.name, configSynonymValue: s.value ?? '', configSynonymSource: s.source })),
+            synonyms: entry.synonyms.map((s) => ({
+              configSynonymName: s.name,
+              configSynonymValue: s.value ?? '',
+              configSynonymSource: s.source,
+            })),
             configName: entry.name,
             configValue: entry.value ?? '',
             readOnly: entry.readOnly,

@@ -49,7 +49,10 @@ const cores = new WeakMap<KafkaClient, ClientCore>();
 
 export function clientCore(client: KafkaClient): ClientCore {
   const core = cores.get(client);
-  if (!core) throw new TypeError('expected a KafkaClient of kafka-node-adapter (the facade cannot use a real kafka-node client)');
+  if (!core)
+    throw new TypeError(
+      'expected a KafkaClient of kafka-node-adapter (the facade cannot use a real kafka-node client)',
+    );
   return core;
 }
 
@@ -67,7 +70,8 @@ export { callbackOf };
  * refuse the call before any I/O instead (never an unhandled rejection, never work whose outcome nobody sees).
  */
 export function requireCallback(cb: unknown, method: string): void {
-  if (typeof cb !== 'function') throw new InvalidConfigError(`${method} needs a callback (error, result) => { ... } as its last argument`);
+  if (typeof cb !== 'function')
+    throw new InvalidConfigError(`${method} needs a callback (error, result) => { ... } as its last argument`);
 }
 
 export class KafkaClient extends EventEmitter {
@@ -89,8 +93,19 @@ export class KafkaClient extends EventEmitter {
 
   constructor(options?: KafkaClientOptions) {
     super();
-    const parsed = parseClientOptions(options, this.constructor.name === 'Client' ? 'Client' : 'KafkaClient', this.extraOptionNames());
-    this.options = { ...options, kafkaHost: parsed.kafkaHost, clientId: parsed.clientId, connectTimeout: parsed.connectTimeout, requestTimeout: parsed.requestTimeout, autoConnect: parsed.autoConnect };
+    const parsed = parseClientOptions(
+      options,
+      this.constructor.name === 'Client' ? 'Client' : 'KafkaClient',
+      this.extraOptionNames(),
+    );
+    this.options = {
+      ...options,
+      kafkaHost: parsed.kafkaHost,
+      clientId: parsed.clientId,
+      connectTimeout: parsed.connectTimeout,
+      requestTimeout: parsed.requestTimeout,
+      autoConnect: parsed.autoConnect,
+    };
     this.clientId = parsed.clientId;
     this.backendName = parsed.backend;
     const refreshes = new Map<string, Promise<ClusterMetadata>>();
@@ -119,7 +134,8 @@ export class KafkaClient extends EventEmitter {
         const inFlight = refreshes.get(key);
         if (inFlight) return inFlight;
         const refresh = (async () => {
-          if (autoCreateTopics?.length) await this.commonAdmin?.fetchMetadata(autoCreateTopics, { allowAutoTopicCreation: true });
+          if (autoCreateTopics?.length)
+            await this.commonAdmin?.fetchMetadata(autoCreateTopics, { allowAutoTopicCreation: true });
           return this.loadMetadata();
         })().finally(() => refreshes.delete(key));
         refreshes.set(key, refresh);
@@ -194,7 +210,8 @@ export class KafkaClient extends EventEmitter {
 
   private updateMetadatas(metadata: ClusterMetadata, replace: boolean): void {
     const brokers: BrokerMetadataResponse = {};
-    for (const broker of metadata.brokers) brokers[broker.nodeId] = { nodeId: broker.nodeId, host: broker.host, port: broker.port };
+    for (const broker of metadata.brokers)
+      brokers[broker.nodeId] = { nodeId: broker.nodeId, host: broker.host, port: broker.port };
     this.brokerMetadata = brokers;
     if (metadata.controllerId !== null) this.clusterMetadata = { controllerId: metadata.controllerId };
     const topics: ClusterMetadataResponse['metadata'] = replace ? {} : { ...this.topicMetadata };
@@ -211,17 +228,23 @@ export class KafkaClient extends EventEmitter {
     const closed = (admin ? admin.disconnect().catch(() => undefined) : Promise.resolve()).then(() => {
       this.emit('close', this);
     });
-    closed.then(() => cb?.(null), () => cb?.(null));
+    closed.then(
+      () => cb?.(null),
+      () => cb?.(null),
+    );
   }
 
   topicExists(topics: string[], cb: ErrorCallback): void {
     requireCallback(cb, 'KafkaClient.topicExists');
     this.whenReady()
       .then(() => this.loadMetadata())
-      .then(() => {
-        const missing = topics.filter((topic) => !(topic in this.topicMetadata));
-        cb(missing.length === 0 ? null : new TopicsNotExistError(missing));
-      }, (error: Error) => cb(error));
+      .then(
+        () => {
+          const missing = topics.filter((topic) => !(topic in this.topicMetadata));
+          cb(missing.length === 0 ? null : new TopicsNotExistError(missing));
+        },
+        (error: Error) => cb(error),
+      );
   }
 
   refreshMetadata(topics: string[], cb?: ErrorCallback): void {
@@ -231,7 +254,10 @@ export class KafkaClient extends EventEmitter {
     }
     this.whenReady()
       .then(() => this.loadMetadata(topics))
-      .then(() => cb?.(null), (error: Error) => cb?.(error));
+      .then(
+        () => cb?.(null),
+        (error: Error) => cb?.(error),
+      );
   }
 
   /** The metadata of `topics` (all topics for []), as kafka-node's [brokers, { metadata, clusterMetadata }]. */
@@ -239,12 +265,18 @@ export class KafkaClient extends EventEmitter {
     requireCallback(cb, 'KafkaClient.loadMetadataForTopics');
     this.whenReady()
       .then(() => this.loadMetadata(topics.length === 0 ? undefined : topics))
-      .then((metadata) => {
-        const metadataByTopic: ClusterMetadataResponse['metadata'] = {};
-        for (const { topic, partitions } of metadata.topics) metadataByTopic[topic] = partitionMap(topic, partitions);
-        const result = [{ ...this.brokerMetadata }, { clusterMetadata: { controllerId: metadata.controllerId ?? -1 }, metadata: metadataByTopic }] as MetadataResponse;
-        cb(null, result);
-      }, (error: Error) => cb(error));
+      .then(
+        (metadata) => {
+          const metadataByTopic: ClusterMetadataResponse['metadata'] = {};
+          for (const { topic, partitions } of metadata.topics) metadataByTopic[topic] = partitionMap(topic, partitions);
+          const result = [
+            { ...this.brokerMetadata },
+            { clusterMetadata: { controllerId: metadata.controllerId ?? -1 }, metadata: metadataByTopic },
+          ] as MetadataResponse;
+          cb(null, result);
+        },
+        (error: Error) => cb(error),
+      );
   }
 
   /**
@@ -263,7 +295,10 @@ export class KafkaClient extends EventEmitter {
     callbackOf(
       cb,
       (async () => {
-        core.gap('client.sendOffsetCommitV2Request', `commits for group "${group}" ignore generation ${generationId} and member "${memberId}" (standalone commit)`);
+        core.gap(
+          'client.sendOffsetCommitV2Request',
+          `commits for group "${group}" ignore generation ${generationId} and member "${memberId}" (standalone commit)`,
+        );
         const admin = await core.admin();
         const offsets = commits.map((c) => ({ topic: c.topic, partition: c.partition ?? 0, offset: c.offset }));
         await admin.commitOffsets(group, offsets);
@@ -293,7 +328,11 @@ export class KafkaClient extends EventEmitter {
       }
       const failures: CreateTopicResponse[] = [];
       for (const request of topics as CreateTopicRequest[]) {
-        if (request.replicaAssignment?.length) clientCore(this).gap('createTopics.replicaAssignment', 'replicaAssignment is ignored: the broker places replicas');
+        if (request.replicaAssignment?.length)
+          clientCore(this).gap(
+            'createTopics.replicaAssignment',
+            'replicaAssignment is ignored: the broker places replicas',
+          );
         try {
           await admin.createTopics([
             {
@@ -310,12 +349,19 @@ export class KafkaClient extends EventEmitter {
       await this.loadMetadata();
       return failures;
     })();
-    work.then((result) => cb(null, result), (error: Error) => cb(error));
+    work.then(
+      (result) => cb(null, result),
+      (error: Error) => cb(error),
+    );
   }
 }
 
-function partitionMap(topic: string, partitions: ClusterMetadata['topics'][number]['partitions']): Record<number, PartitionMetadataResponse> {
+function partitionMap(
+  topic: string,
+  partitions: ClusterMetadata['topics'][number]['partitions'],
+): Record<number, PartitionMetadataResponse> {
   const map: Record<number, PartitionMetadataResponse> = {};
-  for (const p of partitions) map[p.partition] = { topic, partition: p.partition, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] };
+  for (const p of partitions)
+    map[p.partition] = { topic, partition: p.partition, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] };
   return map;
 }

@@ -40,7 +40,10 @@ export class CommitStream extends Transform {
       const p = typeof t === 'object' ? t : { topic: t };
       return { topic: p.topic, partition: p.partition || 0, offset: p.offset || 0, metadata: 'm' };
     });
-    this.timer = this.options.autoCommit && this.options.autoCommitIntervalMs ? setInterval(() => this.commit(), this.options.autoCommitIntervalMs) : null;
+    this.timer =
+      this.options.autoCommit && this.options.autoCommitIntervalMs
+        ? setInterval(() => this.commit(), this.options.autoCommitIntervalMs)
+        : null;
     this.timer?.unref();
   }
 
@@ -55,7 +58,9 @@ export class CommitStream extends Transform {
   }
 
   override _transform(message: Message, _encoding: BufferEncoding, done: TransformCallback): void {
-    const tracked = this.topicPartionOffsets.find((p) => p.topic === message.topic && p.partition === message.partition);
+    const tracked = this.topicPartionOffsets.find(
+      (p) => p.topic === message.topic && p.partition === message.partition,
+    );
     if (tracked && typeof message.offset === 'number') tracked.offset = message.offset === -1 ? 0 : message.offset + 1;
     this.messageCount += 1;
     const finish = (): void => (this.options.passthrough ? done(null, message) : done());

@@ -9,12 +9,30 @@
 import { EventEmitter } from 'events';
 import { Readable } from 'stream';
 import { ConfigurationError, OffsetOutOfRangeError } from '../common/errors';
-import type { ConsumedMessage, ConsumerGroup as CommonConsumerGroup, ConsumerGroupConfig, CustomAssignmentProtocol, MessageBatch, StartPosition, TopicPartition } from '../common/types';
+import type {
+  ConsumedMessage,
+  ConsumerGroup as CommonConsumerGroup,
+  ConsumerGroupConfig,
+  CustomAssignmentProtocol,
+  MessageBatch,
+  StartPosition,
+  TopicPartition,
+} from '../common/types';
 import { topicNameProblem } from '../common/validation';
 import { KafkaClient, callbackOf, clientCore } from './client';
 import { InvalidConfigError, InvalidConsumerOffsetError, InvalidTopicError } from './errors';
 import { KNOWN_CLIENT_OPTIONS, expectType } from './options';
-import type { ConsumerGroupOptions, ConsumerGroupStreamOptions, CustomPartitionAssignmentProtocol, ErrorCallback, KafkaClientOptions, Message, NodeCallback, Topic, TopicPayload } from './types';
+import type {
+  ConsumerGroupOptions,
+  ConsumerGroupStreamOptions,
+  CustomPartitionAssignmentProtocol,
+  ErrorCallback,
+  KafkaClientOptions,
+  Message,
+  NodeCallback,
+  Topic,
+  TopicPayload,
+} from './types';
 import { warnOnce } from './warnings';
 
 /** kafka-node's own ConsumerGroup option defaults, which the facade applies as kafka-node does (not the common interface's). */
@@ -73,7 +91,14 @@ const GROUP_NUMBER_OPTIONS = [
   'topicPartitionCheckInterval',
   'highWaterMark',
 ];
-const GROUP_BOOLEAN_OPTIONS = ['autoCommit', 'paused', 'connectOnReady', 'migrateHLC', 'migrateRolling', 'commitOffsetsOnFirstJoin'];
+const GROUP_BOOLEAN_OPTIONS = [
+  'autoCommit',
+  'paused',
+  'connectOnReady',
+  'migrateHLC',
+  'migrateRolling',
+  'commitOffsetsOnFirstJoin',
+];
 
 /** Options that belong to the group, not its client. */
 const GROUP_OPTION_NAMES = new Set([
@@ -117,15 +142,22 @@ const GROUP_OPTION_NAMES = new Set([
 function checkGroupOptions(raw: Record<string, unknown>): void {
   for (const name of Object.keys(raw)) {
     if (!GROUP_OPTION_NAMES.has(name) && !KNOWN_CLIENT_OPTIONS.has(name)) {
-      warnOnce(`option.ConsumerGroup.${name}`, `ConsumerGroup: option "${name}" is not a kafka-node option and is ignored`);
+      warnOnce(
+        `option.ConsumerGroup.${name}`,
+        `ConsumerGroup: option "${name}" is not a kafka-node option and is ignored`,
+      );
     }
   }
   for (const name of GROUP_NUMBER_OPTIONS) expectType(raw, name, 'number');
   for (const name of GROUP_BOOLEAN_OPTIONS) expectType(raw, name, 'boolean');
   for (const name of ['groupId', 'id', 'host', 'encoding', 'keyEncoding']) expectType(raw, name, 'string');
   for (const name of ['batch', 'zk']) expectType(raw, name, 'object');
-  if (raw.protocol !== undefined && !Array.isArray(raw.protocol)) throw new InvalidConfigError(`option "protocol" must be an array of protocol names or objects, got ${JSON.stringify(raw.protocol)}`);
-  if (raw.onRebalance !== undefined && typeof raw.onRebalance !== 'function') throw new InvalidConfigError('option "onRebalance" must be a function');
+  if (raw.protocol !== undefined && !Array.isArray(raw.protocol))
+    throw new InvalidConfigError(
+      `option "protocol" must be an array of protocol names or objects, got ${JSON.stringify(raw.protocol)}`,
+    );
+  if (raw.onRebalance !== undefined && typeof raw.onRebalance !== 'function')
+    throw new InvalidConfigError('option "onRebalance" must be a function');
   for (const name of ['fromOffset', 'outOfRangeOffset']) {
     const value = raw[name];
     if (value !== undefined && !START_POSITIONS.includes(value as string)) {
@@ -140,7 +172,12 @@ function decode(encoding: string | undefined, value: Buffer | null): string | Bu
 }
 
 /** A common message as kafka-node emits it (its key order, a Date timestamp when there is one). */
-export function toKafkaNodeMessage(message: ConsumedMessage, highWaterOffset: number, encoding: string | undefined, keyEncoding: string | undefined): Message {
+export function toKafkaNodeMessage(
+  message: ConsumedMessage,
+  highWaterOffset: number,
+  encoding: string | undefined,
+  keyEncoding: string | undefined,
+): Message {
   const converted: Message = {
     topic: message.topic,
     value: decode(encoding, message.value) as string | Buffer,
@@ -172,7 +209,12 @@ export function fromKafkaNodeProtocol(protocol: CustomPartitionAssignmentProtoco
     version: protocol.version,
     assign(members, partitions) {
       const topicPartition = Object.fromEntries([...partitions].map(([topic, ids]) => [topic, ids.map(String)]));
-      const groupMembers = [...members].map(([id, subscription]) => ({ id, subscription: [...subscription], version: protocol.version, userData: protocol.userData }));
+      const groupMembers = [...members].map(([id, subscription]) => ({
+        id,
+        subscription: [...subscription],
+        version: protocol.version,
+        userData: protocol.userData,
+      }));
       let answered = false;
       let failure: Error | null = null;
       let assignments: Array<{ memberId: string; topicPartitions: Record<string, Array<string | number>> }> = [];
@@ -181,7 +223,10 @@ export function fromKafkaNodeProtocol(protocol: CustomPartitionAssignmentProtoco
         failure = error;
         assignments = (result ?? []) as typeof assignments;
       });
-      if (!answered) throw new ConfigurationError(`assignment protocol "${protocol.name}" must call its callback synchronously when used through kafka-node-adapter`);
+      if (!answered)
+        throw new ConfigurationError(
+          `assignment protocol "${protocol.name}" must call its callback synchronously when used through kafka-node-adapter`,
+        );
       if (failure) throw failure;
       return new Map(
         assignments.map(({ memberId, topicPartitions }) => [
@@ -220,14 +265,21 @@ export class ConsumerGroup extends EventEmitter {
 
   constructor(memberOptions: ConsumerGroupOptions, topics: string[] | string) {
     super();
-    if (memberOptions === null || typeof memberOptions !== 'object') throw new TypeError('ConsumerGroup needs an options object');
+    if (memberOptions === null || typeof memberOptions !== 'object')
+      throw new TypeError('ConsumerGroup needs an options object');
     checkGroupOptions(memberOptions as unknown as Record<string, unknown>);
     const options = { ...KAFKA_NODE_GROUP_DEFAULTS, ...memberOptions } as ResolvedGroupOptions;
     if (!options.heartbeatInterval) options.heartbeatInterval = Math.floor(options.sessionTimeout / 3);
-    if (options.migrateHLC) throw new Error('This version of KafkaClient cannot be used to migrate from Zookeeper use older version of kafka-node instead');
+    if (options.migrateHLC)
+      throw new Error(
+        'This version of KafkaClient cannot be used to migrate from Zookeeper use older version of kafka-node instead',
+      );
     for (const name of IGNORED_GROUP_OPTIONS) {
       if ((memberOptions as unknown as Record<string, unknown>)[name] !== undefined) {
-        warnOnce(`option.ConsumerGroup.${name}.ignored`, `ConsumerGroup: option "${name}" has no effect through kafka-node-adapter`);
+        warnOnce(
+          `option.ConsumerGroup.${name}.ignored`,
+          `ConsumerGroup: option "${name}" has no effect through kafka-node-adapter`,
+        );
       }
     }
     this.options = options;
@@ -238,9 +290,16 @@ export class ConsumerGroup extends EventEmitter {
     this.client = this.createClient(options);
     this.client.on('error', (error: Error) => this.emit('error', error));
     if (options.protocol.some((p) => typeof p !== 'string')) {
-      clientCore(this.client).gap('consumer-group.custom-protocol', 'custom assignment protocols must call back synchronously and see every member\'s userData as their own');
+      clientCore(this.client).gap(
+        'consumer-group.custom-protocol',
+        "custom assignment protocols must call back synchronously and see every member's userData as their own",
+      );
     }
-    if (options.onRebalance) clientCore(this.client).gap('consumer-group.onRebalance', 'onRebalance is not called; listen to "rebalancing" instead');
+    if (options.onRebalance)
+      clientCore(this.client).gap(
+        'consumer-group.onRebalance',
+        'onRebalance is not called; listen to "rebalancing" instead',
+      );
     if (options.connectOnReady) this.client.once('ready', () => this.connect());
   }
 
@@ -248,7 +307,12 @@ export class ConsumerGroup extends EventEmitter {
     const clientOptions: KafkaClientOptions = {};
     const raw = options as unknown as Record<string, unknown>;
     for (const [name, value] of Object.entries(raw)) {
-      if (KNOWN_CLIENT_OPTIONS.has(name) && !GROUP_OPTION_NAMES.has(name) && value !== undefined && !(name in KAFKA_NODE_GROUP_DEFAULTS)) {
+      if (
+        KNOWN_CLIENT_OPTIONS.has(name) &&
+        !GROUP_OPTION_NAMES.has(name) &&
+        value !== undefined &&
+        !(name in KAFKA_NODE_GROUP_DEFAULTS)
+      ) {
         (clientOptions as Record<string, unknown>)[name] = value;
       }
     }
@@ -307,7 +371,13 @@ export class ConsumerGroup extends EventEmitter {
     });
     group.on('assigned', (event) => {
       this.assigned = event.partitions;
-      this.topicPayloads = event.partitions.map(({ topic, partition }) => ({ topic, partition, offset: 0, maxBytes: this.options.fetchMaxBytes, metadata: 'm' }));
+      this.topicPayloads = event.partitions.map(({ topic, partition }) => ({
+        topic,
+        partition,
+        offset: 0,
+        maxBytes: this.options.fetchMaxBytes,
+        metadata: 'm',
+      }));
       this.generationId = event.generationId;
       this.memberId = event.memberId;
       this.ready = true;
@@ -320,7 +390,13 @@ export class ConsumerGroup extends EventEmitter {
       if (error instanceof ClosingError || (this.closing && this.group !== group)) return;
       if (error instanceof OffsetOutOfRangeError) {
         this.emit('offsetOutOfRange', { topic: error.topic, partition: error.partition, message: error.message });
-        this.emit('error', new InvalidConsumerOffsetError(`Offset out of range for topic "${error.topic}" partition ${error.partition}`, error));
+        this.emit(
+          'error',
+          new InvalidConsumerOffsetError(
+            `Offset out of range for topic "${error.topic}" partition ${error.partition}`,
+            error,
+          ),
+        );
         return;
       }
       this.emit('error', error);
@@ -371,14 +447,18 @@ export class ConsumerGroup extends EventEmitter {
     const group = this.group;
     if (!group || this.assigned.length === 0) return callback?.(null, 'Nothing to be committed');
     const result: CommitResult = {};
-    for (const { topic, partition } of [...this.assigned].sort((a, b) => a.partition - b.partition)) result[topic] = { partition, errorCode: 0 };
+    for (const { topic, partition } of [...this.assigned].sort((a, b) => a.partition - b.partition))
+      result[topic] = { partition, errorCode: 0 };
     callbackOf(
       callback,
       group.commit().then(() => result),
     );
   }
 
-  sendOffsetCommitRequest(commits: Array<{ topic: string; partition?: number; offset: number }>, cb: NodeCallback<unknown>): void {
+  sendOffsetCommitRequest(
+    commits: Array<{ topic: string; partition?: number; offset: number }>,
+    cb: NodeCallback<unknown>,
+  ): void {
     const group = this.group;
     if (!group || this.generationId === null) {
       cb(null, 'Nothing to be committed');
@@ -419,12 +499,20 @@ export class ConsumerGroup extends EventEmitter {
   removeTopics(topics: string | string[], cb: NodeCallback<number>): void {
     const names = Array.isArray(topics) ? topics : [topics];
     const remaining = this.topics.filter((t) => !names.includes(t));
-    callbackOf(cb, this.resubscribe(remaining).then(() => names.length));
+    callbackOf(
+      cb,
+      this.resubscribe(remaining).then(() => names.length),
+    );
   }
 
   private async resubscribe(topics: string[]): Promise<void> {
-    clientCore(this.client).gap('consumer-group.change-topics', 'addTopics/removeTopics rejoin the group with the new topic list (one extra rebalance)');
-    await new Promise<void>((resolve, reject) => this.client.topicExists(topics, (error) => (error ? reject(error) : resolve())));
+    clientCore(this.client).gap(
+      'consumer-group.change-topics',
+      'addTopics/removeTopics rejoin the group with the new topic list (one extra rebalance)',
+    );
+    await new Promise<void>((resolve, reject) =>
+      this.client.topicExists(topics, (error) => (error ? reject(error) : resolve())),
+    );
     const group = this.group;
     this.topics = topics;
     if (!group) return;
@@ -448,7 +536,10 @@ export class ConsumerGroup extends EventEmitter {
       await new Promise<void>((resolve) => this.client.close(() => resolve()));
       this.closed = true;
     })();
-    work.then(() => callback?.(null), (error: Error) => callback?.(error));
+    work.then(
+      () => callback?.(null),
+      (error: Error) => callback?.(error),
+    );
   }
 }
 
@@ -459,7 +550,10 @@ export class ConsumerGroupStream extends Readable {
 
   constructor(options: ConsumerGroupStreamOptions, topics: string | string[]) {
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? 100 });
-    warnOnce('consumer-group-stream.autocommit', 'ConsumerGroupStream: offsets are committed by the group as messages are emitted');
+    warnOnce(
+      'consumer-group-stream.autocommit',
+      'ConsumerGroupStream: offsets are committed by the group as messages are emitted',
+    );
     this.consumerGroup = new ConsumerGroup({ ...options, connectOnReady: true }, topics);
     this.client = this.consumerGroup.client;
     this.consumerGroup.on('message', (message: Message) => {
@@ -473,7 +567,10 @@ export class ConsumerGroupStream extends Readable {
   }
 
   commit(message: Message, force?: boolean, cb?: NodeCallback<unknown>): void {
-    this.consumerGroup.sendOffsetCommitRequest([{ topic: message.topic, partition: message.partition, offset: (message.offset ?? -1) + 1 }], cb ?? (() => undefined));
+    this.consumerGroup.sendOffsetCommitRequest(
+      [{ topic: message.topic, partition: message.partition, offset: (message.offset ?? -1) + 1 }],
+      cb ?? (() => undefined),
+    );
   }
 
   transmitMessages(): void {

@@ -50,7 +50,13 @@ const standaloneCommits = new WeakMap<Consumer, (offsets: TopicPartitionOffset[]
 /** kafka-node's topics check (utils.validateTopics): every payload object names a topic and a numeric partition. */
 function validatePayloads(topics: ReadonlyArray<OffsetFetchRequest | Topic | string>): void {
   for (const t of topics) {
-    if (typeof t === 'object' && t !== null && 'partition' in t && t.partition !== undefined && typeof t.partition !== 'number') {
+    if (
+      typeof t === 'object' &&
+      t !== null &&
+      'partition' in t &&
+      t.partition !== undefined &&
+      typeof t.partition !== 'number'
+    ) {
       throw new InvalidConfigError('Offset must be a number and can not contain characters');
     }
   }
@@ -74,14 +80,17 @@ export class Consumer extends EventEmitter {
     super();
     if (!topics) throw new Error('Must have payloads');
     validatePayloads(topics);
-    if (options?.groupId !== undefined && !/^[\w.-]+$/.test(options.groupId)) throw new InvalidConfigError(`Invalid options.groupId: ${options.groupId}. Legal characters: [a-zA-Z0-9._-]`);
+    if (options?.groupId !== undefined && !/^[\w.-]+$/.test(options.groupId))
+      throw new InvalidConfigError(`Invalid options.groupId: ${options.groupId}. Legal characters: [a-zA-Z0-9._-]`);
     this.client = client;
     clientCore(client);
     this.options = { ...CONSUMER_DEFAULTS, ...options } as ResolvedConsumerOptions;
     this.paused = this.options.paused ?? false;
     this.id = nextId++;
     this.payloads = this.buildPayloads(topics);
-    standaloneCommits.set(this, (offsets) => this.partitionFetcher().then((fetcher) => fetcher.commit(this.options.groupId, offsets)));
+    standaloneCommits.set(this, (offsets) =>
+      this.partitionFetcher().then((fetcher) => fetcher.commit(this.options.groupId, offsets)),
+    );
     client.on('error', (error: Error) => this.emit('error', error));
     if (client.ready) {
       this.ready = true;
@@ -97,7 +106,13 @@ export class Consumer extends EventEmitter {
   private buildPayloads(payloads: Array<OffsetFetchRequest | Topic | string>): ConsumerPayload[] {
     return payloads.map((p) => {
       const request = typeof p === 'object' ? p : { topic: p };
-      return { topic: request.topic, partition: request.partition || 0, offset: request.offset || 0, maxBytes: this.options.fetchMaxBytes, metadata: 'm' };
+      return {
+        topic: request.topic,
+        partition: request.partition || 0,
+        offset: request.offset || 0,
+        maxBytes: this.options.fetchMaxBytes,
+        metadata: 'm',
+      };
     });
   }
 
@@ -130,7 +145,8 @@ export class Consumer extends EventEmitter {
   private async partitionFetcher(): Promise<PartitionFetcher> {
     if (this.fetcher) return this.fetcher;
     const backend = await clientCore(this.client).backend();
-    if (!backend.partitionFetcher) throw new UnsupportedFeatureError("kafka-node's plain Consumer (groupless reads)", backend.name);
+    if (!backend.partitionFetcher)
+      throw new UnsupportedFeatureError("kafka-node's plain Consumer (groupless reads)", backend.name);
     this.fetcher = backend.partitionFetcher();
     return this.fetcher;
   }
@@ -156,8 +172,16 @@ export class Consumer extends EventEmitter {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
-      const positions = this.payloads.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset, maxBytes: p.maxBytes }));
-      const answers = await fetcher.fetch(positions, { maxWaitTimeMs: this.options.fetchMaxWaitMs, minBytes: this.options.fetchMinBytes });
+      const positions = this.payloads.map((p) => ({
+        topic: p.topic,
+        partition: p.partition,
+        offset: p.offset,
+        maxBytes: p.maxBytes,
+      }));
+      const answers = await fetcher.fetch(positions, {
+        maxWaitTimeMs: this.options.fetchMaxWaitMs,
+        minBytes: this.options.fetchMinBytes,
+      });
       if (this.closing) return;
       const done: Record<string, Record<number, number>> = {};
       let failed = 0;
@@ -175,7 +199,8 @@ export class Consumer extends EventEmitter {
         this.emit('done', done);
         if (this.options.autoCommit) this.commit(false, (error) => error && logger.debug('auto commit offset', error));
       }
-      if (failed === answers.length && failed > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(ERROR_BACKOFF_MS, this.options.fetchMaxWaitMs)));
+      if (failed === answers.length && failed > 0)
+        await new Promise((resolve) => setTimeout(resolve, Math.max(ERROR_BACKOFF_MS, this.options.fetchMaxWaitMs)));
     }
   }
 
@@ -183,7 +208,10 @@ export class Consumer extends EventEmitter {
   private reportFetchError(answer: FetchedPartition): void {
     const error = answer.error!;
     if (error instanceof OffsetOutOfRangeError) {
-      const reported = Object.assign(new Error('OffsetOutOfRange'), { topic: answer.topic, partition: answer.partition });
+      const reported = Object.assign(new Error('OffsetOutOfRange'), {
+        topic: answer.topic,
+        partition: answer.partition,
+      });
       this.emit('offsetOutOfRange', reported);
       return;
     }
@@ -199,7 +227,10 @@ export class Consumer extends EventEmitter {
       const payload = this.payloads.find((p) => p.topic === answer.topic && p.partition === answer.partition);
       if (!payload || this.closing) break;
       if (payload.offset !== (last === null ? fetchedFrom : last + 1)) break;
-      this.emit('message', toKafkaNodeMessage(message, answer.highWatermark, this.options.encoding, this.options.keyEncoding));
+      this.emit(
+        'message',
+        toKafkaNodeMessage(message, answer.highWatermark, this.options.encoding, this.options.keyEncoding),
+      );
       payload.offset = message.offset + 1;
       last = message.offset;
     }
@@ -219,17 +250,32 @@ export class Consumer extends EventEmitter {
     const result: CommitResult = {};
     for (const p of commits) result[p.topic] = { partition: p.partition, errorCode: 0 };
     // Never an error in strict mode: the commit itself is what kafka-node does, only where the offsets live differs.
-    reportGap('consumer.commit.kafka-storage', this.client.backendName, `Consumer commits of group "${this.options.groupId}" are stored in Kafka (standalone OffsetCommit v2)`, false);
+    reportGap(
+      'consumer.commit.kafka-storage',
+      this.client.backendName,
+      `Consumer commits of group "${this.options.groupId}" are stored in Kafka (standalone OffsetCommit v2)`,
+      false,
+    );
     callbackOf(
       callback,
       this.partitionFetcher()
-        .then((fetcher) => fetcher.commit(this.options.groupId, commits.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }))))
-        .then(() => result, (error: unknown) => Promise.reject(toKafkaNodeError(error))),
+        .then((fetcher) =>
+          fetcher.commit(
+            this.options.groupId,
+            commits.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })),
+          ),
+        )
+        .then(
+          () => result,
+          (error: unknown) => Promise.reject(toKafkaNodeError(error)),
+        ),
     );
   }
 
   setOffset(topic: string, partition: number, offset: number): void {
-    const payload = [...this.payloads, ...this.pausedPayloads].find((p) => p.topic === topic && p.partition === Number(partition));
+    const payload = [...this.payloads, ...this.pausedPayloads].find(
+      (p) => p.topic === topic && p.partition === Number(partition),
+    );
     if (payload) payload.offset = offset;
   }
 
@@ -254,7 +300,9 @@ export class Consumer extends EventEmitter {
 
   private move(from: ConsumerPayload[], to: ConsumerPayload[], topics: Array<string | Topic>): void {
     for (const t of topics) {
-      const matches = from.filter((p) => (typeof t === 'string' ? p.topic === t : p.topic === t.topic && p.partition === (t.partition ?? 0)));
+      const matches = from.filter((p) =>
+        typeof t === 'string' ? p.topic === t : p.topic === t.topic && p.partition === (t.partition ?? 0),
+      );
       for (const p of matches) {
         from.splice(from.indexOf(p), 1);
         to.push(p);
@@ -269,7 +317,9 @@ export class Consumer extends EventEmitter {
       (async () => {
         const names = (topics as Array<string | Topic>).map((t) => (typeof t === 'string' ? t : t.topic));
         await this.client.whenReady();
-        await new Promise<void>((resolve, reject) => this.client.topicExists(names, (error) => (error ? reject(error) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          this.client.topicExists(names, (error) => (error ? reject(error) : resolve())),
+        );
         validatePayloads(topics as Array<string | Topic>);
         const payloads = this.buildPayloads(topics as Array<string | Topic>);
         if (!fromOffset) await this.resolveCommitted(payloads);
@@ -292,7 +342,8 @@ export class Consumer extends EventEmitter {
     const commit = force === true;
     const callback = typeof force === 'function' ? force : cb;
     const work = (async () => {
-      if (commit) await new Promise<void>((resolve, reject) => this.commit(true, (error) => (error ? reject(error) : resolve())));
+      if (commit)
+        await new Promise<void>((resolve, reject) => this.commit(true, (error) => (error ? reject(error) : resolve())));
       this.closing = true;
       this.ready = false;
       this.kick();
@@ -302,7 +353,10 @@ export class Consumer extends EventEmitter {
       await fetcher?.close();
       await new Promise<void>((resolve) => this.client.close(() => resolve()));
     })();
-    work.then(() => callback?.(null), (error: Error) => callback?.(error));
+    work.then(
+      () => callback?.(null),
+      (error: Error) => callback?.(error),
+    );
   }
 }
 
@@ -311,7 +365,11 @@ export class ConsumerStream extends Readable {
   readonly client: KafkaClient;
   readonly consumer: Consumer;
 
-  constructor(client: KafkaClient, topics: Array<OffsetFetchRequest | string>, options: ConsumerOptions & { highWaterMark?: number } = {}) {
+  constructor(
+    client: KafkaClient,
+    topics: Array<OffsetFetchRequest | string>,
+    options: ConsumerOptions & { highWaterMark?: number } = {},
+  ) {
     super({ objectMode: true, highWaterMark: options.highWaterMark ?? 100 });
     this.client = client;
     const { highWaterMark: _highWaterMark, ...consumerOptions } = options;
@@ -335,7 +393,10 @@ export class ConsumerStream extends Readable {
   /** kafka-node's CommitStream over this stream's partitions: pipe messages into it to commit them under groupId. */
   createCommitStream(options?: CommitStreamOptions): CommitStream {
     const commit = standaloneCommits.get(this.consumer)!;
-    return new CommitStream(commit, this.consumer.payloads, this.consumer.options.groupId, { ...this.consumer.options, ...options } as CommitStreamOptions);
+    return new CommitStream(commit, this.consumer.payloads, this.consumer.options.groupId, {
+      ...this.consumer.options,
+      ...options,
+    } as CommitStreamOptions);
   }
 
   setOffset(topic: string, partition: number, offset: number): void {

@@ -17,7 +17,10 @@ export class ApiNotSupportedError extends KafkaError {
  * The base of a kafka-node error class whose one argument is the message: `name`, Kafka code and retriability are
  * the class's. Exported classes extend it (rather than being its result) so they keep their own class name.
  */
-function messageOnlyError(name: string, options: { code?: number; retriable: boolean }): new (message: string) => KafkaError {
+function messageOnlyError(
+  name: string,
+  options: { code?: number; retriable: boolean },
+): new (message: string) => KafkaError {
   return class extends KafkaError {
     override readonly name: string = name;
     constructor(message: string) {
@@ -53,7 +56,9 @@ export class InvalidConsumerOffsetError extends NestedKafkaError {
   override readonly name: string = 'InvalidConsumerOffsetError';
 }
 
-export class FailedToRebalanceConsumerError extends messageOnlyError('FailedToRebalanceConsumerError', { retriable: false }) {}
+export class FailedToRebalanceConsumerError extends messageOnlyError('FailedToRebalanceConsumerError', {
+  retriable: false,
+}) {}
 
 /** Also a ConfigurationError: the project's name for bad input caught before any I/O. */
 export class InvalidConfigError extends ConfigurationError {
@@ -104,7 +109,10 @@ export class MessageSizeTooLargeError extends KafkaError {
 
 export class NotControllerError extends messageOnlyError('NotController', { code: 41, retriable: true }) {}
 
-export const GroupCoordinatorNotAvailable = messageOnlyError('GroupCoordinatorNotAvailable', { code: 15, retriable: true });
+export const GroupCoordinatorNotAvailable = messageOnlyError('GroupCoordinatorNotAvailable', {
+  code: 15,
+  retriable: true,
+});
 export const GroupLoadInProgress = messageOnlyError('GroupLoadInProgress', { code: 14, retriable: true });
 export const HeartbeatTimeout = messageOnlyError('HeartbeatTimeout', { retriable: true });
 export const IllegalGeneration = messageOnlyError('IllegalGeneration', { code: 22, retriable: true });
@@ -140,7 +148,13 @@ export function toKafkaNodeError(error: unknown): Error {
   if (!(error instanceof Error)) return new KafkaNodeError(String(error));
   if (error instanceof KafkaNodeError || error.constructor === Error) return error;
   const code = (error as { code?: unknown }).code;
-  if (error instanceof KafkaError && typeof code === 'number' && code in KAFKA_NODE_ERROR_NAMES_BY_CODE && code !== 7 && code !== 13) {
+  if (
+    error instanceof KafkaError &&
+    typeof code === 'number' &&
+    code in KAFKA_NODE_ERROR_NAMES_BY_CODE &&
+    code !== 7 &&
+    code !== 13
+  ) {
     return new KafkaNodeError(KAFKA_NODE_ERROR_NAMES_BY_CODE[code]!, code, error);
   }
   return error;

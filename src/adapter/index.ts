@@ -39,6 +39,14 @@ export {
   UnknownMemberId,
   ConsumerGroupErrors,
 } from './errors';
-export { setWarningHandler, setStrict, resetWarnings, ADAPTER_WARNINGS, STRICT_ENV_VARIABLE, type AdapterWarning, type WarningHandler } from './warnings';
+export {
+  setWarningHandler,
+  setStrict,
+  resetWarnings,
+  ADAPTER_WARNINGS,
+  STRICT_ENV_VARIABLE,
+  type AdapterWarning,
+  type WarningHandler,
+} from './warnings';
 export { CONFIG_FILE_NAME } from './options';
 export type * from './types';

@@ -13,7 +13,14 @@ import type { Admin as CommonAdmin, PartitionOffsets } from '../common/types';
 import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
 import { KafkaNodeError } from './errors';
 import { warnOnce } from './warnings';
-import type { NodeCallback, OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResult, OffsetRequest, TopicPartitionOffsets } from './types';
+import type {
+  NodeCallback,
+  OffsetCommitRequest,
+  OffsetFetchRequest,
+  OffsetFetchResult,
+  OffsetRequest,
+  TopicPartitionOffsets,
+} from './types';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -60,9 +67,17 @@ export class Offset extends EventEmitter {
         }
         for (const p of payloads) {
           if (p.time !== LATEST && p.time !== EARLIEST && Math.abs(Date.now() - p.time!) > NOW_TOLERANCE_MS) {
-            throw new UnsupportedFeatureError(`Offset.fetch with time ${p.time} (a past timestamp)`, this.client.backendName, 'only -1 (latest), -2 (earliest) and the current time are supported');
+            throw new UnsupportedFeatureError(
+              `Offset.fetch with time ${p.time} (a past timestamp)`,
+              this.client.backendName,
+              'only -1 (latest), -2 (earliest) and the current time are supported',
+            );
           }
-          if (p.maxNum! > 1) clientCore(this.client).gap('offset.fetch.maxNum', 'Offset.fetch answers one offset per partition whatever maxNum says');
+          if (p.maxNum! > 1)
+            clientCore(this.client).gap(
+              'offset.fetch.maxNum',
+              'Offset.fetch answers one offset per partition whatever maxNum says',
+            );
         }
         const offsets = await this.offsetsOf(payloads.map((p) => p.topic));
         const result: OffsetFetchResult = {};
@@ -130,17 +145,29 @@ export class Offset extends EventEmitter {
     this.fetchCommits(groupId, payloads, cb);
   }
 
-  commit(groupId: string, payloads: OffsetCommitRequest[], cb: NodeCallback<Record<string, { partition: number; errorCode: number }>>): void {
+  commit(
+    groupId: string,
+    payloads: OffsetCommitRequest[],
+    cb: NodeCallback<Record<string, { partition: number; errorCode: number }>>,
+  ): void {
     requireCallback(cb, 'Offset.commit');
     callbackOf(
       cb,
       (async () => {
         const core = clientCore(this.client);
-        warnOnce('offset.commit.kafka-storage', 'Offset.commit stores offsets in Kafka (not in ZooKeeper as kafka-node\'s OffsetCommit v0 did); the group must have no active members');
-        if (this.client.backendName === 'kafkajs') core.gap('offset.commit.joins-group', 'Offset.commit on kafkajs briefly joins the group as a member to commit (no standalone commit in kafkajs)');
+        warnOnce(
+          'offset.commit.kafka-storage',
+          "Offset.commit stores offsets in Kafka (not in ZooKeeper as kafka-node's OffsetCommit v0 did); the group must have no active members",
+        );
+        if (this.client.backendName === 'kafkajs')
+          core.gap(
+            'offset.commit.joins-group',
+            'Offset.commit on kafkajs briefly joins the group as a member to commit (no standalone commit in kafkajs)',
+          );
         const admin = await this.admin();
         const offsets = payloads.map((p) => ({ topic: p.topic, partition: p.partition || 0, offset: p.offset }));
-        if (offsets.some((o) => o.offset === undefined || !Number.isInteger(o.offset))) throw new KafkaError('commit: every payload needs an integer offset', { retriable: false });
+        if (offsets.some((o) => o.offset === undefined || !Number.isInteger(o.offset)))
+          throw new KafkaError('commit: every payload needs an integer offset', { retriable: false });
         await admin.commitOffsets(groupId, offsets);
         const result: Record<string, { partition: number; errorCode: number }> = {};
         for (const o of offsets) result[o.topic] = { partition: o.partition, errorCode: 0 };

@@ -5,7 +5,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BACKEND_ENV_VARIABLE, DEFAULT_BACKEND, resolveBackendName } from '../common/config';
-import { BACKEND_NAMES, type BackendName, type KafkaConfig, type SaslOptions as CommonSasl, type TlsOptions } from '../common/types';
+import {
+  BACKEND_NAMES,
+  type BackendName,
+  type KafkaConfig,
+  type SaslOptions as CommonSasl,
+  type TlsOptions,
+} from '../common/types';
 import { InvalidConfigError } from './errors';
 import { CONFIG_FILE_NAME } from '../common/kafka-node-facts';
 import type { KafkaClientOptions, RetryOptions, SslOptions } from './types';
@@ -43,7 +49,13 @@ export const KNOWN_CLIENT_OPTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** kafka-node options the facade accepts but has no use for (connection pooling and tuning of kafka-node itself). */
-const IGNORED_CLIENT_OPTIONS = ['idleConnection', 'reconnectOnIdle', 'maxAsyncRequests', 'versions', 'noAckBatchOptions'];
+const IGNORED_CLIENT_OPTIONS = [
+  'idleConnection',
+  'reconnectOnIdle',
+  'maxAsyncRequests',
+  'versions',
+  'noAckBatchOptions',
+];
 
 interface ConfigFile {
   backend?: string;
@@ -65,21 +77,27 @@ export function readConfigFile(cwd: string = process.cwd()): ConfigFile {
   } catch (error) {
     throw new InvalidConfigError(`${file} is not valid JSON (${(error as Error).message})`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidConfigError(`${file} must hold a JSON object`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InvalidConfigError(`${file} must hold a JSON object`);
   return parsed as ConfigFile;
 }
 
 /** Option `backend`, else env KAFKA_NODE_BACKEND, else kafka-node-adapter.json, else 'kafka-node'. */
 export function selectBackend(explicit: unknown, env: NodeJS.ProcessEnv = process.env, cwd?: string): BackendName {
   if (explicit !== undefined) {
-    if (typeof explicit !== 'string') throw new InvalidConfigError(`option "backend" must be "kafka-node", "kafkajs" or "confluent", got ${typeof explicit}`);
+    if (typeof explicit !== 'string')
+      throw new InvalidConfigError(
+        `option "backend" must be "kafka-node", "kafkajs" or "confluent", got ${typeof explicit}`,
+      );
     return resolveBackendName(explicit, env);
   }
   if (env[BACKEND_ENV_VARIABLE]) return resolveBackendName(undefined, env);
   const file = readConfigFile(cwd);
   if (file.backend !== undefined) {
     if (!(BACKEND_NAMES as readonly unknown[]).includes(file.backend)) {
-      throw new InvalidConfigError(`"backend" in ${CONFIG_FILE_NAME} is ${JSON.stringify(file.backend)}: use "kafka-node", "kafkajs" or "confluent"`);
+      throw new InvalidConfigError(
+        `"backend" in ${CONFIG_FILE_NAME} is ${JSON.stringify(file.backend)}: use "kafka-node", "kafkajs" or "confluent"`,
+      );
     }
     return file.backend as BackendName;
   }
@@ -89,18 +107,31 @@ export function selectBackend(explicit: unknown, env: NodeJS.ProcessEnv = proces
 /** Strict mode from the option, else the config file (the env is read by warnings.ts). */
 export function selectStrict(explicit: unknown, cwd?: string): boolean | undefined {
   if (explicit !== undefined) {
-    if (typeof explicit !== 'boolean') throw new InvalidConfigError(`option "strict" must be true or false, got ${typeof explicit}`);
+    if (typeof explicit !== 'boolean')
+      throw new InvalidConfigError(`option "strict" must be true or false, got ${typeof explicit}`);
     return explicit;
   }
   const file = readConfigFile(cwd);
   return typeof file.strict === 'boolean' ? file.strict : undefined;
 }
 
-export function expectType(options: Record<string, unknown>, name: string, type: 'number' | 'string' | 'boolean' | 'object'): void {
+export function expectType(
+  options: Record<string, unknown>,
+  name: string,
+  type: 'number' | 'string' | 'boolean' | 'object',
+): void {
   const value = options[name];
   if (value === undefined) return;
-  const ok = type === 'number' ? typeof value === 'number' && Number.isFinite(value) && value >= 0 : type === 'object' ? value !== null && typeof value === 'object' : typeof value === type;
-  if (!ok) throw new InvalidConfigError(`option "${name}" must be ${type === 'number' ? 'a non-negative number' : `a ${type}`}, got ${JSON.stringify(value) ?? typeof value}`);
+  const ok =
+    type === 'number'
+      ? typeof value === 'number' && Number.isFinite(value) && value >= 0
+      : type === 'object'
+        ? value !== null && typeof value === 'object'
+        : typeof value === type;
+  if (!ok)
+    throw new InvalidConfigError(
+      `option "${name}" must be ${type === 'number' ? 'a non-negative number' : `a ${type}`}, got ${JSON.stringify(value) ?? typeof value}`,
+    );
 }
 
 /** "host:port,host:port" -> ["host:port", ...] (IPv6 in brackets), checked like kafka-node's parser would use it. */
@@ -113,13 +144,18 @@ export function parseKafkaHost(kafkaHost: string): string[] {
   for (const host of hosts) {
     const port = Number(host.substring(host.lastIndexOf(':') + 1));
     if (host.lastIndexOf(':') <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new InvalidConfigError(`option "kafkaHost": ${JSON.stringify(host)} is not "host:port" (e.g. "127.0.0.1:9092")`);
+      throw new InvalidConfigError(
+        `option "kafkaHost": ${JSON.stringify(host)} is not "host:port" (e.g. "127.0.0.1:9092")`,
+      );
     }
   }
   return hosts;
 }
 
-function toTls(ssl: boolean | SslOptions | undefined, sslOptions: SslOptions | undefined): TlsOptions | boolean | undefined {
+function toTls(
+  ssl: boolean | SslOptions | undefined,
+  sslOptions: SslOptions | undefined,
+): TlsOptions | boolean | undefined {
   const source = sslOptions ?? (typeof ssl === 'object' ? ssl : undefined);
   if (source) {
     const tls: TlsOptions = {};
@@ -137,9 +173,12 @@ function toSasl(sasl: KafkaClientOptions['sasl']): CommonSasl | undefined {
   if (sasl === undefined) return undefined;
   const mechanism = String(sasl.mechanism).toLowerCase();
   if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') {
-    throw new InvalidConfigError(`sasl.mechanism ${JSON.stringify(sasl.mechanism)} is not supported: use "plain", "scram-sha-256" or "scram-sha-512"`);
+    throw new InvalidConfigError(
+      `sasl.mechanism ${JSON.stringify(sasl.mechanism)} is not supported: use "plain", "scram-sha-256" or "scram-sha-512"`,
+    );
   }
-  if (typeof sasl.username !== 'string' || typeof sasl.password !== 'string') throw new InvalidConfigError('sasl.username and sasl.password must be strings');
+  if (typeof sasl.username !== 'string' || typeof sasl.password !== 'string')
+    throw new InvalidConfigError('sasl.username and sasl.password must be strings');
   return { mechanism, username: sasl.username, password: sasl.password };
 }
 
@@ -165,8 +204,13 @@ export interface ParsedClientOptions {
 }
 
 /** Checks and maps kafka-node KafkaClient options; `owner` names the class in warnings. */
-export function parseClientOptions(options: KafkaClientOptions | undefined, owner = 'KafkaClient', extraKnown: ReadonlySet<string> = new Set()): ParsedClientOptions {
-  if (options !== undefined && (options === null || typeof options !== 'object')) throw new InvalidConfigError(`${owner} options must be an object`);
+export function parseClientOptions(
+  options: KafkaClientOptions | undefined,
+  owner = 'KafkaClient',
+  extraKnown: ReadonlySet<string> = new Set(),
+): ParsedClientOptions {
+  if (options !== undefined && (options === null || typeof options !== 'object'))
+    throw new InvalidConfigError(`${owner} options must be an object`);
   const raw = (options ?? {}) as Record<string, unknown>;
   for (const name of Object.keys(raw)) {
     if (!KNOWN_CLIENT_OPTIONS.has(name) && !extraKnown.has(name)) {
@@ -174,12 +218,18 @@ export function parseClientOptions(options: KafkaClientOptions | undefined, owne
     }
   }
   for (const name of IGNORED_CLIENT_OPTIONS) {
-    if (raw[name] !== undefined && raw[name] !== null) warnOnce(`option.${owner}.${name}.ignored`, `${owner}: option "${name}" tunes kafka-node's own connections and has no effect here`);
+    if (raw[name] !== undefined && raw[name] !== null)
+      warnOnce(
+        `option.${owner}.${name}.ignored`,
+        `${owner}: option "${name}" tunes kafka-node's own connections and has no effect here`,
+      );
   }
-  for (const name of ['connectTimeout', 'requestTimeout', 'idleConnection', 'maxAsyncRequests']) expectType(raw, name, 'number');
+  for (const name of ['connectTimeout', 'requestTimeout', 'idleConnection', 'maxAsyncRequests'])
+    expectType(raw, name, 'number');
   for (const name of ['kafkaHost', 'clientId']) expectType(raw, name, 'string');
   for (const name of ['autoConnect', 'reconnectOnIdle']) expectType(raw, name, 'boolean');
-  for (const name of ['connectRetryOptions', 'retryOptions', 'sslOptions', 'sasl', 'versions']) expectType(raw, name, 'object');
+  for (const name of ['connectRetryOptions', 'retryOptions', 'sslOptions', 'sasl', 'versions'])
+    expectType(raw, name, 'object');
   if (raw.ssl !== undefined && typeof raw.ssl !== 'boolean' && (raw.ssl === null || typeof raw.ssl !== 'object')) {
     throw new InvalidConfigError(`option "ssl" must be true, false or TLS options, got ${JSON.stringify(raw.ssl)}`);
   }
@@ -193,7 +243,11 @@ export function parseClientOptions(options: KafkaClientOptions | undefined, owne
   const connectTimeout = opts.connectTimeout ?? KAFKA_CLIENT_DEFAULTS.connectTimeout;
   const requestTimeout = opts.requestTimeout ?? KAFKA_CLIENT_DEFAULTS.requestTimeout;
   const clientId = opts.clientId ?? KAFKA_CLIENT_DEFAULTS.clientId;
-  const config: Omit<KafkaConfig, 'brokers'> = { clientId, connectTimeoutMs: Math.round(connectTimeout), requestTimeoutMs: Math.round(requestTimeout) };
+  const config: Omit<KafkaConfig, 'brokers'> = {
+    clientId,
+    connectTimeoutMs: Math.round(connectTimeout),
+    requestTimeoutMs: Math.round(requestTimeout),
+  };
   const ssl = toTls(opts.ssl, opts.sslOptions);
   if (ssl !== undefined) config.ssl = ssl;
   const sasl = toSasl(opts.sasl);

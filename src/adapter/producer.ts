@@ -11,11 +11,33 @@ import { backOff } from '../common/retry';
 import type { CompressionName, OutgoingMessage, Producer as CommonProducer } from '../common/types';
 import { topicNameProblem } from '../common/validation';
 import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
-import { BrokerNotAvailableError, InvalidConfigError, InvalidTopicError, KafkaNodeError, toKafkaNodeError } from './errors';
-import { CustomPartitioner, CyclicPartitioner, DefaultPartitioner, KeyedPartitioner, RandomPartitioner, type Partitioner } from './partitioners';
+import {
+  BrokerNotAvailableError,
+  InvalidConfigError,
+  InvalidTopicError,
+  KafkaNodeError,
+  toKafkaNodeError,
+} from './errors';
+import {
+  CustomPartitioner,
+  CyclicPartitioner,
+  DefaultPartitioner,
+  KeyedPartitioner,
+  RandomPartitioner,
+  type Partitioner,
+} from './partitioners';
 import { SendCoalescer } from './send-coalescer';
 import { reportGap, warnOnce } from './warnings';
-import type { CustomPartitioner as CustomPartitionerFunction, ErrorCallback, KeyedMessageLike, NodeCallback, ProduceRequest, ProduceResult, ProducerOptions, ProducerStreamOptions } from './types';
+import type {
+  CustomPartitioner as CustomPartitionerFunction,
+  ErrorCallback,
+  KeyedMessageLike,
+  NodeCallback,
+  ProduceRequest,
+  ProduceResult,
+  ProducerOptions,
+  ProducerStreamOptions,
+} from './types';
 
 export const PARTITIONER_TYPES = { default: 0, random: 1, cyclic: 2, keyed: 3, custom: 4 } as const;
 
@@ -55,8 +77,13 @@ function messageKey(key: unknown): Buffer | string | null {
   return key === undefined || key === null ? null : Buffer.isBuffer(key) ? key : String(key);
 }
 
-function partitionerFor(type: number | undefined, defaultType: number, custom: CustomPartitionerFunction | undefined): Partitioner {
-  if (custom !== undefined && type !== PARTITIONER_TYPES.custom) throw new Error('Partitioner Type must be custom if providing a customPartitioner.');
+function partitionerFor(
+  type: number | undefined,
+  defaultType: number,
+  custom: CustomPartitionerFunction | undefined,
+): Partitioner {
+  if (custom !== undefined && type !== PARTITIONER_TYPES.custom)
+    throw new Error('Partitioner Type must be custom if providing a customPartitioner.');
   if (custom === undefined && type === PARTITIONER_TYPES.custom) throw new Error('No customer partitioner defined');
   const chosen = type !== undefined && type >= 0 && type <= 4 ? type : defaultType;
   switch (chosen) {
@@ -92,21 +119,33 @@ export class BaseProducer extends EventEmitter {
   private readonly coalescer = new SendCoalescer();
   private readonly compressionsUsed = new Set<CompressionName>();
 
-  constructor(client: KafkaClient, options: ProducerOptions | undefined, defaultPartitionerType: number, customPartitioner?: CustomPartitionerFunction) {
+  constructor(
+    client: KafkaClient,
+    options: ProducerOptions | undefined,
+    defaultPartitionerType: number,
+    customPartitioner?: CustomPartitionerFunction,
+  ) {
     super();
     clientCore(client);
     const owner = defaultPartitionerType === PARTITIONER_TYPES.cyclic ? 'HighLevelProducer' : 'Producer';
-    if (options !== undefined && options !== null && typeof options !== 'object') throw new InvalidConfigError(`${owner} options must be an object`);
+    if (options !== undefined && options !== null && typeof options !== 'object')
+      throw new InvalidConfigError(`${owner} options must be an object`);
     const opts = options ?? {};
     for (const name of Object.keys(opts)) {
-      if (!PRODUCER_OPTION_NAMES.has(name)) warnOnce(`option.${owner}.${name}`, `${owner}: option "${name}" is not a kafka-node option and is ignored`);
+      if (!PRODUCER_OPTION_NAMES.has(name))
+        warnOnce(`option.${owner}.${name}`, `${owner}: option "${name}" is not a kafka-node option and is ignored`);
     }
     this.client = client;
     this.requireAcks = opts.requireAcks === undefined ? PRODUCER_DEFAULTS.requireAcks : opts.requireAcks;
     this.ackTimeoutMs = opts.ackTimeoutMs === undefined ? PRODUCER_DEFAULTS.ackTimeoutMs : opts.ackTimeoutMs;
-    if (![0, 1, -1].includes(this.requireAcks)) throw new ConfigurationError(`requireAcks must be 0, 1 or -1, got ${JSON.stringify(this.requireAcks)}`);
-    if (typeof this.ackTimeoutMs !== 'number' || this.ackTimeoutMs < 0) throw new ConfigurationError(`ackTimeoutMs must be a non-negative number, got ${JSON.stringify(this.ackTimeoutMs)}`);
-    if (customPartitioner !== undefined && typeof customPartitioner !== 'function') throw new ConfigurationError('customPartitioner must be a function (partitions, key) => partition');
+    if (![0, 1, -1].includes(this.requireAcks))
+      throw new ConfigurationError(`requireAcks must be 0, 1 or -1, got ${JSON.stringify(this.requireAcks)}`);
+    if (typeof this.ackTimeoutMs !== 'number' || this.ackTimeoutMs < 0)
+      throw new ConfigurationError(
+        `ackTimeoutMs must be a non-negative number, got ${JSON.stringify(this.ackTimeoutMs)}`,
+      );
+    if (customPartitioner !== undefined && typeof customPartitioner !== 'function')
+      throw new ConfigurationError('customPartitioner must be a function (partitions, key) => partition');
     this.partitioner = partitionerFor(opts.partitionerType, defaultPartitionerType, customPartitioner);
     client.on('error', (error: Error) => this.emit('error', error));
     this.ready = client.ready;
@@ -159,7 +198,10 @@ export class BaseProducer extends EventEmitter {
   }
 
   private async sendAsync(payloads: ProduceRequest[]): Promise<ProduceResult> {
-    if (!Array.isArray(payloads)) throw new ConfigurationError('send takes an array of payloads { topic, messages, key?, partition?, attributes? }');
+    if (!Array.isArray(payloads))
+      throw new ConfigurationError(
+        'send takes an array of payloads { topic, messages, key?, partition?, attributes? }',
+      );
     payloads.forEach((p, i) => {
       if (p === null || typeof p !== 'object' || typeof p.topic !== 'string' || p.topic.length === 0) {
         throw new ConfigurationError(`payloads[${i}] needs a non-empty string "topic"`);
@@ -167,7 +209,9 @@ export class BaseProducer extends EventEmitter {
       const problem = topicNameProblem(p.topic);
       if (problem) throw new InvalidTopicError(p.topic, `payloads[${i}]: ${problem}`);
       if (p.attributes !== undefined && COMPRESSION_BY_ATTRIBUTES[p.attributes & 3] === undefined) {
-        throw new ConfigurationError(`payloads[${i}].attributes must be 0 (none), 1 (gzip) or 2 (snappy), got ${JSON.stringify(p.attributes)}`);
+        throw new ConfigurationError(
+          `payloads[${i}].attributes must be 0 (none), 1 (gzip) or 2 (snappy), got ${JSON.stringify(p.attributes)}`,
+        );
       }
     });
     await this.client.whenReady();
@@ -177,7 +221,15 @@ export class BaseProducer extends EventEmitter {
     const acks = this.requireAcks as 0 | 1 | -1;
     this.noteCompressions(batches);
     const sent = await Promise.all(
-      batches.map((batch) => this.coalescer.send(producer, { topic: batch.topic, messages: batch.messages, acks, timeoutMs: this.ackTimeoutMs, compression: batch.compression })),
+      batches.map((batch) =>
+        this.coalescer.send(producer, {
+          topic: batch.topic,
+          messages: batch.messages,
+          acks,
+          timeoutMs: this.ackTimeoutMs,
+          compression: batch.compression,
+        }),
+      ),
     );
     if (acks === 0) return { result: 'no ack' };
     const result: Record<string, Record<string, number>> = {};
@@ -248,9 +300,19 @@ export class BaseProducer extends EventEmitter {
       const messages = Array.isArray(p.messages) ? p.messages : [p.messages];
       for (const message of messages) {
         if (isKeyedMessage(message)) {
-          batch.messages.push({ key: messageKey(message.key), value: messageValue(message.value), partition, timestamp: message.timestamp });
+          batch.messages.push({
+            key: messageKey(message.key),
+            value: messageValue(message.value),
+            partition,
+            timestamp: message.timestamp,
+          });
         } else {
-          batch.messages.push({ key: messageKey(p.key), value: messageValue(message), partition, timestamp: p.timestamp || Date.now() });
+          batch.messages.push({
+            key: messageKey(p.key),
+            value: messageValue(message),
+            partition,
+            timestamp: p.timestamp || Date.now(),
+          });
         }
       }
     }
@@ -279,7 +341,8 @@ export class BaseProducer extends EventEmitter {
    * call: the facade has no such layer, so it refuses (warning producer.buildPayloads) rather than answer differently.
    */
   buildPayloads(..._args: unknown[]): never {
-    const message = "buildPayloads is kafka-node's internal encoding of send payloads, which the facade does not have: call send() with the payloads";
+    const message =
+      "buildPayloads is kafka-node's internal encoding of send payloads, which the facade does not have: call send() with the payloads";
     reportGap('producer.buildPayloads', this.client.backendName, message, false);
     throw new ConfigurationError(message);
   }

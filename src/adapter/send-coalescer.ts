@@ -41,7 +41,8 @@ function singlePartition(messages: readonly OutgoingMessage[]): number | undefin
   for (const message of messages) {
     if (message.partition !== partition || message.headers !== undefined) return undefined;
     // A message the common producer would refuse is sent alone, so that the refusal stays its own send's.
-    if (message.timestamp !== undefined && !(Number.isSafeInteger(message.timestamp) && message.timestamp >= 0)) return undefined;
+    if (message.timestamp !== undefined && !(Number.isSafeInteger(message.timestamp) && message.timestamp >= 0))
+      return undefined;
   }
   return partition;
 }

@@ -25,22 +25,29 @@ export type WarningHandler = (warning: AdapterWarning) => void;
 export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
   'offset.commit.kafka-storage':
     'Offset.commit stores offsets in Kafka (kafka-node sent OffsetCommit v0, kept in ZooKeeper by ZooKeeper-era brokers and unread by fetchCommits); refused while the group has active members',
-  'offset.commit.joins-group': 'kafkajs backend: Offset.commit joins the group briefly as a paused member to commit (kafkajs has no standalone commit)',
+  'offset.commit.joins-group':
+    'kafkajs backend: Offset.commit joins the group briefly as a paused member to commit (kafkajs has no standalone commit)',
   'producer.compression-per-producer':
     'confluent backend: librdkafka compresses per producer, so each compression (attributes) a Producer uses runs on its own librdkafka producer; sends of different compressions are not ordered against each other',
   'offset.fetch.maxNum': 'Offset.fetch answers one offset per partition whatever maxNum says',
-  'consumer-group.custom-protocol': "a kafka-node custom assignment protocol must call back synchronously; every member's userData is the local protocol's",
+  'consumer-group.custom-protocol':
+    "a kafka-node custom assignment protocol must call back synchronously; every member's userData is the local protocol's",
   'consumer-group.onRebalance': 'ConsumerGroup onRebalance is not called; listen to "rebalancing"',
-  'consumer-group.change-topics': 'ConsumerGroup addTopics/removeTopics leave and rejoin the group with the new topic list',
-  'consumer-group-stream.autocommit': 'ConsumerGroupStream: the group commits messages as they are emitted (autoCommit), commit(message) commits explicitly',
+  'consumer-group.change-topics':
+    'ConsumerGroup addTopics/removeTopics leave and rejoin the group with the new topic list',
+  'consumer-group-stream.autocommit':
+    'ConsumerGroupStream: the group commits messages as they are emitted (autoCommit), commit(message) commits explicitly',
   'consumer.commit.kafka-storage':
     "the plain Consumer commits standalone with OffsetCommit v2 (generation -1, no member), stored in Kafka and seen by Offset.fetchCommits; kafka-node's OffsetCommit v0 went to ZooKeeper-stored offsets on ZooKeeper-era brokers",
-  'producer.buildPayloads': "Producer/HighLevelProducer buildPayloads (kafka-node's internal payload encoding) throws a ConfigurationError: call send()",
-  'client.sendOffsetCommitV2Request': 'KafkaClient.sendOffsetCommitV2Request commits as a standalone tool (generation and member id ignored)',
+  'producer.buildPayloads':
+    "Producer/HighLevelProducer buildPayloads (kafka-node's internal payload encoding) throws a ConfigurationError: call send()",
+  'client.sendOffsetCommitV2Request':
+    'KafkaClient.sendOffsetCommitV2Request commits as a standalone tool (generation and member id ignored)',
   'createTopics.replicaAssignment': 'createTopics ignores replicaAssignment: the broker places replicas',
-  'zookeeper.kafka-host-fallback': 'ZooKeeper Client: ZooKeeper unreachable, kafkaHost used instead (the ZooKeeper Client is deprecated)',
+  'zookeeper.kafka-host-fallback':
+    'ZooKeeper Client: ZooKeeper unreachable, kafkaHost used instead (the ZooKeeper Client is deprecated)',
   'require.kafka-node-internal':
-    "a deep require of a kafka-node internal (kafka-node/lib/protocol, lib/codec, lib/zookeeper...) fails at require time with KafkaNodeModuleNotServedError; kafka-node/logging, lib/logging, lib/errors and lib/errors/<Name> are served",
+    'a deep require of a kafka-node internal (kafka-node/lib/protocol, lib/codec, lib/zookeeper...) fails at require time with KafkaNodeModuleNotServedError; kafka-node/logging, lib/logging, lib/errors and lib/errors/<Name> are served',
   'option.<Class>.<option>': 'an option name kafka-node does not have: ignored',
   'option.<Class>.<option>.ignored': "a kafka-node option that tunes kafka-node's own machinery: accepted, no effect",
 };
@@ -88,7 +95,12 @@ export function warnOnce(name: string, message: string): void {
  * time, so strict callers see it wherever it happens).
  */
 export function reportGap(name: string, backend: BackendName, message: string, strict?: boolean): void {
-  if (isStrict(strict)) throw new UnsupportedFeatureError(`${name} (${message})`, backend, 'strict mode turns emulated behaviours into errors');
+  if (isStrict(strict))
+    throw new UnsupportedFeatureError(
+      `${name} (${message})`,
+      backend,
+      'strict mode turns emulated behaviours into errors',
+    );
   if (reported.has(name)) return;
   reported.add(name);
   handler({ name, message, backend });

@@ -19,7 +19,10 @@ interface ZooKeeperClient {
 }
 
 interface ZooKeeperModule {
-  createClient(connectionString: string, options?: { sessionTimeout?: number; spinDelay?: number; retries?: number }): ZooKeeperClient;
+  createClient(
+    connectionString: string,
+    options?: { sessionTimeout?: number; spinDelay?: number; retries?: number },
+  ): ZooKeeperClient;
 }
 
 /** A broker registration as Kafka writes it under /brokers/ids. */
@@ -31,8 +34,11 @@ export interface BrokerRegistration {
 
 /** "host:port" of a registration: host/port when set, else the endpoint whose security protocol fits `tls`. */
 export function brokerAddress(registration: BrokerRegistration, tls: boolean): string | null {
-  const endpoints = (registration.endpoints ?? []).map((endpoint) => /^([A-Z_]+):\/\/\[?([^\]]*?)\]?:(\d+)$/i.exec(endpoint)).filter((m): m is RegExpExecArray => m !== null);
-  const preferred = endpoints.find(([, protocol]) => (tls ? /SSL$/i.test(protocol!) : /PLAINTEXT$/i.test(protocol!))) ?? endpoints[0];
+  const endpoints = (registration.endpoints ?? [])
+    .map((endpoint) => /^([A-Z_]+):\/\/\[?([^\]]*?)\]?:(\d+)$/i.exec(endpoint))
+    .filter((m): m is RegExpExecArray => m !== null);
+  const preferred =
+    endpoints.find(([, protocol]) => (tls ? /SSL$/i.test(protocol!) : /PLAINTEXT$/i.test(protocol!))) ?? endpoints[0];
   if (tls && preferred) return `${preferred[2]}:${preferred[3]}`;
   const port = Number(registration.port);
   if (registration.host && Number.isInteger(port) && port > 0) return `${registration.host}:${port}`;
@@ -40,14 +46,23 @@ export function brokerAddress(registration: BrokerRegistration, tls: boolean): s
 }
 
 /** Every registered broker's address, from ZooKeeper at `connectionString` (chroot allowed: "zk:2181/kafka"). */
-export function discoverBrokers(connectionString: string, options: ZKOptions & { timeoutMs: number; tls: boolean }): Promise<string[]> {
+export function discoverBrokers(
+  connectionString: string,
+  options: ZKOptions & { timeoutMs: number; tls: boolean },
+): Promise<string[]> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const zookeeper = require('node-zookeeper-client') as ZooKeeperModule;
-  const zk = zookeeper.createClient(connectionString, { sessionTimeout: options.sessionTimeout, spinDelay: options.spinDelay, retries: options.retries });
+  const zk = zookeeper.createClient(connectionString, {
+    sessionTimeout: options.sessionTimeout,
+    spinDelay: options.spinDelay,
+    retries: options.retries,
+  });
   return new Promise<string[]>((resolve, reject) => {
     const timer = setTimeout(() => {
       zk.close();
-      reject(new BrokerNotAvailableError(`ZooKeeper at ${connectionString} did not answer within ${options.timeoutMs} ms`));
+      reject(
+        new BrokerNotAvailableError(`ZooKeeper at ${connectionString} did not answer within ${options.timeoutMs} ms`),
+      );
     }, options.timeoutMs);
     const fail = (error: Error): void => {
       clearTimeout(timer);
@@ -56,7 +71,8 @@ export function discoverBrokers(connectionString: string, options: ZKOptions & {
     };
     zk.once('connected', () => {
       zk.getChildren('/brokers/ids', (error, ids) => {
-        if (error) return fail(new BrokerNotAvailableError(`reading /brokers/ids from ZooKeeper failed: ${error.message}`));
+        if (error)
+          return fail(new BrokerNotAvailableError(`reading /brokers/ids from ZooKeeper failed: ${error.message}`));
         Promise.all(
           ids.map(
             (id) =>
@@ -76,10 +92,14 @@ export function discoverBrokers(connectionString: string, options: ZKOptions & {
             clearTimeout(timer);
             zk.close();
             const brokers = addresses.filter((a): a is string => a !== null);
-            if (brokers.length === 0) reject(new BrokerNotAvailableError(`no brokers registered in ZooKeeper at ${connectionString}`));
+            if (brokers.length === 0)
+              reject(new BrokerNotAvailableError(`no brokers registered in ZooKeeper at ${connectionString}`));
             else resolve(brokers.sort());
           },
-          (readError: Error) => fail(new BrokerNotAvailableError(`reading a broker registration from ZooKeeper failed: ${readError.message}`)),
+          (readError: Error) =>
+            fail(
+              new BrokerNotAvailableError(`reading a broker registration from ZooKeeper failed: ${readError.message}`),
+            ),
         );
       });
     });
@@ -104,8 +124,13 @@ export class Client extends KafkaClient {
     sslOptions?: SslOptions,
     options: KafkaClientOptions = {},
   ) {
-    if (typeof connectionString !== 'string' || connectionString.length === 0) throw new InvalidConfigError('Client: connectionString must be "host:port[,host:port][/chroot]"');
-    super({ ...options, ...(clientId !== undefined ? { clientId } : {}), ...(sslOptions !== undefined ? { sslOptions } : {}) });
+    if (typeof connectionString !== 'string' || connectionString.length === 0)
+      throw new InvalidConfigError('Client: connectionString must be "host:port[,host:port][/chroot]"');
+    super({
+      ...options,
+      ...(clientId !== undefined ? { clientId } : {}),
+      ...(sslOptions !== undefined ? { sslOptions } : {}),
+    });
     this.connectionString = connectionString;
     this.zkOptions = zkOptions ?? {};
     this.noAckBatchOptions = noAckBatchOptions;
@@ -119,7 +144,11 @@ export class Client extends KafkaClient {
   protected override async discoverBrokers(): Promise<string[]> {
     const fallback = this.fallbackKafkaHost;
     try {
-      return await discoverBrokers(this.connectionString, { ...this.zkOptions, timeoutMs: this.options.connectTimeout ?? 10000, tls: this.options.sslOptions !== undefined });
+      return await discoverBrokers(this.connectionString, {
+        ...this.zkOptions,
+        timeoutMs: this.options.connectTimeout ?? 10000,
+        tls: this.options.sslOptions !== undefined,
+      });
     } catch (error) {
       if (!fallback) throw error;
       warnOnce(

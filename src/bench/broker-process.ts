@@ -12,7 +12,8 @@ if (require.main === module && process.send) {
     const stop = async (): Promise<void> => {
       await broker.stop();
       const peakRssMiB = (process.resourceUsage().maxRSS * 1024) / (1024 * 1024);
-      if (process.connected) process.send!({ type: 'stopped', peakRssMiB } satisfies BrokerProcessReply, () => process.exit(0));
+      if (process.connected)
+        process.send!({ type: 'stopped', peakRssMiB } satisfies BrokerProcessReply, () => process.exit(0));
       else process.exit(0);
     };
     process.on('message', (message: { type: string }) => {

@@ -10,12 +10,22 @@ export function forkEntry(moduleBaseName: 'worker' | 'broker-process'): ChildPro
   const entry = require.resolve(`./${moduleBaseName}${fromSources ? '.ts' : '.js'}`);
   const execArgv = fromSources ? ['-r', require.resolve('ts-node/register/transpile-only')] : [];
   // ts-node looks for tsconfig.json from the working directory, which need not be this checkout.
-  const env = fromSources ? { ...process.env, TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? path.join(__dirname, '..', '..', 'tsconfig.json') } : process.env;
+  const env = fromSources
+    ? {
+        ...process.env,
+        TS_NODE_PROJECT: process.env.TS_NODE_PROJECT ?? path.join(__dirname, '..', '..', 'tsconfig.json'),
+      }
+    : process.env;
   return fork(entry, [], { execArgv, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 }
 
 /** Resolves with the first message `accept` recognises; fails if the child exits or errors first. */
-export function nextMessage<T>(child: ChildProcess, accept: (message: unknown) => T | undefined, what: string, onOther?: (message: unknown) => void): Promise<T> {
+export function nextMessage<T>(
+  child: ChildProcess,
+  accept: (message: unknown) => T | undefined,
+  what: string,
+  onOther?: (message: unknown) => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: unknown): void => {
       const accepted = accept(message);

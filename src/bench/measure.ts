@@ -53,7 +53,10 @@ function counter(target: number, what: string, onValue?: (value: Buffer) => void
     resolveDone = resolve;
     rejectDone = reject;
   });
-  const timer = setTimeout(() => rejectDone(new Error(`${what}: received ${received} of ${target} messages within the deadline`)), 60000 + target * 5);
+  const timer = setTimeout(
+    () => rejectDone(new Error(`${what}: received ${received} of ${target} messages within the deadline`)),
+    60000 + target * 5,
+  );
   return {
     done: done.finally(() => clearTimeout(timer)),
     get received() {
@@ -79,20 +82,37 @@ async function produceAll(contender: Contender, topic: string, workload: Workloa
   for (let sent = 0; sent < workload.messages; sent += step) {
     const count = Math.min(step, workload.messages - sent);
     const values = count === full.length ? full : full.slice(0, count);
-    await (workload.inFlight ? contender.produceEach(topic, values, workload.acks) : contender.produce(topic, values, workload.acks));
+    await (workload.inFlight
+      ? contender.produceEach(topic, values, workload.acks)
+      : contender.produce(topic, values, workload.acks));
   }
 }
 
-async function measureProduce(contender: Contender, topic: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
+async function measureProduce(
+  contender: Contender,
+  topic: string,
+  workload: Workload,
+): Promise<Omit<Measurement, 'repetition'>> {
   const value = Buffer.alloc(workload.size, 'x');
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await produceAll(contender, topic, workload, value);
   const seconds = elapsedSeconds(start);
-  return { workload: workload.id, messages: workload.messages, bytes: workload.messages * workload.size, seconds, cpuSeconds: cpuSecondsSince(cpu) };
+  return {
+    workload: workload.id,
+    messages: workload.messages,
+    bytes: workload.messages * workload.size,
+    seconds,
+    cpuSeconds: cpuSecondsSince(cpu),
+  };
 }
 
-async function measureConsume(contender: Contender, topic: string, groupId: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
+async function measureConsume(
+  contender: Contender,
+  topic: string,
+  groupId: string,
+  workload: Workload,
+): Promise<Omit<Measurement, 'repetition'>> {
   await produceAll(contender, topic, workload, Buffer.alloc(workload.size, 'x'));
   const count = counter(workload.messages, workload.id);
   const joinCpu = process.cpuUsage();
@@ -115,7 +135,12 @@ async function measureConsume(contender: Contender, topic: string, groupId: stri
   return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, cpuSeconds };
 }
 
-async function measureLatency(contender: Contender, topic: string, groupId: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> {
+async function measureLatency(
+  contender: Contender,
+  topic: string,
+  groupId: string,
+  workload: Workload,
+): Promise<Omit<Measurement, 'repetition'>> {
   const latencies: number[] = [];
   const count = counter(workload.messages, workload.id, (value) => {
     latencies.push(Number(process.hrtime.bigint() - value.readBigInt64BE(0)) / 1e6);
@@ -150,7 +175,12 @@ async function measureLatency(contender: Contender, topic: string, groupId: stri
     bytes: count.bytes,
     seconds,
     cpuSeconds,
-    latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? Number.NaN },
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      max: sorted[sorted.length - 1] ?? Number.NaN,
+    },
   };
 }
 
@@ -172,9 +202,17 @@ export interface ContenderSession {
 }
 
 /** Connects a contender and runs its untimed warm-up; workloads are then measured one call at a time. */
-export async function openContender(definition: ContenderDefinition, plan: ContenderPlan, progress: (line: string) => void): Promise<ContenderSession> {
+export async function openContender(
+  definition: ContenderDefinition,
+  plan: ContenderPlan,
+  progress: (line: string) => void,
+): Promise<ContenderSession> {
   const slug = definition.name.replace(/[^a-z0-9]+/gi, '-');
-  const admin: Admin = createKafka({ backend: definition.backend, brokers: plan.brokers, clientId: 'kna-bench-admin' }).admin();
+  const admin: Admin = createKafka({
+    backend: definition.backend,
+    brokers: plan.brokers,
+    clientId: 'kna-bench-admin',
+  }).admin();
   const contender = (await definition.load())({ brokers: plan.brokers, clientId: `kna-bench-${slug}` });
   let peak = 0;
   const sampleRss = (): number => {
@@ -214,7 +252,14 @@ export async function openContender(definition: ContenderDefinition, plan: Conte
   try {
     await contender.connect();
     if (plan.warmupMessages > 0) {
-      const warmup: Workload = { id: 'warmup', type: 'consume', size: 1024, batch: 100, acks: 1, messages: plan.warmupMessages };
+      const warmup: Workload = {
+        id: 'warmup',
+        type: 'consume',
+        size: 1024,
+        batch: 100,
+        acks: 1,
+        messages: plan.warmupMessages,
+      };
       const topic = `kna-bench-${plan.runId}-${slug}-warmup`;
       await withTopic(topic, () => measureConsume(contender, topic, topic, warmup));
     }
@@ -232,7 +277,9 @@ export async function openContender(definition: ContenderDefinition, plan: Conte
         return measureLatency(contender, topic, topic, workload);
       });
       sampleRss();
-      progress(`${definition.name} #${repetition} ${workload.id}: ${Math.round(run.messages / run.seconds)} msg/s, ${((run.cpuSeconds * 1e6) / run.messages).toFixed(1)} µs CPU/msg${run.latencyMs ? `, p99 ${run.latencyMs.p99.toFixed(1)} ms` : ''}`);
+      progress(
+        `${definition.name} #${repetition} ${workload.id}: ${Math.round(run.messages / run.seconds)} msg/s, ${((run.cpuSeconds * 1e6) / run.messages).toFixed(1)} µs CPU/msg${run.latencyMs ? `, p99 ${run.latencyMs.p99.toFixed(1)} ms` : ''}`,
+      );
       return { ...run, repetition };
     },
     async close() {

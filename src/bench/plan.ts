@@ -47,12 +47,27 @@ export function buildWorkloads(options: WorkloadOptions): Workload[] {
   for (const size of options.sizes) {
     for (const batch of options.batches) {
       for (const acks of options.acks) {
-        workloads.push({ id: `produce-${size}B-batch${batch}-acks${acks}`, type: 'produce', size, batch, acks, messages: scaled(size, batch) });
+        workloads.push({
+          id: `produce-${size}B-batch${batch}-acks${acks}`,
+          type: 'produce',
+          size,
+          batch,
+          acks,
+          messages: scaled(size, batch),
+        });
       }
     }
     for (const inFlight of options.inFlight) {
       for (const acks of options.acks) {
-        workloads.push({ id: `produce-${size}B-inflight${inFlight}-acks${acks}`, type: 'produce', size, batch: 1, acks, inFlight, messages: scaled(size, inFlight) });
+        workloads.push({
+          id: `produce-${size}B-inflight${inFlight}-acks${acks}`,
+          type: 'produce',
+          size,
+          batch: 1,
+          acks,
+          inFlight,
+          messages: scaled(size, inFlight),
+        });
       }
     }
   }

@@ -82,13 +82,40 @@ export interface BenchReport {
   date: string;
   short: boolean;
   broker: { mode: BrokerMode; runsIn: string; brokers: string[]; peakRssMiB: number | null };
-  options: { messages: number; sizes: number[]; batches: number[]; inFlight: number[]; acks: number[]; repetitions: number; warmupMessages: number; latencyRate: number; latencyMessages: number };
+  options: {
+    messages: number;
+    sizes: number[];
+    batches: number[];
+    inFlight: number[];
+    acks: number[];
+    repetitions: number;
+    warmupMessages: number;
+    latencyRate: number;
+    latencyMessages: number;
+  };
   /** How runs were ordered and how intervals were computed. */
-  method: { order: 'interleaved'; statistic: string; interval: string; confidence: number; resamples: number; seed: number };
+  method: {
+    order: 'interleaved';
+    statistic: string;
+    interval: string;
+    confidence: number;
+    resamples: number;
+    seed: number;
+  };
   contenders: ContenderSummary[];
   results: WorkloadResult[];
   comparisons: Comparison[];
-  environment: { node: string; runtime: string; platform: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number; kafkajs: string; kafkaNode: string };
+  environment: {
+    node: string;
+    runtime: string;
+    platform: string;
+    arch: string;
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    kafkajs: string;
+    kafkaNode: string;
+  };
 }
 
 const RUNS_IN: Record<BrokerMode, string> = {
@@ -119,7 +146,10 @@ async function startBenchBroker(options: BenchOptions): Promise<BrokerHandle> {
   const child = forkEntry('broker-process');
   const listening = await nextMessage(
     child,
-    (message) => ((message as BrokerProcessReply).type === 'listening' ? (message as Extract<BrokerProcessReply, { type: 'listening' }>) : undefined),
+    (message) =>
+      (message as BrokerProcessReply).type === 'listening'
+        ? (message as Extract<BrokerProcessReply, { type: 'listening' }>)
+        : undefined,
     'embedded broker',
   ).catch((error: unknown) => {
     child.kill();
@@ -130,7 +160,10 @@ async function startBenchBroker(options: BenchOptions): Promise<BrokerHandle> {
     stop: async () => {
       const stopped = nextMessage(
         child,
-        (message) => ((message as BrokerProcessReply).type === 'stopped' ? (message as Extract<BrokerProcessReply, { type: 'stopped' }>) : undefined),
+        (message) =>
+          (message as BrokerProcessReply).type === 'stopped'
+            ? (message as Extract<BrokerProcessReply, { type: 'stopped' }>)
+            : undefined,
         'embedded broker',
       );
       child.send({ type: 'stop' });
@@ -155,7 +188,10 @@ interface WorkerHandle {
 /** One contender in a child process of its own, connected and warmed up, waiting for measurements. */
 async function startWorker(plan: ContenderPlan, progress: (line: string) => void): Promise<WorkerHandle> {
   const child = forkEntry('worker');
-  const request = async <T extends WorkerReply['type']>(message: WorkerRequest, expected: T): Promise<Extract<WorkerReply, { type: T }>> => {
+  const request = async <T extends WorkerReply['type']>(
+    message: WorkerRequest,
+    expected: T,
+  ): Promise<Extract<WorkerReply, { type: T }>> => {
     const reply = nextMessage(
       child,
       (answer) => {
@@ -183,7 +219,8 @@ async function startWorker(plan: ContenderPlan, progress: (line: string) => void
     throw error;
   }
   return {
-    measure: async (workload, repetition) => (await request({ type: 'measure', workload, repetition }, 'measured')).measurement,
+    measure: async (workload, repetition) =>
+      (await request({ type: 'measure', workload, repetition }, 'measured')).measurement,
     close: async () => {
       try {
         return (await request({ type: 'close' }, 'closed')).rssMiB;
@@ -208,12 +245,24 @@ function summarise(contender: string, measurements: Measurement[], workloads: Wo
       acks: workload.acks,
       ...(workload.inFlight ? { inFlight: workload.inFlight } : {}),
       messages: workload.messages,
-      msgsPerSec: spread(runs.map((m) => m.messages / m.seconds), 0),
+      msgsPerSec: spread(
+        runs.map((m) => m.messages / m.seconds),
+        0,
+      ),
       mbPerSec: spread(runs.map((m) => m.bytes / MIB / m.seconds)),
       cpuUsPerMessage: spread(runs.map(cpuUsPerMessage)),
     };
     if (workload.type === 'latency') {
-      result.latencyMs = { p50: spread(runs.map((m) => m.latencyMs!.p50), 3), p99: spread(runs.map((m) => m.latencyMs!.p99), 3) };
+      result.latencyMs = {
+        p50: spread(
+          runs.map((m) => m.latencyMs!.p50),
+          3,
+        ),
+        p99: spread(
+          runs.map((m) => m.latencyMs!.p99),
+          3,
+        ),
+      };
     }
     return [result];
   });
@@ -230,21 +279,35 @@ function cpuUsPerMessage(measurement: Measurement): number {
 export function defaultComparisons(contenders: readonly string[]): ComparisonPair[] {
   const pairs: ComparisonPair[] = [];
   for (const backend of ['kafka-node', 'kafkajs']) {
-    pairs.push({ numerator: `facade/${backend}`, denominator: backend }, { numerator: `common/${backend}`, denominator: backend });
+    pairs.push(
+      { numerator: `facade/${backend}`, denominator: backend },
+      { numerator: `common/${backend}`, denominator: backend },
+    );
   }
-  pairs.push({ numerator: 'kafkajs', denominator: 'kafka-node' }, { numerator: 'facade/kafkajs', denominator: 'kafka-node' });
+  pairs.push(
+    { numerator: 'kafkajs', denominator: 'kafka-node' },
+    { numerator: 'facade/kafkajs', denominator: 'kafka-node' },
+  );
   return pairs.filter((pair) => contenders.includes(pair.numerator) && contenders.includes(pair.denominator));
 }
 
 export const BOOTSTRAP = { resamples: 10000, confidence: 0.95 } as const;
 
 /** Ratios with paired bootstrap intervals, per workload, from the repetitions both contenders of a pair measured. */
-export function compare(measurements: ReadonlyMap<string, Measurement[]>, pairs: readonly ComparisonPair[], workloads: readonly Workload[], seed: number): Comparison[] {
+export function compare(
+  measurements: ReadonlyMap<string, Measurement[]>,
+  pairs: readonly ComparisonPair[],
+  workloads: readonly Workload[],
+  seed: number,
+): Comparison[] {
   const bootstrap: BootstrapOptions = { seed, ...BOOTSTRAP };
   const comparisons: Comparison[] = [];
   for (const pair of pairs) {
     for (const workload of workloads) {
-      const runsOf = (contender: string) => new Map((measurements.get(contender) ?? []).filter((m) => m.workload === workload.id).map((m) => [m.repetition, m]));
+      const runsOf = (contender: string) =>
+        new Map(
+          (measurements.get(contender) ?? []).filter((m) => m.workload === workload.id).map((m) => [m.repetition, m]),
+        );
       const top = runsOf(pair.numerator);
       const bottom = runsOf(pair.denominator);
       const both = [...top.keys()].filter((repetition) => bottom.has(repetition)).sort((a, b) => a - b);
@@ -317,7 +380,13 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   try {
     for (const name of options.contenders) {
       try {
-        workers.set(name, await startWorker({ contender: name, brokers: broker.brokers, runId, warmupMessages: options.warmupMessages }, progress));
+        workers.set(
+          name,
+          await startWorker(
+            { contender: name, brokers: broker.brokers, runId, warmupMessages: options.warmupMessages },
+            progress,
+          ),
+        );
       } catch (error) {
         fail(name, error);
       }
@@ -353,7 +422,10 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       name,
       backend: definition.backend,
       kind: definition.kind,
-      rssMiB: figures && !errors.has(name) ? { afterWarmup: round(figures.afterWarmup, 1), end: round(figures.end, 1), peak: round(figures.peak, 1) } : null,
+      rssMiB:
+        figures && !errors.has(name)
+          ? { afterWarmup: round(figures.afterWarmup, 1), end: round(figures.end, 1), peak: round(figures.peak, 1) }
+          : null,
       error: errors.get(name) ?? null,
     };
   });

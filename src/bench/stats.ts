@@ -67,7 +67,11 @@ export interface BootstrapOptions {
   confidence: number;
 }
 
-function ratioOfMeans(numerator: readonly number[], denominator: readonly number[], indices: readonly number[]): number {
+function ratioOfMeans(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  indices: readonly number[],
+): number {
   let top = 0;
   let bottom = 0;
   for (const i of indices) {
@@ -82,8 +86,14 @@ function ratioOfMeans(numerator: readonly number[], denominator: readonly number
  * paired percentile bootstrap interval: the pairs are resampled together, so load that hit both runs of a pair
  * cancels instead of widening the interval.
  */
-export function pairedRatioInterval(numerator: readonly number[], denominator: readonly number[], options: BootstrapOptions, digits = 3): RatioInterval {
-  if (numerator.length !== denominator.length || numerator.length === 0) throw new Error('pairedRatioInterval needs two non-empty series of the same length');
+export function pairedRatioInterval(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  options: BootstrapOptions,
+  digits = 3,
+): RatioInterval {
+  if (numerator.length !== denominator.length || numerator.length === 0)
+    throw new Error('pairedRatioInterval needs two non-empty series of the same length');
   const all = numerator.map((_, i) => i);
   const random = seededRandom(options.seed);
   const estimates: number[] = [];

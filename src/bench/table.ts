@@ -3,7 +3,13 @@ import type { RatioInterval, Spread } from './stats';
 
 function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
-  return cells.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
+  return cells
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  '),
+    )
+    .join('\n');
 }
 
 function withSpread(value: Spread, digits = 0): string {
@@ -15,7 +21,8 @@ function interval(value: RatioInterval): string {
 }
 
 function figure(result: WorkloadResult): string {
-  if (result.latencyMs) return `p50 ${result.latencyMs.p50.median.toFixed(2)} / p99 ${result.latencyMs.p99.median.toFixed(2)} ms`;
+  if (result.latencyMs)
+    return `p50 ${result.latencyMs.p50.median.toFixed(2)} / p99 ${result.latencyMs.p99.median.toFixed(2)} ms`;
   return `${withSpread(result.msgsPerSec)} msg/s  ${result.mbPerSec.median.toFixed(1)} MB/s  ${result.cpuUsPerMessage.median.toFixed(1)} µs CPU/msg`;
 }
 
@@ -25,10 +32,13 @@ export function formatBenchTable(report: BenchReport): string {
   const workloads = [...new Set(report.results.map((r) => r.workload))];
   const rows: string[][] = [['workload', ...contenders]];
   for (const workload of workloads) {
-    rows.push([workload, ...contenders.map((name) => {
-      const result = report.results.find((r) => r.workload === workload && r.contender === name);
-      return result ? figure(result) : '-';
-    })]);
+    rows.push([
+      workload,
+      ...contenders.map((name) => {
+        const result = report.results.find((r) => r.workload === workload && r.contender === name);
+        return result ? figure(result) : '-';
+      }),
+    ]);
   }
   rows.push(['peak RSS (MiB)', ...report.contenders.map((c) => (c.rssMiB ? c.rssMiB.peak.toFixed(0) : 'failed'))]);
   const lines = [
@@ -48,12 +58,15 @@ export function formatBenchTable(report: BenchReport): string {
     for (const pair of pairs) {
       const rows: string[][] = [[pair, 'cpu/msg', 'msg/s', 'pairs']];
       for (const comparison of report.comparisons.filter((c) => `${c.numerator} / ${c.denominator}` === pair)) {
-        const second = comparison.latencyP99 ? `p99 ${interval(comparison.latencyP99)}` : interval(comparison.throughput);
+        const second = comparison.latencyP99
+          ? `p99 ${interval(comparison.latencyP99)}`
+          : interval(comparison.throughput);
         rows.push([comparison.workload, interval(comparison.cpuPerMessage), second, String(comparison.pairs)]);
       }
       lines.push('', pad(rows));
     }
   }
-  for (const contender of report.contenders) if (contender.error) lines.push('', `${contender.name} failed: ${contender.error}`);
+  for (const contender of report.contenders)
+    if (contender.error) lines.push('', `${contender.name} failed: ${contender.error}`);
   return `${lines.join('\n')}\n`;
 }

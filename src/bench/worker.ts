@@ -4,10 +4,19 @@
  * its own and no other client library or broker shares its event loop.
  */
 import { contenderNamed } from './contenders';
-import { openContender, type ContenderPlan, type ContenderRun, type ContenderSession, type Measurement } from './measure';
+import {
+  openContender,
+  type ContenderPlan,
+  type ContenderRun,
+  type ContenderSession,
+  type Measurement,
+} from './measure';
 import type { Workload } from './plan';
 
-export type WorkerRequest = { type: 'open'; plan: ContenderPlan } | { type: 'measure'; workload: Workload; repetition: number } | { type: 'close' };
+export type WorkerRequest =
+  | { type: 'open'; plan: ContenderPlan }
+  | { type: 'measure'; workload: Workload; repetition: number }
+  | { type: 'close' };
 export type WorkerReply =
   | { type: 'progress'; line: string }
   | { type: 'opened' }

@@ -136,7 +136,10 @@ export class Cluster {
   }
 
   liveNodeIds(): number[] {
-    return [...this.nodes.values()].filter((n) => n.isUp).map((n) => n.id).sort((a, b) => a - b);
+    return [...this.nodes.values()]
+      .filter((n) => n.isUp)
+      .map((n) => n.id)
+      .sort((a, b) => a - b);
   }
 
   /** Kafka's controller is one live broker; the lowest live id is as good as any. */
@@ -192,8 +195,15 @@ export class Cluster {
       }
     } else {
       for (const replicas of request.assignments) {
-        if (replicas.length === 0 || replicas.some((id) => !this.nodes.has(id)) || new Set(replicas).size !== replicas.length) {
-          return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Invalid replica assignment ${JSON.stringify(replicas)}.` };
+        if (
+          replicas.length === 0 ||
+          replicas.some((id) => !this.nodes.has(id)) ||
+          new Set(replicas).size !== replicas.length
+        ) {
+          return {
+            errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+            errorMessage: `Invalid replica assignment ${JSON.stringify(replicas)}.`,
+          };
         }
       }
     }
@@ -257,7 +267,8 @@ export class Cluster {
 
   addPartitions(name: string, totalCount: number, assignments?: number[][]): TopicCreationResult {
     const topic = this.topics.get(name);
-    if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic '${name}' does not exist.` };
+    if (!topic)
+      return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic '${name}' does not exist.` };
     const current = topic.partitions.length;
     if (totalCount <= current) {
       return {

@@ -45,13 +45,18 @@ function validate(options: StartBrokerOptions): void {
   }
   for (const mechanism of options.saslMechanisms ?? []) {
     if (!SUPPORTED_SASL_MECHANISMS.includes(mechanism)) {
-      throw new BrokerOptionsError(`SASL mechanism ${JSON.stringify(mechanism)} is not supported; use ${SUPPORTED_SASL_MECHANISMS.join(', ')}`);
+      throw new BrokerOptionsError(
+        `SASL mechanism ${JSON.stringify(mechanism)} is not supported; use ${SUPPORTED_SASL_MECHANISMS.join(', ')}`,
+      );
     }
   }
   if (options.profile !== undefined && !BROKER_PROFILES.includes(options.profile)) {
-    throw new BrokerOptionsError(`profile ${JSON.stringify(options.profile)} is not known; use ${BROKER_PROFILES.join(' or ')}`);
+    throw new BrokerOptionsError(
+      `profile ${JSON.stringify(options.profile)} is not known; use ${BROKER_PROFILES.join(' or ')}`,
+    );
   }
-  if (options.saslMechanisms?.length === 0) throw new BrokerOptionsError('saslMechanisms must name at least one mechanism');
+  if (options.saslMechanisms?.length === 0)
+    throw new BrokerOptionsError('saslMechanisms must name at least one mechanism');
   if (options.tls && (!options.tls.key || !options.tls.cert)) {
     throw new BrokerOptionsError('tls needs both key and cert (PEM) for the listeners');
   }
@@ -60,7 +65,8 @@ function validate(options: StartBrokerOptions): void {
     if (!Array.isArray(ports) || ports.some((p) => !Number.isInteger(p) || p < 0 || p > 65535)) {
       throw new BrokerOptionsError(`ports must be integers from 0 to 65535, got ${JSON.stringify(ports)}`);
     }
-    if (ports.length !== (nodes ?? 1)) throw new BrokerOptionsError(`ports names ${ports.length} port(s) for ${nodes ?? 1} node(s)`);
+    if (ports.length !== (nodes ?? 1))
+      throw new BrokerOptionsError(`ports names ${ports.length} port(s) for ${nodes ?? 1} node(s)`);
   }
   if (port && nodes && port + nodes - 1 > 65535) {
     throw new BrokerOptionsError(`ports ${port}..${port + nodes - 1} go past 65535; choose a lower --port`);

@@ -61,7 +61,9 @@ export class BrokerNode {
     const options = this.cluster.settings.tls;
     if (!options) return net.createServer((socket) => this.accept(socket));
     const { key, cert, ca, requestCert = false } = options;
-    const server = tls.createServer({ key, cert, ca, requestCert, rejectUnauthorized: requestCert }, (socket) => this.accept(socket));
+    const server = tls.createServer({ key, cert, ca, requestCert, rejectUnauthorized: requestCert }, (socket) =>
+      this.accept(socket),
+    );
     // Connections still in their handshake are not served yet; stop() must be able to cut them too.
     server.on('connection', (raw: net.Socket) => {
       this.sockets.add(raw);
@@ -69,7 +71,9 @@ export class BrokerNode {
     });
     // A refused handshake (untrusted client certificate, plaintext client) is the client's problem; say so once.
     server.on('tlsClientError', (error, socket) => {
-      this.cluster.logger.warn(`node ${this.id}: TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`);
+      this.cluster.logger.warn(
+        `node ${this.id}: TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${error.message}`,
+      );
       socket.destroy();
     });
     return server;
@@ -93,7 +97,10 @@ export class BrokerNode {
     }
     socket.setNoDelay(true);
     this.sockets.add(socket);
-    const connection = newConnectionState(`${socket.remoteAddress}:${socket.remotePort}`, this.cluster.settings.saslUsers !== null);
+    const connection = newConnectionState(
+      `${socket.remoteAddress}:${socket.remotePort}`,
+      this.cluster.settings.saslUsers !== null,
+    );
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     // Bytes the buffered input must reach before parsing is worth trying: a large frame arriving in many chunks is
@@ -106,7 +113,8 @@ export class BrokerNode {
     const close = (reason: string | null, flushFirst = false): void => {
       if (closed) return;
       closed = true;
-      if (reason) this.cluster.logger.warn(`node ${this.id}: closing connection ${connection.remoteAddress}: ${reason}`);
+      if (reason)
+        this.cluster.logger.warn(`node ${this.id}: closing connection ${connection.remoteAddress}: ${reason}`);
       if (!flushFirst) {
         socket.destroy();
         return;
@@ -207,14 +215,23 @@ export class BrokerNode {
       if (header.apiKey === ApiKey.ApiVersions) {
         // Kafka answers an ApiVersions request it cannot parse with a v0 response carrying UNSUPPORTED_VERSION,
         // so a newer client can retry with a version both sides know.
-        this.reply(socket, header.correlationId, (writer) => encodeUnsupportedApiVersionsResponse(writer, versions.unsupportedApiVersionsRanges));
+        this.reply(socket, header.correlationId, (writer) =>
+          encodeUnsupportedApiVersionsResponse(writer, versions.unsupportedApiVersionsRanges),
+        );
         return;
       }
       // Kafka 4 refuses the versions KIP-896 removed the same way, even where its ApiVersions still lists them.
-      close(`${apiKeyName(header.apiKey)} v${header.apiVersion} is not supported (v${served.minVersion}-v${served.maxVersion})`);
+      close(
+        `${apiKeyName(header.apiKey)} v${header.apiVersion} is not supported (v${served.minVersion}-v${served.maxVersion})`,
+      );
       return;
     }
-    if (!connection.authenticated && header.apiKey !== ApiKey.SaslHandshake && header.apiKey !== ApiKey.ApiVersions && header.apiKey !== ApiKey.SaslAuthenticate) {
+    if (
+      !connection.authenticated &&
+      header.apiKey !== ApiKey.SaslHandshake &&
+      header.apiKey !== ApiKey.ApiVersions &&
+      header.apiKey !== ApiKey.SaslAuthenticate
+    ) {
       close(`${apiKeyName(header.apiKey)} before SASL authentication`);
       return;
     }
@@ -230,16 +247,26 @@ export class BrokerNode {
 
     let response: unknown;
     try {
-      response = await handler.handle(request, { header, apiRanges: versions.advertised, cluster: this.cluster, node: this, connection });
+      response = await handler.handle(request, {
+        header,
+        apiRanges: versions.advertised,
+        cluster: this.cluster,
+        node: this,
+        connection,
+      });
     } catch (error) {
       close(`${apiKeyName(header.apiKey)} v${header.apiVersion} failed: ${(error as Error).stack ?? String(error)}`);
       return;
     }
     if (response === null || socket.destroyed) return;
     try {
-      this.reply(socket, header.correlationId, (writer) => (handler as ApiHandler).encodeResponse(writer, response, header.apiVersion));
+      this.reply(socket, header.correlationId, (writer) =>
+        (handler as ApiHandler).encodeResponse(writer, response, header.apiVersion),
+      );
     } catch (error) {
-      close(`could not encode ${apiKeyName(header.apiKey)} v${header.apiVersion} response: ${(error as Error).message}`);
+      close(
+        `could not encode ${apiKeyName(header.apiKey)} v${header.apiVersion} response: ${(error as Error).message}`,
+      );
       return;
     }
     if (connection.closeAfterResponse !== null) close(connection.closeAfterResponse, true);
@@ -267,4 +294,3 @@ export class BrokerNode {
     if (!socket.destroyed) socket.write(bytes);
   }
 }
-

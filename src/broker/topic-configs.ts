@@ -23,31 +23,119 @@ const LONG_MAX = '9223372036854775807';
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] as const;
 
 const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDefinition>> = {
-  'cleanup.policy': { defaultValue: 'delete', brokerSynonym: { name: 'log.cleanup.policy', value: 'delete' }, type: { kind: 'list', oneOf: ['compact', 'delete'] } },
-  'compression.type': { defaultValue: 'producer', brokerSynonym: { name: 'compression.type', value: 'producer' }, type: { kind: 'string', oneOf: COMPRESSION_TYPES } },
-  'delete.retention.ms': { defaultValue: '86400000', brokerSynonym: { name: 'log.cleaner.delete.retention.ms', value: '86400000' }, type: { kind: 'long', min: 0 } },
-  'file.delete.delay.ms': { defaultValue: '60000', brokerSynonym: { name: 'log.segment.delete.delay.ms', value: '60000' }, type: { kind: 'long', min: 0 } },
-  'flush.messages': { defaultValue: LONG_MAX, brokerSynonym: { name: 'log.flush.interval.messages', value: LONG_MAX }, type: { kind: 'long', min: 1 } },
+  'cleanup.policy': {
+    defaultValue: 'delete',
+    brokerSynonym: { name: 'log.cleanup.policy', value: 'delete' },
+    type: { kind: 'list', oneOf: ['compact', 'delete'] },
+  },
+  'compression.type': {
+    defaultValue: 'producer',
+    brokerSynonym: { name: 'compression.type', value: 'producer' },
+    type: { kind: 'string', oneOf: COMPRESSION_TYPES },
+  },
+  'delete.retention.ms': {
+    defaultValue: '86400000',
+    brokerSynonym: { name: 'log.cleaner.delete.retention.ms', value: '86400000' },
+    type: { kind: 'long', min: 0 },
+  },
+  'file.delete.delay.ms': {
+    defaultValue: '60000',
+    brokerSynonym: { name: 'log.segment.delete.delay.ms', value: '60000' },
+    type: { kind: 'long', min: 0 },
+  },
+  'flush.messages': {
+    defaultValue: LONG_MAX,
+    brokerSynonym: { name: 'log.flush.interval.messages', value: LONG_MAX },
+    type: { kind: 'long', min: 1 },
+  },
   'flush.ms': { defaultValue: LONG_MAX, brokerSynonym: null, type: { kind: 'long', min: 0 } },
   'follower.replication.throttled.replicas': { defaultValue: '', brokerSynonym: null, type: { kind: 'list' } },
-  'index.interval.bytes': { defaultValue: '4096', brokerSynonym: { name: 'log.index.interval.bytes', value: '4096' }, type: { kind: 'int', min: 0 } },
+  'index.interval.bytes': {
+    defaultValue: '4096',
+    brokerSynonym: { name: 'log.index.interval.bytes', value: '4096' },
+    type: { kind: 'int', min: 0 },
+  },
   'leader.replication.throttled.replicas': { defaultValue: '', brokerSynonym: null, type: { kind: 'list' } },
-  'max.compaction.lag.ms': { defaultValue: LONG_MAX, brokerSynonym: { name: 'log.cleaner.max.compaction.lag.ms', value: LONG_MAX }, type: { kind: 'long', min: 1 } },
-  'max.message.bytes': { defaultValue: '1048588', brokerSynonym: { name: 'message.max.bytes', value: '1048588' }, type: { kind: 'int', min: 0 } },
-  'message.downconversion.enable': { defaultValue: 'true', brokerSynonym: { name: 'log.message.downconversion.enable', value: 'true' }, type: { kind: 'boolean' } },
-  'message.timestamp.difference.max.ms': { defaultValue: LONG_MAX, brokerSynonym: { name: 'log.message.timestamp.difference.max.ms', value: LONG_MAX }, type: { kind: 'long', min: 0 } },
-  'message.timestamp.type': { defaultValue: 'CreateTime', brokerSynonym: { name: 'log.message.timestamp.type', value: 'CreateTime' }, type: { kind: 'string', oneOf: ['CreateTime', 'LogAppendTime'] } },
-  'min.cleanable.dirty.ratio': { defaultValue: '0.5', brokerSynonym: { name: 'log.cleaner.min.cleanable.ratio', value: '0.5' }, type: { kind: 'double', min: 0, max: 1 } },
-  'min.compaction.lag.ms': { defaultValue: '0', brokerSynonym: { name: 'log.cleaner.min.compaction.lag.ms', value: '0' }, type: { kind: 'long', min: 0 } },
-  'min.insync.replicas': { defaultValue: '1', brokerSynonym: { name: 'min.insync.replicas', value: '1' }, type: { kind: 'int', min: 1 } },
-  preallocate: { defaultValue: 'false', brokerSynonym: { name: 'log.preallocate', value: 'false' }, type: { kind: 'boolean' } },
-  'retention.bytes': { defaultValue: '-1', brokerSynonym: { name: 'log.retention.bytes', value: '-1' }, type: { kind: 'long' } },
-  'retention.ms': { defaultValue: '604800000', brokerSynonym: { name: 'log.retention.hours', value: '168' }, type: { kind: 'long', min: -1 } },
-  'segment.bytes': { defaultValue: '1073741824', brokerSynonym: { name: 'log.segment.bytes', value: '1073741824' }, type: { kind: 'int', min: 14 } },
-  'segment.index.bytes': { defaultValue: '10485760', brokerSynonym: { name: 'log.index.size.max.bytes', value: '10485760' }, type: { kind: 'int', min: 4 } },
-  'segment.jitter.ms': { defaultValue: '0', brokerSynonym: { name: 'log.roll.jitter.hours', value: '0' }, type: { kind: 'long', min: 0 } },
-  'segment.ms': { defaultValue: '604800000', brokerSynonym: { name: 'log.roll.hours', value: '168' }, type: { kind: 'long', min: 1 } },
-  'unclean.leader.election.enable': { defaultValue: 'false', brokerSynonym: { name: 'unclean.leader.election.enable', value: 'false' }, type: { kind: 'boolean' } },
+  'max.compaction.lag.ms': {
+    defaultValue: LONG_MAX,
+    brokerSynonym: { name: 'log.cleaner.max.compaction.lag.ms', value: LONG_MAX },
+    type: { kind: 'long', min: 1 },
+  },
+  'max.message.bytes': {
+    defaultValue: '1048588',
+    brokerSynonym: { name: 'message.max.bytes', value: '1048588' },
+    type: { kind: 'int', min: 0 },
+  },
+  'message.downconversion.enable': {
+    defaultValue: 'true',
+    brokerSynonym: { name: 'log.message.downconversion.enable', value: 'true' },
+    type: { kind: 'boolean' },
+  },
+  'message.timestamp.difference.max.ms': {
+    defaultValue: LONG_MAX,
+    brokerSynonym: { name: 'log.message.timestamp.difference.max.ms', value: LONG_MAX },
+    type: { kind: 'long', min: 0 },
+  },
+  'message.timestamp.type': {
+    defaultValue: 'CreateTime',
+    brokerSynonym: { name: 'log.message.timestamp.type', value: 'CreateTime' },
+    type: { kind: 'string', oneOf: ['CreateTime', 'LogAppendTime'] },
+  },
+  'min.cleanable.dirty.ratio': {
+    defaultValue: '0.5',
+    brokerSynonym: { name: 'log.cleaner.min.cleanable.ratio', value: '0.5' },
+    type: { kind: 'double', min: 0, max: 1 },
+  },
+  'min.compaction.lag.ms': {
+    defaultValue: '0',
+    brokerSynonym: { name: 'log.cleaner.min.compaction.lag.ms', value: '0' },
+    type: { kind: 'long', min: 0 },
+  },
+  'min.insync.replicas': {
+    defaultValue: '1',
+    brokerSynonym: { name: 'min.insync.replicas', value: '1' },
+    type: { kind: 'int', min: 1 },
+  },
+  preallocate: {
+    defaultValue: 'false',
+    brokerSynonym: { name: 'log.preallocate', value: 'false' },
+    type: { kind: 'boolean' },
+  },
+  'retention.bytes': {
+    defaultValue: '-1',
+    brokerSynonym: { name: 'log.retention.bytes', value: '-1' },
+    type: { kind: 'long' },
+  },
+  'retention.ms': {
+    defaultValue: '604800000',
+    brokerSynonym: { name: 'log.retention.hours', value: '168' },
+    type: { kind: 'long', min: -1 },
+  },
+  'segment.bytes': {
+    defaultValue: '1073741824',
+    brokerSynonym: { name: 'log.segment.bytes', value: '1073741824' },
+    type: { kind: 'int', min: 14 },
+  },
+  'segment.index.bytes': {
+    defaultValue: '10485760',
+    brokerSynonym: { name: 'log.index.size.max.bytes', value: '10485760' },
+    type: { kind: 'int', min: 4 },
+  },
+  'segment.jitter.ms': {
+    defaultValue: '0',
+    brokerSynonym: { name: 'log.roll.jitter.hours', value: '0' },
+    type: { kind: 'long', min: 0 },
+  },
+  'segment.ms': {
+    defaultValue: '604800000',
+    brokerSynonym: { name: 'log.roll.hours', value: '168' },
+    type: { kind: 'long', min: 1 },
+  },
+  'unclean.leader.election.enable': {
+    defaultValue: 'false',
+    brokerSynonym: { name: 'unclean.leader.election.enable', value: 'false' },
+    type: { kind: 'boolean' },
+  },
 };
 
 export const TOPIC_CONFIG_NAMES: readonly string[] = Object.keys(TOPIC_CONFIGS).sort();
@@ -64,9 +152,15 @@ export function topicConfigDefault(name: string, settings: ClusterSettings): Top
   if (!definition) return undefined;
   if (name === 'max.message.bytes') {
     const value = String(settings.messageMaxBytes);
-    return { value, synonym: { name: 'message.max.bytes', value, fromBrokerSettings: value !== definition.defaultValue } };
+    return {
+      value,
+      synonym: { name: 'message.max.bytes', value, fromBrokerSettings: value !== definition.defaultValue },
+    };
   }
-  return { value: definition.defaultValue, synonym: definition.brokerSynonym && { ...definition.brokerSynonym, fromBrokerSettings: false } };
+  return {
+    value: definition.defaultValue,
+    synonym: definition.brokerSynonym && { ...definition.brokerSynonym, fromBrokerSettings: false },
+  };
 }
 
 const INTEGER = /^-?\d+$/;
@@ -94,12 +188,16 @@ function valueProblem(name: string, value: string, type: ConfigType): string | n
     case 'boolean':
       return /^(true|false)$/i.test(value.trim()) ? null : invalid('Expected value to be either true or false');
     case 'string':
-      return type.oneOf && !type.oneOf.includes(value.trim()) ? invalid(`String must be one of: ${type.oneOf.join(', ')}`) : null;
+      return type.oneOf && !type.oneOf.includes(value.trim())
+        ? invalid(`String must be one of: ${type.oneOf.join(', ')}`)
+        : null;
     case 'list': {
       if (!type.oneOf) return null;
       const items = value.split(',').map((item) => item.trim());
       const unknown = items.find((item) => !type.oneOf!.includes(item));
-      return unknown === undefined ? null : `Invalid value ${unknown} for configuration ${name}: String must be one of: ${type.oneOf.join(', ')}`;
+      return unknown === undefined
+        ? null
+        : `Invalid value ${unknown} for configuration ${name}: String must be one of: ${type.oneOf.join(', ')}`;
     }
   }
 }

@@ -34,12 +34,16 @@ const MIN_SIZE = 8;
 
 function wholeNumber(value: string, name: string, min: number, max: number): number {
   const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max)
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
   return parsed;
 }
 
 function list<T>(value: string, name: string, parse: (item: string) => T): T[] {
-  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`${name} needs at least one value`);
   return [...new Set(items.map(parse))];
 }
@@ -65,14 +69,20 @@ function parseCompare(values: string[] | undefined): ComparisonPair[] | undefine
   const known = CONTENDERS.map((c) => c.name);
   return values.map((value) => {
     const names = value.split(',').map((name) => name.trim());
-    if (names.length !== 2 || names[0] === names[1]) throw new UsageError(`--compare takes two different contenders, numerator first: A,B; got "${value}"`);
-    for (const name of names) if (!known.includes(name)) throw new UsageError(`unknown contender "${name}" in --compare; known: ${known.join(', ')}`);
+    if (names.length !== 2 || names[0] === names[1])
+      throw new UsageError(`--compare takes two different contenders, numerator first: A,B; got "${value}"`);
+    for (const name of names)
+      if (!known.includes(name))
+        throw new UsageError(`unknown contender "${name}" in --compare; known: ${known.join(', ')}`);
     return { numerator: names[0]!, denominator: names[1]! };
   });
 }
 
 function parseBrokers(values: string[] | undefined): string[] {
-  const brokers = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const brokers = (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   for (const broker of brokers) {
     if (!/^[^:\s]+:\d{1,5}$/.test(broker)) throw new UsageError(`--brokers takes host:port,...; got "${broker}"`);
   }
@@ -83,7 +93,8 @@ function parseBrokers(values: string[] | undefined): string[] {
 export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
   const defaults = options.short ? SHORT : FULL;
   const brokers = parseBrokers(options.brokers);
-  if (brokers.length > 0 && options.brokerInProcess) throw new UsageError('--broker-in-process applies to the embedded broker only; drop it or --brokers');
+  if (brokers.length > 0 && options.brokerInProcess)
+    throw new UsageError('--broker-in-process applies to the embedded broker only; drop it or --brokers');
   const compare = parseCompare(options.compare);
   let contenders = parseContenders(options.contenders);
   if (compare && options.contenders === undefined) {
@@ -92,19 +103,40 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
     contenders = contenders.filter((name) => named.has(name));
   }
   for (const pair of compare ?? []) {
-    for (const name of [pair.numerator, pair.denominator]) if (!contenders.includes(name)) throw new UsageError(`--compare names "${name}", which --contenders leaves out`);
+    for (const name of [pair.numerator, pair.denominator])
+      if (!contenders.includes(name)) throw new UsageError(`--compare names "${name}", which --contenders leaves out`);
   }
-  const brokerMode: BrokerMode = brokers.length > 0 ? 'external' : options.brokerInProcess ? 'embedded-inline' : 'embedded-process';
+  const brokerMode: BrokerMode =
+    brokers.length > 0 ? 'external' : options.brokerInProcess ? 'embedded-inline' : 'embedded-process';
   return {
-    messages: options.messages === undefined ? defaults.messages : wholeNumber(options.messages, '--messages', 1, 100_000_000),
-    sizes: options.size === undefined ? DEFAULT_SIZES : list(options.size, '--size', (item) => wholeNumber(item, '--size', MIN_SIZE, 10 * 1024 * 1024)),
-    batches: options.batch === undefined ? [1, 100] : list(options.batch, '--batch', (item) => wholeNumber(item, '--batch', 1, 100_000)),
-    inFlight: options.inFlight === undefined ? [100] : options.inFlight === '0' ? [] : list(options.inFlight, '--in-flight', (item) => wholeNumber(item, '--in-flight', 1, 100_000)),
+    messages:
+      options.messages === undefined ? defaults.messages : wholeNumber(options.messages, '--messages', 1, 100_000_000),
+    sizes:
+      options.size === undefined
+        ? DEFAULT_SIZES
+        : list(options.size, '--size', (item) => wholeNumber(item, '--size', MIN_SIZE, 10 * 1024 * 1024)),
+    batches:
+      options.batch === undefined
+        ? [1, 100]
+        : list(options.batch, '--batch', (item) => wholeNumber(item, '--batch', 1, 100_000)),
+    inFlight:
+      options.inFlight === undefined
+        ? [100]
+        : options.inFlight === '0'
+          ? []
+          : list(options.inFlight, '--in-flight', (item) => wholeNumber(item, '--in-flight', 1, 100_000)),
     acks: options.acks === undefined ? [1, -1] : list(options.acks, '--acks', parseAcks),
-    repetitions: options.repetitions === undefined ? defaults.repetitions : wholeNumber(options.repetitions, '--repetitions', 1, 100),
-    warmupMessages: options.warmup === undefined ? defaults.warmup : wholeNumber(options.warmup, '--warmup', 0, 10_000_000),
+    repetitions:
+      options.repetitions === undefined
+        ? defaults.repetitions
+        : wholeNumber(options.repetitions, '--repetitions', 1, 100),
+    warmupMessages:
+      options.warmup === undefined ? defaults.warmup : wholeNumber(options.warmup, '--warmup', 0, 10_000_000),
     latencyRate: options.rate === undefined ? 1000 : wholeNumber(options.rate, '--rate', 1, 1_000_000),
-    latencyMessages: options.latencyMessages === undefined ? defaults.latencyMessages : wholeNumber(options.latencyMessages, '--latency-messages', 1, 10_000_000),
+    latencyMessages:
+      options.latencyMessages === undefined
+        ? defaults.latencyMessages
+        : wholeNumber(options.latencyMessages, '--latency-messages', 1, 10_000_000),
     contenders,
     compare: compare ?? defaultComparisons(contenders),
     seed: options.seed === undefined ? 1 : wholeNumber(options.seed, '--seed', 0, 2 ** 32 - 1),
@@ -118,7 +150,11 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
  * `kafka-node-adapter bench`: measures every contender against one broker and prints a table (or JSON). Exit code 0
  * when every contender ran, 1 when one failed.
  */
-export async function runBenchCommand(options: BenchCommandOptions, out: NodeJS.WritableStream = process.stdout, progress: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runBenchCommand(
+  options: BenchCommandOptions,
+  out: NodeJS.WritableStream = process.stdout,
+  progress: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const benchOptions = benchOptionsFrom(options);
   const report = await runBench(benchOptions, (line) => progress.write(`${line}\n`));
   const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -38,7 +38,8 @@ function readPem(file: string, option: string): Buffer {
 /** The client settings the options ask for; bad combinations are usage errors before any connection. */
 export function clientSettings(options: ClientCommandOptions): { ssl?: TlsOptions | boolean; sasl?: SaslOptions } {
   const settings: { ssl?: TlsOptions | boolean; sasl?: SaslOptions } = {};
-  if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (Boolean(options.tlsCert) !== Boolean(options.tlsKey))
+    throw new UsageError('--tls-cert and --tls-key go together');
   if (options.tls || options.tlsCa || options.tlsCert || options.tlsInsecure) {
     const tls: TlsOptions = {};
     if (options.tlsCa) tls.ca = readPem(options.tlsCa, '--tls-ca');
@@ -47,18 +48,27 @@ export function clientSettings(options: ClientCommandOptions): { ssl?: TlsOption
     if (options.tlsInsecure) tls.rejectUnauthorized = false;
     settings.ssl = Object.keys(tls).length > 0 ? tls : true;
   }
-  if (options.saslMechanism && !options.saslUser) throw new UsageError('--sasl-mechanism needs --sasl-user name:password');
+  if (options.saslMechanism && !options.saslUser)
+    throw new UsageError('--sasl-mechanism needs --sasl-user name:password');
   if (options.saslUser) {
     const at = options.saslUser.indexOf(':');
     if (at <= 0) throw new UsageError(`--sasl-user ${options.saslUser}: expected name:password`);
     const mechanism = (options.saslMechanism ?? 'plain').toLowerCase();
-    if (!(MECHANISMS as readonly string[]).includes(mechanism)) throw new UsageError(`--sasl-mechanism ${options.saslMechanism}: use ${MECHANISMS.join(', ')}`);
-    settings.sasl = { mechanism: mechanism as SaslOptions['mechanism'], username: options.saslUser.slice(0, at), password: options.saslUser.slice(at + 1) };
+    if (!(MECHANISMS as readonly string[]).includes(mechanism))
+      throw new UsageError(`--sasl-mechanism ${options.saslMechanism}: use ${MECHANISMS.join(', ')}`);
+    settings.sasl = {
+      mechanism: mechanism as SaslOptions['mechanism'],
+      username: options.saslUser.slice(0, at),
+      password: options.saslUser.slice(at + 1),
+    };
   }
   return settings;
 }
 
 /** `--brokers a:1,b:2 --brokers c:3` as one list. */
 export function brokerList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
 }

@@ -5,7 +5,14 @@ import { startBroker, silentLogger, type EmbeddedBroker } from '../broker';
 import { BACKEND_NAMES, type BackendName, type KafkaConfig } from '../common/types';
 import { PARITY_SCENARIOS } from '../compat/scenarios';
 import { runScenario, type ScenarioOutcome } from '../compat/runner';
-import { buildReport, formatKafkaNodeApiTable, formatTable, reportIsClean, type CodeSection, type ParityReport } from '../compat/report';
+import {
+  buildReport,
+  formatKafkaNodeApiTable,
+  formatTable,
+  reportIsClean,
+  type CodeSection,
+  type ParityReport,
+} from '../compat/report';
 import { renderHtmlReport } from '../compat/html-report';
 import { formatProbe, runProbe, type ProbeReport } from '../compat/probe';
 import type { KafkaNodeApiOutcome } from '../compat/kafka-node-api/runner';
@@ -23,7 +30,6 @@ export interface CompatOptions extends ClientCommandOptions {
   scan?: string;
 }
 
-
 /** The confluent backend's library is an optional peer dependency: by default compat runs it only when installed. */
 function installedBackends(): BackendName[] {
   return BACKEND_NAMES.filter((name) => {
@@ -39,9 +45,13 @@ function installedBackends(): BackendName[] {
 
 function parseBackends(values: string[] | undefined): BackendName[] {
   if (!values || values.length === 0) return installedBackends();
-  const names = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const names = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown backend "${name}": use ${BACKEND_NAMES.join(', ')} (comma-separated)`);
+    if (!(BACKEND_NAMES as readonly string[]).includes(name))
+      throw new UsageError(`unknown backend "${name}": use ${BACKEND_NAMES.join(', ')} (comma-separated)`);
   }
   return [...new Set(names)] as BackendName[];
 }
@@ -63,14 +73,23 @@ function selects(wanted: string[] | undefined, id: string): boolean {
 
 /** Why `backend` cannot run on this cluster at all, from the probe; null when it can (fully or with gaps). */
 function clusterRefusal(probe: ProbeReport, backend: BackendName | 'kafka-node (unchanged)'): string | null {
-  if (probe.brokers.every((broker) => broker.status === 'unreachable')) return `unsupported here: no broker could be reached (${probe.brokers[0]?.detail ?? 'no address'})`;
-  const verdict = backend === 'kafka-node (unchanged)' ? probe.kafkaNode : probe.backends.find((b) => b.name === backend);
+  if (probe.brokers.every((broker) => broker.status === 'unreachable'))
+    return `unsupported here: no broker could be reached (${probe.brokers[0]?.detail ?? 'no address'})`;
+  const verdict =
+    backend === 'kafka-node (unchanged)' ? probe.kafkaNode : probe.backends.find((b) => b.name === backend);
   return verdict?.status === 'fails' ? `unsupported here: ${verdict.firstFailure}` : null;
 }
 
 async function runCommonSection(
   scenarios: typeof PARITY_SCENARIOS,
-  context: { brokers: string[]; backends: BackendName[]; clientConfig: Omit<KafkaConfig, 'brokers' | 'backend'>; probe: ProbeReport; namespace: string; progress: NodeJS.WritableStream },
+  context: {
+    brokers: string[];
+    backends: BackendName[];
+    clientConfig: Omit<KafkaConfig, 'brokers' | 'backend'>;
+    probe: ProbeReport;
+    namespace: string;
+    progress: NodeJS.WritableStream;
+  },
 ): Promise<ScenarioOutcome[]> {
   const { brokers, backends, clientConfig, probe, namespace, progress } = context;
   const outcomes: ScenarioOutcome[] = [];
@@ -90,7 +109,9 @@ async function runCommonSection(
             if (!outcome) progress.write(`[${done + 1}/${total}] ${scenario.id} on ${backend} ...\n`);
             else {
               done++;
-              progress.write(`[${done}/${total}] ${scenario.id} on ${backend}: ${outcome.status} (${(outcome.durationMs / 1000).toFixed(1)}s)\n`);
+              progress.write(
+                `[${done}/${total}] ${scenario.id} on ${backend}: ${outcome.status} (${(outcome.durationMs / 1000).toFixed(1)}s)\n`,
+              );
             }
           },
         },
@@ -107,7 +128,11 @@ async function runCommonSection(
  * scenarios and the kafka-node API scenarios side by side), and with --scan what in the code needs attention.
  * Returns the exit code: 0 when nothing differs and nothing failed.
  */
-export async function runCompat(options: CompatOptions, out: NodeJS.WritableStream = process.stdout, progress: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runCompat(
+  options: CompatOptions,
+  out: NodeJS.WritableStream = process.stdout,
+  progress: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const started = new Date();
   const backends = parseBackends(options.backends);
   const targets = parseReportTargets(options.report);
@@ -119,7 +144,8 @@ export async function runCompat(options: CompatOptions, out: NodeJS.WritableStre
     const known = [...PARITY_SCENARIOS, ...KAFKA_NODE_API_SCENARIOS].map((s) => s.id).join(', ');
     throw new UsageError(`no scenario matches ${options.scenarios!.join(', ')}; known: ${known}`);
   }
-  if (options.scan !== undefined && !fs.existsSync(options.scan)) throw new UsageError(`--scan ${options.scan}: no such directory`);
+  if (options.scan !== undefined && !fs.existsSync(options.scan))
+    throw new UsageError(`--scan ${options.scan}: no such directory`);
   const code: CodeSection | null = options.scan === undefined ? null : scanCode(options.scan);
 
   let broker: EmbeddedBroker | null = null;
@@ -139,20 +165,26 @@ export async function runCompat(options: CompatOptions, out: NodeJS.WritableStre
     probe = await runProbe({ brokers, ...settings, backends });
     // The two sections share nothing (the kafka-node API scenarios have brokers or names of their own, and the
     // common interface never reads KAFKA_NODE_BACKEND or the facade's warnings): they run side by side.
-    const apiSection = selectedApi.length === 0 ? null : import('./compat-kafka-node-api').then(({ runKafkaNodeApiSection }) =>
-      runKafkaNodeApiSection({
-        scenarios: selectedApi,
-        backends,
-        brokers: broker ? null : brokers,
-        clientConfig,
-        probe,
-        namespace,
-        progress,
-        refusal: (engine) => clusterRefusal(probe, engine),
-      }),
-    );
+    const apiSection =
+      selectedApi.length === 0
+        ? null
+        : import('./compat-kafka-node-api').then(({ runKafkaNodeApiSection }) =>
+            runKafkaNodeApiSection({
+              scenarios: selectedApi,
+              backends,
+              brokers: broker ? null : brokers,
+              clientConfig,
+              probe,
+              namespace,
+              progress,
+              refusal: (engine) => clusterRefusal(probe, engine),
+            }),
+          );
     // Settled before anything throws, so the broker is never stopped under a section still running.
-    const [common, api] = await Promise.allSettled([runCommonSection(selected, { brokers, backends, clientConfig, probe, namespace, progress }), apiSection]);
+    const [common, api] = await Promise.allSettled([
+      runCommonSection(selected, { brokers, backends, clientConfig, probe, namespace, progress }),
+      apiSection,
+    ]);
     if (common.status === 'rejected') throw common.reason;
     if (api.status === 'rejected') throw api.reason;
     outcomes.push(...common.value);
@@ -191,11 +223,19 @@ function compatArguments(options: CompatOptions): string[] {
 /** The terminal report: one section per question, then the run. */
 export function formatCompat(report: ParityReport): string {
   const sections: string[] = [];
-  if (report.cluster) sections.push(`== Cluster: will today's kafka-node code work here? ==\n${formatProbe(report.cluster)}`);
-  if (report.scenarios.length > 0) sections.push(`== Common interface scenarios, side by side ==\n${formatTable(report)}`);
-  if (report.kafkaNodeApi) sections.push(`== kafka-node API scenarios: the real kafka-node and the facade on each backend ==\n${formatKafkaNodeApiTable(report.kafkaNodeApi)}`);
+  if (report.cluster)
+    sections.push(`== Cluster: will today's kafka-node code work here? ==\n${formatProbe(report.cluster)}`);
+  if (report.scenarios.length > 0)
+    sections.push(`== Common interface scenarios, side by side ==\n${formatTable(report)}`);
+  if (report.kafkaNodeApi)
+    sections.push(
+      `== kafka-node API scenarios: the real kafka-node and the facade on each backend ==\n${formatKafkaNodeApiTable(report.kafkaNodeApi)}`,
+    );
   if (report.code) sections.push(`== Code: what needs attention ==\n${formatCodeSection(report.code)}`);
   const env = report.environment;
-  if (env) sections.push(`== Run ==\n${env.command}: ${(env.durationMs / 1000).toFixed(1)} s; kafka-node-adapter ${env.adapterVersion}, kafka-node ${env.kafkaNodeVersion}, kafkajs ${env.kafkajsVersion}; Node ${env.node} on ${env.platform} ${env.arch}, ${env.cpus} CPUs`);
+  if (env)
+    sections.push(
+      `== Run ==\n${env.command}: ${(env.durationMs / 1000).toFixed(1)} s; kafka-node-adapter ${env.adapterVersion}, kafka-node ${env.kafkaNodeVersion}, kafkajs ${env.kafkajsVersion}; Node ${env.node} on ${env.platform} ${env.arch}, ${env.cpus} CPUs`,
+    );
   return sections.join('\n\n');
 }

@@ -8,7 +8,12 @@ import { startBroker, silentLogger, type EmbeddedBroker } from '../broker';
 import type { BackendName, KafkaConfig } from '../common/types';
 import { createKafka } from '../kafka';
 import { KAFKA_NODE_API_ENGINES, backendOfEngine, type KafkaNodeApiEngine } from '../compat/kafka-node-api/engines';
-import { runKafkaNodeApiScenario, type EngineTarget, type KafkaNodeApiOutcome, type KafkaNodeApiRun } from '../compat/kafka-node-api/runner';
+import {
+  runKafkaNodeApiScenario,
+  type EngineTarget,
+  type KafkaNodeApiOutcome,
+  type KafkaNodeApiRun,
+} from '../compat/kafka-node-api/runner';
 import type { KafkaNodeApiScenario } from '../compat/kafka-node-api/scenarios';
 import type { ProbeReport } from '../compat/probe';
 
@@ -27,10 +32,17 @@ export interface KafkaNodeApiSectionOptions {
 
 /** A backend whose admin API this cluster accepts CreateTopics from (per the probe), to make the scenarios' topics. */
 function topicCreator(probe: ProbeReport, backends: readonly BackendName[]): BackendName | null {
-  return backends.find((backend) => probe.backends.find((b) => b.name === backend)?.checks.some((c) => c.api === 'CreateTopics' && c.accepted)) ?? null;
+  return (
+    backends.find((backend) =>
+      probe.backends.find((b) => b.name === backend)?.checks.some((c) => c.api === 'CreateTopics' && c.accepted),
+    ) ?? null
+  );
 }
 
-async function withAdmin<T>(config: KafkaConfig, use: (admin: ReturnType<ReturnType<typeof createKafka>['admin']>) => Promise<T>): Promise<T> {
+async function withAdmin<T>(
+  config: KafkaConfig,
+  use: (admin: ReturnType<ReturnType<typeof createKafka>['admin']>) => Promise<T>,
+): Promise<T> {
   const admin = createKafka(config).admin();
   await admin.connect();
   try {
@@ -40,7 +52,9 @@ async function withAdmin<T>(config: KafkaConfig, use: (admin: ReturnType<ReturnT
   }
 }
 
-export async function runKafkaNodeApiSection(options: KafkaNodeApiSectionOptions): Promise<{ engines: KafkaNodeApiEngine[]; outcomes: KafkaNodeApiOutcome[] }> {
+export async function runKafkaNodeApiSection(
+  options: KafkaNodeApiSectionOptions,
+): Promise<{ engines: KafkaNodeApiEngine[]; outcomes: KafkaNodeApiOutcome[] }> {
   const engines = KAFKA_NODE_API_ENGINES.filter((engine) => {
     const backend = backendOfEngine(engine);
     return backend === null || options.backends.includes(backend);
@@ -56,7 +70,12 @@ export async function runKafkaNodeApiSection(options: KafkaNodeApiSectionOptions
   if (options.brokers === null) {
     const plain = await startBroker({ logger: silentLogger, port: 0, autoCreateTopics: false });
     started.push(plain);
-    const autoCreating = await startBroker({ logger: silentLogger, port: 0, autoCreateTopics: true, defaultPartitions: 3 });
+    const autoCreating = await startBroker({
+      logger: silentLogger,
+      port: 0,
+      autoCreateTopics: true,
+      defaultPartitions: 3,
+    });
     started.push(autoCreating);
     run = {
       ...common,
@@ -66,7 +85,8 @@ export async function runKafkaNodeApiSection(options: KafkaNodeApiSectionOptions
         namePrefix: prefixOf(engine),
         async createTopic(name, partitions) {
           const result = plain.cluster.createTopic({ name, numPartitions: partitions, replicationFactor: 1 });
-          if (result.errorCode !== 0) throw new Error(`embedded broker: creating ${name} failed with error ${result.errorCode}`);
+          if (result.errorCode !== 0)
+            throw new Error(`embedded broker: creating ${name} failed with error ${result.errorCode}`);
         },
       }),
       engineUnsupported: () => null,
@@ -84,13 +104,17 @@ export async function runKafkaNodeApiSection(options: KafkaNodeApiSectionOptions
         autoCreatingKafkaHost: brokers.join(','),
         namePrefix: prefixOf(engine),
         async createTopic(name, partitions) {
-          await withAdmin({ ...options.clientConfig, brokers, backend: creator! }, (admin) => admin.createTopics([{ topic: name, numPartitions: partitions, replicationFactor: 1 }]));
+          await withAdmin({ ...options.clientConfig, brokers, backend: creator! }, (admin) =>
+            admin.createTopics([{ topic: name, numPartitions: partitions, replicationFactor: 1 }]),
+          );
           created.push(name);
         },
       }),
       engineUnsupported: (engine) => {
-        if (secured) return 'unsupported here: the kafka-node API scenarios are plain kafka-node programs without TLS or SASL options';
-        if (!creator) return 'unsupported here: no backend can create the scenarios’ topics on this cluster (no CreateTopics)';
+        if (secured)
+          return 'unsupported here: the kafka-node API scenarios are plain kafka-node programs without TLS or SASL options';
+        if (!creator)
+          return 'unsupported here: no backend can create the scenarios’ topics on this cluster (no CreateTopics)';
         const backend = backendOfEngine(engine);
         return options.refusal(backend ?? 'kafka-node (unchanged)');
       },
@@ -105,8 +129,13 @@ export async function runKafkaNodeApiSection(options: KafkaNodeApiSectionOptions
   } finally {
     for (const broker of started) await broker.stop();
     if (created.length > 0 && options.brokers) {
-      await withAdmin({ ...options.clientConfig, brokers: options.brokers, backend: topicCreator(options.probe, options.backends)! }, (admin) => admin.deleteTopics(created)).catch((error: Error) =>
-        options.progress.write(`could not delete the kafka-node API scenarios' topics ${created.join(', ')}: ${error.message}\n`),
+      await withAdmin(
+        { ...options.clientConfig, brokers: options.brokers, backend: topicCreator(options.probe, options.backends)! },
+        (admin) => admin.deleteTopics(created),
+      ).catch((error: Error) =>
+        options.progress.write(
+          `could not delete the kafka-node API scenarios' topics ${created.join(', ')}: ${error.message}\n`,
+        ),
       );
     }
   }
@@ -119,7 +148,9 @@ function makeProgress(options: KafkaNodeApiSectionOptions, total: number): Kafka
     if (!result) options.progress.write(`[${done + 1}/${total}] kafka-node API ${scenario.id} on ${engine} ...\n`);
     else {
       done++;
-      options.progress.write(`[${done}/${total}] kafka-node API ${scenario.id} on ${engine}: ${result.status} (${(result.durationMs / 1000).toFixed(1)}s)\n`);
+      options.progress.write(
+        `[${done}/${total}] kafka-node API ${scenario.id} on ${engine}: ${result.status} (${(result.durationMs / 1000).toFixed(1)}s)\n`,
+      );
     }
   };
 }

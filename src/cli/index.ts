@@ -18,7 +18,9 @@ function collect(value: string, previous: string[] = []): string[] {
 /** Builds the CLI. Every command resolves with its exit code: 0 ok, 1 differences or failure, 2 usage. */
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('kafka-node-adapter')
-    .description('Run kafka-node code on kafkajs or kafka-node, compare them side by side, and run an embedded Kafka broker.')
+    .description(
+      'Run kafka-node code on kafkajs or kafka-node, compare them side by side, and run an embedded Kafka broker.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -28,15 +30,26 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--port <port>', 'port of the first node (node i listens on port + i); 0 picks free ports', '9092')
     .option('--nodes <count>', 'number of broker nodes', '1')
     .option('--data-dir <dir>', 'keep logs and committed offsets in this directory across restarts')
-    .option('--sasl-user <name:password>', 'enable SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) with this user (repeatable)', collect)
-    .option('--sasl-mechanisms <names>', 'SASL mechanisms to offer, comma-separated (default: PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)')
+    .option(
+      '--sasl-user <name:password>',
+      'enable SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) with this user (repeatable)',
+      collect,
+    )
+    .option(
+      '--sasl-mechanisms <names>',
+      'SASL mechanisms to offer, comma-separated (default: PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)',
+    )
     .option('--tls-cert <file>', 'serve TLS with this PEM certificate (needs --tls-key)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--tls-ca <file>', 'PEM CA that signs client certificates (with --tls-client-auth)')
     .option('--tls-client-auth', 'require client certificates signed by --tls-ca')
     .option('--no-auto-create-topics', 'refuse unknown topics instead of creating them')
     .option('--partitions <count>', 'partitions of auto-created topics', '1')
-    .option('--profile <name>', 'API versions to serve: default, or kafka-4 (refuse what Apache Kafka 4.x refuses, as kafka-node meets it)', 'default')
+    .option(
+      '--profile <name>',
+      'API versions to serve: default, or kafka-4 (refuse what Apache Kafka 4.x refuses, as kafka-node meets it)',
+      'default',
+    )
     .option('--json', 'print the addresses as JSON')
     .option('--quiet', 'do not log connection problems')
     .allowExcessArguments(false)
@@ -51,12 +64,28 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .description(
         "probe the cluster for kafka-node's requests, run the parity scenarios (common interface, and kafka-node API programs on the real kafka-node and the facade) on each backend, and with --scan list what in your code needs attention",
       )
-      .option('--brokers <host:port,...>', 'cluster to use; only namespaced topics (kna-compat-*) are created and deleted there (default: a freshly started embedded broker)', collect)
+      .option(
+        '--brokers <host:port,...>',
+        'cluster to use; only namespaced topics (kna-compat-*) are created and deleted there (default: a freshly started embedded broker)',
+        collect,
+      )
       // No commander default: `collect` would append to it, so `--backends kafkajs` would still run both backends.
-      .addOption(new Option('--backends <names>', `backends to compare, comma-separated (default: ${BACKEND_NAMES.join(',')})`).argParser(collect))
-      .option('--report <file>', 'also write the report to FILE.html (self-contained page) or FILE.json (repeatable)', collect)
+      .addOption(
+        new Option(
+          '--backends <names>',
+          `backends to compare, comma-separated (default: ${BACKEND_NAMES.join(',')})`,
+        ).argParser(collect),
+      )
+      .option(
+        '--report <file>',
+        'also write the report to FILE.html (self-contained page) or FILE.json (repeatable)',
+        collect,
+      )
       .option('--scenario <id>', 'run only this scenario (repeatable; a prefix selects a family)', collect)
-      .option('--scan <dir>', "also scan DIR for kafka-node uses and report the emulated and unsupported ones next to the run's warnings")
+      .option(
+        '--scan <dir>',
+        "also scan DIR for kafka-node uses and report the emulated and unsupported ones next to the run's warnings",
+      )
       .option('--json', 'print the report as JSON instead of tables'),
   ).action(async (options) => {
     const { runCompat } = await import('./compat-command');
@@ -66,7 +95,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   addClientOptions(
     program
       .command('probe')
-      .description("check whether kafka-node's requests, and each backend, work on a cluster (ApiVersions of every broker; nothing is produced)")
+      .description(
+        "check whether kafka-node's requests, and each backend, work on a cluster (ApiVersions of every broker; nothing is produced)",
+      )
       .option('--brokers <host:port,...>', 'cluster to probe', collect)
       .option('--timeout <ms>', 'how long to wait for each broker to answer (default 3000)')
       .option('--json', 'print the probe as JSON'),
@@ -79,20 +110,45 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('bench')
-    .description('measure throughput, latency and memory of raw kafka-node, raw kafkajs, the common interface and the kafka-node facade on one broker')
-    .option('--messages <count>', 'messages per produce/consume workload (batch-1 and >1 KB workloads send fewer; default 20000, --short 500)')
+    .description(
+      'measure throughput, latency and memory of raw kafka-node, raw kafkajs, the common interface and the kafka-node facade on one broker',
+    )
+    .option(
+      '--messages <count>',
+      'messages per produce/consume workload (batch-1 and >1 KB workloads send fewer; default 20000, --short 500)',
+    )
     .option('--size <bytes,...>', 'message sizes in bytes (default 100,1024,10240)')
     .option('--batch <count,...>', 'messages per produce request (default 1,100)')
-    .option('--in-flight <count,...>', 'produce workloads of COUNT single-message sends issued at once, then awaited together, as kafka-node programs fire sends (default 100; 0: none)')
+    .option(
+      '--in-flight <count,...>',
+      'produce workloads of COUNT single-message sends issued at once, then awaited together, as kafka-node programs fire sends (default 100; 0: none)',
+    )
     .option('--acks <1|-1,...>', 'produce acks settings (default 1,-1)')
-    .option('--repetitions <count>', 'timed runs of each workload, interleaved across contenders (default 5, --short 1)')
-    .option('--warmup <count>', 'untimed messages produced and consumed first by each contender (default 2000, --short 100)')
+    .option(
+      '--repetitions <count>',
+      'timed runs of each workload, interleaved across contenders (default 5, --short 1)',
+    )
+    .option(
+      '--warmup <count>',
+      'untimed messages produced and consumed first by each contender (default 2000, --short 100)',
+    )
     .option('--rate <msgs/s>', 'producer pace of the end-to-end latency workload', '1000')
     .option('--latency-messages <count>', 'messages of the latency workload (default 2000, --short 100)')
-    .option('--contenders <names>', 'comma-separated subset of: kafka-node, kafkajs, common/kafka-node, common/kafkajs, facade/kafka-node, facade/kafkajs')
-    .option('--compare <a,b>', 'print A over B per workload (client CPU per message, msg/s) with a bootstrap interval; repeatable (default: facade/X over X, common/X over X, kafkajs over kafka-node, facade/kafkajs over kafka-node)', collect)
+    .option(
+      '--contenders <names>',
+      'comma-separated subset of: kafka-node, kafkajs, common/kafka-node, common/kafkajs, facade/kafka-node, facade/kafkajs',
+    )
+    .option(
+      '--compare <a,b>',
+      'print A over B per workload (client CPU per message, msg/s) with a bootstrap interval; repeatable (default: facade/X over X, common/X over X, kafkajs over kafka-node, facade/kafkajs over kafka-node)',
+      collect,
+    )
     .option('--seed <n>', 'seed of the bootstrap resampling (default 1)')
-    .option('--brokers <host:port,...>', 'cluster to measure against (default: an embedded broker in a child process)', collect)
+    .option(
+      '--brokers <host:port,...>',
+      'cluster to measure against (default: an embedded broker in a child process)',
+      collect,
+    )
     .option('--broker-in-process', "run the embedded broker in the bench's own process instead of a child process")
     .option('--json', 'print the report as JSON (validates against src/bench/schema.json) instead of a table')
     .option('--out <file>', 'also write the JSON report to FILE')

@@ -23,7 +23,11 @@ function dependencyVersion(name: string): string {
 function adapterVersion(): string {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === 'kafka-node-adapter') return packageVersion(file);
+    if (
+      fs.existsSync(file) &&
+      (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === 'kafka-node-adapter'
+    )
+      return packageVersion(file);
   }
   return 'unknown';
 }

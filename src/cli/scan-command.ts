@@ -32,7 +32,8 @@ export function runScanCommand(
     fix: options.fix,
     onProgress: (done, total) => {
       // Only large trees report progress, on stderr so stdout stays the listing (or valid JSON).
-      if (total >= PROGRESS_EVERY && (done % PROGRESS_EVERY === 0 || done === total)) output.stderr(`scan: ${done}/${total} files\n`);
+      if (total >= PROGRESS_EVERY && (done % PROGRESS_EVERY === 0 || done === total))
+        output.stderr(`scan: ${done}/${total} files\n`);
     },
   });
   output.stdout(options.json ? scanReportJson(report) : formatScanReport(report));

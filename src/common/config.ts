@@ -28,7 +28,9 @@ export function resolveBackendName(explicit: string | undefined, env: NodeJS.Pro
 function positiveInteger(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ConfigurationError(`${name} must be a non-negative integer (milliseconds or a count), got ${JSON.stringify(value)}`);
+    throw new ConfigurationError(
+      `${name} must be a non-negative integer (milliseconds or a count), got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -42,15 +44,23 @@ export function resolveKafkaConfig(config: KafkaConfig, env: NodeJS.ProcessEnv =
   for (const broker of brokers) {
     const match = typeof broker === 'string' ? HOST_PORT.exec(broker) : null;
     if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
-      throw new ConfigurationError(`broker address ${JSON.stringify(broker)} is not "host:port" with a port from 1 to 65535`);
+      throw new ConfigurationError(
+        `broker address ${JSON.stringify(broker)} is not "host:port" with a port from 1 to 65535`,
+      );
     }
   }
   if (config.clientId !== undefined && (typeof config.clientId !== 'string' || config.clientId.length === 0)) {
     throw new ConfigurationError('clientId must be a non-empty string');
   }
   const { ssl } = config;
-  if (ssl !== undefined && typeof ssl !== 'boolean' && (ssl === null || typeof ssl !== 'object' || Array.isArray(ssl))) {
-    throw new ConfigurationError('ssl must be true, false or TLS options ({ ca, cert, key, rejectUnauthorized, servername })');
+  if (
+    ssl !== undefined &&
+    typeof ssl !== 'boolean' &&
+    (ssl === null || typeof ssl !== 'object' || Array.isArray(ssl))
+  ) {
+    throw new ConfigurationError(
+      'ssl must be true, false or TLS options ({ ca, cert, key, rejectUnauthorized, servername })',
+    );
   }
   if (config.sasl !== undefined) {
     if (config.sasl === null || typeof config.sasl !== 'object') {
@@ -58,7 +68,9 @@ export function resolveKafkaConfig(config: KafkaConfig, env: NodeJS.ProcessEnv =
     }
     const { mechanism, username, password } = config.sasl;
     if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism)) {
-      throw new ConfigurationError(`sasl.mechanism must be "plain", "scram-sha-256" or "scram-sha-512", got ${JSON.stringify(mechanism)}`);
+      throw new ConfigurationError(
+        `sasl.mechanism must be "plain", "scram-sha-256" or "scram-sha-512", got ${JSON.stringify(mechanism)}`,
+      );
     }
     if (typeof username !== 'string' || typeof password !== 'string') {
       throw new ConfigurationError('sasl.username and sasl.password must be strings');

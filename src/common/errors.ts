@@ -80,7 +80,12 @@ export class UnsupportedBrokerVersionError extends KafkaError {
     /** What else is known to be gone though the broker still lists it. */
     note?: string,
   ) {
-    const apis = refused.map((r) => `its ${r.api} starts at v${r.brokerMin} (${backend} sends ${r.clientMax === 0 ? 'v0' : `v0-${r.clientMax}`})`).join(', ');
+    const apis = refused
+      .map(
+        (r) =>
+          `its ${r.api} starts at v${r.brokerMin} (${backend} sends ${r.clientMax === 0 ? 'v0' : `v0-${r.clientMax}`})`,
+      )
+      .join(', ');
     super(
       `the broker at ${broker} no longer serves the protocol versions ${backend} speaks: ${apis}${note ? `, and ${note}` : ''}: ` +
         'use backend kafkajs (KAFKA_NODE_BACKEND=kafkajs)',

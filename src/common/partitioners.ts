@@ -57,7 +57,9 @@ export function createPartitionChooser(partitioner: PartitionerName | Partitione
       requirePartitions(partitions);
       const chosen = partitioner(partitions, key);
       if (!partitions.includes(chosen)) {
-        throw new ConfigurationError(`custom partitioner returned ${String(chosen)}, which is not one of the partitions [${partitions.join(', ')}]`);
+        throw new ConfigurationError(
+          `custom partitioner returned ${String(chosen)}, which is not one of the partitions [${partitions.join(', ')}]`,
+        );
       }
       return chosen;
     };

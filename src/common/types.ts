@@ -331,7 +331,10 @@ export interface ConfigResourceDescription {
 export interface Admin {
   connect(): Promise<void>;
   /** DescribeConfigs; a resource the broker answers with an error fails the call (KafkaProtocolError). */
-  describeConfigs(resources: ConfigResource[], options?: { includeSynonyms?: boolean }): Promise<ConfigResourceDescription[]>;
+  describeConfigs(
+    resources: ConfigResource[],
+    options?: { includeSynonyms?: boolean },
+  ): Promise<ConfigResourceDescription[]>;
   /**
    * Brokers, controller and topic/partition layout. Without `topics`: every topic; with them: those that exist.
    * Never auto-creates unless `allowAutoTopicCreation` (then the named topics are asked for as a producer would,

@@ -63,12 +63,16 @@ export function resolveProducerOptions(
   const partitioner = options?.partitioner ?? defaultPartitioner;
   if (typeof partitioner !== 'function') {
     if (!PARTITIONER_NAMES.includes(partitioner)) {
-      throw new ConfigurationError(`unknown partitioner ${describe(partitioner)}: use one of ${PARTITIONER_NAMES.join(', ')}, or a function`);
+      throw new ConfigurationError(
+        `unknown partitioner ${describe(partitioner)}: use one of ${PARTITIONER_NAMES.join(', ')}, or a function`,
+      );
     }
-    if (!capabilities.partitioners.includes(partitioner)) throw new UnsupportedFeatureError(`partitioner "${partitioner}"`, backend);
+    if (!capabilities.partitioners.includes(partitioner))
+      throw new UnsupportedFeatureError(`partitioner "${partitioner}"`, backend);
   }
   const idempotent = options?.idempotent ?? false;
-  if (typeof idempotent !== 'boolean') throw new ConfigurationError(`idempotent must be true or false, got ${describe(idempotent)}`);
+  if (typeof idempotent !== 'boolean')
+    throw new ConfigurationError(`idempotent must be true or false, got ${describe(idempotent)}`);
   if (idempotent && !capabilities.idempotence) throw new UnsupportedFeatureError('the idempotent producer', backend);
   const transactionalId = options?.transactionalId ?? null;
   const transactionTimeoutMs = options?.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
@@ -77,31 +81,55 @@ export function resolveProducerOptions(
       throw new ConfigurationError(`transactionalId must be a non-empty string, got ${describe(transactionalId)}`);
     }
     if (!capabilities.transactions) {
-      throw new UnsupportedFeatureError('transactions (transactionalId)', backend, 'kafka-node has no transactional producer (no InitProducerId, no Produce v3)');
+      throw new UnsupportedFeatureError(
+        'transactions (transactionalId)',
+        backend,
+        'kafka-node has no transactional producer (no InitProducerId, no Produce v3)',
+      );
     }
-    if (options?.idempotent === false) throw new ConfigurationError('a transactional producer is always idempotent: drop idempotent: false');
+    if (options?.idempotent === false)
+      throw new ConfigurationError('a transactional producer is always idempotent: drop idempotent: false');
   } else if (options?.transactionTimeoutMs !== undefined) {
-    throw new ConfigurationError('transactionTimeoutMs only applies to a transactional producer: set transactionalId too');
+    throw new ConfigurationError(
+      'transactionTimeoutMs only applies to a transactional producer: set transactionalId too',
+    );
   }
-  if (!Number.isInteger(transactionTimeoutMs) || transactionTimeoutMs < 1 || transactionTimeoutMs > MAX_TRANSACTION_TIMEOUT_MS) {
-    throw new ConfigurationError(`transactionTimeoutMs must be an integer from 1 to ${MAX_TRANSACTION_TIMEOUT_MS}, got ${describe(transactionTimeoutMs)}`);
+  if (
+    !Number.isInteger(transactionTimeoutMs) ||
+    transactionTimeoutMs < 1 ||
+    transactionTimeoutMs > MAX_TRANSACTION_TIMEOUT_MS
+  ) {
+    throw new ConfigurationError(
+      `transactionTimeoutMs must be an integer from 1 to ${MAX_TRANSACTION_TIMEOUT_MS}, got ${describe(transactionTimeoutMs)}`,
+    );
   }
   return { partitioner, idempotent: idempotent || transactionalId !== null, transactionalId, transactionTimeoutMs };
 }
 
 /** Checks sendOffsets' argument: a group id and, per topic, integer partitions and offsets >= 0. */
 export function validateTransactionOffsets(offsets: TransactionOffsets): void {
-  if (offsets === null || typeof offsets !== 'object') throw new ConfigurationError('sendOffsets needs { consumerGroupId, topics }');
+  if (offsets === null || typeof offsets !== 'object')
+    throw new ConfigurationError('sendOffsets needs { consumerGroupId, topics }');
   if (typeof offsets.consumerGroupId !== 'string' || offsets.consumerGroupId === '') {
-    throw new ConfigurationError(`consumerGroupId must be a non-empty string, got ${describe(offsets.consumerGroupId)}`);
+    throw new ConfigurationError(
+      `consumerGroupId must be a non-empty string, got ${describe(offsets.consumerGroupId)}`,
+    );
   }
-  if (!Array.isArray(offsets.topics)) throw new ConfigurationError(`topics must be an array, got ${describe(offsets.topics)}`);
+  if (!Array.isArray(offsets.topics))
+    throw new ConfigurationError(`topics must be an array, got ${describe(offsets.topics)}`);
   for (const topic of offsets.topics) {
-    if (typeof topic?.topic !== 'string' || topic.topic === '') throw new ConfigurationError(`each topic needs a name, got ${describe(topic?.topic)}`);
+    if (typeof topic?.topic !== 'string' || topic.topic === '')
+      throw new ConfigurationError(`each topic needs a name, got ${describe(topic?.topic)}`);
     if (!Array.isArray(topic.partitions)) throw new ConfigurationError(`partitions of ${topic.topic} must be an array`);
     for (const p of topic.partitions) {
-      if (!Number.isInteger(p?.partition) || p.partition < 0) throw new ConfigurationError(`partition of ${topic.topic} must be an integer >= 0, got ${describe(p?.partition)}`);
-      if (!Number.isInteger(p.offset) || p.offset < 0) throw new ConfigurationError(`offset of ${topic.topic}/${p.partition} must be an integer >= 0, got ${describe(p.offset)}`);
+      if (!Number.isInteger(p?.partition) || p.partition < 0)
+        throw new ConfigurationError(
+          `partition of ${topic.topic} must be an integer >= 0, got ${describe(p?.partition)}`,
+        );
+      if (!Number.isInteger(p.offset) || p.offset < 0)
+        throw new ConfigurationError(
+          `offset of ${topic.topic}/${p.partition} must be an integer >= 0, got ${describe(p.offset)}`,
+        );
     }
   }
 }
@@ -113,16 +141,26 @@ export { topicNameProblem } from '../protocol/topic-names';
  * Checks a send request: topic, messages (values Buffer, string or null; keys also undefined; integer partitions;
  * headers of Buffers or strings; integer timestamps), acks, timeout and compression.
  */
-export function validateSendRequest(request: SendRequest, capabilities: Capabilities, backend: BackendName, options: { idempotent?: boolean } = {}): void {
-  if (request === null || typeof request !== 'object') throw new ConfigurationError('send needs a request object { topic, messages }');
+export function validateSendRequest(
+  request: SendRequest,
+  capabilities: Capabilities,
+  backend: BackendName,
+  options: { idempotent?: boolean } = {},
+): void {
+  if (request === null || typeof request !== 'object')
+    throw new ConfigurationError('send needs a request object { topic, messages }');
   const { topic, messages, acks, timeoutMs, compression } = request;
-  if (typeof topic !== 'string' || topic.length === 0) throw new ConfigurationError(`topic must be a non-empty string, got ${describe(topic)}`);
+  if (typeof topic !== 'string' || topic.length === 0)
+    throw new ConfigurationError(`topic must be a non-empty string, got ${describe(topic)}`);
   if (!Array.isArray(messages) || messages.length === 0) {
-    throw new ConfigurationError(`messages must be a non-empty array of { key?, value, partition?, headers?, timestamp? }, got ${describe(messages)}`);
+    throw new ConfigurationError(
+      `messages must be a non-empty array of { key?, value, partition?, headers?, timestamp? }, got ${describe(messages)}`,
+    );
   }
   messages.forEach((message, index) => {
     const where = `messages[${index}]`;
-    if (message === null || typeof message !== 'object' || Array.isArray(message)) throw new ConfigurationError(`${where} must be an object with a value`);
+    if (message === null || typeof message !== 'object' || Array.isArray(message))
+      throw new ConfigurationError(`${where} must be an object with a value`);
     const { key, value, partition, headers, timestamp } = message;
     if (value !== null && typeof value !== 'string' && !Buffer.isBuffer(value)) {
       throw new ConfigurationError(`${where}.value must be a Buffer, a string or null, got ${describe(value)}`);
@@ -131,10 +169,14 @@ export function validateSendRequest(request: SendRequest, capabilities: Capabili
       throw new ConfigurationError(`${where}.key must be a Buffer, a string or null, got ${describe(key)}`);
     }
     if (partition !== undefined && !isNonNegativeInteger(partition, MAX_INT32)) {
-      throw new ConfigurationError(`${where}.partition must be an integer from 0 to ${MAX_INT32}, got ${describe(partition)}`);
+      throw new ConfigurationError(
+        `${where}.partition must be an integer from 0 to ${MAX_INT32}, got ${describe(partition)}`,
+      );
     }
     if (timestamp !== undefined && !isNonNegativeInteger(timestamp)) {
-      throw new ConfigurationError(`${where}.timestamp must be milliseconds since the epoch (a non-negative integer), got ${describe(timestamp)}`);
+      throw new ConfigurationError(
+        `${where}.timestamp must be milliseconds since the epoch (a non-negative integer), got ${describe(timestamp)}`,
+      );
     }
     if (headers !== undefined) {
       if (headers === null || typeof headers !== 'object' || Array.isArray(headers) || Buffer.isBuffer(headers)) {
@@ -142,35 +184,49 @@ export function validateSendRequest(request: SendRequest, capabilities: Capabili
       }
       for (const [name, headerValue] of Object.entries(headers)) {
         if (typeof headerValue !== 'string' && !Buffer.isBuffer(headerValue)) {
-          throw new ConfigurationError(`${where}.headers[${JSON.stringify(name)}] must be a Buffer or a string, got ${describe(headerValue)}`);
+          throw new ConfigurationError(
+            `${where}.headers[${JSON.stringify(name)}] must be a Buffer or a string, got ${describe(headerValue)}`,
+          );
         }
       }
-      if (Object.keys(headers).length > 0 && !capabilities.headers) throw new UnsupportedFeatureError('message headers', backend);
+      if (Object.keys(headers).length > 0 && !capabilities.headers)
+        throw new UnsupportedFeatureError('message headers', backend);
     }
   });
-  if (acks !== undefined && !ACKS.includes(acks)) throw new ConfigurationError(`acks must be 0, 1 or -1, got ${describe(acks)}`);
+  if (acks !== undefined && !ACKS.includes(acks))
+    throw new ConfigurationError(`acks must be 0, 1 or -1, got ${describe(acks)}`);
   if (options.idempotent && acks !== undefined && acks !== -1) {
     throw new ConfigurationError(`an idempotent producer needs acks -1 (all in-sync replicas), got acks ${acks}`);
   }
   if (timeoutMs !== undefined && !isNonNegativeInteger(timeoutMs, MAX_INT32)) {
-    throw new ConfigurationError(`timeoutMs must be a non-negative integer of milliseconds, got ${describe(timeoutMs)}`);
+    throw new ConfigurationError(
+      `timeoutMs must be a non-negative integer of milliseconds, got ${describe(timeoutMs)}`,
+    );
   }
   if (compression !== undefined) {
     if (!COMPRESSION_NAMES.includes(compression)) {
-      throw new ConfigurationError(`unknown compression ${describe(compression)}: use one of ${COMPRESSION_NAMES.join(', ')}`);
+      throw new ConfigurationError(
+        `unknown compression ${describe(compression)}: use one of ${COMPRESSION_NAMES.join(', ')}`,
+      );
     }
-    if (!capabilities.compression.includes(compression)) throw new UnsupportedFeatureError(`${compression} compression`, backend);
+    if (!capabilities.compression.includes(compression))
+      throw new UnsupportedFeatureError(`${compression} compression`, backend);
   }
 }
 
 /** A topic/partition/offset given by the caller (seek, commit). */
 export function validateTopicPartitionOffset(position: TopicPartitionOffset, what: string): void {
-  if (position === null || typeof position !== 'object') throw new ConfigurationError(`${what} needs { topic, partition, offset }`);
-  if (typeof position.topic !== 'string' || position.topic.length === 0) throw new ConfigurationError(`${what}: topic must be a non-empty string`);
+  if (position === null || typeof position !== 'object')
+    throw new ConfigurationError(`${what} needs { topic, partition, offset }`);
+  if (typeof position.topic !== 'string' || position.topic.length === 0)
+    throw new ConfigurationError(`${what}: topic must be a non-empty string`);
   if (!isNonNegativeInteger(position.partition, MAX_INT32)) {
-    throw new ConfigurationError(`${what}: partition must be a non-negative integer, got ${describe(position.partition)}`);
+    throw new ConfigurationError(
+      `${what}: partition must be a non-negative integer, got ${describe(position.partition)}`,
+    );
   }
-  if (!isNonNegativeInteger(position.offset)) throw new ConfigurationError(`${what}: offset must be a non-negative integer, got ${describe(position.offset)}`);
+  if (!isNonNegativeInteger(position.offset))
+    throw new ConfigurationError(`${what}: offset must be a non-negative integer, got ${describe(position.offset)}`);
 }
 
 export interface ResolvedConsumerGroupConfig {
@@ -215,10 +271,16 @@ function option<T>(value: T | undefined, fallback: T, valid: (value: T) => boole
 }
 
 export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): ResolvedConsumerGroupConfig {
-  if (config === null || typeof config !== 'object') throw new ConfigurationError('a consumer group needs a config object { groupId, topics }');
+  if (config === null || typeof config !== 'object')
+    throw new ConfigurationError('a consumer group needs a config object { groupId, topics }');
   const { groupId, topics } = config;
-  if (typeof groupId !== 'string' || groupId.length === 0) throw new ConfigurationError(`groupId must be a non-empty string, got ${describe(groupId)}`);
-  if (!Array.isArray(topics) || topics.length === 0 || topics.some((topic) => typeof topic !== 'string' || topic.length === 0)) {
+  if (typeof groupId !== 'string' || groupId.length === 0)
+    throw new ConfigurationError(`groupId must be a non-empty string, got ${describe(groupId)}`);
+  if (
+    !Array.isArray(topics) ||
+    topics.length === 0 ||
+    topics.some((topic) => typeof topic !== 'string' || topic.length === 0)
+  ) {
     throw new ConfigurationError(`topics must be a non-empty array of topic names, got ${describe(topics)}`);
   }
   const isPosition = (value: StartPosition): boolean => START_POSITIONS.includes(value);
@@ -232,32 +294,93 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
       value.every((p) =>
         typeof p === 'string'
           ? PROTOCOL_NAMES.includes(p)
-          : p !== null && typeof p === 'object' && typeof p.name === 'string' && p.name.length > 0 && isNonNegativeInteger(p.version) && typeof p.assign === 'function',
+          : p !== null &&
+            typeof p === 'object' &&
+            typeof p.name === 'string' &&
+            p.name.length > 0 &&
+            isNonNegativeInteger(p.version) &&
+            typeof p.assign === 'function',
       ),
     'protocols',
     'a non-empty array of "roundrobin", "range" or { name, version, assign } objects',
   );
-  const sessionTimeoutMs = option(config.sessionTimeoutMs, CONSUMER_GROUP_DEFAULTS.sessionTimeoutMs, (v) => isCount(v) && v > 0, 'sessionTimeoutMs', 'a positive integer of milliseconds');
-  const heartbeatIntervalMs = option(config.heartbeatIntervalMs, Math.max(1, Math.min(CONSUMER_GROUP_DEFAULTS.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3))), (v) => isCount(v) && v > 0, 'heartbeatIntervalMs', 'a positive integer of milliseconds');
+  const sessionTimeoutMs = option(
+    config.sessionTimeoutMs,
+    CONSUMER_GROUP_DEFAULTS.sessionTimeoutMs,
+    (v) => isCount(v) && v > 0,
+    'sessionTimeoutMs',
+    'a positive integer of milliseconds',
+  );
+  const heartbeatIntervalMs = option(
+    config.heartbeatIntervalMs,
+    Math.max(1, Math.min(CONSUMER_GROUP_DEFAULTS.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3))),
+    (v) => isCount(v) && v > 0,
+    'heartbeatIntervalMs',
+    'a positive integer of milliseconds',
+  );
   if (heartbeatIntervalMs >= sessionTimeoutMs) {
-    throw new ConfigurationError(`heartbeatIntervalMs (${heartbeatIntervalMs}) must be lower than sessionTimeoutMs (${sessionTimeoutMs}), ideally a third of it`);
+    throw new ConfigurationError(
+      `heartbeatIntervalMs (${heartbeatIntervalMs}) must be lower than sessionTimeoutMs (${sessionTimeoutMs}), ideally a third of it`,
+    );
   }
   return {
     groupId,
     topics: [...new Set(topics)],
-    fromOffset: option(config.fromOffset, CONSUMER_GROUP_DEFAULTS.fromOffset, isPosition, 'fromOffset', '"earliest", "latest" or "none"'),
-    outOfRangeOffset: option(config.outOfRangeOffset, CONSUMER_GROUP_DEFAULTS.outOfRangeOffset, isPosition, 'outOfRangeOffset', '"earliest", "latest" or "none"'),
+    fromOffset: option(
+      config.fromOffset,
+      CONSUMER_GROUP_DEFAULTS.fromOffset,
+      isPosition,
+      'fromOffset',
+      '"earliest", "latest" or "none"',
+    ),
+    outOfRangeOffset: option(
+      config.outOfRangeOffset,
+      CONSUMER_GROUP_DEFAULTS.outOfRangeOffset,
+      isPosition,
+      'outOfRangeOffset',
+      '"earliest", "latest" or "none"',
+    ),
     protocols,
-    autoCommit: option(config.autoCommit, CONSUMER_GROUP_DEFAULTS.autoCommit, (v) => typeof v === 'boolean', 'autoCommit', 'true or false'),
-    autoCommitIntervalMs: option(config.autoCommitIntervalMs, CONSUMER_GROUP_DEFAULTS.autoCommitIntervalMs, isCount, 'autoCommitIntervalMs', 'a non-negative integer of milliseconds'),
+    autoCommit: option(
+      config.autoCommit,
+      CONSUMER_GROUP_DEFAULTS.autoCommit,
+      (v) => typeof v === 'boolean',
+      'autoCommit',
+      'true or false',
+    ),
+    autoCommitIntervalMs: option(
+      config.autoCommitIntervalMs,
+      CONSUMER_GROUP_DEFAULTS.autoCommitIntervalMs,
+      isCount,
+      'autoCommitIntervalMs',
+      'a non-negative integer of milliseconds',
+    ),
     sessionTimeoutMs,
     heartbeatIntervalMs,
-    maxBytesPerPartition: option(config.maxBytesPerPartition, CONSUMER_GROUP_DEFAULTS.maxBytesPerPartition, (v) => isCount(v) && v > 0, 'maxBytesPerPartition', 'a positive integer of bytes'),
-    maxWaitTimeMs: option(config.maxWaitTimeMs, CONSUMER_GROUP_DEFAULTS.maxWaitTimeMs, isCount, 'maxWaitTimeMs', 'a non-negative integer of milliseconds'),
+    maxBytesPerPartition: option(
+      config.maxBytesPerPartition,
+      CONSUMER_GROUP_DEFAULTS.maxBytesPerPartition,
+      (v) => isCount(v) && v > 0,
+      'maxBytesPerPartition',
+      'a positive integer of bytes',
+    ),
+    maxWaitTimeMs: option(
+      config.maxWaitTimeMs,
+      CONSUMER_GROUP_DEFAULTS.maxWaitTimeMs,
+      isCount,
+      'maxWaitTimeMs',
+      'a non-negative integer of milliseconds',
+    ),
     maxBufferedMessages:
       config.maxBufferedMessages === undefined
         ? null
-        : option(config.maxBufferedMessages, 0, (v) => isCount(v) && v > 0, 'maxBufferedMessages', 'a positive integer'),
+        : option(
+            config.maxBufferedMessages,
+            0,
+            (v) => isCount(v) && v > 0,
+            'maxBufferedMessages',
+            'a positive integer',
+          ),
     isolationLevel: option(
       config.isolationLevel,
       CONSUMER_GROUP_DEFAULTS.isolationLevel,

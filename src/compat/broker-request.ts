@@ -54,7 +54,12 @@ export function exchange(address: string, frame: Buffer, options: ExchangeOption
       else resolve(reader!);
     };
     const timer = setTimeout(
-      () => finish(connected ? new NoAnswerError(`no answer within ${options.timeoutMs} ms`) : new BrokerUnreachableError(`${address}: no connection within ${options.timeoutMs} ms`)),
+      () =>
+        finish(
+          connected
+            ? new NoAnswerError(`no answer within ${options.timeoutMs} ms`)
+            : new BrokerUnreachableError(`${address}: no connection within ${options.timeoutMs} ms`),
+        ),
       options.timeoutMs,
     );
     socket.once(options.ssl ? 'secureConnect' : 'connect', () => {
@@ -62,9 +67,19 @@ export function exchange(address: string, frame: Buffer, options: ExchangeOption
       socket.write(frame);
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      finish(connected ? new NoAnswerError(`connection failed before an answer: ${error.message}`) : new BrokerUnreachableError(`${address}: ${error.code ?? error.message}`));
+      finish(
+        connected
+          ? new NoAnswerError(`connection failed before an answer: ${error.message}`)
+          : new BrokerUnreachableError(`${address}: ${error.code ?? error.message}`),
+      );
     });
-    socket.on('close', () => finish(connected ? new NoAnswerError('the broker closed the connection without answering') : new BrokerUnreachableError(`${address}: connection closed`)));
+    socket.on('close', () =>
+      finish(
+        connected
+          ? new NoAnswerError('the broker closed the connection without answering')
+          : new BrokerUnreachableError(`${address}: connection closed`),
+      ),
+    );
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 4 || received.length < 4 + received.readInt32BE(0)) return;

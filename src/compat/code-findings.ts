@@ -32,7 +32,10 @@ export function attachRunTimeWarnings(section: CodeSection, outcomes: readonly K
   }
   return {
     ...section,
-    findings: section.findings.map((finding) => ({ ...finding, seenAtRunTime: finding.warnings.flatMap((name) => (seen.get(name) ?? []).map((where) => `${name} (${where})`)) })),
+    findings: section.findings.map((finding) => ({
+      ...finding,
+      seenAtRunTime: finding.warnings.flatMap((name) => (seen.get(name) ?? []).map((where) => `${name} (${where})`)),
+    })),
   };
 }
 
@@ -44,7 +47,9 @@ export function formatCodeSection(section: CodeSection): string {
   ];
   for (const finding of section.findings) {
     const what = finding.target ? `${finding.target}.${finding.name}` : finding.name;
-    lines.push(`  ${finding.file}:${finding.line}  ${finding.status.padEnd(11)} ${finding.kind} ${what}: ${finding.note}`);
+    lines.push(
+      `  ${finding.file}:${finding.line}  ${finding.status.padEnd(11)} ${finding.kind} ${what}: ${finding.note}`,
+    );
     if (finding.seenAtRunTime.length > 0) lines.push(`      seen in this run: ${finding.seenAtRunTime.join('; ')}`);
   }
   return lines.join('\n');

@@ -1,4 +1,11 @@
-import type { Backend, Capabilities, ConsumedMessage, ConsumerGroup, ConsumerGroupConfig, KafkaConfig } from '../common/types';
+import type {
+  Backend,
+  Capabilities,
+  ConsumedMessage,
+  ConsumerGroup,
+  ConsumerGroupConfig,
+  KafkaConfig,
+} from '../common/types';
 import { KafkaError } from '../common/errors';
 import { Trace, renderPayload } from './trace';
 
@@ -101,7 +108,9 @@ export class ScenarioContext {
   }
 
   /** Starts a group member and returns it with the messages it receives; the caller closes it. */
-  async startMember(options: Omit<ConsumeOptions, 'count'>): Promise<{ group: ConsumerGroup; messages: ConsumedMessage[] }> {
+  async startMember(
+    options: Omit<ConsumeOptions, 'count'>,
+  ): Promise<{ group: ConsumerGroup; messages: ConsumedMessage[] }> {
     const { groupId, topics, member, record = true, timeoutMs: _timeout, ...rest } = options;
     // 6 s is Kafka 0.9's minimum session timeout; shorter than the 30 s default so a cluster that holds a rejoin for
     // a session timeout (librdkafka's mock does) keeps scenarios quick.
@@ -110,7 +119,11 @@ export class ScenarioContext {
     const messages: ConsumedMessage[] = [];
     if (member) {
       group.on('assigned', (event) => {
-        this.trace.record({ kind: 'assignment', member, partitions: event.partitions.map((p) => `${p.topic}/${p.partition}`).sort() });
+        this.trace.record({
+          kind: 'assignment',
+          member,
+          partitions: event.partitions.map((p) => `${p.topic}/${p.partition}`).sort(),
+        });
       });
     }
     await group.connect();
@@ -129,10 +142,15 @@ export class ScenarioContext {
   }
 
   /** Waits until `messages` holds at least `count` entries, or fails saying how many arrived. */
-  async waitForCount(messages: readonly unknown[], count: number, timeoutMs = DEFAULT_CONSUME_TIMEOUT_MS): Promise<void> {
+  async waitForCount(
+    messages: readonly unknown[],
+    count: number,
+    timeoutMs = DEFAULT_CONSUME_TIMEOUT_MS,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (messages.length < count) {
-      if (Date.now() > deadline) throw new ScenarioCheckError(`expected ${count} messages within ${timeoutMs} ms, got ${messages.length}`);
+      if (Date.now() > deadline)
+        throw new ScenarioCheckError(`expected ${count} messages within ${timeoutMs} ms, got ${messages.length}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }

@@ -44,27 +44,71 @@ export const KAFKA_NODE_REQUESTS: EngineFacts = {
   engine: 'kafka-node 5.0.0',
   worksWithoutApiVersions: true,
   requests: [
-    { apiKey: ApiKey.ApiVersions, fixed: 0, usedBy: 'every connection (no answer within 500 ms: kafka-node assumes Kafka 0.9)', role: 'core' },
+    {
+      apiKey: ApiKey.ApiVersions,
+      fixed: 0,
+      usedBy: 'every connection (no answer within 500 ms: kafka-node assumes Kafka 0.9)',
+      role: 'core',
+    },
     { apiKey: ApiKey.Metadata, fixed: 0, usedBy: 'KafkaClient connect (the broker list)', role: 'core' },
-    { apiKey: ApiKey.Metadata, upTo: 1, withoutApiVersions: 0, usedBy: 'topic metadata: Producer.send, ConsumerGroup, topicExists, Admin.listTopics', role: 'core' },
-    { apiKey: ApiKey.Produce, upTo: 2, withoutApiVersions: 1, usedBy: 'Producer.send, HighLevelProducer.send', role: 'core' },
-    { apiKey: ApiKey.ListOffsets, fixed: 0, usedBy: 'Offset.fetch/fetchLatestOffsets, ConsumerGroup fromOffset and offset resets', role: 'core' },
+    {
+      apiKey: ApiKey.Metadata,
+      upTo: 1,
+      withoutApiVersions: 0,
+      usedBy: 'topic metadata: Producer.send, ConsumerGroup, topicExists, Admin.listTopics',
+      role: 'core',
+    },
+    {
+      apiKey: ApiKey.Produce,
+      upTo: 2,
+      withoutApiVersions: 1,
+      usedBy: 'Producer.send, HighLevelProducer.send',
+      role: 'core',
+    },
+    {
+      apiKey: ApiKey.ListOffsets,
+      fixed: 0,
+      usedBy: 'Offset.fetch/fetchLatestOffsets, ConsumerGroup fromOffset and offset resets',
+      role: 'core',
+    },
     { apiKey: ApiKey.FindCoordinator, fixed: 0, usedBy: 'ConsumerGroup, Offset.fetchCommits', role: 'core' },
     { apiKey: ApiKey.JoinGroup, fixed: 0, usedBy: 'ConsumerGroup', role: 'core' },
     { apiKey: ApiKey.SyncGroup, fixed: 0, usedBy: 'ConsumerGroup', role: 'core' },
     { apiKey: ApiKey.Heartbeat, fixed: 0, usedBy: 'ConsumerGroup', role: 'core' },
-    { apiKey: ApiKey.OffsetFetch, fixed: 1, usedBy: 'ConsumerGroup start positions, Offset.fetchCommits', role: 'core' },
+    {
+      apiKey: ApiKey.OffsetFetch,
+      fixed: 1,
+      usedBy: 'ConsumerGroup start positions, Offset.fetchCommits',
+      role: 'core',
+    },
     { apiKey: ApiKey.Fetch, upTo: 2, withoutApiVersions: 1, usedBy: 'ConsumerGroup, Consumer', role: 'core' },
     { apiKey: ApiKey.OffsetCommit, fixed: 2, usedBy: 'ConsumerGroup commits', role: 'core' },
     { apiKey: ApiKey.LeaveGroup, fixed: 0, usedBy: 'ConsumerGroup.close', role: 'core' },
-    { apiKey: ApiKey.OffsetFetch, fixed: 0, usedBy: 'Consumer with a groupId (start offsets), ConsumerStream', role: 'other' },
+    {
+      apiKey: ApiKey.OffsetFetch,
+      fixed: 0,
+      usedBy: 'Consumer with a groupId (start offsets), ConsumerStream',
+      role: 'other',
+    },
     { apiKey: ApiKey.OffsetCommit, fixed: 0, usedBy: 'Offset.commit, Consumer autoCommit', role: 'other' },
-    { apiKey: ApiKey.CreateTopics, upTo: 1, withoutApiVersions: 0, usedBy: 'Admin.createTopics, client.createTopics', role: 'admin' },
+    {
+      apiKey: ApiKey.CreateTopics,
+      upTo: 1,
+      withoutApiVersions: 0,
+      usedBy: 'Admin.createTopics, client.createTopics',
+      role: 'admin',
+    },
     { apiKey: ApiKey.DescribeConfigs, upTo: 2, withoutApiVersions: 0, usedBy: 'Admin.describeConfigs', role: 'admin' },
     { apiKey: ApiKey.ListGroups, fixed: 0, usedBy: 'Admin.listGroups', role: 'admin' },
     { apiKey: ApiKey.DescribeGroups, fixed: 0, usedBy: 'Admin.describeGroups', role: 'admin' },
     { apiKey: ApiKey.SaslHandshake, upTo: 1, withoutApiVersions: 0, usedBy: 'SASL authentication', role: 'sasl' },
-    { apiKey: ApiKey.SaslAuthenticate, fixed: 0, onlyAfter: { apiKey: ApiKey.SaslHandshake, version: 1 }, usedBy: 'SASL authentication (after SaslHandshake v1; raw tokens after v0)', role: 'sasl' },
+    {
+      apiKey: ApiKey.SaslAuthenticate,
+      fixed: 0,
+      onlyAfter: { apiKey: ApiKey.SaslHandshake, version: 1 },
+      usedBy: 'SASL authentication (after SaslHandshake v1; raw tokens after v0)',
+      role: 'sasl',
+    },
   ],
 };
 
@@ -132,6 +176,9 @@ export function isKafka4(apis: readonly ApiVersionRange[]): boolean {
 
 /** The engine under each backend of the facade; a backend without an entry is reported as not assessed. */
 export function engineOfBackend(backend: BackendName): EngineFacts | undefined {
-  const engines: Partial<Record<string, EngineFacts>> = { 'kafka-node': KAFKA_NODE_REQUESTS, kafkajs: KAFKAJS_REQUESTS };
+  const engines: Partial<Record<string, EngineFacts>> = {
+    'kafka-node': KAFKA_NODE_REQUESTS,
+    kafkajs: KAFKAJS_REQUESTS,
+  };
   return engines[backend];
 }

@@ -29,7 +29,12 @@ function statusCounts(statuses: ScenarioStatus[]): string {
 }
 
 /** A result cell: status and time; a diff's first difference expands to all of them, other details show as is. */
-function resultCell(column: string, result: { status: ScenarioStatus; durationMs: number; detail: string | null; differences?: string[]; notes?: string[] } | undefined): string {
+function resultCell(
+  column: string,
+  result:
+    | { status: ScenarioStatus; durationMs: number; detail: string | null; differences?: string[]; notes?: string[] }
+    | undefined,
+): string {
   if (!result) return '<td>-</td>';
   let detail = '';
   if (result.status === 'diff' && result.detail) {
@@ -38,17 +43,29 @@ function resultCell(column: string, result: { status: ScenarioStatus; durationMs
   } else if (result.detail && result.status !== 'pass') {
     detail = `<pre>${escapeHtml(result.detail)}</pre>`;
   }
-  const notes = (result.notes ?? []).length > 0 ? `<details class="notes"><summary>notes</summary><pre>${escapeHtml(result.notes!.join('\n'))}</pre></details>` : '';
+  const notes =
+    (result.notes ?? []).length > 0
+      ? `<details class="notes"><summary>notes</summary><pre>${escapeHtml(result.notes!.join('\n'))}</pre></details>`
+      : '';
   return `<td class="${result.status}" data-backend="${escapeHtml(column)}"><strong>${result.status}</strong> ${(result.durationMs / 1000).toFixed(1)} s${detail}${notes}</td>`;
 }
 
-function matrix(id: string, columns: string[], rows: Array<{ id: string; title: string; cells: Parameters<typeof resultCell>[1][] }>): string {
+function matrix(
+  id: string,
+  columns: string[],
+  rows: Array<{ id: string; title: string; cells: Parameters<typeof resultCell>[1][] }>,
+): string {
   const header = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
   const body = rows
-    .map((row) => `<tr data-scenario="${escapeHtml(row.id)}"><td><code>${escapeHtml(row.id)}</code><br>${escapeHtml(row.title)}</td>${row.cells.map((cell, i) => resultCell(columns[i]!, cell)).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr data-scenario="${escapeHtml(row.id)}"><td><code>${escapeHtml(row.id)}</code><br>${escapeHtml(row.title)}</td>${row.cells.map((cell, i) => resultCell(columns[i]!, cell)).join('')}</tr>`,
+    )
     .join('\n');
   // Per engine: what its column adds up to.
-  const totals = columns.map((_c, i) => `<td>${statusCounts(rows.flatMap((row) => (row.cells[i] ? [row.cells[i]!.status] : [])))}</td>`).join('');
+  const totals = columns
+    .map((_c, i) => `<td>${statusCounts(rows.flatMap((row) => (row.cells[i] ? [row.cells[i]!.status] : [])))}</td>`)
+    .join('');
   return `<table id="${id}"><thead><tr><th>scenario</th>${header}</tr></thead>
 <tbody>
 ${body}
@@ -58,7 +75,12 @@ ${body}
 function brokerRow(broker: BrokerVersions): string {
   const status = broker.status === 'answered' ? 'ok' : broker.status === 'unreachable' ? 'fails' : 'partial';
   const ranges = broker.apis.map((api) => `${apiKeyName(api.apiKey)} ${api.minVersion}-${api.maxVersion}`).join(', ');
-  const what = broker.status === 'answered' ? `ApiVersions answered${broker.kip896 ? ' (Apache Kafka 4.x: KIP-896 minimums)' : ''}` : broker.status === 'unreachable' ? 'unreachable' : 'ApiVersions not supported';
+  const what =
+    broker.status === 'answered'
+      ? `ApiVersions answered${broker.kip896 ? ' (Apache Kafka 4.x: KIP-896 minimums)' : ''}`
+      : broker.status === 'unreachable'
+        ? 'unreachable'
+        : 'ApiVersions not supported';
   return `<tr><td><code>${escapeHtml(broker.address)}</code></td><td>${broker.nodeId ?? '-'}</td><td class="${status}">${escapeHtml(what)}${broker.detail ? `<pre>${escapeHtml(broker.detail)}</pre>` : ''}</td><td class="ranges">${escapeHtml(ranges || '-')}</td></tr>`;
 }
 
@@ -94,7 +116,11 @@ function parityMatrices(report: ParityReport): string {
   const common = matrix(
     'parity',
     report.backends,
-    report.scenarios.map((scenario) => ({ id: scenario.id, title: scenario.title, cells: report.backends.map((backend) => scenario.results.find((r) => r.backend === backend)) })),
+    report.scenarios.map((scenario) => ({
+      id: scenario.id,
+      title: scenario.title,
+      cells: report.backends.map((backend) => scenario.results.find((r) => r.backend === backend)),
+    })),
   );
   const { pass, diff, unsupported, error } = report.summary;
   const api: KafkaNodeApiSection | null | undefined = report.kafkaNodeApi;
@@ -104,7 +130,11 @@ function parityMatrices(report: ParityReport): string {
 ${matrix(
   'kafka-node-api',
   api.engines,
-  api.scenarios.map((scenario) => ({ id: scenario.id, title: scenario.name, cells: api.engines.map((engine) => scenario.results.find((r) => r.engine === engine)) })),
+  api.scenarios.map((scenario) => ({
+    id: scenario.id,
+    title: scenario.name,
+    cells: api.engines.map((engine) => scenario.results.find((r) => r.engine === engine)),
+  })),
 )}`
     : '';
   return `<section id="engines"><h2>Does the code behave the same on the new engine?</h2>
@@ -115,13 +145,16 @@ ${apiPart}</section>`;
 }
 
 function codeSection(code: CodeSection | null | undefined): string {
-  if (!code) return `<section id="code"><h2>What in the code needs attention?</h2><p>No code scanned: run <code>kafka-node-adapter compat --scan &lt;dir&gt;</code> to list the emulated and unsupported uses here.</p></section>`;
+  if (!code)
+    return `<section id="code"><h2>What in the code needs attention?</h2><p>No code scanned: run <code>kafka-node-adapter compat --scan &lt;dir&gt;</code> to list the emulated and unsupported uses here.</p></section>`;
   const rows = code.findings
     .map((finding) => {
       const what = finding.target ? `${finding.target}.${finding.name}` : finding.name;
       const status = finding.status === 'unsupported' ? 'unsupported-use' : finding.status;
-      const warnings = finding.warnings.length > 0 ? finding.warnings.map((w) => `<code>${escapeHtml(w)}</code>`).join('<br>') : '-';
-      const seen = finding.seenAtRunTime.length > 0 ? escapeHtml(finding.seenAtRunTime.join('; ')) : 'not raised in this run';
+      const warnings =
+        finding.warnings.length > 0 ? finding.warnings.map((w) => `<code>${escapeHtml(w)}</code>`).join('<br>') : '-';
+      const seen =
+        finding.seenAtRunTime.length > 0 ? escapeHtml(finding.seenAtRunTime.join('; ')) : 'not raised in this run';
       return `<tr><td><code>${escapeHtml(`${finding.file}:${finding.line}`)}</code></td><td>${escapeHtml(finding.kind)} <code>${escapeHtml(what)}</code></td><td class="${status}">${escapeHtml(finding.status)}</td><td>${escapeHtml(finding.note)}</td><td>${warnings}</td><td>${seen}</td></tr>`;
     })
     .join('\n');
@@ -143,7 +176,10 @@ function environmentSection(report: ParityReport, env: RunEnvironment | undefine
     items.push(
       ['command', env.command],
       ['duration', `${(env.durationMs / 1000).toFixed(1)} s`],
-      ['versions', `kafka-node-adapter ${env.adapterVersion}, kafka-node ${env.kafkaNodeVersion}, kafkajs ${env.kafkajsVersion}`],
+      [
+        'versions',
+        `kafka-node-adapter ${env.adapterVersion}, kafka-node ${env.kafkaNodeVersion}, kafkajs ${env.kafkajsVersion}`,
+      ],
       ['runtime', `Node ${env.node} on ${env.platform} ${env.arch}, ${env.cpus} CPUs`],
     );
   }

@@ -9,7 +9,16 @@ import { decodeApiVersionsResponse, encodeApiVersionsRequest, type ApiVersionRan
 import { errorName } from '../protocol/error-codes';
 import { decodeMetadataV0Brokers, encodeMetadataV0Request } from '../protocol/metadata';
 import { exchange, NoAnswerError, parseAddress } from './broker-request';
-import { engineOfBackend, isKafka4, KAFKA_0_9_API_RANGES, KAFKA_4_HIDDEN_MINIMUMS, KAFKA_NODE_REQUESTS, type EngineFacts, type EngineRequest, type RequestRole } from './engine-requests';
+import {
+  engineOfBackend,
+  isKafka4,
+  KAFKA_0_9_API_RANGES,
+  KAFKA_4_HIDDEN_MINIMUMS,
+  KAFKA_NODE_REQUESTS,
+  type EngineFacts,
+  type EngineRequest,
+  type RequestRole,
+} from './engine-requests';
 
 const CLIENT_ID = 'kafka-node-adapter-probe';
 const DEFAULT_TIMEOUT_MS = 3000;
@@ -81,21 +90,49 @@ let correlation = 0;
 async function askApiVersions(address: string, options: ProbeOptions): Promise<Omit<BrokerVersions, 'nodeId'>> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
-    const body = await exchange(address, encodeApiVersionsRequest(0, ++correlation, CLIENT_ID), { ssl: options.ssl, timeoutMs });
+    const body = await exchange(address, encodeApiVersionsRequest(0, ++correlation, CLIENT_ID), {
+      ssl: options.ssl,
+      timeoutMs,
+    });
     const answer = decodeApiVersionsResponse(body, 0);
-    if (answer.errorCode !== 0) return { address, status: 'no-api-versions', detail: `ApiVersions v0 answered with ${errorName(answer.errorCode)}`, apis: [], kip896: false };
+    if (answer.errorCode !== 0)
+      return {
+        address,
+        status: 'no-api-versions',
+        detail: `ApiVersions v0 answered with ${errorName(answer.errorCode)}`,
+        apis: [],
+        kip896: false,
+      };
     const apis = [...answer.apis].sort((a, b) => a.apiKey - b.apiKey);
     return { address, status: 'answered', detail: null, apis, kip896: isKafka4(apis) };
   } catch (error) {
     if (error instanceof NoAnswerError) {
       // Kafka 0.9 ignores ApiVersions but answers Metadata v0; a listener that answers neither is not Kafka as spoken here.
-      const speaksKafka = await exchange(address, encodeMetadataV0Request(++correlation, CLIENT_ID), { ssl: options.ssl, timeoutMs }).then(
+      const speaksKafka = await exchange(address, encodeMetadataV0Request(++correlation, CLIENT_ID), {
+        ssl: options.ssl,
+        timeoutMs,
+      }).then(
         () => true,
         () => false,
       );
-      if (speaksKafka) return { address, status: 'no-api-versions', detail: `no ApiVersions answer (${error.message}): Apache Kafka 0.9 or older`, apis: [], kip896: false };
-      const hint = options.ssl ? 'not a Kafka listener, or one that wants other TLS settings' : 'not a Kafka listener, or one that needs TLS (--tls)';
-      return { address, status: 'unreachable', detail: `connected, but no answer to ApiVersions or Metadata (${error.message}): ${hint}`, apis: [], kip896: false };
+      if (speaksKafka)
+        return {
+          address,
+          status: 'no-api-versions',
+          detail: `no ApiVersions answer (${error.message}): Apache Kafka 0.9 or older`,
+          apis: [],
+          kip896: false,
+        };
+      const hint = options.ssl
+        ? 'not a Kafka listener, or one that wants other TLS settings'
+        : 'not a Kafka listener, or one that needs TLS (--tls)';
+      return {
+        address,
+        status: 'unreachable',
+        detail: `connected, but no answer to ApiVersions or Metadata (${error.message}): ${hint}`,
+        apis: [],
+        kip896: false,
+      };
     }
     return { address, status: 'unreachable', detail: (error as Error).message, apis: [], kip896: false };
   }
@@ -115,7 +152,10 @@ async function probeBrokers(options: ProbeOptions): Promise<BrokerVersions[]> {
   if (!reachable) return brokers;
   let members: { nodeId: number; host: string; port: number }[] = [];
   try {
-    const body = await exchange(reachable.address, encodeMetadataV0Request(++correlation, CLIENT_ID), { ssl: options.ssl, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const body = await exchange(reachable.address, encodeMetadataV0Request(++correlation, CLIENT_ID), {
+      ssl: options.ssl,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
     members = decodeMetadataV0Brokers(body);
   } catch {
     return brokers;
@@ -135,19 +175,39 @@ function versionFor(request: EngineRequest, broker: BrokerVersions, range: ApiVe
 }
 
 /** Whether `broker` takes `request` as the engine would send it; null reason when it does. */
-function checkOnBroker(request: EngineRequest, broker: BrokerVersions, engine: EngineFacts): { version: number; refusal: string | null } {
+function checkOnBroker(
+  request: EngineRequest,
+  broker: BrokerVersions,
+  engine: EngineFacts,
+): { version: number; refusal: string | null } {
   const api = apiKeyName(request.apiKey);
   if (broker.status === 'no-api-versions' && request.apiKey === ApiKey.ApiVersions) {
-    return { version: request.fixed ?? 0, refusal: engine.worksWithoutApiVersions ? null : `ApiVersions not answered by ${broker.address}: ${engine.engine} needs Apache Kafka 0.10 or later` };
+    return {
+      version: request.fixed ?? 0,
+      refusal: engine.worksWithoutApiVersions
+        ? null
+        : `ApiVersions not answered by ${broker.address}: ${engine.engine} needs Apache Kafka 0.10 or later`,
+    };
   }
   const ranges = broker.status === 'answered' ? broker.apis : KAFKA_0_9_API_RANGES;
   const range = ranges.find((r) => r.apiKey === request.apiKey);
   const version = versionFor(request, broker, range);
   const before = request.onlyAfter && engine.requests.find((r) => r.apiKey === request.onlyAfter!.apiKey);
-  if (before && versionFor(before, broker, ranges.find((r) => r.apiKey === before.apiKey)) < request.onlyAfter!.version) return { version, refusal: null };
+  if (
+    before &&
+    versionFor(
+      before,
+      broker,
+      ranges.find((r) => r.apiKey === before.apiKey),
+    ) < request.onlyAfter!.version
+  )
+    return { version, refusal: null };
   if (!range) return { version, refusal: `${api} v${version} refused: ${broker.address} does not offer ${api} at all` };
   if (request.from !== undefined && version < request.from) {
-    return { version, refusal: `${api} refused: ${broker.address} offers up to v${range.maxVersion}, ${engine.engine} implements v${request.from} and later` };
+    return {
+      version,
+      refusal: `${api} refused: ${broker.address} offers up to v${range.maxVersion}, ${engine.engine} implements v${request.from} and later`,
+    };
   }
   const hiddenMinimum = broker.kip896 ? KAFKA_4_HIDDEN_MINIMUMS[request.apiKey as ApiKey] : undefined;
   if (hiddenMinimum !== undefined && version < hiddenMinimum && version >= range.minVersion) {
@@ -155,10 +215,13 @@ function checkOnBroker(request: EngineRequest, broker: BrokerVersions, engine: E
     return { version, refusal: `${api} v${version} refused: Apache Kafka 4.x removed it (KIP-896; ${listed})` };
   }
   if (version < range.minVersion) {
-    const why = broker.kip896 ? 'Apache Kafka 4.x removed it (KIP-896)' : `${broker.address} accepts v${range.minVersion}-v${range.maxVersion}`;
+    const why = broker.kip896
+      ? 'Apache Kafka 4.x removed it (KIP-896)'
+      : `${broker.address} accepts v${range.minVersion}-v${range.maxVersion}`;
     return { version, refusal: `${api} v${version} refused: ${why}` };
   }
-  if (version > range.maxVersion) return { version, refusal: `${api} v${version} refused: ${broker.address} accepts up to v${range.maxVersion}` };
+  if (version > range.maxVersion)
+    return { version, refusal: `${api} v${version} refused: ${broker.address} accepts up to v${range.maxVersion}` };
   return { version, refusal: null };
 }
 
@@ -179,7 +242,9 @@ function checkEngine(engine: EngineFacts, brokers: BrokerVersions[], sasl: boole
         role: request.role,
         accepted: !refused && results.length > 0,
         assumed,
-        reason: refused?.refusal ?? (assumed ? `assumed: Kafka 0.9.0 accepts ${apiKeyName(request.apiKey)} v${shown?.version ?? 0}` : null),
+        reason:
+          refused?.refusal ??
+          (assumed ? `assumed: Kafka 0.9.0 accepts ${apiKeyName(request.apiKey)} v${shown?.version ?? 0}` : null),
       };
     });
 }
@@ -189,13 +254,42 @@ function engineVerdict(name: string, engine: EngineFacts, brokers: BrokerVersion
   const blocking = checks.find((c) => !c.accepted && (c.role === 'core' || c.role === 'sasl'));
   const other = checks.find((c) => !c.accepted);
   if (brokers.every((b) => b.status === 'unreachable')) {
-    return { name, engine: engine.engine, status: 'fails', firstFailure: 'no broker reachable', summary: 'no broker could be reached', checks };
+    return {
+      name,
+      engine: engine.engine,
+      status: 'fails',
+      firstFailure: 'no broker reachable',
+      summary: 'no broker could be reached',
+      checks,
+    };
   }
-  if (blocking) return { name, engine: engine.engine, status: 'fails', firstFailure: blocking.reason, summary: `fails: ${blocking.reason}`, checks };
+  if (blocking)
+    return {
+      name,
+      engine: engine.engine,
+      status: 'fails',
+      firstFailure: blocking.reason,
+      summary: `fails: ${blocking.reason}`,
+      checks,
+    };
   if (other) {
-    return { name, engine: engine.engine, status: 'partial', firstFailure: other.reason, summary: `producing and consuming work; ${other.usedBy} fails: ${other.reason}`, checks };
+    return {
+      name,
+      engine: engine.engine,
+      status: 'partial',
+      firstFailure: other.reason,
+      summary: `producing and consuming work; ${other.usedBy} fails: ${other.reason}`,
+      checks,
+    };
   }
-  return { name, engine: engine.engine, status: 'works', firstFailure: null, summary: 'every request it sends is accepted', checks };
+  return {
+    name,
+    engine: engine.engine,
+    status: 'works',
+    firstFailure: null,
+    summary: 'every request it sends is accepted',
+    checks,
+  };
 }
 
 function writeVerdict(kafkaNode: EngineVerdict, backends: EngineVerdict[]): string {
@@ -211,7 +305,8 @@ function writeVerdict(kafkaNode: EngineVerdict, backends: EngineVerdict[]): stri
       : usable.length > 0
         ? `What to do: no backend fills that gap here (${usable.join(', ')} run${usable.length === 1 ? 's' : ''} with the gaps listed above); do what fails another way (for topics: the cluster's own tools).`
         : 'What to do: no engine of this adapter runs here; check the addresses, TLS and SASL settings, and the broker version.';
-  if (kafkaNode.status === 'partial') return `kafka-node 5.0.0 produces and consumes on this cluster, but ${kafkaNode.summary.replace(/^producing and consuming work; /, '')}. ${advice}`;
+  if (kafkaNode.status === 'partial')
+    return `kafka-node 5.0.0 produces and consumes on this cluster, but ${kafkaNode.summary.replace(/^producing and consuming work; /, '')}. ${advice}`;
   return `kafka-node 5.0.0 does not work on this cluster: ${first}. ${advice}`;
 }
 
@@ -221,7 +316,15 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   const kafkaNode = engineVerdict('kafka-node', KAFKA_NODE_REQUESTS, brokers, sasl);
   const backends = (options.backends ?? BACKEND_NAMES).map((backend): EngineVerdict => {
     const engine = engineOfBackend(backend);
-    if (!engine) return { name: backend, engine: backend, status: 'not-assessed', firstFailure: null, summary: 'the probe has no request table for this backend', checks: [] };
+    if (!engine)
+      return {
+        name: backend,
+        engine: backend,
+        status: 'not-assessed',
+        firstFailure: null,
+        summary: 'the probe has no request table for this backend',
+        checks: [],
+      };
     return engineVerdict(backend, engine, brokers, sasl);
   });
   return {
@@ -241,20 +344,25 @@ function pad(text: string, width: number): string {
 
 function describeBroker(broker: BrokerVersions): string {
   const id = broker.nodeId === null ? '' : ` (node ${broker.nodeId})`;
-  if (broker.status !== 'answered') return `${broker.address}${id}: ${broker.status === 'unreachable' ? 'unreachable' : 'ApiVersions not supported'}: ${broker.detail}`;
+  if (broker.status !== 'answered')
+    return `${broker.address}${id}: ${broker.status === 'unreachable' ? 'unreachable' : 'ApiVersions not supported'}: ${broker.detail}`;
   const ranges = broker.apis.map((api) => `${apiKeyName(api.apiKey)} ${api.minVersion}-${api.maxVersion}`).join(', ');
   return `${broker.address}${id}: ApiVersions answered${broker.kip896 ? ' (Apache Kafka 4.x: KIP-896 minimums)' : ''}: ${ranges}`;
 }
 
 /** The terminal form of a probe: brokers, kafka-node's requests, each backend, the verdict. */
 export function formatProbe(report: ProbeReport): string {
-  const lines: string[] = [`Cluster (${report.brokers.length} broker${report.brokers.length === 1 ? '' : 's'}${report.tls ? ', TLS' : ''}${report.sasl ? `, SASL ${report.sasl}` : ''}):`];
+  const lines: string[] = [
+    `Cluster (${report.brokers.length} broker${report.brokers.length === 1 ? '' : 's'}${report.tls ? ', TLS' : ''}${report.sasl ? `, SASL ${report.sasl}` : ''}):`,
+  ];
   for (const broker of report.brokers) lines.push(`  ${describeBroker(broker)}`);
   lines.push('', `Requests ${report.kafkaNode.engine} sends, and whether this cluster accepts them:`);
   lines.push(`  ${pad('request', 18)}  ${pad('version', 7)}  ${pad('cluster', 8)}  used by`);
   for (const check of report.kafkaNode.checks) {
     const status = check.accepted ? (check.assumed ? 'assumed' : 'ok') : 'REFUSED';
-    lines.push(`  ${pad(check.api, 18)}  ${pad(`v${check.version}`, 7)}  ${pad(status, 8)}  ${check.usedBy}${check.accepted ? '' : `\n  ${' '.repeat(39)}${check.reason}`}`);
+    lines.push(
+      `  ${pad(check.api, 18)}  ${pad(`v${check.version}`, 7)}  ${pad(status, 8)}  ${check.usedBy}${check.accepted ? '' : `\n  ${' '.repeat(39)}${check.reason}`}`,
+    );
   }
   lines.push('', 'Engines on this cluster:');
   for (const verdict of [report.kafkaNode, ...report.backends]) {

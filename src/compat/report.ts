@@ -6,7 +6,8 @@ import type { ProbeReport } from './probe';
 import type { ScenarioOutcome, ScenarioStatus } from './runner';
 
 /** Where the JSON report's schema is published (the file is src/compat/report.schema.json in the package). */
-export const REPORT_SCHEMA_ID = 'https://github.com/kafka-node-adapter/kafka-node-adapter/blob/main/src/compat/report.schema.json';
+export const REPORT_SCHEMA_ID =
+  'https://github.com/kafka-node-adapter/kafka-node-adapter/blob/main/src/compat/report.schema.json';
 
 /** The run itself: what ran, where, with which library versions. */
 export interface RunEnvironment {
@@ -54,7 +55,13 @@ export interface ParityReport {
   scenarios: Array<{
     id: string;
     title: string;
-    results: Array<{ backend: BackendName; status: ScenarioStatus; durationMs: number; detail: string | null; leftoverTopics: string[] }>;
+    results: Array<{
+      backend: BackendName;
+      status: ScenarioStatus;
+      durationMs: number;
+      detail: string | null;
+      leftoverTopics: string[];
+    }>;
   }>;
   /** What the cluster accepts of each engine's requests (compat always fills it; null when not probed). */
   cluster?: ProbeReport | null;
@@ -78,7 +85,11 @@ function countStatuses(statuses: ScenarioStatus[]): Record<ScenarioStatus, numbe
   return summary;
 }
 
-export function buildReport(outcomes: ScenarioOutcome[], meta: { brokers: string[]; embeddedBroker: boolean; backends: BackendName[] }, sections: ReportSections = {}): ParityReport {
+export function buildReport(
+  outcomes: ScenarioOutcome[],
+  meta: { brokers: string[]; embeddedBroker: boolean; backends: BackendName[] },
+  sections: ReportSections = {},
+): ParityReport {
   const report: ParityReport = {
     generatedAt: new Date().toISOString(),
     ...meta,
@@ -86,7 +97,13 @@ export function buildReport(outcomes: ScenarioOutcome[], meta: { brokers: string
     scenarios: outcomes.map((scenario) => ({
       id: scenario.id,
       title: scenario.title,
-      results: scenario.outcomes.map(({ backend, status, durationMs, detail, leftoverTopics }) => ({ backend, status, durationMs, detail, leftoverTopics })),
+      results: scenario.outcomes.map(({ backend, status, durationMs, detail, leftoverTopics }) => ({
+        backend,
+        status,
+        durationMs,
+        detail,
+        leftoverTopics,
+      })),
     })),
   };
   if (Object.keys(sections).length === 0) return report;
@@ -109,7 +126,12 @@ export function buildReport(outcomes: ScenarioOutcome[], meta: { brokers: string
 export function reportIsClean(report: ParityReport): boolean {
   const api = report.kafkaNodeApi?.summary;
   const unreachable = report.cluster?.brokers.some((broker) => broker.status === 'unreachable') ?? false;
-  return !unreachable && report.summary.diff === 0 && report.summary.error === 0 && (!api || (api.diff === 0 && api.error === 0));
+  return (
+    !unreachable &&
+    report.summary.diff === 0 &&
+    report.summary.error === 0 &&
+    (!api || (api.diff === 0 && api.error === 0))
+  );
 }
 
 function pad(text: string, width: number): string {
@@ -132,7 +154,8 @@ function formatMatrix(columns: string[], rows: MatrixRow[], summary: Record<Scen
   for (const row of rows) {
     const cells = row.cells.map((cell, index) => {
       if (!cell) return pad('-', cellWidth);
-      if (cell.detail && cell.status !== 'pass') details.push(`${row.id} on ${columns[index]} (${cell.status}):\n  ${cell.detail.replace(/\n/g, '\n  ')}`);
+      if (cell.detail && cell.status !== 'pass')
+        details.push(`${row.id} on ${columns[index]} (${cell.status}):\n  ${cell.detail.replace(/\n/g, '\n  ')}`);
       return pad(`${cell.status} ${(cell.durationMs / 1000).toFixed(1)}s`, cellWidth);
     });
     lines.push(`${pad(row.id, idWidth)}  ${cells.join('  ')}`);

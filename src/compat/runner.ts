@@ -44,7 +44,8 @@ function unsupportedReason(scenario: ParityScenario, backend: ReturnType<typeof 
     if (!backend.capabilities[flag]) return `${flag} not supported by ${backend.name}`;
   }
   for (const codec of scenario.compression ?? []) {
-    if (!backend.capabilities.compression.includes(codec)) return `${codec} compression not supported by ${backend.name}`;
+    if (!backend.capabilities.compression.includes(codec))
+      return `${codec} compression not supported by ${backend.name}`;
   }
   return null;
 }
@@ -62,9 +63,22 @@ async function runOnBackend(
   const backend = createKafka(config);
   const started = Date.now();
   const reason = unsupportedReason(scenario, backend) ?? options.clusterUnsupported?.(backendName) ?? null;
-  if (reason) return { backend: backendName, status: 'unsupported', durationMs: 0, detail: reason, trace: [], leftoverTopics: [] };
+  if (reason)
+    return {
+      backend: backendName,
+      status: 'unsupported',
+      durationMs: 0,
+      detail: reason,
+      trace: [],
+      leftoverTopics: [],
+    };
   // Each backend gets its own topics and groups so runs never see each other's messages.
-  const context = new ScenarioContext(backend, config, `${namespace}-${scenario.id}-${NAMESPACE_SUFFIX[backendName]}`, options.provisionTopic ?? null);
+  const context = new ScenarioContext(
+    backend,
+    config,
+    `${namespace}-${scenario.id}-${NAMESPACE_SUFFIX[backendName]}`,
+    options.provisionTopic ?? null,
+  );
   let status: ScenarioStatus = 'pass';
   let detail: string | null = null;
   try {
@@ -74,11 +88,22 @@ async function runOnBackend(
     detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }
   const leftoverTopics = await context.cleanup();
-  return { backend: backendName, status, durationMs: Date.now() - started, detail, trace: context.trace.normalized(), leftoverTopics };
+  return {
+    backend: backendName,
+    status,
+    durationMs: Date.now() - started,
+    detail,
+    trace: context.trace.normalized(),
+    leftoverTopics,
+  };
 }
 
 /** Runs one scenario on every backend and marks each backend that differs from the first one that passed. */
-export async function runScenario(scenario: ParityScenario, options: ParityRunOptions, namespace: string): Promise<ScenarioOutcome> {
+export async function runScenario(
+  scenario: ParityScenario,
+  options: ParityRunOptions,
+  namespace: string,
+): Promise<ScenarioOutcome> {
   const outcomes: BackendOutcome[] = [];
   for (const backend of options.backends) {
     options.onProgress?.({ scenario, backend });

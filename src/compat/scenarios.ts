@@ -18,7 +18,12 @@ async function produce(
   try {
     // One send per message, so the partitioner is consulted per message and the sent record is exact.
     for (const message of messages) {
-      const [result] = await producer.send({ topic, messages: [message], acks: options.acks ?? -1, compression: options.compression });
+      const [result] = await producer.send({
+        topic,
+        messages: [message],
+        acks: options.acks ?? -1,
+        compression: options.compression,
+      });
       context.check(result !== undefined, `send to ${topic} returned no partition`);
       context.trace.record({
         kind: 'sent',
@@ -34,10 +39,17 @@ async function produce(
 }
 
 function numbered(count: number, prefix: string, keyed = true): OutgoingMessage[] {
-  return Array.from({ length: count }, (_, i) => ({ key: keyed ? `${prefix}-key-${i % 7}` : null, value: `${prefix}-value-${i}` }));
+  return Array.from({ length: count }, (_, i) => ({
+    key: keyed ? `${prefix}-key-${i % 7}` : null,
+    value: `${prefix}-value-${i}`,
+  }));
 }
 
-function assertExactlyOnce(context: ScenarioContext, consumed: { topic: string; partition: number; offset: number }[], expected: number): void {
+function assertExactlyOnce(
+  context: ScenarioContext,
+  consumed: { topic: string; partition: number; offset: number }[],
+  expected: number,
+): void {
   const seen = new Set(consumed.map((m) => `${m.topic}/${m.partition}/${m.offset}`));
   context.check(seen.size === consumed.length, `${consumed.length - seen.size} message(s) consumed twice`);
   context.check(seen.size === expected, `expected ${expected} distinct messages, consumed ${seen.size}`);
@@ -48,10 +60,18 @@ const keyedAcrossPartitions: ParityScenario = {
   title: 'keyed and unkeyed messages across 3 partitions, consumed from earliest',
   async run(context) {
     const topic = await context.createTopic('orders', 3);
-    const messages = [...numbered(12, 'keyed'), ...numbered(3, 'explicit', false).map((m, i) => ({ ...m, partition: i % 3 }))];
+    const messages = [
+      ...numbered(12, 'keyed'),
+      ...numbered(3, 'explicit', false).map((m, i) => ({ ...m, partition: i % 3 })),
+    ];
     await produce(context, topic, messages);
     context.trace.section('consume');
-    const consumed = await context.consume({ groupId: context.groupId('readers'), topics: [topic], count: messages.length, fromOffset: 'earliest' });
+    const consumed = await context.consume({
+      groupId: context.groupId('readers'),
+      topics: [topic],
+      count: messages.length,
+      fromOffset: 'earliest',
+    });
     assertExactlyOnce(context, consumed, messages.length);
   },
 };
@@ -63,7 +83,12 @@ function partitionerScenario(partitioner: PartitionerName): ParityScenario {
     async run(context) {
       const topic = await context.createTopic(`by-${partitioner}`, 5);
       const keys = ['alpha', 'beta', 'gamma', 'delta', '用户-7', 'epsilon', 'zeta', 'eta', '', 'theta'];
-      await produce(context, topic, keys.map((key, i) => ({ key, value: `v${i}` })), { partitioner });
+      await produce(
+        context,
+        topic,
+        keys.map((key, i) => ({ key, value: `v${i}` })),
+        { partitioner },
+      );
     },
   };
 }
@@ -84,7 +109,10 @@ const randomPartitioner: ParityScenario = {
     } finally {
       await producer.disconnect();
     }
-    context.check([...partitions].every((p) => p >= 0 && p < 4), `random chose partitions ${[...partitions].join(',')}`);
+    context.check(
+      [...partitions].every((p) => p >= 0 && p < 4),
+      `random chose partitions ${[...partitions].join(',')}`,
+    );
     context.trace.record({ kind: 'fact', name: 'partitions within range', value: true });
   },
 };
@@ -97,19 +125,35 @@ const startPositions: ParityScenario = {
     await produce(context, topic, numbered(6, 'before'));
 
     context.trace.section('earliest without commits');
-    const fromEarliest = await context.consume({ groupId: context.groupId('g-earliest'), topics: [topic], count: 6, fromOffset: 'earliest' });
+    const fromEarliest = await context.consume({
+      groupId: context.groupId('g-earliest'),
+      topics: [topic],
+      count: 6,
+      fromOffset: 'earliest',
+    });
     assertExactlyOnce(context, fromEarliest, 6);
 
     context.trace.section('latest without commits');
-    const latest = await context.startMember({ groupId: context.groupId('g-latest'), topics: [topic], fromOffset: 'latest' });
+    const latest = await context.startMember({
+      groupId: context.groupId('g-latest'),
+      topics: [topic],
+      fromOffset: 'latest',
+    });
     await produce(context, topic, numbered(4, 'after'));
     await context.waitForCount(latest.messages, 4);
     await context.closeMember(latest.group);
-    context.check(latest.messages.every((m) => m.value?.toString().startsWith('after')), 'latest consumer saw messages sent before it joined');
+    context.check(
+      latest.messages.every((m) => m.value?.toString().startsWith('after')),
+      'latest consumer saw messages sent before it joined',
+    );
 
     context.trace.section('none without commits');
     try {
-      const none = await context.startMember({ groupId: context.groupId('g-none'), topics: [topic], fromOffset: 'none' });
+      const none = await context.startMember({
+        groupId: context.groupId('g-none'),
+        topics: [topic],
+        fromOffset: 'none',
+      });
       await context.closeMember(none.group, false);
       context.check(false, 'fromOffset "none" without committed offsets did not fail');
     } catch (error) {
@@ -118,7 +162,11 @@ const startPositions: ParityScenario = {
 
     context.trace.section('none with commits');
     // g-earliest committed the 6 'before' messages; the 4 'after' and 2 'late' ones are new to it.
-    const resumed = await context.startMember({ groupId: context.groupId('g-earliest'), topics: [topic], fromOffset: 'none' });
+    const resumed = await context.startMember({
+      groupId: context.groupId('g-earliest'),
+      topics: [topic],
+      fromOffset: 'none',
+    });
     await produce(context, topic, numbered(2, 'late'));
     await context.waitForCount(resumed.messages, 6);
     await context.closeMember(resumed.group);
@@ -146,13 +194,20 @@ const commitAndResume: ParityScenario = {
     const admin = context.backend.admin();
     await admin.connect();
     try {
-      for (const offset of await admin.fetchCommittedOffsets(groupId, topic)) context.trace.record({ kind: 'committed', ...offset });
+      for (const offset of await admin.fetchCommittedOffsets(groupId, topic))
+        context.trace.record({ kind: 'committed', ...offset });
     } finally {
       await admin.disconnect();
     }
 
     context.trace.section('second run');
-    const second = await context.consume({ groupId, topics: [topic], count: 4, fromOffset: 'earliest', autoCommit: false });
+    const second = await context.consume({
+      groupId,
+      topics: [topic],
+      count: 4,
+      fromOffset: 'earliest',
+      autoCommit: false,
+    });
     context.check(second[0]?.offset === 6, `second run started at offset ${String(second[0]?.offset)}, expected 6`);
   },
 };
@@ -176,7 +231,10 @@ const twoMembers: ParityScenario = {
     await context.closeMember(second.group, false);
     const consumed = all();
     assertExactlyOnce(context, consumed, 40);
-    context.check(first.messages.length > 0 && second.messages.length > 0, `one member got nothing (${first.messages.length}/${second.messages.length})`);
+    context.check(
+      first.messages.length > 0 && second.messages.length > 0,
+      `one member got nothing (${first.messages.length}/${second.messages.length})`,
+    );
     context.trace.section('consumed');
     for (const message of consumed) context.recordMessage(message);
   },
@@ -188,13 +246,21 @@ const pauseResume: ParityScenario = {
   async run(context) {
     const held = await context.createTopic('held', 1);
     const flowing = await context.createTopic('flowing', 1);
-    const member = await context.startMember({ groupId: context.groupId('pauser'), topics: [held, flowing], fromOffset: 'earliest', record: false });
+    const member = await context.startMember({
+      groupId: context.groupId('pauser'),
+      topics: [held, flowing],
+      fromOffset: 'earliest',
+      record: false,
+    });
     member.group.pause([held]);
     await produce(context, held, numbered(3, 'held', false));
     await produce(context, flowing, numbered(3, 'flowing', false));
     await context.waitForCount(member.messages, 3);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    context.check(member.messages.every((m) => m.topic === flowing), 'a paused topic delivered messages');
+    context.check(
+      member.messages.every((m) => m.topic === flowing),
+      'a paused topic delivered messages',
+    );
     context.trace.record({ kind: 'fact', name: 'delivered while paused', value: member.messages.length });
     member.group.resume([held]);
     await context.waitForCount(member.messages, 6);
@@ -211,7 +277,10 @@ function compressionScenario(compression: CompressionName): ParityScenario {
     compression: [compression],
     async run(context) {
       const topic = await context.createTopic(`packed-${compression}`, 2);
-      const messages = numbered(8, compression).map((m, i) => ({ ...m, value: `${String(m.value)}-${'x'.repeat(i * 100)}` }));
+      const messages = numbered(8, compression).map((m, i) => ({
+        ...m,
+        value: `${String(m.value)}-${'x'.repeat(i * 100)}`,
+      }));
       const producer = context.backend.producer({ partitioner: 'keyed' });
       await producer.connect();
       try {
@@ -219,7 +288,12 @@ function compressionScenario(compression: CompressionName): ParityScenario {
       } finally {
         await producer.disconnect();
       }
-      const consumed = await context.consume({ groupId: context.groupId('unpackers'), topics: [topic], count: messages.length, fromOffset: 'earliest' });
+      const consumed = await context.consume({
+        groupId: context.groupId('unpackers'),
+        topics: [topic],
+        count: messages.length,
+        fromOffset: 'earliest',
+      });
       assertExactlyOnce(context, consumed, messages.length);
     },
   };
@@ -233,8 +307,16 @@ const payloadSizes: ParityScenario = {
     const sizes = [0, 1, 1024, 100 * 1024, 1000 * 1000];
     const messages = sizes.map((size, i) => ({ key: `size-${size}`, value: Buffer.alloc(size, i + 1) }));
     await produce(context, topic, messages);
-    const consumed = await context.consume({ groupId: context.groupId('sizers'), topics: [topic], count: sizes.length, fromOffset: 'earliest' });
-    context.check(consumed.map((m) => m.value?.length ?? -1).join() === sizes.join(), `sizes read back: ${consumed.map((m) => m.value?.length).join()}`);
+    const consumed = await context.consume({
+      groupId: context.groupId('sizers'),
+      topics: [topic],
+      count: sizes.length,
+      fromOffset: 'earliest',
+    });
+    context.check(
+      consumed.map((m) => m.value?.length ?? -1).join() === sizes.join(),
+      `sizes read back: ${consumed.map((m) => m.value?.length).join()}`,
+    );
   },
 };
 
@@ -252,7 +334,12 @@ const nullsAndEncodings: ParityScenario = {
       { key: Buffer.from([0, 255, 1]), value: binary },
       { key: '', value: '' },
     ]);
-    const consumed = await context.consume({ groupId: context.groupId('decoders'), topics: [topic], count: 6, fromOffset: 'earliest' });
+    const consumed = await context.consume({
+      groupId: context.groupId('decoders'),
+      topics: [topic],
+      count: 6,
+      fromOffset: 'earliest',
+    });
     context.check(consumed[4]?.value?.equals(binary) === true, 'binary value changed on the way');
     context.check(consumed[1]?.value === null, 'a null value came back as non-null');
   },

@@ -7,7 +7,15 @@ import { createHash } from 'crypto';
  */
 export type TraceEvent =
   | { kind: 'sent'; topic: string; partition: number; key: string | null; value: string | null }
-  | { kind: 'consumed'; topic: string; partition: number; offset: number; key: string | null; value: string | null; headers: Record<string, string> }
+  | {
+      kind: 'consumed';
+      topic: string;
+      partition: number;
+      offset: number;
+      key: string | null;
+      value: string | null;
+      headers: Record<string, string>;
+    }
   | { kind: 'assignment'; member: string; partitions: string[] }
   | { kind: 'committed'; topic: string; partition: number; offset: number }
   | { kind: 'offsets'; topic: string; partition: number; earliest: number; latest: number }
@@ -102,11 +110,17 @@ export function firstDifference(reference: TraceSection[], other: TraceSection[]
     const a = reference[s];
     const b = other[s];
     if (!a || !b || a.name !== b.name) {
-      return { section: a?.name ?? b?.name ?? '?', index: -1, reference: a ? `section ${a.name}` : null, other: b ? `section ${b.name}` : null };
+      return {
+        section: a?.name ?? b?.name ?? '?',
+        index: -1,
+        reference: a ? `section ${a.name}` : null,
+        other: b ? `section ${b.name}` : null,
+      };
     }
     const eventCount = Math.max(a.events.length, b.events.length);
     for (let i = 0; i < eventCount; i++) {
-      if (a.events[i] !== b.events[i]) return { section: a.name, index: i, reference: a.events[i] ?? null, other: b.events[i] ?? null };
+      if (a.events[i] !== b.events[i])
+        return { section: a.name, index: i, reference: a.events[i] ?? null, other: b.events[i] ?? null };
     }
   }
   return null;

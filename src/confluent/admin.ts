@@ -5,10 +5,27 @@
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { ResolvedKafkaConfig } from '../common/config';
-import { INTERNAL_TOPICS, requireNonEmptyString, validateConfigResources, validateGroupIds, validateNewTopics, validateTopicNames } from '../common/admin-validation';
+import {
+  INTERNAL_TOPICS,
+  requireNonEmptyString,
+  validateConfigResources,
+  validateGroupIds,
+  validateNewTopics,
+  validateTopicNames,
+} from '../common/admin-validation';
 import { KafkaProtocolError, UnsupportedFeatureError } from '../common/errors';
 import { toGroupDescriptions } from '../common/group-description';
-import type { Admin, ClusterMetadata, ConfigResource, ConfigResourceDescription, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartitionOffset } from '../common/types';
+import type {
+  Admin,
+  ClusterMetadata,
+  ConfigResource,
+  ConfigResourceDescription,
+  GroupDescription,
+  GroupListing,
+  NewTopic,
+  PartitionOffsets,
+  TopicPartitionOffset,
+} from '../common/types';
 import { ErrorCode } from '../protocol/error-codes';
 import { toKafkaError, translated } from './errors';
 
@@ -31,7 +48,10 @@ interface RdkafkaMetadata {
 }
 
 interface MetadataClient {
-  getMetadata(options: { topic?: string; allTopics?: boolean; timeout: number }, callback: (error: unknown, metadata: RdkafkaMetadata) => void): void;
+  getMetadata(
+    options: { topic?: string; allTopics?: boolean; timeout: number },
+    callback: (error: unknown, metadata: RdkafkaMetadata) => void,
+  ): void;
 }
 
 type MetadataProducer = KafkaJS.Producer & { _getInternalClient(): MetadataClient };
@@ -58,7 +78,10 @@ export class ConfluentAdmin implements Admin {
   async disconnect(): Promise<void> {
     const producer = this.metadataProducer;
     this.metadataProducer = null;
-    await Promise.all([translated(() => this.admin.disconnect()), producer ? producer.disconnect().catch(() => undefined) : undefined]);
+    await Promise.all([
+      translated(() => this.admin.disconnect()),
+      producer ? producer.disconnect().catch(() => undefined) : undefined,
+    ]);
   }
 
   /** Fails with TOPIC_ALREADY_EXISTS (36) when a topic exists already, as the CreateTopics API answers. */
@@ -76,7 +99,10 @@ export class ConfluentAdmin implements Admin {
       }),
     );
     if (!created) {
-      throw new KafkaProtocolError(ErrorCode.TOPIC_ALREADY_EXISTS, `one or more of ${requested.map((t) => `"${t.topic}"`).join(', ')} already exist`);
+      throw new KafkaProtocolError(
+        ErrorCode.TOPIC_ALREADY_EXISTS,
+        `one or more of ${requested.map((t) => `"${t.topic}"`).join(', ')} already exist`,
+      );
     }
     // CreateTopics answers before every broker knows the topic: wait until the metadata shows each with its leaders.
     await this.waitForLeaders(requested.map((t) => t.topic));
@@ -107,8 +133,12 @@ export class ConfluentAdmin implements Admin {
 
   async fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]> {
     requireNonEmptyString(topic, 'fetchTopicOffsets: topic');
-    const offsets = await translated(() => this.admin.fetchTopicOffsets(topic, { timeout: this.config.requestTimeoutMs, isolationLevel: READ_UNCOMMITTED }));
-    return offsets.map(({ partition, low, high }) => ({ partition, earliest: Number(low), latest: Number(high) })).sort((a, b) => a.partition - b.partition);
+    const offsets = await translated(() =>
+      this.admin.fetchTopicOffsets(topic, { timeout: this.config.requestTimeoutMs, isolationLevel: READ_UNCOMMITTED }),
+    );
+    return offsets
+      .map(({ partition, low, high }) => ({ partition, earliest: Number(low), latest: Number(high) }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   async fetchCommittedOffsets(groupId: string, topic: string): Promise<TopicPartitionOffset[]> {
@@ -117,20 +147,34 @@ export class ConfluentAdmin implements Admin {
     const partitions = (await this.metadata(topic)).topics.find((t) => t.name === topic)?.partitions ?? [];
     if (partitions.length === 0) return [];
     const result = await translated(() =>
-      this.admin.fetchOffsets({ groupId, topics: [{ topic, partitions: partitions.map((p) => p.id) }] } as unknown as Parameters<KafkaJS.Admin['fetchOffsets']>[0]),
+      this.admin.fetchOffsets({
+        groupId,
+        topics: [{ topic, partitions: partitions.map((p) => p.id) }],
+      } as unknown as Parameters<KafkaJS.Admin['fetchOffsets']>[0]),
     );
     return result
       .filter((entry) => entry.topic === topic)
-      .flatMap((entry) => entry.partitions.map(({ partition, offset }) => ({ topic, partition, offset: Number(offset) < 0 ? -1 : Number(offset) })))
+      .flatMap((entry) =>
+        entry.partitions.map(({ partition, offset }) => ({
+          topic,
+          partition,
+          offset: Number(offset) < 0 ? -1 : Number(offset),
+        })),
+      )
       .sort((a, b) => a.partition - b.partition);
   }
 
   async fetchMetadata(topics?: string[], options: { allowAutoTopicCreation?: boolean } = {}): Promise<ClusterMetadata> {
-    const wanted = topics === undefined || (Array.isArray(topics) && topics.length === 0) ? undefined : validateTopicNames(topics, 'fetchMetadata');
+    const wanted =
+      topics === undefined || (Array.isArray(topics) && topics.length === 0)
+        ? undefined
+        : validateTopicNames(topics, 'fetchMetadata');
     if (wanted && options.allowAutoTopicCreation) await this.requestAsProducer(wanted);
     const metadata = await this.metadata();
     return {
-      brokers: metadata.brokers.map(({ id, host, port }) => ({ nodeId: id, host, port })).sort((a, b) => a.nodeId - b.nodeId),
+      brokers: metadata.brokers
+        .map(({ id, host, port }) => ({ nodeId: id, host, port }))
+        .sort((a, b) => a.nodeId - b.nodeId),
       // librdkafka's metadata does not carry the controller id.
       controllerId: null,
       topics: metadata.topics
@@ -152,7 +196,11 @@ export class ConfluentAdmin implements Admin {
       await translated(() => producer.connect());
       this.metadataProducer = producer;
     }
-    return metadataOf(this.metadataProducer, topic === undefined ? { allTopics: true } : { topic }, this.config.requestTimeoutMs);
+    return metadataOf(
+      this.metadataProducer,
+      topic === undefined ? { allTopics: true } : { topic },
+      this.config.requestTimeoutMs,
+    );
   }
 
   /** A producer with auto-creation asks for each topic: a broker that auto-creates topics makes them. */
@@ -160,7 +208,8 @@ export class ConfluentAdmin implements Admin {
     const producer = this.kafka.producer({ kafkaJS: { allowAutoTopicCreation: true } }) as MetadataProducer;
     try {
       await producer.connect();
-      for (const topic of topics) await metadataOf(producer, { topic }, this.config.requestTimeoutMs).catch(() => undefined);
+      for (const topic of topics)
+        await metadataOf(producer, { topic }, this.config.requestTimeoutMs).catch(() => undefined);
     } catch {
       // Unreachable or refusing: the metadata answer that follows says what exists.
     } finally {
@@ -178,13 +227,18 @@ export class ConfluentAdmin implements Admin {
     const [described] = await this.describeGroups([groupId]);
     const state = described?.state ?? 'Dead';
     if (state !== 'Empty' && state !== 'Dead' && state !== 'Unknown') {
-      throw new KafkaProtocolError(ErrorCode.REBALANCE_IN_PROGRESS, `group "${groupId}" has active members (state ${state}): offsets can be committed from outside only while it has none`);
+      throw new KafkaProtocolError(
+        ErrorCode.REBALANCE_IN_PROGRESS,
+        `group "${groupId}" has active members (state ${state}): offsets can be committed from outside only while it has none`,
+      );
     }
     const consumer = this.kafka.consumer({ kafkaJS: { groupId, autoCommit: false } });
     await translated(async () => {
       await consumer.connect();
       try {
-        await consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })));
+        await consumer.commitOffsets(
+          offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
+        );
       } finally {
         await consumer.disconnect().catch(() => undefined);
       }
@@ -193,12 +247,18 @@ export class ConfluentAdmin implements Admin {
 
   async describeConfigs(resources: ConfigResource[]): Promise<ConfigResourceDescription[]> {
     validateConfigResources(resources);
-    throw new UnsupportedFeatureError('describeConfigs', 'confluent', '@confluentinc/kafka-javascript has no DescribeConfigs call');
+    throw new UnsupportedFeatureError(
+      'describeConfigs',
+      'confluent',
+      '@confluentinc/kafka-javascript has no DescribeConfigs call',
+    );
   }
 
   async listGroups(): Promise<GroupListing[]> {
     const { groups } = await translated(() => this.admin.listGroups());
-    return groups.map(({ groupId, protocolType }) => ({ groupId, protocolType })).sort((a, b) => byName(a.groupId, b.groupId));
+    return groups
+      .map(({ groupId, protocolType }) => ({ groupId, protocolType }))
+      .sort((a, b) => byName(a.groupId, b.groupId));
   }
 
   async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
@@ -207,7 +267,15 @@ export class ConfluentAdmin implements Admin {
     const byId = new Map(
       groups
         .filter((group) => !group.error || group.error.code === ErrorCode.GROUP_ID_NOT_FOUND)
-        .map((group) => [group.groupId, { ...group, state: GROUP_STATES[group.state] ?? 'Unknown', protocolType: group.protocolType ?? '', protocol: group.protocol ?? '' }]),
+        .map((group) => [
+          group.groupId,
+          {
+            ...group,
+            state: GROUP_STATES[group.state] ?? 'Unknown',
+            protocolType: group.protocolType ?? '',
+            protocol: group.protocol ?? '',
+          },
+        ]),
     );
     return toGroupDescriptions(
       ids,
@@ -220,9 +288,15 @@ export class ConfluentAdmin implements Admin {
   }
 }
 
-function metadataOf(producer: MetadataProducer, options: { topic?: string; allTopics?: boolean }, timeout: number): Promise<RdkafkaMetadata> {
+function metadataOf(
+  producer: MetadataProducer,
+  options: { topic?: string; allTopics?: boolean },
+  timeout: number,
+): Promise<RdkafkaMetadata> {
   const client = producer._getInternalClient();
   return new Promise((resolve, reject) => {
-    client.getMetadata({ ...options, timeout }, (error, metadata) => (error ? reject(toKafkaError(error)) : resolve(metadata)));
+    client.getMetadata({ ...options, timeout }, (error, metadata) =>
+      error ? reject(toKafkaError(error)) : resolve(metadata),
+    );
   });
 }

@@ -17,7 +17,11 @@ function pem(value: string | Buffer | Array<string | Buffer>): string {
 
 function tlsProperties(ssl: TlsOptions): Record<string, string | boolean> {
   if (ssl.servername !== undefined) {
-    throw new UnsupportedFeatureError('ssl.servername', 'confluent', 'librdkafka sends the broker host name as SNI and has no override');
+    throw new UnsupportedFeatureError(
+      'ssl.servername',
+      'confluent',
+      'librdkafka sends the broker host name as SNI and has no override',
+    );
   }
   const properties: Record<string, string | boolean> = {};
   if (ssl.ca !== undefined) properties['ssl.ca.pem'] = pem(ssl.ca);
@@ -37,12 +41,17 @@ export function confluentConfig(config: ResolvedKafkaConfig): ConfluentConfig {
     clientId: config.clientId,
     connectionTimeout: config.connectTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
-    retry: { retries: config.retry.retries, initialRetryTime: config.retry.initialRetryTimeMs, maxRetryTime: config.retry.maxRetryTimeMs },
+    retry: {
+      retries: config.retry.retries,
+      initialRetryTime: config.retry.initialRetryTimeMs,
+      maxRetryTime: config.retry.maxRetryTimeMs,
+    },
     // Silent, as the other backends are by default: failures reach the caller as errors, not as log lines.
     logLevel: kafkaJS.logLevel.NOTHING,
   };
   if (config.ssl !== undefined && config.ssl !== false) block.ssl = true;
-  if (config.sasl) block.sasl = { mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password };
+  if (config.sasl)
+    block.sasl = { mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password };
   const tls = typeof config.ssl === 'object' ? tlsProperties(config.ssl) : {};
   return { ...tls, kafkaJS: block } as ConfluentConfig;
 }

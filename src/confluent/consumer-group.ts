@@ -18,7 +18,13 @@ import type { ResolvedKafkaConfig } from '../common/config';
 import { DrivenConsumerGroup, type ConsumerGroupDriver, type GroupSession } from '../common/consumer-group';
 import { KafkaError, NoCommittedOffsetError, UnsupportedFeatureError } from '../common/errors';
 import { byTopicThenPartition, partitionKey } from '../common/group-helpers';
-import type { ConsumedMessage, ConsumerGroupConfig, MessageBatch, TopicPartition, TopicPartitionOffset } from '../common/types';
+import type {
+  ConsumedMessage,
+  ConsumerGroupConfig,
+  MessageBatch,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../common/types';
 import { resolveConsumerGroupConfig, type ResolvedConsumerGroupConfig } from '../common/validation';
 import { toKafkaError, translated } from './errors';
 
@@ -106,7 +112,8 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
           // Commits are the core's: of handled positions, on its interval, before a rebalance and on close.
           autoCommit: false,
         },
-        rebalance_cb: (error: { code: number }, assignment: KafkaJS.TopicPartition[]) => this.onRebalance(error.code, assignment),
+        rebalance_cb: (error: { code: number }, assignment: KafkaJS.TopicPartition[]) =>
+          this.onRebalance(error.code, assignment),
       } as KafkaJS.ConsumerConstructorConfig);
     } catch (error) {
       throw toKafkaError(error);
@@ -140,7 +147,11 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
   }
 
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
-    await translated(() => this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) }))));
+    await translated(() =>
+      this.consumer.commitOffsets(
+        offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
+      ),
+    );
   }
 
   pausesChanged(): void {
@@ -149,7 +160,12 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
 
   seek(position: TopicPartitionOffset): boolean {
     const { topic, partition } = position;
-    if (!this.member || !this.session.isAssigned(topic, partition) || this.session.subscription.isHeld(topic, partition)) return false;
+    if (
+      !this.member ||
+      !this.session.isAssigned(topic, partition) ||
+      this.session.subscription.isHeld(topic, partition)
+    )
+      return false;
     this.seekNow(position);
     return true;
   }
@@ -161,7 +177,10 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
 
   async commitOnClose(): Promise<void> {
     if (!this.member) return;
-    await this.session.offsets.commit((offsets) => this.commit(offsets), (topic, partition) => this.session.isAssigned(topic, partition));
+    await this.session.offsets.commit(
+      (offsets) => this.commit(offsets),
+      (topic, partition) => this.session.isAssigned(topic, partition),
+    );
   }
 
   async disconnect(): Promise<void> {
@@ -285,7 +304,8 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
       return partitions.map(({ topic, partition }) => ({ topic, partition, offset: OFFSET_STORED }));
     }
     const withSeeks = starts.map((start) => this.session.subscription.takeSeek(start.topic, start.partition) ?? start);
-    for (const start of withSeeks) if (start.offset >= 0) this.session.offsets.started(start.topic, start.partition, start.offset);
+    for (const start of withSeeks)
+      if (start.offset >= 0) this.session.offsets.started(start.topic, start.partition, start.offset);
     // Pauses are applied once the library has assigned the partitions (after this callback returns).
     setImmediate(() => {
       if (this.generation !== generation) return;
@@ -301,7 +321,10 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
     if (this.handling) await this.handling.catch(() => undefined);
     if (this.member && this.session.running && this.session.config.autoCommit && this.session.offsets.dirty) {
       await this.session.offsets
-        .commit((offsets) => this.commit(offsets), (topic, partition) => this.session.isAssigned(topic, partition))
+        .commit(
+          (offsets) => this.commit(offsets),
+          (topic, partition) => this.session.isAssigned(topic, partition),
+        )
         .catch((error: unknown) => this.session.emitError(toKafkaError(error)));
     }
     this.member = false;
@@ -321,8 +344,13 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
     const committed = new Map<string, number>();
     for (const topic of topics) {
       const ids = partitions.filter((p) => p.topic === topic).map((p) => p.partition);
-      const answer = await admin.fetchOffsets({ groupId: config.groupId, topics: [{ topic, partitions: ids }] } as unknown as Parameters<KafkaJS.Admin['fetchOffsets']>[0]);
-      for (const entry of answer) for (const p of entry.partitions) if (Number(p.offset) >= 0) committed.set(partitionKey(entry.topic, p.partition), Number(p.offset));
+      const answer = await admin.fetchOffsets({
+        groupId: config.groupId,
+        topics: [{ topic, partitions: ids }],
+      } as unknown as Parameters<KafkaJS.Admin['fetchOffsets']>[0]);
+      for (const entry of answer)
+        for (const p of entry.partitions)
+          if (Number(p.offset) >= 0) committed.set(partitionKey(entry.topic, p.partition), Number(p.offset));
     }
     const missing = partitions.filter(({ topic, partition }) => !committed.has(partitionKey(topic, partition)));
     if (missing.length > 0 && config.fromOffset === 'none') throw new NoCommittedOffsetError(config.groupId, missing);

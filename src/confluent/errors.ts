@@ -53,7 +53,8 @@ export function toKafkaError(error: unknown): KafkaError {
   const message = messageOf(error);
   if (code === null) return new KafkaError(message, { retriable: false, cause: error });
   if (code > 0) {
-    if (code === ErrorCode.SASL_AUTHENTICATION_FAILED) return new AuthenticationError(`SASL authentication failed: ${message}`, error);
+    if (code === ErrorCode.SASL_AUTHENTICATION_FAILED)
+      return new AuthenticationError(`SASL authentication failed: ${message}`, error);
     return new KafkaProtocolError(code, message, error);
   }
   switch (code) {

@@ -5,7 +5,15 @@
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { ResolvedKafkaConfig } from '../common/config';
-import type { Admin, Backend, Capabilities, ConsumerGroup, ConsumerGroupConfig, Producer, ProducerOptions } from '../common/types';
+import type {
+  Admin,
+  Backend,
+  Capabilities,
+  ConsumerGroup,
+  ConsumerGroupConfig,
+  Producer,
+  ProducerOptions,
+} from '../common/types';
 import { ConfluentAdmin } from './admin';
 import { confluentConfig } from './client';
 import { ConfluentConsumerGroup } from './consumer-group';

@@ -29,7 +29,7 @@ export function loadConfluent(): { kafkaJS: ConfluentKafkaJS; librdkafkaVersion:
       missing
         ? `backend "confluent" needs the package ${CONFLUENT_PACKAGE}: npm install ${CONFLUENT_PACKAGE}`
         : `backend "confluent": ${CONFLUENT_PACKAGE} is installed but did not load (${(error as Error).message}); ` +
-          `its native module may not be built: reinstall it, or build it from source (this project: bash scripts/build-confluent.sh)`,
+            `its native module may not be built: reinstall it, or build it from source (this project: bash scripts/build-confluent.sh)`,
     );
   }
   loaded = { kafkaJS: library.KafkaJS, librdkafkaVersion: library.librdkafkaVersion };

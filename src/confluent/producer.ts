@@ -26,7 +26,12 @@ import type {
   Transaction,
   TransactionOffsets,
 } from '../common/types';
-import { resolveProducerOptions, validateSendRequest, validateTransactionOffsets, type ResolvedProducerOptions } from '../common/validation';
+import {
+  resolveProducerOptions,
+  validateSendRequest,
+  validateTransactionOffsets,
+  type ResolvedProducerOptions,
+} from '../common/validation';
 import { ErrorCode } from '../protocol/error-codes';
 import { toKafkaError, translated } from './errors';
 
@@ -42,7 +47,10 @@ interface RdkafkaMetadata {
 
 /** The node-rdkafka client under a KafkaJS-style producer: only its metadata call is used. */
 interface InternalClient {
-  getMetadata(options: { topic: string; timeout: number }, callback: (error: unknown, metadata: RdkafkaMetadata) => void): void;
+  getMetadata(
+    options: { topic: string; timeout: number },
+    callback: (error: unknown, metadata: RdkafkaMetadata) => void,
+  ): void;
 }
 
 type LibraryProducer = KafkaJS.Producer & { _getInternalClient(): InternalClient };
@@ -81,7 +89,9 @@ export class ConfluentProducer implements Producer {
   ) {
     this.options = resolveProducerOptions(options, capabilities, 'confluent', CONFLUENT_DEFAULT_PARTITIONER);
     if (this.options.idempotent && config.retry.retries < 1) {
-      throw new ConfigurationError('an idempotent producer needs retry.retries >= 1: it must retry transient failures to keep its guarantees');
+      throw new ConfigurationError(
+        'an idempotent producer needs retry.retries >= 1: it must retry transient failures to keep its guarantees',
+      );
     }
     this.chooser = createPartitionChooser(this.options.partitioner);
   }
@@ -93,7 +103,9 @@ export class ConfluentProducer implements Producer {
 
   async send(request: SendRequest): Promise<PartitionBaseOffset[]> {
     if (this.options.transactionalId !== null) {
-      throw new ConfigurationError(`producer "${this.options.transactionalId}" is transactional: send inside producer.transaction()`);
+      throw new ConfigurationError(
+        `producer "${this.options.transactionalId}" is transactional: send inside producer.transaction()`,
+      );
     }
     return this.sendThrough(request);
   }
@@ -118,7 +130,8 @@ export class ConfluentProducer implements Producer {
   }
 
   private requireConnected(): void {
-    if (!this.connected) throw new KafkaError('the producer is not connected: call connect() first', { retriable: false });
+    if (!this.connected)
+      throw new KafkaError('the producer is not connected: call connect() first', { retriable: false });
   }
 
   private async sendThrough(request: SendRequest): Promise<PartitionBaseOffset[]> {
@@ -136,25 +149,41 @@ export class ConfluentProducer implements Producer {
         );
       }
     }
-    const engine = await this.engine(acks, this.options.transactionalId !== null ? this.transactionalCompression ?? 'none' : compression);
+    const engine = await this.engine(
+      acks,
+      this.options.transactionalId !== null ? (this.transactionalCompression ?? 'none') : compression,
+    );
     const ids = await this.partitionsOf(engine, request.topic);
     const messages = request.messages.map((message) => {
       if (message.partition !== undefined) {
         if (!ids.includes(message.partition)) {
-          throw new ConfigurationError(`partition ${message.partition} does not exist in topic "${request.topic}" (partitions: ${ids.join(', ')})`);
+          throw new ConfigurationError(
+            `partition ${message.partition} does not exist in topic "${request.topic}" (partitions: ${ids.join(', ')})`,
+          );
         }
         return toLibraryMessage(message, message.partition);
       }
-      const key = message.key === undefined || message.key === null ? null : Buffer.isBuffer(message.key) ? message.key : Buffer.from(message.key, 'utf8');
+      const key =
+        message.key === undefined || message.key === null
+          ? null
+          : Buffer.isBuffer(message.key)
+            ? message.key
+            : Buffer.from(message.key, 'utf8');
       return toLibraryMessage(message, this.chooser(ids, key));
     });
     const metadata = await translated(() => engine.send({ topic: request.topic, messages }));
     if (acks === 0) {
-      return [...new Set(messages.map((m) => m.partition as number))].sort((a, b) => a - b).map((partition) => ({ topic: request.topic, partition, baseOffset: -1 }));
+      return [...new Set(messages.map((m) => m.partition as number))]
+        .sort((a, b) => a - b)
+        .map((partition) => ({ topic: request.topic, partition, baseOffset: -1 }));
     }
     return metadata
       .filter((entry) => entry.topicName === request.topic)
-      .map((entry) => ({ topic: request.topic, partition: entry.partition, baseOffset: Number(entry.baseOffset ?? entry.offset ?? -1) }))
+      .map((entry) => ({
+        topic: request.topic,
+        partition: entry.partition,
+        baseOffset: Number(entry.baseOffset ?? entry.offset ?? -1),
+      }))
       .sort((a, b) => a.partition - b.partition);
   }
 
@@ -164,10 +193,15 @@ export class ConfluentProducer implements Producer {
     if (cached && Date.now() - cached.at < PARTITIONS_MAX_AGE_MS) return cached.ids;
     const client = engine._getInternalClient();
     const metadata = await new Promise<RdkafkaMetadata>((resolve, reject) => {
-      client.getMetadata({ topic, timeout: this.config.requestTimeoutMs }, (error, answer) => (error ? reject(toKafkaError(error)) : resolve(answer)));
+      client.getMetadata({ topic, timeout: this.config.requestTimeoutMs }, (error, answer) =>
+        error ? reject(toKafkaError(error)) : resolve(answer),
+      );
     });
-    const ids = (metadata.topics.find((t) => t.name === topic)?.partitions ?? []).map((p) => p.id).sort((a, b) => a - b);
-    if (ids.length === 0) throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" does not exist`);
+    const ids = (metadata.topics.find((t) => t.name === topic)?.partitions ?? [])
+      .map((p) => p.id)
+      .sort((a, b) => a - b);
+    if (ids.length === 0)
+      throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" does not exist`);
     this.partitions.set(topic, { ids, at: Date.now() });
     return ids;
   }
@@ -191,7 +225,9 @@ export class ConfluentProducer implements Producer {
         acks,
         compression: compression as KafkaJS.CompressionTypes,
         idempotent: this.options.idempotent,
-        ...(transactional ? { transactionalId: this.options.transactionalId!, transactionTimeout: this.options.transactionTimeoutMs } : {}),
+        ...(transactional
+          ? { transactionalId: this.options.transactionalId!, transactionTimeout: this.options.transactionTimeoutMs }
+          : {}),
       },
       // Sends resolve on the broker's answer: linger would only delay each await.
       'linger.ms': 0,
@@ -227,7 +263,10 @@ class ConfluentTransaction implements Transaction {
       try {
         await this.producer.sendOffsets({
           consumer,
-          topics: offsets.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) })),
+          topics: offsets.topics.map((t) => ({
+            topic: t.topic,
+            partitions: t.partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })),
+          })),
         });
       } finally {
         await consumer.disconnect().catch(() => undefined);

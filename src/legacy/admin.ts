@@ -9,17 +9,54 @@
  * Brokers without those APIs (Apache Kafka 0.9: no ApiVersions, no CreateTopics/DeleteTopics) get
  * UNSUPPORTED_VERSION (35), the error Kafka itself gives for an API a broker does not have.
  */
-import { INTERNAL_TOPICS, requireNonEmptyString, validateConfigResources, validateGroupIds, validateNewTopics, validateTopicNames, type TopicCreation } from '../common/admin-validation';
+import {
+  INTERNAL_TOPICS,
+  requireNonEmptyString,
+  validateConfigResources,
+  validateGroupIds,
+  validateNewTopics,
+  validateTopicNames,
+  type TopicCreation,
+} from '../common/admin-validation';
 import { toGroupDescriptions } from '../common/group-description';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { KafkaError, KafkaProtocolError } from '../common/errors';
-import type { Admin, ClusterMetadata, ConfigResource, ConfigResourceDescription, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
+import type {
+  Admin,
+  ClusterMetadata,
+  ConfigResource,
+  ConfigResourceDescription,
+  GroupDescription,
+  GroupListing,
+  NewTopic,
+  PartitionOffsets,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../common/types';
 import { ApiKey } from '../protocol/api-keys';
 import { ErrorCode } from '../protocol/error-codes';
-import { apiSupportOf, closeClient, connectedClient, controllerBroker, coordinatorBroker, fetchCommitted, rawRequest, topicPartitions } from './client';
+import {
+  apiSupportOf,
+  closeClient,
+  connectedClient,
+  controllerBroker,
+  coordinatorBroker,
+  fetchCommitted,
+  rawRequest,
+  topicPartitions,
+} from './client';
 import { backOff, sleep } from '../common/retry';
 import { settle, toKafkaError } from './errors';
-import { kafkaNode, type KafkaNodeAdmin, type KafkaNodeBroker, type KafkaNodeConfigResource, type KafkaNodeClient, type KafkaNodeGroupDescription, type KafkaNodeMetadataResponse, type KafkaNodeOffset } from './kafka-node';
+import {
+  kafkaNode,
+  type KafkaNodeAdmin,
+  type KafkaNodeBroker,
+  type KafkaNodeConfigResource,
+  type KafkaNodeClient,
+  type KafkaNodeGroupDescription,
+  type KafkaNodeMetadataResponse,
+  type KafkaNodeOffset,
+} from './kafka-node';
 
 interface TopicResult {
   name: string;
@@ -38,11 +75,17 @@ function byTopicThenPartition(a: TopicPartition, b: TopicPartition): number {
 function firstFailure(results: TopicResult[], action: string): KafkaError | null {
   const failed = results.find((result) => result.errorCode !== ErrorCode.NONE);
   if (!failed) return null;
-  return new KafkaProtocolError(failed.errorCode, `${action} "${failed.name}"${failed.errorMessage ? `: ${failed.errorMessage}` : ''}`);
+  return new KafkaProtocolError(
+    failed.errorCode,
+    `${action} "${failed.name}"${failed.errorMessage ? `: ${failed.errorMessage}` : ''}`,
+  );
 }
 
 /** The topic/partitions of a consumer-protocol member assignment as kafka-node decoded it; none for other protocols. */
-function assignedPartitions(protocolType: string, member: KafkaNodeGroupDescription['members'][number]): TopicPartition[] {
+function assignedPartitions(
+  protocolType: string,
+  member: KafkaNodeGroupDescription['members'][number],
+): TopicPartition[] {
   const partitions = member.memberAssignment?.partitions;
   if (protocolType !== 'consumer' || !partitions || typeof partitions !== 'object') return [];
   const assigned: TopicPartition[] = [];
@@ -88,10 +131,15 @@ export class LegacyAdmin implements Admin {
   async createTopics(topics: NewTopic[]): Promise<void> {
     const requested = validateNewTopics(topics);
     const client = this.connected();
-    const results = await this.onController('createTopics', ApiKey.CreateTopics, (broker, version) => this.sendCreateTopics(client, broker, version, requested));
+    const results = await this.onController('createTopics', ApiKey.CreateTopics, (broker, version) =>
+      this.sendCreateTopics(client, broker, version, requested),
+    );
     const failure = firstFailure(results, 'creating topic');
     if (failure) throw failure;
-    await this.waitForLeaders(client, requested.map((t) => t.topic));
+    await this.waitForLeaders(
+      client,
+      requested.map((t) => t.topic),
+    );
   }
 
   async deleteTopics(topics: string[]): Promise<void> {
@@ -141,15 +189,24 @@ export class LegacyAdmin implements Admin {
   }
 
   async fetchMetadata(topics?: string[], options: { allowAutoTopicCreation?: boolean } = {}): Promise<ClusterMetadata> {
-    const wanted = topics === undefined || (Array.isArray(topics) && topics.length === 0) ? undefined : validateTopicNames(topics, 'fetchMetadata');
+    const wanted =
+      topics === undefined || (Array.isArray(topics) && topics.length === 0)
+        ? undefined
+        : validateTopicNames(topics, 'fetchMetadata');
     const client = this.connected();
     if (wanted && options.allowAutoTopicCreation) {
       // Metadata v0/v1 for named topics: the broker creates missing ones when it auto-creates.
-      await settle<KafkaNodeMetadataResponse>((callback) => client.loadMetadataForTopics(wanted, callback)).catch(() => undefined);
+      await settle<KafkaNodeMetadataResponse>((callback) => client.loadMetadataForTopics(wanted, callback)).catch(
+        () => undefined,
+      );
     }
     // An empty topic list asks for every topic and never auto-creates; the wanted ones are picked out of it.
-    const [brokers, cluster] = await settle<KafkaNodeMetadataResponse>((callback) => client.loadMetadataForTopics([], callback));
-    const names = Object.keys(cluster.metadata).filter((topic) => (wanted ? wanted.includes(topic) : !INTERNAL_TOPICS.has(topic)));
+    const [brokers, cluster] = await settle<KafkaNodeMetadataResponse>((callback) =>
+      client.loadMetadataForTopics([], callback),
+    );
+    const names = Object.keys(cluster.metadata).filter((topic) =>
+      wanted ? wanted.includes(topic) : !INTERNAL_TOPICS.has(topic),
+    );
     return {
       brokers: Object.values(brokers)
         .map(({ nodeId, host, port }) => ({ nodeId: Number(nodeId), host, port: Number(port) }))
@@ -158,7 +215,12 @@ export class LegacyAdmin implements Admin {
       topics: names.sort().map((topic) => ({
         topic,
         partitions: Object.values(cluster.metadata[topic] ?? {})
-          .map((p) => ({ partition: Number(p.partition), leader: Number(p.leader), replicas: [...p.replicas], isr: [...p.isr] }))
+          .map((p) => ({
+            partition: Number(p.partition),
+            leader: Number(p.leader),
+            replicas: [...p.replicas],
+            isr: [...p.isr],
+          }))
           .sort((a, b) => a.partition - b.partition),
       })),
     };
@@ -181,22 +243,31 @@ export class LegacyAdmin implements Admin {
         );
       },
       readBody: (reader) =>
-        reader.array((r) => {
-          const name = r.string();
-          return r.array((p) => ({ name: `${name}/${p.int32()}`, errorCode: p.int16(), errorMessage: null }));
-        }).flat(),
+        reader
+          .array((r) => {
+            const name = r.string();
+            return r.array((p) => ({ name: `${name}/${p.int32()}`, errorCode: p.int16(), errorMessage: null }));
+          })
+          .flat(),
     });
     const failure = firstFailure(results, 'committing offsets of');
     if (failure) throw failure;
   }
 
-  async describeConfigs(resources: ConfigResource[], options: { includeSynonyms?: boolean } = {}): Promise<ConfigResourceDescription[]> {
+  async describeConfigs(
+    resources: ConfigResource[],
+    options: { includeSynonyms?: boolean } = {},
+  ): Promise<ConfigResourceDescription[]> {
     const admin = this.connectedAdmin();
     const wanted = validateConfigResources(resources);
     const answered = await settle<KafkaNodeConfigResource[]>((callback) =>
       admin.describeConfigs(
         {
-          resources: wanted.map((r) => ({ resourceType: r.type, resourceName: r.name, ...(r.configNames ? { configNames: [...r.configNames] } : {}) })),
+          resources: wanted.map((r) => ({
+            resourceType: r.type,
+            resourceName: r.name,
+            ...(r.configNames ? { configNames: [...r.configNames] } : {}),
+          })),
           includeSynonyms: options.includeSynonyms ?? false,
         },
         callback,
@@ -211,7 +282,11 @@ export class LegacyAdmin implements Admin {
         readOnly: entry.readOnly,
         source: entry.configSource,
         isSensitive: entry.isSensitive,
-        synonyms: entry.synonyms.map((synonym) => ({ name: synonym.configSynonymName, value: synonym.configSynonymValue, source: synonym.configSynonymSource })),
+        synonyms: entry.synonyms.map((synonym) => ({
+          name: synonym.configSynonymName,
+          value: synonym.configSynonymValue,
+          source: synonym.configSynonymSource,
+        })),
       })),
     }));
   }
@@ -227,12 +302,15 @@ export class LegacyAdmin implements Admin {
   async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
     const ids = validateGroupIds(groupIds, 'describeGroups');
     const admin = this.connectedAdmin();
-    const described = await settle<Record<string, KafkaNodeGroupDescription>>((callback) => admin.describeGroups(ids, callback));
+    const described = await settle<Record<string, KafkaNodeGroupDescription>>((callback) =>
+      admin.describeGroups(ids, callback),
+    );
     return toGroupDescriptions(ids, (groupId) => described[groupId], assignedPartitions);
   }
 
   private connected(): KafkaNodeClient {
-    if (!this.client) throw new KafkaError('the admin client is not connected: call connect() first', { retriable: false });
+    if (!this.client)
+      throw new KafkaError('the admin client is not connected: call connect() first', { retriable: false });
     return this.client;
   }
 
@@ -252,7 +330,11 @@ export class LegacyAdmin implements Admin {
   ): Promise<T> {
     const client = this.connected();
     const support = apiSupportOf(client.brokerForLeader(), apiName);
-    if (!support) throw new KafkaProtocolError(ErrorCode.UNSUPPORTED_VERSION, `the broker has no ${ApiKey[apiKey]} API (Apache Kafka before 0.10.1)`);
+    if (!support)
+      throw new KafkaProtocolError(
+        ErrorCode.UNSUPPORTED_VERSION,
+        `the broker has no ${ApiKey[apiKey]} API (Apache Kafka before 0.10.1)`,
+      );
     const { retry } = this.config;
     for (let failures = 0; ; failures++) {
       let retriable: KafkaError;
@@ -271,7 +353,12 @@ export class LegacyAdmin implements Admin {
   }
 
   /** CreateTopics v1 (v0 on brokers without it): v1 adds the error message. */
-  private sendCreateTopics(client: KafkaNodeClient, broker: KafkaNodeBroker, maxVersion: number, topics: TopicCreation[]): Promise<TopicResult[]> {
+  private sendCreateTopics(
+    client: KafkaNodeClient,
+    broker: KafkaNodeBroker,
+    maxVersion: number,
+    topics: TopicCreation[],
+  ): Promise<TopicResult[]> {
     const version = Math.min(maxVersion, 1);
     return rawRequest(client, broker, {
       apiKey: ApiKey.CreateTopics,
@@ -286,7 +373,11 @@ export class LegacyAdmin implements Admin {
         if (version >= 1) writer.boolean(false);
       },
       readBody: (reader) =>
-        reader.array((r) => ({ name: r.string(), errorCode: r.int16(), errorMessage: version >= 1 ? r.nullableString() : null })),
+        reader.array((r) => ({
+          name: r.string(),
+          errorCode: r.int16(),
+          errorMessage: version >= 1 ? r.nullableString() : null,
+        })),
     });
   }
 
@@ -295,7 +386,9 @@ export class LegacyAdmin implements Admin {
     const deadline = Date.now() + this.config.requestTimeoutMs;
     while (Date.now() < deadline) {
       try {
-        const [, cluster] = await settle<KafkaNodeMetadataResponse>((callback) => client.loadMetadataForTopics(topics, callback));
+        const [, cluster] = await settle<KafkaNodeMetadataResponse>((callback) =>
+          client.loadMetadataForTopics(topics, callback),
+        );
         const led = topics.every((topic) => {
           const partitions = Object.values(cluster.metadata[topic] ?? {});
           return partitions.length > 0 && partitions.every((p) => p.leader >= 0);

@@ -74,11 +74,15 @@ export function brokerRefusal(client: KafkaNodeClient): UnsupportedBrokerVersion
     const refused: RefusedApi[] = [];
     for (const [name, api] of Object.entries(KAFKA_NODE_CORE_APIS)) {
       const support = table[name];
-      if (support && typeof support.usable === 'number' && support.usable < support.min) refused.push({ api, brokerMin: support.min, clientMax: support.usable });
+      if (support && typeof support.usable === 'number' && support.usable < support.min)
+        refused.push({ api, brokerMin: support.min, clientMax: support.usable });
     }
     if (refused.length === 0) continue;
-    const kafka4 = refused.some((r) => r.api === 'Fetch' && r.brokerMin >= 4) && !refused.some((r) => r.api === 'Produce');
-    const note = kafka4 ? 'Apache Kafka 4.x also closes the connection on Produce v0-2 (KIP-896), though it still lists them' : undefined;
+    const kafka4 =
+      refused.some((r) => r.api === 'Fetch' && r.brokerMin >= 4) && !refused.some((r) => r.api === 'Produce');
+    const note = kafka4
+      ? 'Apache Kafka 4.x also closes the connection on Produce v0-2 (KIP-896), though it still lists them'
+      : undefined;
     return new UnsupportedBrokerVersionError(broker.socket.addr, 'kafka-node', refused, note);
   }
   return null;
@@ -176,7 +180,11 @@ export async function topicPartitions(client: KafkaNodeClient, topic: string, re
   if (partitions.length > 0) return partitions;
   await settle<void>((callback) => client.refreshMetadata([topic], (error) => callback(error)));
   partitions = cachedPartitions(client, topic);
-  if (partitions.length === 0) throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic "${topic}" has no partitions with a leader`);
+  if (partitions.length === 0)
+    throw new KafkaProtocolError(
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      `topic "${topic}" has no partitions with a leader`,
+    );
   return partitions;
 }
 
@@ -190,7 +198,8 @@ export function apiSupportOf(broker: KafkaNodeBroker | undefined, apiName: strin
   const table = broker?.apiSupport;
   if (!table) return null;
   const guessed = Object.values(table).some((entry) => entry === null);
-  if (guessed && (apiName === 'createTopics' || apiName === 'deleteTopics' || apiName === 'describeConfigs')) return null;
+  if (guessed && (apiName === 'createTopics' || apiName === 'deleteTopics' || apiName === 'describeConfigs'))
+    return null;
   const support = table[apiName];
   return support && typeof support.max === 'number' ? { max: support.max } : null;
 }
@@ -240,13 +249,23 @@ export function controllerBroker(client: KafkaNodeClient): Promise<KafkaNodeBrok
 }
 
 /** The group coordinator's connection (FindCoordinator through kafka-node), remembered as kafka-node does. */
-export async function coordinatorBroker(client: KafkaNodeClient, groupId: string, refresh = false): Promise<KafkaNodeBroker> {
+export async function coordinatorBroker(
+  client: KafkaNodeClient,
+  groupId: string,
+  refresh = false,
+): Promise<KafkaNodeBroker> {
   if (refresh || client.coordinatorId === undefined) {
-    const coordinator = await settle<{ coordinatorId: number }>((callback) => client.sendGroupCoordinatorRequest(groupId, callback));
+    const coordinator = await settle<{ coordinatorId: number }>((callback) =>
+      client.sendGroupCoordinatorRequest(groupId, callback),
+    );
     client.coordinatorId = String(coordinator.coordinatorId);
   }
   const broker = client.brokerForLeader(client.coordinatorId);
-  if (!broker) throw new KafkaProtocolError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `no connection to coordinator ${String(client.coordinatorId)} of group "${groupId}"`);
+  if (!broker)
+    throw new KafkaProtocolError(
+      ErrorCode.COORDINATOR_NOT_AVAILABLE,
+      `no connection to coordinator ${String(client.coordinatorId)} of group "${groupId}"`,
+    );
   return broker;
 }
 
@@ -277,7 +296,9 @@ export async function fetchCommitted(
         apiKey: ApiKey.OffsetFetch,
         version: 1,
         writeBody: (writer) =>
-          writer.string(groupId).array(topics, (w, [topic, ids]) => w.string(topic).array([...ids], (p, id) => p.int32(id))),
+          writer
+            .string(groupId)
+            .array(topics, (w, [topic, ids]) => w.string(topic).array([...ids], (p, id) => p.int32(id))),
         readBody: (reader) => {
           const committed = new Map<string, Map<number, number>>();
           reader.array((topicReader) => {

@@ -27,8 +27,19 @@
  *   handled offsets were committed), 'assigned' from 'rebalanced' with kafka-node's topicPayloads.
  */
 import type { ResolvedKafkaConfig } from '../common/config';
-import { BufferedDelivery, DrivenConsumerGroup, type ConsumerGroupDriver, type GroupSession } from '../common/consumer-group';
-import { KafkaProtocolError, NoCommittedOffsetError, OffsetOutOfRangeError, UnsupportedFeatureError, type KafkaError } from '../common/errors';
+import {
+  BufferedDelivery,
+  DrivenConsumerGroup,
+  type ConsumerGroupDriver,
+  type GroupSession,
+} from '../common/consumer-group';
+import {
+  KafkaProtocolError,
+  NoCommittedOffsetError,
+  OffsetOutOfRangeError,
+  UnsupportedFeatureError,
+  type KafkaError,
+} from '../common/errors';
 import { byTopicThenPartition } from '../common/group-helpers';
 import { backOff } from '../common/retry';
 import type { ConsumerGroupConfig, TopicPartition, TopicPartitionOffset } from '../common/types';
@@ -52,7 +63,11 @@ const LATEST_TIME = -1;
 
 export class LegacyConsumerGroup extends DrivenConsumerGroup {
   constructor(clientConfig: ResolvedKafkaConfig, config: ConsumerGroupConfig) {
-    super(resolveConsumerGroupConfig(config), clientConfig.retry, (session) => new KafkaNodeGroupDriver(clientConfig, session));
+    super(
+      resolveConsumerGroupConfig(config),
+      clientConfig.retry,
+      (session) => new KafkaNodeGroupDriver(clientConfig, session),
+    );
   }
 }
 
@@ -70,7 +85,11 @@ class KafkaNodeGroupDriver implements ConsumerGroupDriver {
   ) {
     const { config } = session;
     if (config.isolationLevel === 'read_committed') {
-      throw new UnsupportedFeatureError('isolationLevel "read_committed"', 'kafka-node', "kafka-node's Fetch v0-v2 cannot skip aborted transactions");
+      throw new UnsupportedFeatureError(
+        'isolationLevel "read_committed"',
+        'kafka-node',
+        "kafka-node's Fetch v0-v2 cannot skip aborted transactions",
+      );
     }
     this.delivery = new BufferedDelivery(session, {
       consumed: consumedFromKafkaNode,
@@ -91,7 +110,9 @@ class KafkaNodeGroupDriver implements ConsumerGroupDriver {
   async connect(): Promise<void> {
     let group: KafkaNodeConsumerGroup;
     try {
-      const options = kafkaNodeGroupOptions(this.clientConfig, this.session.config, (_isMember, done) => this.beforeRejoin(done));
+      const options = kafkaNodeGroupOptions(this.clientConfig, this.session.config, (_isMember, done) =>
+        this.beforeRejoin(done),
+      );
       group = new kafkaNode.ConsumerGroup(options, [...this.session.config.topics]);
     } catch (error) {
       throw toKafkaError(error);
@@ -131,12 +152,18 @@ class KafkaNodeGroupDriver implements ConsumerGroupDriver {
     if (!group || !this.isMember()) {
       throw new KafkaProtocolError(ErrorCode.UNKNOWN_MEMBER_ID, 'this member has no current generation to commit in');
     }
-    const commits = offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset, metadata: COMMIT_METADATA }));
+    const commits = offsets.map(({ topic, partition, offset }) => ({
+      topic,
+      partition,
+      offset,
+      metadata: COMMIT_METADATA,
+    }));
     // kafka-node forgets the coordinator when a connection drops and, until the group rejoins, sends group requests to
     // whichever broker comes first (NOT_COORDINATOR on every retry): look it up again before committing.
     await coordinatorBroker(group.client, this.session.config.groupId);
     const answer = await settle((callback) => group.sendOffsetCommitRequest(commits, callback));
-    if (typeof answer === 'string') throw new KafkaProtocolError(ErrorCode.UNKNOWN_MEMBER_ID, `nothing committed: ${answer}`);
+    if (typeof answer === 'string')
+      throw new KafkaProtocolError(ErrorCode.UNKNOWN_MEMBER_ID, `nothing committed: ${answer}`);
     // kafka-node's decoder keeps one error code per topic (its last partition's).
     for (const [topic, result] of Object.entries(answer ?? {})) {
       if (result && typeof result.errorCode === 'number' && result.errorCode !== ErrorCode.NONE) {
@@ -219,15 +246,25 @@ class KafkaNodeGroupDriver implements ConsumerGroupDriver {
     group.on('rebalanced', () => this.onRebalanced(group));
   }
 
-  private async committedOffsets(group: KafkaNodeConsumerGroup, partitions: Record<string, number[]>): Promise<Record<string, Record<string, number>>> {
+  private async committedOffsets(
+    group: KafkaNodeConsumerGroup,
+    partitions: Record<string, number[]>,
+  ): Promise<Record<string, Record<string, number>>> {
     const requested = new Map(Object.entries(partitions).map(([topic, ids]) => [topic, ids.map(Number)] as const));
-    const committed = await fetchCommitted(group.client, this.session.config.groupId, requested, this.clientConfig.retry);
+    const committed = await fetchCommitted(
+      group.client,
+      this.session.config.groupId,
+      requested,
+      this.clientConfig.retry,
+    );
     const offsets: Record<string, Record<string, number>> = {};
     for (const [topic, ids] of requested) {
       offsets[topic] = {};
       for (const id of ids) offsets[topic][id] = committed.get(topic)?.get(id) ?? -1;
     }
-    this.lastCommitted = new Map([...requested].map(([topic, ids]) => [topic, new Map(ids.map((id) => [id, offsets[topic]![id]!] as const))]));
+    this.lastCommitted = new Map(
+      [...requested].map(([topic, ids]) => [topic, new Map(ids.map((id) => [id, offsets[topic]![id]!] as const))]),
+    );
     return offsets;
   }
 
@@ -236,8 +273,10 @@ class KafkaNodeGroupDriver implements ConsumerGroupDriver {
     if (typeof topic !== 'string' || !this.delivery.active) return;
     const state = this.delivery.get(topic, Number(partition));
     const { subscription } = this.session;
-    if (!state || subscription.isOutOfRange(topic, state.partition) || subscription.isHeld(topic, state.partition)) return;
-    const position = this.group?.topicPayloads.find((p) => p.topic === topic && Number(p.partition) === state.partition)?.offset ?? -1;
+    if (!state || subscription.isOutOfRange(topic, state.partition) || subscription.isHeld(topic, state.partition))
+      return;
+    const position =
+      this.group?.topicPayloads.find((p) => p.topic === topic && Number(p.partition) === state.partition)?.offset ?? -1;
     if (this.session.config.outOfRangeOffset === 'none') {
       subscription.markOutOfRange(topic, state.partition);
       this.session.emitError(new OffsetOutOfRangeError(topic, state.partition, Number(position)));
@@ -254,14 +293,19 @@ class KafkaNodeGroupDriver implements ConsumerGroupDriver {
     const time = config.outOfRangeOffset === 'earliest' ? EARLIEST_TIME : LATEST_TIME;
     for (let failures = 0; ; failures++) {
       const group = this.group;
-      const current = (): boolean => this.session.running && subscription.isHeld(state.topic, state.partition) && this.delivery.isCurrent(state);
+      const current = (): boolean =>
+        this.session.running && subscription.isHeld(state.topic, state.partition) && this.delivery.isCurrent(state);
       if (!group || !current()) return;
       try {
         const answer = await settle<Record<string, Record<string, number[]>>>((callback) =>
           group.getOffset().fetch([{ topic: state.topic, partition: state.partition, time, maxNum: 1 }], callback),
         );
         const offset = answer[state.topic]?.[String(state.partition)]?.[0];
-        if (typeof offset !== 'number') throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `no ${config.outOfRangeOffset} offset for ${state.topic}/${state.partition}`);
+        if (typeof offset !== 'number')
+          throw new KafkaProtocolError(
+            ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            `no ${config.outOfRangeOffset} offset for ${state.topic}/${state.partition}`,
+          );
         if (!current()) return;
         subscription.release(state.topic, state.partition);
         this.fetcher.fetchFrom(state, offset);
@@ -289,13 +333,24 @@ class KafkaNodeGroupDriver implements ConsumerGroupDriver {
     this.delivery.active = false;
     await this.delivery.settled();
     const { session } = this;
-    if (session.assignment && session.config.autoCommit && session.offsets.dirty && session.running && this.isMember()) {
+    if (
+      session.assignment &&
+      session.config.autoCommit &&
+      session.offsets.dirty &&
+      session.running &&
+      this.isMember()
+    ) {
       await this.commitPersistently().catch((error: unknown) => session.emitError(toKafkaError(error)));
     }
   }
 
   private commitPersistently(): Promise<void> {
-    return this.session.offsets.commitPersistently((offsets) => this.commit(offsets), this.clientConfig.retry, toKafkaError, () => this.isMember());
+    return this.session.offsets.commitPersistently(
+      (offsets) => this.commit(offsets),
+      this.clientConfig.retry,
+      toKafkaError,
+      () => this.isMember(),
+    );
   }
 
   private onRebalanced(group: KafkaNodeConsumerGroup): void {
@@ -311,9 +366,15 @@ class KafkaNodeGroupDriver implements ConsumerGroupDriver {
       if (seek) this.fetcher.moveFetchPosition(group, state, seek.offset);
     }
     this.delivery.assign(states);
-    const partitions: TopicPartition[] = states.map(({ topic, partition }) => ({ topic, partition })).sort(byTopicThenPartition);
+    const partitions: TopicPartition[] = states
+      .map(({ topic, partition }) => ({ topic, partition }))
+      .sort(byTopicThenPartition);
     this.delivery.active = true;
-    session.assigned({ generationId: Number(group.generationId ?? -1), memberId: String(group.memberId ?? ''), partitions });
+    session.assigned({
+      generationId: Number(group.generationId ?? -1),
+      memberId: String(group.memberId ?? ''),
+      partitions,
+    });
     session.firstAssignmentReady();
     this.fetcher.kick();
     this.delivery.wake();
@@ -362,5 +423,4 @@ class KafkaNodeGroupDriver implements ConsumerGroupDriver {
       if (this.session.running && !group.ready && !group.connecting) group.connect();
     }, this.clientConfig.retry.maxRetryTimeMs);
   }
-
 }

@@ -90,16 +90,21 @@ function messageOf(error: unknown): string {
 /** "topic/partition" when kafka-node attached them (fetch errors do). */
 function where(error: ErrorShape): string {
   if (typeof error.topic !== 'string') return '';
-  return typeof error.partition === 'number' || typeof error.partition === 'string' ? ` (${error.topic}/${error.partition})` : ` (${error.topic})`;
+  return typeof error.partition === 'number' || typeof error.partition === 'string'
+    ? ` (${error.topic}/${error.partition})`
+    : ` (${error.topic})`;
 }
 
 function protocolError(code: number, detail: string, cause: unknown): KafkaError {
-  if (code === ErrorCode.SASL_AUTHENTICATION_FAILED || code === ErrorCode.UNSUPPORTED_SASL_MECHANISM || code === ErrorCode.ILLEGAL_SASL_STATE) {
+  if (
+    code === ErrorCode.SASL_AUTHENTICATION_FAILED ||
+    code === ErrorCode.UNSUPPORTED_SASL_MECHANISM ||
+    code === ErrorCode.ILLEGAL_SASL_STATE
+  ) {
     return new AuthenticationError(`SASL authentication failed: ${detail}`, cause);
   }
   return new KafkaProtocolError(code, detail, cause);
 }
-
 
 /**
  * Maps anything kafka-node failed with (callback error, 'error' event) to a KafkaError. KafkaErrors (ours, thrown from
@@ -109,8 +114,10 @@ export function toKafkaError(error: unknown): KafkaError {
   if (error instanceof KafkaError) return error;
   if (Array.isArray(error)) {
     // Topic errors of a metadata answer: a list of kafka-node code names; the first one decides.
-    const first = error.find((item) => typeof item === 'string' && kafkaNodeErrorCode(item) !== null) as string | undefined;
-    if (first !== undefined) return protocolError(kafkaNodeErrorCode(first)!, `metadata answered ${error.join(', ')}`, error);
+    const first = error.find((item) => typeof item === 'string' && kafkaNodeErrorCode(item) !== null) as
+      string | undefined;
+    if (first !== undefined)
+      return protocolError(kafkaNodeErrorCode(first)!, `metadata answered ${error.join(', ')}`, error);
     return new KafkaError(`kafka-node failed with ${error.map(String).join(', ')}`, { cause: error });
   }
   const e = shape(error);
@@ -131,11 +138,17 @@ export function toKafkaError(error: unknown): KafkaError {
       return new KafkaTimeoutError(`heartbeat got no answer in time: ${message}`, error);
     case 'BrokerNotAvailableError':
       // kafka-node raises this for "no usable connection"; 'Could not find the leader' means the metadata has none.
-      if (/Could not find the leader/.test(message)) return new KafkaProtocolError(ErrorCode.LEADER_NOT_AVAILABLE, message, error);
+      if (/Could not find the leader/.test(message))
+        return new KafkaProtocolError(ErrorCode.LEADER_NOT_AVAILABLE, message, error);
       return new KafkaConnectionError(message, error);
     case 'SaslAuthenticationError': {
       const code = typeof e.errorCode === 'number' ? e.errorCode : null;
-      return new AuthenticationError(code !== null ? `SASL authentication failed (Kafka error ${code}): ${message}` : `SASL authentication failed: ${message}`, error);
+      return new AuthenticationError(
+        code !== null
+          ? `SASL authentication failed (Kafka error ${code}): ${message}`
+          : `SASL authentication failed: ${message}`,
+        error,
+      );
     }
     case 'InvalidConfigError':
       return new ConfigurationError(message);
@@ -156,18 +169,37 @@ export function toKafkaError(error: unknown): KafkaError {
   if (named !== null) return protocolError(named, `kafka-node reported ${message}${where(e)}`, error);
   if (error instanceof Error && message === '' && name === 'Error') {
     // `new Error(ERROR_CODE[code])` for a code kafka-node has no name for: the code itself is lost.
-    return new KafkaError(`the broker answered with a Kafka error code kafka-node 5 has no name for${where(e)}`, { cause: error, retriable: false });
+    return new KafkaError(`the broker answered with a Kafka error code kafka-node 5 has no name for${where(e)}`, {
+      cause: error,
+      retriable: false,
+    });
   }
   if (CONNECTION_MESSAGES.some((pattern) => pattern.test(message))) return new KafkaConnectionError(message, error);
-  if (/^Topic\(s\) does not exist/.test(message)) return new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message, error);
-  if (/^Controller broker not available/.test(message)) return new KafkaProtocolError(ErrorCode.NOT_CONTROLLER, message, error);
+  if (/^Topic\(s\) does not exist/.test(message))
+    return new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message, error);
+  if (/^Controller broker not available/.test(message))
+    return new KafkaProtocolError(ErrorCode.NOT_CONTROLLER, message, error);
   if (/^Not a message set\. Magic byte is/.test(message)) {
-    return new KafkaError(`${detail}: kafka-node 5 reads message format v0/v1 only`, { code: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, retriable: false, cause: error });
+    return new KafkaError(`${detail}: kafka-node 5 reads message format v0/v1 only`, {
+      code: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+      retriable: false,
+      cause: error,
+    });
   }
-  if (/^Snappy codec is not installed/.test(message)) return new UnsupportedFeatureError('snappy compression', 'kafka-node', 'the native "snappy" package is not installed');
-  if (/^unsupported SASL auth type/i.test(message)) return new UnsupportedFeatureError(`SASL mechanism ${message.replace(/^.*: /, '')}`, 'kafka-node');
-  if (/^Unknown group protocol/.test(message)) return new KafkaProtocolError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, message, error);
-  return new KafkaError(message || (name ? `kafka-node ${name}` : 'kafka-node failed without a message'), { cause: error, retriable: false });
+  if (/^Snappy codec is not installed/.test(message))
+    return new UnsupportedFeatureError(
+      'snappy compression',
+      'kafka-node',
+      'the native "snappy" package is not installed',
+    );
+  if (/^unsupported SASL auth type/i.test(message))
+    return new UnsupportedFeatureError(`SASL mechanism ${message.replace(/^.*: /, '')}`, 'kafka-node');
+  if (/^Unknown group protocol/.test(message))
+    return new KafkaProtocolError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, message, error);
+  return new KafkaError(message || (name ? `kafka-node ${name}` : 'kafka-node failed without a message'), {
+    cause: error,
+    retriable: false,
+  });
 }
 
 /** Runs a kafka-node callback-style call as a promise whose failures are KafkaErrors. */

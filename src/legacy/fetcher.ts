@@ -25,7 +25,18 @@ export interface PartitionState extends BufferedPartition<KafkaNodeMessage> {
 }
 
 export function newPartitionState(topic: string, partition: number): PartitionState {
-  return { topic, partition, queue: [], retryAt: 0, refetchFrom: null, averageBytes: 0, largestBytes: 0, sizedDown: false, received: false, fullSizeNext: false };
+  return {
+    topic,
+    partition,
+    queue: [],
+    retryAt: 0,
+    refetchFrom: null,
+    averageBytes: 0,
+    largestBytes: 0,
+    sizedDown: false,
+    received: false,
+    fullSizeNext: false,
+  };
 }
 
 /**
@@ -118,7 +129,11 @@ export class KafkaNodeFetcher {
     state.received = true;
     if (state.refetchFrom !== null) return;
     const { subscription } = this.session;
-    if (this.delivery.buffered >= this.maxBuffered || subscription.isPaused(state.topic) || subscription.isOutOfRange(state.topic, state.partition)) {
+    if (
+      this.delivery.buffered >= this.maxBuffered ||
+      subscription.isPaused(state.topic) ||
+      subscription.isOutOfRange(state.topic, state.partition)
+    ) {
       state.refetchFrom = Number(message.offset);
       this.session.countDropped(1);
       return;
@@ -182,7 +197,9 @@ export class KafkaNodeFetcher {
    */
   causedBySizedDownFetch(error: unknown): boolean {
     if ((error as { name?: unknown } | null)?.name !== 'MessageSizeTooLarge') return false;
-    const where = /on topic (.+) partition (\d+) at fetch offset/.exec(String((error as { message?: unknown }).message));
+    const where = /on topic (.+) partition (\d+) at fetch offset/.exec(
+      String((error as { message?: unknown }).message),
+    );
     const state = where ? this.delivery.get(where[1]!, Number(where[2])) : undefined;
     return state !== undefined && state.sizedDown;
   }

@@ -4,7 +4,16 @@
  */
 import type { ResolvedKafkaConfig } from '../common/config';
 import { UnsupportedFeatureError } from '../common/errors';
-import type { Admin, Backend, Capabilities, ConsumerGroup, ConsumerGroupConfig, PartitionFetcher, Producer, ProducerOptions } from '../common/types';
+import type {
+  Admin,
+  Backend,
+  Capabilities,
+  ConsumerGroup,
+  ConsumerGroupConfig,
+  PartitionFetcher,
+  Producer,
+  ProducerOptions,
+} from '../common/types';
 import { LegacyAdmin } from './admin';
 import { LegacyConsumerGroup } from './consumer-group';
 import { LegacyPartitionFetcher } from './partition-fetcher';
@@ -25,7 +34,11 @@ class LegacyBackend implements Backend {
   constructor(private readonly config: ResolvedKafkaConfig) {
     // kafka-node 5 speaks SASL/PLAIN only.
     if (config.sasl && config.sasl.mechanism !== 'plain') {
-      throw new UnsupportedFeatureError(`SASL mechanism "${config.sasl.mechanism}"`, 'kafka-node', 'kafka-node 5 supports SASL/PLAIN only');
+      throw new UnsupportedFeatureError(
+        `SASL mechanism "${config.sasl.mechanism}"`,
+        'kafka-node',
+        'kafka-node 5 supports SASL/PLAIN only',
+      );
     }
   }
 

@@ -78,7 +78,10 @@ export interface KafkaNodeClient extends EventEmitter {
   nextId(): number;
   /** The group coordinator's node id (as a string) once a consumer group or offset fetch looked it up. */
   coordinatorId?: string;
-  sendGroupCoordinatorRequest(groupId: string, callback: NodeCallback<{ coordinatorId: number; coordinatorHost: string; coordinatorPort: number }>): void;
+  sendGroupCoordinatorRequest(
+    groupId: string,
+    callback: NodeCallback<{ coordinatorId: number; coordinatorHost: string; coordinatorPort: number }>,
+  ): void;
   /** Queues `decode` for the response to `correlationId` (with kafka-node's request timeout) and writes `request`. */
   sendWhenReady(
     broker: KafkaNodeBroker,
@@ -206,7 +209,10 @@ export interface KafkaNodeConsumerGroup extends EventEmitter {
   /** Sends LeaveGroup (when a member) and forgets the generation. */
   leaveGroup(callback: (error?: unknown) => void): void;
   fetch(): void;
-  fetchOffset(partitions: Record<string, number[]>, callback: NodeCallback<Record<string, Record<string, number>>>): void;
+  fetchOffset(
+    partitions: Record<string, number[]>,
+    callback: NodeCallback<Record<string, Record<string, number>>>,
+  ): void;
   sendOffsetCommitRequest(
     commits: Array<{ topic: string; partition: number; offset: number; metadata: string }>,
     callback: NodeCallback<Record<string, { partition: number; errorCode: number }> | string>,
@@ -221,7 +227,11 @@ export interface KafkaNodeOffset extends EventEmitter {
     payloads: Array<{ topic: string; partition: number; time: number; maxNum: number }>,
     callback: NodeCallback<Record<string, Record<string, number[]>>>,
   ): void;
-  fetchCommits(groupId: string, payloads: Array<{ topic: string; partition: number }>, callback: NodeCallback<Record<string, Record<string, number>>>): void;
+  fetchCommits(
+    groupId: string,
+    payloads: Array<{ topic: string; partition: number }>,
+    callback: NodeCallback<Record<string, Record<string, number>>>,
+  ): void;
   fetchEarliestOffsets(topics: string[], callback: NodeCallback<Record<string, Record<string, number>>>): void;
   fetchLatestOffsets(topics: string[], callback: NodeCallback<Record<string, Record<string, number>>>): void;
 }
@@ -244,7 +254,10 @@ export interface KafkaNodeAdmin extends EventEmitter {
   describeGroups(groupIds: string[], callback: NodeCallback<Record<string, KafkaNodeGroupDescription>>): void;
   listTopics(callback: NodeCallback<KafkaNodeMetadataResponse>): void;
   describeConfigs(
-    payload: { resources: Array<{ resourceType: string; resourceName: string; configNames?: string[] }>; includeSynonyms: boolean },
+    payload: {
+      resources: Array<{ resourceType: string; resourceName: string; configNames?: string[] }>;
+      includeSynonyms: boolean;
+    },
     callback: NodeCallback<KafkaNodeConfigResource[]>,
   ): void;
 }
@@ -265,7 +278,10 @@ export interface KafkaNodeConfigResource {
 
 interface KafkaNodeModule {
   KafkaClient: new (options: KafkaNodeClientOptions) => KafkaNodeClient;
-  Producer: new (client: KafkaNodeClient, options: { requireAcks: number; ackTimeoutMs: number; partitionerType: number }) => KafkaNodeProducer;
+  Producer: new (
+    client: KafkaNodeClient,
+    options: { requireAcks: number; ackTimeoutMs: number; partitionerType: number },
+  ) => KafkaNodeProducer;
   ConsumerGroup: (new (options: KafkaNodeConsumerGroupOptions, topics: string[]) => KafkaNodeConsumerGroup) & {
     prototype: KafkaNodeConsumerGroup;
   };

@@ -5,7 +5,13 @@
  */
 import type { ResolvedKafkaConfig } from '../common/config';
 import { KafkaProtocolError, OffsetOutOfRangeError } from '../common/errors';
-import type { ConsumedMessage, FetchPosition, FetchedPartition, PartitionFetcher, TopicPartitionOffset } from '../common/types';
+import type {
+  ConsumedMessage,
+  FetchPosition,
+  FetchedPartition,
+  PartitionFetcher,
+  TopicPartitionOffset,
+} from '../common/types';
 import { ApiKey } from '../protocol/api-keys';
 import { ErrorCode } from '../protocol/error-codes';
 import { decodeRecordSet, recordsOf } from '../protocol/record-set';
@@ -35,19 +41,30 @@ export class LegacyPartitionFetcher implements PartitionFetcher {
     return this.client;
   }
 
-  async fetch(positions: FetchPosition[], options: { maxWaitTimeMs: number; minBytes: number }): Promise<FetchedPartition[]> {
+  async fetch(
+    positions: FetchPosition[],
+    options: { maxWaitTimeMs: number; minBytes: number },
+  ): Promise<FetchedPartition[]> {
     const client = await this.connected();
     const byLeader = new Map<number, FetchPosition[]>();
     const failed: FetchedPartition[] = [];
     for (const position of positions) {
       const leader = await this.leaderOf(client, position.topic, position.partition);
       if (leader === null) {
-        failed.push({ topic: position.topic, partition: position.partition, highWatermark: -1, messages: [], error: new KafkaProtocolError(ErrorCode.LEADER_NOT_AVAILABLE, `${position.topic}/${position.partition}`) });
+        failed.push({
+          topic: position.topic,
+          partition: position.partition,
+          highWatermark: -1,
+          messages: [],
+          error: new KafkaProtocolError(ErrorCode.LEADER_NOT_AVAILABLE, `${position.topic}/${position.partition}`),
+        });
         continue;
       }
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), position]);
     }
-    const answers = await Promise.all([...byLeader].map(([leader, wanted]) => this.fetchFrom(client, leader, wanted, options)));
+    const answers = await Promise.all(
+      [...byLeader].map(([leader, wanted]) => this.fetchFrom(client, leader, wanted, options)),
+    );
     return [...failed, ...answers.flat()];
   }
 
@@ -55,12 +72,18 @@ export class LegacyPartitionFetcher implements PartitionFetcher {
     for (const refresh of [false, true]) {
       await topicPartitions(client, topic, refresh).catch(() => undefined);
       const leader = client.topicMetadata[topic]?.[partition]?.leader;
-      if (leader !== undefined && leader !== null && Number(leader) >= 0 && client.brokerForLeader(leader)) return Number(leader);
+      if (leader !== undefined && leader !== null && Number(leader) >= 0 && client.brokerForLeader(leader))
+        return Number(leader);
     }
     return null;
   }
 
-  private async fetchFrom(client: KafkaNodeClient, leader: number, positions: FetchPosition[], options: { maxWaitTimeMs: number; minBytes: number }): Promise<FetchedPartition[]> {
+  private async fetchFrom(
+    client: KafkaNodeClient,
+    leader: number,
+    positions: FetchPosition[],
+    options: { maxWaitTimeMs: number; minBytes: number },
+  ): Promise<FetchedPartition[]> {
     const broker = client.brokerForLeader(leader)!;
     const version = Math.min(MAX_FETCH_VERSION, apiSupportOf(broker, 'fetch')?.max ?? 0);
     const byTopic = new Map<string, FetchPosition[]>();
@@ -72,34 +95,78 @@ export class LegacyPartitionFetcher implements PartitionFetcher {
         version,
         writeBody: (writer) => {
           writer.int32(-1).int32(options.maxWaitTimeMs).int32(options.minBytes);
-          writer.array([...byTopic], (w, [topic, wanted]) => w.string(topic).array(wanted, (p, position) => p.int32(position.partition).int64(BigInt(position.offset)).int32(position.maxBytes)));
+          writer.array([...byTopic], (w, [topic, wanted]) =>
+            w
+              .string(topic)
+              .array(wanted, (p, position) =>
+                p.int32(position.partition).int64(BigInt(position.offset)).int32(position.maxBytes),
+              ),
+          );
         },
         readBody: (reader) => {
           if (version >= 1) reader.int32();
           return reader
             .array((topicReader) => {
               const topic = topicReader.string();
-              return topicReader.array((p) => ({ topic, partition: p.int32(), errorCode: p.int16(), highWatermark: p.int64Number(), records: p.bytes() ?? Buffer.alloc(0) }));
+              return topicReader.array((p) => ({
+                topic,
+                partition: p.int32(),
+                errorCode: p.int16(),
+                highWatermark: p.int64Number(),
+                records: p.bytes() ?? Buffer.alloc(0),
+              }));
             })
             .flat();
         },
       });
     } catch (error) {
       const mapped = toKafkaError(error);
-      return positions.map((p) => ({ topic: p.topic, partition: p.partition, highWatermark: -1, messages: [], error: mapped }));
+      return positions.map((p) => ({
+        topic: p.topic,
+        partition: p.partition,
+        highWatermark: -1,
+        messages: [],
+        error: mapped,
+      }));
     }
     return answers.map((answer) => {
       const position = positions.find((p) => p.topic === answer.topic && p.partition === answer.partition)!;
       if (answer.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
-        return { topic: answer.topic, partition: answer.partition, highWatermark: answer.highWatermark, messages: [], error: new OffsetOutOfRangeError(answer.topic, answer.partition, position.offset) };
+        return {
+          topic: answer.topic,
+          partition: answer.partition,
+          highWatermark: answer.highWatermark,
+          messages: [],
+          error: new OffsetOutOfRangeError(answer.topic, answer.partition, position.offset),
+        };
       }
       if (answer.errorCode !== ErrorCode.NONE) {
-        return { topic: answer.topic, partition: answer.partition, highWatermark: answer.highWatermark, messages: [], error: new KafkaProtocolError(answer.errorCode, `${answer.topic}/${answer.partition}`) };
+        return {
+          topic: answer.topic,
+          partition: answer.partition,
+          highWatermark: answer.highWatermark,
+          messages: [],
+          error: new KafkaProtocolError(answer.errorCode, `${answer.topic}/${answer.partition}`),
+        };
       }
       const messages: ConsumedMessage[] = recordsOf(decodeRecordSet(answer.records).batches)
         .filter((record) => record.offset >= position.offset)
-        .map((record) => ({ topic: answer.topic, partition: answer.partition, offset: record.offset, key: record.key, value: record.value, timestamp: record.timestamp, headers: {} }));
-      return { topic: answer.topic, partition: answer.partition, highWatermark: answer.highWatermark, messages, error: null };
+        .map((record) => ({
+          topic: answer.topic,
+          partition: answer.partition,
+          offset: record.offset,
+          key: record.key,
+          value: record.value,
+          timestamp: record.timestamp,
+          headers: {},
+        }));
+      return {
+        topic: answer.topic,
+        partition: answer.partition,
+        highWatermark: answer.highWatermark,
+        messages,
+        error: null,
+      };
     });
   }
 

@@ -16,7 +16,16 @@
 import type { ResolvedKafkaConfig } from '../common/config';
 import { KafkaError, KafkaProtocolError, UnsupportedFeatureError } from '../common/errors';
 import { createPartitionChooser, type PartitionChooser } from '../common/partitioners';
-import type { Capabilities, CompressionName, OutgoingMessage, PartitionBaseOffset, Producer, ProducerOptions, SendRequest, Transaction } from '../common/types';
+import type {
+  Capabilities,
+  CompressionName,
+  OutgoingMessage,
+  PartitionBaseOffset,
+  Producer,
+  ProducerOptions,
+  SendRequest,
+  Transaction,
+} from '../common/types';
 import { resolveProducerOptions, validateSendRequest } from '../common/validation';
 import { ErrorCode } from '../protocol/error-codes';
 import { brokerRefusal, closeClient, connectedClient, topicPartitions } from './client';
@@ -38,7 +47,11 @@ export const LEGACY_DEFAULT_PARTITIONER = 'default';
 export const DEFAULT_ACK_TIMEOUT_MS = 30000;
 
 /** Message-set attributes kafka-node compresses with (lib/codec). */
-export const COMPRESSION_ATTRIBUTES: Readonly<Partial<Record<CompressionName, number>>> = { none: 0, gzip: 1, snappy: 2 };
+export const COMPRESSION_ATTRIBUTES: Readonly<Partial<Record<CompressionName, number>>> = {
+  none: 0,
+  gzip: 1,
+  snappy: 2,
+};
 
 function keyBytes(key: OutgoingMessage['key']): Buffer | null {
   if (key === undefined || key === null) return null;
@@ -82,7 +95,11 @@ export class LegacyProducer implements Producer {
   private async open(): Promise<void> {
     const client = await connectedClient(this.config);
     try {
-      const producer = new kafkaNode.Producer(client, { requireAcks: -1, ackTimeoutMs: DEFAULT_ACK_TIMEOUT_MS, partitionerType: 0 });
+      const producer = new kafkaNode.Producer(client, {
+        requireAcks: -1,
+        ackTimeoutMs: DEFAULT_ACK_TIMEOUT_MS,
+        partitionerType: 0,
+      });
       // Failures surface through send(); kafka-node also re-emits client errors here, which must not go unhandled.
       producer.on('error', () => undefined);
       this.client = client;
@@ -95,14 +112,19 @@ export class LegacyProducer implements Producer {
 
   transaction(): Promise<Transaction> {
     return Promise.reject(
-      new UnsupportedFeatureError('transactions', 'kafka-node', 'kafka-node has no transactional producer (no InitProducerId, no Produce v3)'),
+      new UnsupportedFeatureError(
+        'transactions',
+        'kafka-node',
+        'kafka-node has no transactional producer (no InitProducerId, no Produce v3)',
+      ),
     );
   }
 
   async send(request: SendRequest): Promise<PartitionBaseOffset[]> {
     validateSendRequest(request, this.capabilities, 'kafka-node');
     const { producer, client } = this;
-    if (!producer || !client) throw new KafkaError('the producer is not connected: call connect() first', { retriable: false });
+    if (!producer || !client)
+      throw new KafkaError('the producer is not connected: call connect() first', { retriable: false });
     const { topic } = request;
     const acks = request.acks ?? -1;
     const ackTimeoutMs = request.timeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
@@ -121,7 +143,12 @@ export class LegacyProducer implements Producer {
           // Read by kafka-node synchronously inside send(): per-send acks without a Producer per acks value.
           producer.requireAcks = acks;
           producer.ackTimeoutMs = ackTimeoutMs;
-          const payloads: KafkaNodeProduceRequest[] = shares.map(({ partition, messages }) => ({ topic, partition, messages: [...messages], attributes }));
+          const payloads: KafkaNodeProduceRequest[] = shares.map(({ partition, messages }) => ({
+            topic,
+            partition,
+            messages: [...messages],
+            attributes,
+          }));
           producer.send(payloads, callback);
         }),
       () => topicPartitions(client, topic, true).then(() => undefined),

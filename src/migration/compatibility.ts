@@ -59,7 +59,16 @@ export function isKafkaNodeClass(name: string): name is KafkaNodeClass {
  */
 export function adapterWarningKey(name: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(ADAPTER_WARNINGS, name)) return name;
-  return Object.keys(ADAPTER_WARNINGS).find((key) => key.includes('<') && new RegExp(`^${key.split('.').map((part) => (part.startsWith('<') ? '[^.]+' : part)).join('\\.')}$`).test(name));
+  return Object.keys(ADAPTER_WARNINGS).find(
+    (key) =>
+      key.includes('<') &&
+      new RegExp(
+        `^${key
+          .split('.')
+          .map((part) => (part.startsWith('<') ? '[^.]+' : part))
+          .join('\\.')}$`,
+      ).test(name),
+  );
 }
 
 function withWarnings(status: CompatibilityStatus, note: string, warnings: readonly string[]): CompatibilityEntry {
@@ -67,28 +76,38 @@ function withWarnings(status: CompatibilityStatus, note: string, warnings: reado
   return { status, note: `${note} (warning ${warnings.map((name) => `'${name}'`).join(', ')})`, warnings };
 }
 
-const supported = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('supported', note, warnings);
+const supported = (note: string, ...warnings: string[]): CompatibilityEntry =>
+  withWarnings('supported', note, warnings);
 const emulated = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('emulated', note, warnings);
-const unsupported = (note: string, ...warnings: string[]): CompatibilityEntry => withWarnings('unsupported', note, warnings);
+const unsupported = (note: string, ...warnings: string[]): CompatibilityEntry =>
+  withWarnings('unsupported', note, warnings);
 
 /** kafka-node's own tuning options the facade accepts and ignores, warning once under `option.<owner>.<name>.ignored`. */
-const ignoredOption = (owner: string, name: string, why: string): CompatibilityEntry => emulated(`accepted, no effect: ${why}`, `option.${owner}.${name}.ignored`);
+const ignoredOption = (owner: string, name: string, why: string): CompatibilityEntry =>
+  emulated(`accepted, no effect: ${why}`, `option.${owner}.${name}.ignored`);
 
 const SERVED_DEEP_IMPORT =
   "served by the facade's own module (so instanceof holds for the errors it raises): through the register hook, the npm alias, or the same path under 'kafka-node-adapter/' (scan --fix rewrites it)";
 const INTERNAL_WARNING = 'require.kafka-node-internal';
 
 const IMPORTS: Record<string, CompatibilityEntry> = {
-  [KAFKA_NODE_MODULE]: supported(`served by the facade: load '${FACADE_MODULE}' (scan --fix rewrites it) or run with node -r ${REGISTER_MODULE}`),
+  [KAFKA_NODE_MODULE]: supported(
+    `served by the facade: load '${FACADE_MODULE}' (scan --fix rewrites it) or run with node -r ${REGISTER_MODULE}`,
+  ),
   [FACADE_MODULE]: supported('the facade entry'),
   [`${KAFKA_NODE_MODULE}/lib/errors/<Name>`]: supported(SERVED_DEEP_IMPORT),
-  [`${KAFKA_NODE_MODULE}/lib/<internal module>`]: unsupported(notServedMessage('lib/<internal module>'), INTERNAL_WARNING),
+  [`${KAFKA_NODE_MODULE}/lib/<internal module>`]: unsupported(
+    notServedMessage('lib/<internal module>'),
+    INTERNAL_WARNING,
+  ),
 };
 
 /** `kafka-node/<subpath>`: the deep requires the facade serves (logging, error classes) and the internals it refuses. */
 function deepImport(moduleName: string): CompatibilityEntry {
   const subpath = moduleName.slice(KAFKA_NODE_MODULE.length + 1);
-  return servedDeepRequire(subpath) !== undefined ? supported(SERVED_DEEP_IMPORT) : unsupported(notServedMessage(subpath), INTERNAL_WARNING);
+  return servedDeepRequire(subpath) !== undefined
+    ? supported(SERVED_DEEP_IMPORT)
+    : unsupported(notServedMessage(subpath), INTERNAL_WARNING);
 }
 
 /** The specifier `scan --fix` puts in place of a served deep require: the same path under this package's exports. */
@@ -104,28 +123,46 @@ export function isKafkaNodeDeepImport(moduleName: string): boolean {
 
 /** What `scan --fix` writes for a served deep require, e.g. 'kafka-node-adapter/lib/errors'. */
 export function isFacadeDeepImport(moduleName: string): boolean {
-  return moduleName.startsWith(`${ADAPTER_PACKAGE}/`) && servedDeepRequire(moduleName.slice(ADAPTER_PACKAGE.length + 1)) !== undefined;
+  return (
+    moduleName.startsWith(`${ADAPTER_PACKAGE}/`) &&
+    servedDeepRequire(moduleName.slice(ADAPTER_PACKAGE.length + 1)) !== undefined
+  );
 }
 
 /** EventEmitter bookkeeping on any instance: nothing kafka-specific to migrate. */
-export const EMITTER_BOOKKEEPING = new Set(['removeListener', 'removeAllListeners', 'off', 'emit', 'listenerCount', 'listeners', 'setMaxListeners']);
+export const EMITTER_BOOKKEEPING = new Set([
+  'removeListener',
+  'removeAllListeners',
+  'off',
+  'emit',
+  'listenerCount',
+  'listeners',
+  'setMaxListeners',
+]);
 /** EventEmitter methods that subscribe to the event named by their first argument. */
 export const EMITTER_SUBSCRIBE = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
-const PLAIN_CONSUMER = 'a simple consumer as in kafka-node: groupless fetches of the requested partitions, standalone commits under its groupId';
+const PLAIN_CONSUMER =
+  'a simple consumer as in kafka-node: groupless fetches of the requested partitions, standalone commits under its groupId';
 
 const CLASSES: Record<KafkaNodeClass, CompatibilityEntry> = {
-  KafkaClient: supported('connection settings of the common interface (brokers, clientId, ssl, sasl plain/scram, timeouts)'),
+  KafkaClient: supported(
+    'connection settings of the common interface (brokers, clientId, ssl, sasl plain/scram, timeouts)',
+  ),
   Client: emulated(
     "kafka-node 3's ZooKeeper Client: brokers are read once from ZooKeeper's /brokers/ids (needs node-zookeeper-client), then it works as a KafkaClient; prefer KafkaClient({ kafkaHost }); options.kafkaHost is the fallback when ZooKeeper is unreachable",
     'zookeeper.kafka-host-fallback',
   ),
-  Producer: supported("common Producer; partitions chosen by the facade with kafka-node's partitioners and cached metadata"),
+  Producer: supported(
+    "common Producer; partitions chosen by the facade with kafka-node's partitioners and cached metadata",
+  ),
   HighLevelProducer: supported("a Producer with kafka-node's cyclic partitioner as default (partitionerType 2)"),
   KeyedMessage: supported('a message with key and value'),
   ProducerStream: supported('a Writable of payloads on its own KafkaClient and HighLevelProducer'),
   Consumer: supported(PLAIN_CONSUMER),
-  ConsumerGroup: supported('common consumerGroup (fromOffset, outOfRangeOffset, roundrobin/range, auto or manual commit)'),
+  ConsumerGroup: supported(
+    'common consumerGroup (fromOffset, outOfRangeOffset, roundrobin/range, auto or manual commit)',
+  ),
   ConsumerGroupStream: emulated('a Readable over a ConsumerGroup', 'consumer-group-stream.autocommit'),
   ConsumerStream: supported(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`),
   Offset: supported('common Admin.fetchTopicOffsets / fetchCommittedOffsets'),
@@ -142,8 +179,12 @@ const CLIENT_OPTIONS: Record<string, CompatibilityEntry> = {
   clientId: supported('clientId'),
   connectTimeout: supported('connectTimeoutMs'),
   requestTimeout: supported('requestTimeoutMs'),
-  connectRetryOptions: emulated("retries, minTimeout and maxTimeout map onto the backend's retry; factor and randomize are not used"),
-  retryOptions: emulated("retries, minTimeout and maxTimeout map onto the backend's retry; factor and randomize are not used"),
+  connectRetryOptions: emulated(
+    "retries, minTimeout and maxTimeout map onto the backend's retry; factor and randomize are not used",
+  ),
+  retryOptions: emulated(
+    "retries, minTimeout and maxTimeout map onto the backend's retry; factor and randomize are not used",
+  ),
   ssl: supported('ssl'),
   sslOptions: supported('ssl (TLS options: ca, cert, key, rejectUnauthorized, servername)'),
   sasl: supported('sasl (plain, scram-sha-256, scram-sha-512)'),
@@ -152,13 +193,20 @@ const CLIENT_OPTIONS: Record<string, CompatibilityEntry> = {
   reconnectOnIdle: ignoredOption('KafkaClient', 'reconnectOnIdle', 'the backend reconnects on demand'),
   maxAsyncRequests: ignoredOption('KafkaClient', 'maxAsyncRequests', 'the backend limits in-flight requests itself'),
   versions: ignoredOption('KafkaClient', 'versions', 'the backend negotiates API versions with ApiVersions'),
-  noAckBatchOptions: ignoredOption('KafkaClient', 'noAckBatchOptions', 'no-ack batching is kafka-node machinery; batch messages in one send'),
-  backend: supported("kafka-node-adapter's own option: 'kafka-node', 'kafkajs' or 'confluent' (else env KAFKA_NODE_BACKEND, kafka-node-adapter.json)"),
+  noAckBatchOptions: ignoredOption(
+    'KafkaClient',
+    'noAckBatchOptions',
+    'no-ack batching is kafka-node machinery; batch messages in one send',
+  ),
+  backend: supported(
+    "kafka-node-adapter's own option: 'kafka-node', 'kafkajs' or 'confluent' (else env KAFKA_NODE_BACKEND, kafka-node-adapter.json)",
+  ),
   strict: supported("kafka-node-adapter's own option: emulated behaviours become UnsupportedFeatureError"),
 };
 
 /** ZooKeeper-era names a KafkaClient does not take: the facade warns that it ignores them. */
-const notKafkaClientOption = (name: string, alternative: string): CompatibilityEntry => emulated(`not a KafkaClient option, ignored: ${alternative}`, `option.KafkaClient.${name}`);
+const notKafkaClientOption = (name: string, alternative: string): CompatibilityEntry =>
+  emulated(`not a KafkaClient option, ignored: ${alternative}`, `option.KafkaClient.${name}`);
 
 const KAFKA_CLIENT_OPTIONS: Record<string, CompatibilityEntry> = {
   ...CLIENT_OPTIONS,
@@ -173,7 +221,11 @@ const ZOOKEEPER_CLIENT_OPTIONS: Record<string, CompatibilityEntry> = {
   sessionTimeout: supported('ZooKeeper session timeout (zkOptions)'),
   spinDelay: supported('ZooKeeper reconnect delay (zkOptions)'),
   retries: supported('ZooKeeper connection retries (zkOptions)'),
-  noAckBatchOptions: ignoredOption('Client', 'noAckBatchOptions', 'no-ack batching is kafka-node machinery; batch messages in one send'),
+  noAckBatchOptions: ignoredOption(
+    'Client',
+    'noAckBatchOptions',
+    'no-ack batching is kafka-node machinery; batch messages in one send',
+  ),
 };
 
 const PRODUCER_OPTIONS: Record<string, CompatibilityEntry> = {
@@ -193,13 +245,21 @@ const ignoredGroupOption = (name: string, why: string): CompatibilityEntry => ig
 const GROUP_OPTIONS: Record<string, CompatibilityEntry> = {
   ...CLIENT_OPTIONS,
   id: supported('clientId'),
-  host: emulated("kafka-node 3's ZooKeeper connection string: the group's client becomes a ZooKeeper Client (brokers read once from ZooKeeper)", 'zookeeper.kafka-host-fallback'),
+  host: emulated(
+    "kafka-node 3's ZooKeeper connection string: the group's client becomes a ZooKeeper Client (brokers read once from ZooKeeper)",
+    'zookeeper.kafka-host-fallback',
+  ),
   zk: supported('ZooKeeper options of the host connection'),
   batch: ignoredGroupOption('batch', 'no-ack batching is kafka-node machinery'),
   groupId: supported('groupId'),
   fromOffset: supported("fromOffset ('earliest', 'latest', 'none')"),
-  outOfRangeOffset: supported("outOfRangeOffset ('earliest', 'latest', 'none'); offsetOutOfRange is emitted on each reset"),
-  protocol: supported("protocols 'roundrobin', 'range' (kafka-node's member metadata, so mixed groups work); a custom protocol must call back synchronously, and fails on the confluent backend (librdkafka runs only its built-in assignors: UnsupportedFeatureError)", 'consumer-group.custom-protocol'),
+  outOfRangeOffset: supported(
+    "outOfRangeOffset ('earliest', 'latest', 'none'); offsetOutOfRange is emitted on each reset",
+  ),
+  protocol: supported(
+    "protocols 'roundrobin', 'range' (kafka-node's member metadata, so mixed groups work); a custom protocol must call back synchronously, and fails on the confluent backend (librdkafka runs only its built-in assignors: UnsupportedFeatureError)",
+    'consumer-group.custom-protocol',
+  ),
   autoCommit: supported('autoCommit'),
   autoCommitIntervalMs: supported('autoCommitIntervalMs'),
   sessionTimeout: supported('sessionTimeoutMs'),
@@ -217,10 +277,18 @@ const GROUP_OPTIONS: Record<string, CompatibilityEntry> = {
   retryFactor: ignoredGroupOption('retryFactor', "the client's retry options apply"),
   retryMinTimeout: ignoredGroupOption('retryMinTimeout', "the client's retry options apply"),
   commitOffsetsOnFirstJoin: ignoredGroupOption('commitOffsetsOnFirstJoin', 'the group commits only consumed messages'),
-  topicPartitionCheckInterval: ignoredGroupOption('topicPartitionCheckInterval', 'the backend notices new partitions through metadata refreshes'),
-  migrateRolling: ignoredGroupOption('migrateRolling', 'no ZooKeeper high-level consumer migration; migrate offsets first'),
+  topicPartitionCheckInterval: ignoredGroupOption(
+    'topicPartitionCheckInterval',
+    'the backend notices new partitions through metadata refreshes',
+  ),
+  migrateRolling: ignoredGroupOption(
+    'migrateRolling',
+    'no ZooKeeper high-level consumer migration; migrate offsets first',
+  ),
   onRebalance: emulated('never called: listen to "rebalancing" instead', 'consumer-group.onRebalance'),
-  migrateHLC: unsupported('ZooKeeper high-level consumer migration (throws, as kafka-node 5 does): migrate offsets first, then use a plain ConsumerGroup'),
+  migrateHLC: unsupported(
+    'ZooKeeper high-level consumer migration (throws, as kafka-node 5 does): migrate offsets first, then use a plain ConsumerGroup',
+  ),
   highWaterMark: supported('ConsumerGroupStream: Readable highWaterMark (default 100)'),
 };
 
@@ -256,12 +324,18 @@ const SEND_PAYLOAD_OPTIONS: Record<string, CompatibilityEntry> = {
   messages: supported('messages (strings, Buffers or KeyedMessage)'),
   key: supported('message key'),
   partition: supported('explicit partition'),
-  attributes: supported('compression: 0 none, 1 gzip, 2 snappy; on the confluent backend each compression runs on its own librdkafka producer', 'producer.compression-per-producer'),
+  attributes: supported(
+    'compression: 0 none, 1 gzip, 2 snappy; on the confluent backend each compression runs on its own librdkafka producer',
+    'producer.compression-per-producer',
+  ),
   timestamp: supported('message timestamp'),
 };
 
 const CLOSE = supported('disconnect / close');
-const CREATE_TOPICS = supported('topic names (auto-created) or CreateTopics requests; replicaAssignment is ignored', 'createTopics.replicaAssignment');
+const CREATE_TOPICS = supported(
+  'topic names (auto-created) or CreateTopics requests; replicaAssignment is ignored',
+  'createTopics.replicaAssignment',
+);
 
 const CLIENT_METHODS: Record<string, CompatibilityEntry> = {
   close: CLOSE,
@@ -270,7 +344,10 @@ const CLIENT_METHODS: Record<string, CompatibilityEntry> = {
   topicExists: supported('metadata refresh, then TopicsNotExistError for the missing ones'),
   refreshMetadata: supported('reloads the cached metadata of the topics'),
   loadMetadataForTopics: supported("kafka-node's [brokers, { metadata, clusterMetadata }] shape"),
-  sendOffsetCommitV2Request: emulated('commits as a standalone tool: only while the group has no active members', 'client.sendOffsetCommitV2Request'),
+  sendOffsetCommitV2Request: emulated(
+    'commits as a standalone tool: only while the group has no active members',
+    'client.sendOffsetCommitV2Request',
+  ),
 };
 
 const PAUSE_RESUME = {
@@ -284,8 +361,14 @@ const GROUP_METHODS: Record<string, CompatibilityEntry> = {
   commit: supported("commit: kafka-node's throttling (autoCommitIntervalMs) and answers"),
   sendOffsetCommitRequest: supported('commit of explicit offsets'),
   setOffset: supported('seek'),
-  addTopics: emulated('the member leaves and rejoins with the new topic list (one extra rebalance)', 'consumer-group.change-topics'),
-  removeTopics: emulated('the member leaves and rejoins with the new topic list (one extra rebalance)', 'consumer-group.change-topics'),
+  addTopics: emulated(
+    'the member leaves and rejoins with the new topic list (one extra rebalance)',
+    'consumer-group.change-topics',
+  ),
+  removeTopics: emulated(
+    'the member leaves and rejoins with the new topic list (one extra rebalance)',
+    'consumer-group.change-topics',
+  ),
   close: supported('close; close(true, cb) commits first'),
   client: supported("the group's KafkaClient"),
   generationId: supported('set on each assignment'),
@@ -304,7 +387,10 @@ const GROUP_STREAM_METHODS: Record<string, CompatibilityEntry> = {
 
 const PLAIN_CONSUMER_METHODS: Record<string, CompatibilityEntry> = {
   ...PAUSE_RESUME,
-  commit: supported("commits the payload offsets standalone under groupId (kafka-node's throttling and answers), stored in Kafka", 'consumer.commit.kafka-storage'),
+  commit: supported(
+    "commits the payload offsets standalone under groupId (kafka-node's throttling and answers), stored in Kafka",
+    'consumer.commit.kafka-storage',
+  ),
   setOffset: supported('seek'),
   pauseTopics: supported('topic names pause every partition of the topic, { topic, partition } that partition'),
   resumeTopics: supported('topic names resume every partition of the topic, { topic, partition } that partition'),
@@ -321,7 +407,10 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
   Producer: {
     send: supported('Producer.send (messages, key, partition, attributes -> compression)'),
     createTopics: supported("the client's createTopics with topic names (auto-created)"),
-    buildPayloads: unsupported("kafka-node's internal payload encoding (beyond its types): throws ConfigurationError; call send() with the payloads", 'producer.buildPayloads'),
+    buildPayloads: unsupported(
+      "kafka-node's internal payload encoding (beyond its types): throws ConfigurationError; call send() with the payloads",
+      'producer.buildPayloads',
+    ),
     close: CLOSE,
     client: supported('the KafkaClient given'),
   },
@@ -336,7 +425,9 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
   ConsumerStream: {
     setOffset: supported('seek'),
     commit: supported("the Consumer's commit"),
-    createCommitStream: supported("kafka-node's CommitStream: a Transform committing the offsets of what is piped into it (standalone commits under groupId)"),
+    createCommitStream: supported(
+      "kafka-node's CommitStream: a Transform committing the offsets of what is piped into it (standalone commits under groupId)",
+    ),
     close: supported('closes the Consumer, then ends the stream'),
     pause: supported('Readable pause (back-pressure pauses fetching)'),
     resume: supported('Readable resume'),
@@ -350,8 +441,15 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
     fetchEarliestOffsets: supported('Admin.fetchTopicOffsets (earliest)'),
     fetchCommits: supported('Admin.fetchCommittedOffsets'),
     fetchCommitsV1: supported('Admin.fetchCommittedOffsets'),
-    fetch: emulated('time -1 (latest), -2 (earliest) and now are answered, a past timestamp is UnsupportedFeatureError; one offset per partition whatever maxNum', 'offset.fetch.maxNum'),
-    commit: emulated('commits in Kafka, only while the group has no active members', 'offset.commit.kafka-storage', 'offset.commit.joins-group'),
+    fetch: emulated(
+      'time -1 (latest), -2 (earliest) and now are answered, a past timestamp is UnsupportedFeatureError; one offset per partition whatever maxNum',
+      'offset.fetch.maxNum',
+    ),
+    commit: emulated(
+      'commits in Kafka, only while the group has no active members',
+      'offset.commit.kafka-storage',
+      'offset.commit.joins-group',
+    ),
     client: supported('the KafkaClient given'),
   },
   Admin: {
@@ -359,7 +457,9 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
     describeGroups: supported('Admin.describeGroups'),
     listTopics: supported('Admin.listTopics'),
     createTopics: CREATE_TOPICS,
-    describeConfigs: supported("Admin.describeConfigs, in kafka-node's shape (not on the confluent backend: its library has no DescribeConfigs, UnsupportedFeatureError)"),
+    describeConfigs: supported(
+      "Admin.describeConfigs, in kafka-node's shape (not on the confluent backend: its library has no DescribeConfigs, UnsupportedFeatureError)",
+    ),
   },
 };
 METHODS.HighLevelProducer = METHODS.Producer;
@@ -394,7 +494,12 @@ const EVENTS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>>
   },
   Producer: { error: supported('error'), ready: supported('emitted once the client is ready') },
   HighLevelProducer: { error: supported('error'), ready: supported('emitted once the client is ready') },
-  ProducerStream: { error: supported('error'), finish: supported('Writable finish'), drain: supported('Writable drain'), close: supported('Writable close') },
+  ProducerStream: {
+    error: supported('error'),
+    finish: supported('Writable finish'),
+    drain: supported('Writable drain'),
+    close: supported('Writable close'),
+  },
   Offset: COMMON_EVENTS,
   Admin: COMMON_EVENTS,
   Consumer: {
@@ -403,11 +508,16 @@ const EVENTS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>>
     done: supported('after each fetched batch, with its last offset per partition'),
     offsetOutOfRange: supported('emitted for an out-of-range offset'),
   },
-  ConsumerStream: { ...STREAM_EVENTS, message: supported("emitted with every data event, as kafka-node's ConsumerStream does") },
+  ConsumerStream: {
+    ...STREAM_EVENTS,
+    message: supported("emitted with every data event, as kafka-node's ConsumerStream does"),
+  },
   ConsumerGroup: {
     error: supported('error'),
     connect: supported('emitted after every assignment'),
-    message: supported("kafka-node's message objects (topic, value, offset, partition, highWaterOffset, key, timestamp)"),
+    message: supported(
+      "kafka-node's message objects (topic, value, offset, partition, highWaterOffset, key, timestamp)",
+    ),
     rebalancing: supported('emitted before each (re)join'),
     rebalanced: supported('emitted after every assignment'),
     offsetOutOfRange: supported('emitted for each out-of-range position, before the outOfRangeOffset reset'),
@@ -418,16 +528,30 @@ const EVENTS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>>
 
 /** Every entry that names a warning, for the check that they exist in ADAPTER_WARNINGS (and cover it). */
 export function referencedWarnings(): string[] {
-  const tables = [IMPORTS, CLASSES, SEND_PAYLOAD_OPTIONS, ...[OPTIONS, METHODS, EVENTS].flatMap((table) => Object.values(table))];
+  const tables = [
+    IMPORTS,
+    CLASSES,
+    SEND_PAYLOAD_OPTIONS,
+    ...[OPTIONS, METHODS, EVENTS].flatMap((table) => Object.values(table)),
+  ];
   return [...new Set(tables.flatMap((table) => Object.values(table ?? {}).flatMap((entry) => entry.warnings ?? [])))];
 }
 
 function notInTable(what: string): CompatibilityEntry {
-  return unsupported(`${what} is not in the compatibility table (not part of kafka-node 5's public API as tracked here): review by hand`);
+  return unsupported(
+    `${what} is not in the compatibility table (not part of kafka-node 5's public API as tracked here): review by hand`,
+  );
 }
 
 export function lookupImport(moduleName: string): CompatibilityEntry {
-  return IMPORTS[moduleName] ?? (isKafkaNodeDeepImport(moduleName) ? deepImport(moduleName) : isFacadeDeepImport(moduleName) ? supported("the facade's own module") : notInTable(`module '${moduleName}'`));
+  return (
+    IMPORTS[moduleName] ??
+    (isKafkaNodeDeepImport(moduleName)
+      ? deepImport(moduleName)
+      : isFacadeDeepImport(moduleName)
+        ? supported("the facade's own module")
+        : notInTable(`module '${moduleName}'`))
+  );
 }
 
 export function lookupClass(className: string): CompatibilityEntry {
@@ -442,7 +566,10 @@ function lookupMember(
 ): CompatibilityEntry {
   if (CLASSES[className].status === 'unsupported') return unsupported(`${className}: ${CLASSES[className].note}`);
   const entries = table[className];
-  return (entries && Object.prototype.hasOwnProperty.call(entries, name) ? entries[name] : undefined) ?? notInTable(`${what} ${className}.${name}`);
+  return (
+    (entries && Object.prototype.hasOwnProperty.call(entries, name) ? entries[name] : undefined) ??
+    notInTable(`${what} ${className}.${name}`)
+  );
 }
 
 export function lookupOption(className: KafkaNodeClass, key: string): CompatibilityEntry {
@@ -473,14 +600,19 @@ export function compatibilityRows(): CompatibilityRow[] {
   const rows: CompatibilityRow[] = [];
   for (const cls of KAFKA_NODE_CLASSES) {
     rows.push({ kind: 'construct', name: cls, ...CLASSES[cls] });
-    for (const [kind, table] of [['option', OPTIONS], ['method', METHODS], ['event', EVENTS]] as const) {
+    for (const [kind, table] of [
+      ['option', OPTIONS],
+      ['method', METHODS],
+      ['event', EVENTS],
+    ] as const) {
       for (const name of Object.keys(table[cls] ?? {})) {
         const lookup = kind === 'option' ? lookupOption : kind === 'method' ? lookupMethod : lookupEvent;
         rows.push({ kind, target: cls, name, ...lookup(cls, name) });
       }
     }
   }
-  for (const name of Object.keys(SEND_PAYLOAD_OPTIONS)) rows.push({ kind: 'option', target: 'send', name, ...SEND_PAYLOAD_OPTIONS[name]! });
+  for (const name of Object.keys(SEND_PAYLOAD_OPTIONS))
+    rows.push({ kind: 'option', target: 'send', name, ...SEND_PAYLOAD_OPTIONS[name]! });
   return rows;
 }
 

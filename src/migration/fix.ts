@@ -14,7 +14,10 @@ export interface FixResult {
  */
 export function rewriteKafkaNodeSpecifiers(fileName: string, text: string): FixResult {
   const spans = moduleSpecifiers(parseSource(fileName, text))
-    .map((literal) => ({ literal, replacement: literal.text === KAFKA_NODE_MODULE ? FACADE_MODULE : facadeDeepSpecifier(literal.text) }))
+    .map((literal) => ({
+      literal,
+      replacement: literal.text === KAFKA_NODE_MODULE ? FACADE_MODULE : facadeDeepSpecifier(literal.text),
+    }))
     .filter((found): found is { literal: typeof found.literal; replacement: string } => found.replacement !== undefined)
     .map(({ literal, replacement }) => ({ start: literal.getStart() + 1, end: literal.getEnd() - 1, replacement }))
     .sort((a, b) => b.start - a.start);

@@ -15,7 +15,9 @@ export function formatScanReport(report: ScanReport): string {
     lines.push(file);
     for (const finding of findings) {
       const where = `${finding.line}:${finding.column}`.padEnd(8);
-      lines.push(`  ${where}${finding.kind.padEnd(10)}${`${label(finding)} `.padEnd(34)}${finding.status.padEnd(12)}${finding.note}`);
+      lines.push(
+        `  ${where}${finding.kind.padEnd(10)}${`${label(finding)} `.padEnd(34)}${finding.status.padEnd(12)}${finding.note}`,
+      );
     }
     lines.push('');
   }
@@ -24,18 +26,29 @@ export function formatScanReport(report: ScanReport): string {
     `Summary: ${summary.filesScanned} files scanned, ${summary.filesUsingKafkaNode} use kafka-node; ${summary.findings} findings: ` +
       `${summary.byStatus.supported} supported, ${summary.byStatus.emulated} emulated, ${summary.byStatus.unsupported} unsupported`,
   );
-  lines.push(`  by kind: ${Object.entries(summary.byKind).map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+  lines.push(
+    `  by kind: ${Object.entries(summary.byKind)
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(', ')}`,
+  );
   if (summary.findings > 0) {
     lines.push('', 'Suggested configuration (kafkajs backend):');
     const { env, configFile, loadFacade, strictEnv } = report.suggestedConfiguration;
-    for (const [name, value] of Object.entries(env)) lines.push(`  ${name}=${value}  (or ${JSON.stringify(configFile.contents)} in ${configFile.name})`);
-    if (summary.byStatus.unsupported > 0) lines.push(`  (keep ${BACKEND_ENV_VARIABLE}=kafka-node until the unsupported uses below are replaced)`);
-    lines.push(`  load the facade: scan --fix (requires '${loadFacade.module}') or node -r ${loadFacade.register} <app>`);
-    for (const [name, value] of Object.entries(strictEnv)) lines.push(`  ${name}=${value} in tests turns the emulated uses' warnings into errors`);
+    for (const [name, value] of Object.entries(env))
+      lines.push(`  ${name}=${value}  (or ${JSON.stringify(configFile.contents)} in ${configFile.name})`);
+    if (summary.byStatus.unsupported > 0)
+      lines.push(`  (keep ${BACKEND_ENV_VARIABLE}=kafka-node until the unsupported uses below are replaced)`);
+    lines.push(
+      `  load the facade: scan --fix (requires '${loadFacade.module}') or node -r ${loadFacade.register} <app>`,
+    );
+    for (const [name, value] of Object.entries(strictEnv))
+      lines.push(`  ${name}=${value} in tests turns the emulated uses' warnings into errors`);
     const { attention } = report.suggestedConfiguration;
     if (attention.length > 0) lines.push('  needs attention:');
     for (const item of attention) {
-      lines.push(`  - ${item.status} ${item.kind} ${label(item)} (${item.occurrences}x, first at ${item.firstAt}): ${item.note}`);
+      lines.push(
+        `  - ${item.status} ${item.kind} ${label(item)} (${item.occurrences}x, first at ${item.firstAt}): ${item.note}`,
+      );
     }
   }
   if (report.fixes) {

@@ -3,7 +3,13 @@ import * as path from 'path';
 import { STRICT_ENV_VARIABLE } from '../adapter/warnings';
 import { BACKEND_ENV_VARIABLE } from '../common/config';
 import { CONFIG_FILE_NAME } from '../common/kafka-node-facts';
-import { FACADE_MODULE, KAFKA_NODE_MODULE, REGISTER_MODULE, type CompatibilityStatus, type FindingKind } from './compatibility';
+import {
+  FACADE_MODULE,
+  KAFKA_NODE_MODULE,
+  REGISTER_MODULE,
+  type CompatibilityStatus,
+  type FindingKind,
+} from './compatibility';
 import { rewriteKafkaNodeSpecifiers, unifiedDiff } from './fix';
 import { SCANNED_EXTENSIONS, scanSource, type Finding } from './scanner';
 
@@ -69,7 +75,9 @@ function isScannable(name: string): boolean {
 export function listSourceFiles(root: string): string[] {
   const files: string[] = [];
   const walk = (directory: string): void => {
-    const entries = fs.readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = fs
+      .readdirSync(directory, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const full = path.join(directory, entry.name);
       if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) walk(full);
@@ -94,7 +102,9 @@ function aliasResolver(fromFile: string, reexporters: ReadonlySet<string>): (spe
   return (specifier) => {
     if (!specifier.startsWith('.')) return false;
     const target = path.resolve(path.dirname(fromFile), specifier);
-    return reexporters.has(stripExtension(target)) || reexporters.has(target) || reexporters.has(path.join(target, 'index'));
+    return (
+      reexporters.has(stripExtension(target)) || reexporters.has(target) || reexporters.has(path.join(target, 'index'))
+    );
   };
 }
 
@@ -121,7 +131,9 @@ function suggestConfiguration(findings: readonly Finding[]): SuggestedConfigurat
       });
     }
   }
-  const attention = [...items.values()].sort((a, b) => (a.status === b.status ? 0 : a.status === 'unsupported' ? -1 : 1));
+  const attention = [...items.values()].sort((a, b) =>
+    a.status === b.status ? 0 : a.status === 'unsupported' ? -1 : 1,
+  );
   return {
     env: { [BACKEND_ENV_VARIABLE]: 'kafkajs' },
     configFile: { name: CONFIG_FILE_NAME, contents: { backend: 'kafkajs' } },
@@ -145,7 +157,8 @@ export function scanDirectory(root: string, options: ScanOptions = {}): ScanRepo
     const text = fs.readFileSync(file, 'utf8');
     texts.set(file, text);
     // Only files that name the module can re-export it; the rest need no parse in this pass.
-    if (text.includes(KAFKA_NODE_MODULE) && scanSource(file, text).reexportsKafkaNode) reexporters.add(stripExtension(file));
+    if (text.includes(KAFKA_NODE_MODULE) && scanSource(file, text).reexportsKafkaNode)
+      reexporters.add(stripExtension(file));
   }
 
   const findings: Finding[] = [];
@@ -162,7 +175,11 @@ export function scanDirectory(root: string, options: ScanOptions = {}): ScanRepo
         const fixed = rewriteKafkaNodeSpecifiers(file, text);
         if (fixed.replacements > 0) {
           fs.writeFileSync(file, fixed.text);
-          fixes.push({ file: relative, replacements: fixed.replacements, diff: unifiedDiff(relative, text, fixed.text) });
+          fixes.push({
+            file: relative,
+            replacements: fixed.replacements,
+            diff: unifiedDiff(relative, text, fixed.text),
+          });
         }
       }
     }

@@ -84,7 +84,11 @@ export function moduleCallSpecifier(node: ts.Node): ts.StringLiteralLike | undef
 export function moduleSpecifiers(source: ts.SourceFile): ts.StringLiteralLike[] {
   const found: ts.StringLiteralLike[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteralLike(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteralLike(node.moduleSpecifier)
+    ) {
       found.push(node.moduleSpecifier);
     } else if (ts.isExternalModuleReference(node) && ts.isStringLiteralLike(node.expression)) {
       found.push(node.expression);
@@ -100,7 +104,12 @@ export function moduleSpecifiers(source: ts.SourceFile): ts.StringLiteralLike[] 
 
 function unwrap(expression: ts.Expression): ts.Expression {
   let current = expression;
-  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isAwaitExpression(current)) {
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isNonNullExpression(current) ||
+    ts.isAwaitExpression(current)
+  ) {
     current = current.expression;
   }
   return current;
@@ -110,12 +119,14 @@ function unwrap(expression: ts.Expression): ts.Expression {
 function referenceKey(expression: ts.Expression): string | undefined {
   const node = unwrap(expression);
   if (ts.isIdentifier(node)) return node.text;
-  if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) return `this.${node.name.text}`;
+  if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword)
+    return `this.${node.name.text}`;
   return undefined;
 }
 
 function propertyKeyName(name: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name))
+    return name.text;
   return undefined;
 }
 
@@ -159,7 +170,12 @@ class FileAnalysis {
   private resolveClass(expression: ts.Expression): KafkaNodeClass | undefined {
     const node = unwrap(expression);
     if (ts.isIdentifier(node)) return this.classNames.get(node.text);
-    if (ts.isPropertyAccessExpression(node) && isKafkaNodeClass(node.name.text) && this.resolvesToModule(node.expression)) return node.name.text;
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      isKafkaNodeClass(node.name.text) &&
+      this.resolvesToModule(node.expression)
+    )
+      return node.name.text;
     return undefined;
   }
 
@@ -167,7 +183,8 @@ class FileAnalysis {
     if (!type || !ts.isTypeReferenceNode(type)) return undefined;
     const name = type.typeName;
     if (ts.isIdentifier(name)) return this.classNames.get(name.text);
-    if (ts.isIdentifier(name.left) && this.moduleNames.has(name.left.text) && isKafkaNodeClass(name.right.text)) return name.right.text;
+    if (ts.isIdentifier(name.left) && this.moduleNames.has(name.left.text) && isKafkaNodeClass(name.right.text))
+      return name.right.text;
     return undefined;
   }
 
@@ -175,7 +192,11 @@ class FileAnalysis {
     const node = unwrap(expression);
     if (ts.isNewExpression(node)) return this.resolveClass(node.expression);
     // `x.on('ready', ...)` returns x, so chained subscriptions stay on the instance.
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && EMITTER_SUBSCRIBE.has(node.expression.name.text)) {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      EMITTER_SUBSCRIBE.has(node.expression.name.text)
+    ) {
       return this.resolveInstance(node.expression.expression);
     }
     const key = referenceKey(node);
@@ -190,7 +211,8 @@ class FileAnalysis {
     const instance = this.resolveInstance(value);
     if (instance) this.instances.set(key, instance);
     const literal = unwrap(value);
-    if ((ts.isObjectLiteralExpression(literal) || ts.isArrayLiteralExpression(literal)) && !this.literals.has(key)) this.literals.set(key, literal);
+    if ((ts.isObjectLiteralExpression(literal) || ts.isArrayLiteralExpression(literal)) && !this.literals.has(key))
+      this.literals.set(key, literal);
   }
 
   private bindPattern(pattern: ts.ObjectBindingPattern, value: ts.Expression): void {
@@ -242,7 +264,16 @@ class FileAnalysis {
 
   private add(node: ts.Node, kind: FindingKind, name: string, entry: CompatibilityEntry, target?: string): void {
     const { line, character } = this.source.getLineAndCharacterOfPosition(node.getStart(this.source));
-    this.findings.push({ file: this.file, line: line + 1, column: character + 1, kind, name, ...(target ? { target } : {}), status: entry.status, note: entry.note });
+    this.findings.push({
+      file: this.file,
+      line: line + 1,
+      column: character + 1,
+      kind,
+      name,
+      ...(target ? { target } : {}),
+      status: entry.status,
+      note: entry.note,
+    });
   }
 
   private literalOf(expression: ts.Expression): ts.Expression {
@@ -251,7 +282,11 @@ class FileAnalysis {
     return node;
   }
 
-  private addOptionKeys(objectLiteral: ts.Expression, target: string, lookup: (key: string) => CompatibilityEntry): void {
+  private addOptionKeys(
+    objectLiteral: ts.Expression,
+    target: string,
+    lookup: (key: string) => CompatibilityEntry,
+  ): void {
     const node = this.literalOf(objectLiteral);
     if (!ts.isObjectLiteralExpression(node)) return;
     for (const property of node.properties) {
@@ -269,7 +304,10 @@ class FileAnalysis {
         this.add(node, 'construct', cls, lookupClass(cls));
         for (const argument of node.arguments ?? []) this.addOptionKeys(argument, cls, (key) => lookupOption(cls, key));
       }
-    } else if (ts.isPropertyAccessExpression(node) && !(ts.isBinaryExpression(node.parent) && node.parent.left === node)) {
+    } else if (
+      ts.isPropertyAccessExpression(node) &&
+      !(ts.isBinaryExpression(node.parent) && node.parent.left === node)
+    ) {
       const cls = this.resolveInstance(node.expression);
       if (cls) this.findMember(node, cls);
     }
@@ -282,7 +320,8 @@ class FileAnalysis {
     const call = ts.isCallExpression(access.parent) && access.parent.expression === access ? access.parent : undefined;
     if (EMITTER_SUBSCRIBE.has(member)) {
       const eventName = stringValue(call?.arguments[0]);
-      if (call && eventName !== undefined) this.add(call.arguments[0]!, 'event', eventName, lookupEvent(cls, eventName), cls);
+      if (call && eventName !== undefined)
+        this.add(call.arguments[0]!, 'event', eventName, lookupEvent(cls, eventName), cls);
       return;
     }
     this.add(access.name, 'method', member, lookupMethod(cls, member), cls);
@@ -296,19 +335,37 @@ class FileAnalysis {
 
   private findImport(node: ts.Node): void {
     let specifier: ts.StringLiteralLike | undefined;
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteralLike(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteralLike(node.moduleSpecifier)
+    ) {
       specifier = node.moduleSpecifier;
-      if (ts.isExportDeclaration(node) && isKafkaNodeSpecifier(specifier.text) && !node.exportClause) this.reexportsKafkaNode = true;
+      if (ts.isExportDeclaration(node) && isKafkaNodeSpecifier(specifier.text) && !node.exportClause)
+        this.reexportsKafkaNode = true;
     } else if (ts.isExternalModuleReference(node) && ts.isStringLiteralLike(node.expression)) {
       specifier = node.expression;
     } else {
       specifier = moduleCallSpecifier(node);
     }
-    if (specifier && (isKafkaNodeSpecifier(specifier.text) || isKafkaNodeDeepImport(specifier.text) || isFacadeDeepImport(specifier.text))) this.add(specifier, 'import', specifier.text, lookupImport(specifier.text));
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && this.resolvesToModule(node.right)) {
+    if (
+      specifier &&
+      (isKafkaNodeSpecifier(specifier.text) ||
+        isKafkaNodeDeepImport(specifier.text) ||
+        isFacadeDeepImport(specifier.text))
+    )
+      this.add(specifier, 'import', specifier.text, lookupImport(specifier.text));
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      this.resolvesToModule(node.right)
+    ) {
       const left = node.left;
       const isModuleExports =
-        ts.isPropertyAccessExpression(left) && ts.isIdentifier(left.expression) && left.expression.text === 'module' && left.name.text === 'exports';
+        ts.isPropertyAccessExpression(left) &&
+        ts.isIdentifier(left.expression) &&
+        left.expression.text === 'module' &&
+        left.name.text === 'exports';
       if (isModuleExports) this.reexportsKafkaNode = true;
     }
     if (ts.isExportAssignment(node) && this.resolvesToModule(node.expression)) this.reexportsKafkaNode = true;

@@ -2,9 +2,27 @@
 import { ConfigResourceTypes, type Admin as KafkajsAdmin, type Kafka } from 'kafkajs';
 import { toGroupDescriptions } from '../common/group-description';
 import type { ResolvedKafkaConfig } from '../common/config';
-import { INTERNAL_TOPICS, requireNonEmptyString, validateConfigResources, validateGroupIds, validateNewTopics, validateTopicNames } from '../common/admin-validation';
+import {
+  INTERNAL_TOPICS,
+  requireNonEmptyString,
+  validateConfigResources,
+  validateGroupIds,
+  validateNewTopics,
+  validateTopicNames,
+} from '../common/admin-validation';
 import { KafkaProtocolError } from '../common/errors';
-import type { Admin, ClusterMetadata, ConfigResource, ConfigResourceDescription, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartition, TopicPartitionOffset } from '../common/types';
+import type {
+  Admin,
+  ClusterMetadata,
+  ConfigResource,
+  ConfigResourceDescription,
+  GroupDescription,
+  GroupListing,
+  NewTopic,
+  PartitionOffsets,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../common/types';
 import { ErrorCode } from '../protocol/error-codes';
 import { decodeAssignment } from './consumer-protocol';
 import { translated } from './errors';
@@ -29,7 +47,11 @@ export class ModernAdmin implements Admin {
     config: ResolvedKafkaConfig,
   ) {
     this.admin = kafka.admin({
-      retry: { retries: config.retry.retries, initialRetryTime: config.retry.initialRetryTimeMs, maxRetryTime: config.retry.maxRetryTimeMs },
+      retry: {
+        retries: config.retry.retries,
+        initialRetryTime: config.retry.initialRetryTimeMs,
+        maxRetryTime: config.retry.maxRetryTimeMs,
+      },
     });
   }
 
@@ -46,7 +68,10 @@ export class ModernAdmin implements Admin {
     const requested = validateNewTopics(topics);
     const created = await translated(() => this.admin.createTopics({ topics: requested, waitForLeaders: true }));
     if (!created) {
-      throw new KafkaProtocolError(ErrorCode.TOPIC_ALREADY_EXISTS, `one or more of ${requested.map((t) => `"${t.topic}"`).join(', ')} already exist`);
+      throw new KafkaProtocolError(
+        ErrorCode.TOPIC_ALREADY_EXISTS,
+        `one or more of ${requested.map((t) => `"${t.topic}"`).join(', ')} already exist`,
+      );
     }
   }
 
@@ -74,17 +99,30 @@ export class ModernAdmin implements Admin {
     const result = await translated(() => this.admin.fetchOffsets({ groupId, topics: [topic] }));
     return result
       .filter((entry) => entry.topic === topic)
-      .flatMap((entry) => entry.partitions.map(({ partition, offset }) => ({ topic, partition, offset: Number(offset) < 0 ? -1 : Number(offset) })))
+      .flatMap((entry) =>
+        entry.partitions.map(({ partition, offset }) => ({
+          topic,
+          partition,
+          offset: Number(offset) < 0 ? -1 : Number(offset),
+        })),
+      )
       .sort((a, b) => a.partition - b.partition);
   }
 
   async fetchMetadata(topics?: string[], options: { allowAutoTopicCreation?: boolean } = {}): Promise<ClusterMetadata> {
-    const wanted = topics === undefined || (Array.isArray(topics) && topics.length === 0) ? undefined : validateTopicNames(topics, 'fetchMetadata');
+    const wanted =
+      topics === undefined || (Array.isArray(topics) && topics.length === 0)
+        ? undefined
+        : validateTopicNames(topics, 'fetchMetadata');
     if (wanted && options.allowAutoTopicCreation) await this.requestAsProducer(wanted);
     // Asking for every topic never auto-creates; kafkajs fails the whole call for one unknown named topic.
-    const [cluster, { topics: all }] = await translated(() => Promise.all([this.admin.describeCluster(), this.admin.fetchTopicMetadata()]));
+    const [cluster, { topics: all }] = await translated(() =>
+      Promise.all([this.admin.describeCluster(), this.admin.fetchTopicMetadata()]),
+    );
     return {
-      brokers: cluster.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })).sort((a, b) => a.nodeId - b.nodeId),
+      brokers: cluster.brokers
+        .map(({ nodeId, host, port }) => ({ nodeId, host, port }))
+        .sort((a, b) => a.nodeId - b.nodeId),
       controllerId: cluster.controller ?? null,
       topics: all
         .filter(({ name }) => (wanted ? wanted.includes(name) : !INTERNAL_TOPICS.has(name)))
@@ -125,7 +163,10 @@ export class ModernAdmin implements Admin {
     const { groups } = await translated(() => this.admin.describeGroups([groupId]));
     const state = groups[0]?.state ?? 'Dead';
     if (state !== 'Empty' && state !== 'Dead') {
-      throw new KafkaProtocolError(ErrorCode.REBALANCE_IN_PROGRESS, `group "${groupId}" has active members (state ${state}): offsets can be committed from outside only while it has none`);
+      throw new KafkaProtocolError(
+        ErrorCode.REBALANCE_IN_PROGRESS,
+        `group "${groupId}" has active members (state ${state}): offsets can be committed from outside only while it has none`,
+      );
     }
     const topics = [...new Set(offsets.map((o) => o.topic))];
     const consumer = this.kafka.consumer({ groupId, retry: { retries: 0 }, maxWaitTimeInMs: 50 });
@@ -137,14 +178,19 @@ export class ModernAdmin implements Admin {
         await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
         consumer.pause(topics.map((topic) => ({ topic })));
         await joined;
-        await consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })));
+        await consumer.commitOffsets(
+          offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
+        );
       });
     } finally {
       await consumer.disconnect().catch(() => undefined);
     }
   }
 
-  async describeConfigs(resources: ConfigResource[], options: { includeSynonyms?: boolean } = {}): Promise<ConfigResourceDescription[]> {
+  async describeConfigs(
+    resources: ConfigResource[],
+    options: { includeSynonyms?: boolean } = {},
+  ): Promise<ConfigResourceDescription[]> {
     const wanted = validateConfigResources(resources);
     const answer = await translated(() =>
       this.admin.describeConfigs({
@@ -157,7 +203,11 @@ export class ModernAdmin implements Admin {
       }),
     );
     const failed = answer.resources.find((resource) => resource.errorCode !== ErrorCode.NONE);
-    if (failed) throw new KafkaProtocolError(failed.errorCode, `describing configs of "${failed.resourceName}"${failed.errorMessage ? `: ${failed.errorMessage}` : ''}`);
+    if (failed)
+      throw new KafkaProtocolError(
+        failed.errorCode,
+        `describing configs of "${failed.resourceName}"${failed.errorMessage ? `: ${failed.errorMessage}` : ''}`,
+      );
     return answer.resources.map((resource) => ({
       type: resource.resourceType === ConfigResourceTypes.BROKER ? 'broker' : 'topic',
       name: resource.resourceName,
@@ -167,20 +217,30 @@ export class ModernAdmin implements Admin {
         readOnly: entry.readOnly,
         source: Number(entry.configSource),
         isSensitive: entry.isSensitive,
-        synonyms: (entry.configSynonyms ?? []).map((synonym) => ({ name: synonym.configName, value: synonym.configValue, source: Number(synonym.configSource) })),
+        synonyms: (entry.configSynonyms ?? []).map((synonym) => ({
+          name: synonym.configName,
+          value: synonym.configValue,
+          source: Number(synonym.configSource),
+        })),
       })),
     }));
   }
 
   async listGroups(): Promise<GroupListing[]> {
     const { groups } = await translated(() => this.admin.listGroups());
-    return groups.map(({ groupId, protocolType }) => ({ groupId, protocolType })).sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+    return groups
+      .map(({ groupId, protocolType }) => ({ groupId, protocolType }))
+      .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
   }
 
   async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
     const ids = validateGroupIds(groupIds, 'describeGroups');
     const { groups } = await translated(() => this.admin.describeGroups(ids));
     const byId = new Map(groups.map((group) => [group.groupId, group]));
-    return toGroupDescriptions(ids, (groupId) => byId.get(groupId), (protocolType, member) => assignedPartitions(protocolType, member.memberAssignment));
+    return toGroupDescriptions(
+      ids,
+      (groupId) => byId.get(groupId),
+      (protocolType, member) => assignedPartitions(protocolType, member.memberAssignment),
+    );
   }
 }

@@ -81,7 +81,8 @@ export const kafkaNodeRoundRobin: CustomAssignmentProtocol = {
       const subscribed = sorted.some((memberId) => members.get(memberId)!.includes(topic));
       if (!subscribed) continue;
       for (const partition of ids) {
-        while (!members.get(sorted[(cursor + 1) % sorted.length]!)!.includes(topic)) cursor = (cursor + 1) % sorted.length;
+        while (!members.get(sorted[(cursor + 1) % sorted.length]!)!.includes(topic))
+          cursor = (cursor + 1) % sorted.length;
         cursor = (cursor + 1) % sorted.length;
         give(assignments, sorted[cursor]!, topic, partition);
       }
@@ -159,16 +160,27 @@ export function partitionsInSubscriptionOrder(
   return partitions;
 }
 
-function checkedAssignment(protocol: CustomAssignmentProtocol, result: unknown, members: Members, partitions: Partitions): MemberAssignments {
+function checkedAssignment(
+  protocol: CustomAssignmentProtocol,
+  result: unknown,
+  members: Members,
+  partitions: Partitions,
+): MemberAssignments {
   if (!(result instanceof Map)) {
-    throw new ConfigurationError(`assignment protocol "${protocol.name}" must return a Map of memberId -> Map of topic -> partitions`);
+    throw new ConfigurationError(
+      `assignment protocol "${protocol.name}" must return a Map of memberId -> Map of topic -> partitions`,
+    );
   }
   for (const [memberId, topics] of result as Map<unknown, unknown>) {
     if (typeof memberId !== 'string' || !members.has(memberId)) {
-      throw new ConfigurationError(`assignment protocol "${protocol.name}" assigned partitions to unknown member ${String(memberId)}`);
+      throw new ConfigurationError(
+        `assignment protocol "${protocol.name}" assigned partitions to unknown member ${String(memberId)}`,
+      );
     }
     if (!(topics instanceof Map)) {
-      throw new ConfigurationError(`assignment protocol "${protocol.name}" returned a non-Map assignment for member ${memberId}`);
+      throw new ConfigurationError(
+        `assignment protocol "${protocol.name}" returned a non-Map assignment for member ${memberId}`,
+      );
     }
     for (const [topic, ids] of topics as Map<unknown, unknown>) {
       const known = typeof topic === 'string' ? partitions.get(topic) : undefined;
@@ -206,21 +218,37 @@ export function kafkajsAssigner(protocol: CustomAssignmentProtocol): PartitionAs
       const partitions = partitionsInSubscriptionOrder(subscriptions, (topic) =>
         cluster.findTopicPartitionMetadata(topic).map((metadata) => metadata.partitionId),
       );
-      const assignments = checkedAssignment(protocol, protocol.assign(subscriptions, partitions), subscriptions, partitions);
+      const assignments = checkedAssignment(
+        protocol,
+        protocol.assign(subscriptions, partitions),
+        subscriptions,
+        partitions,
+      );
       return [...subscriptions.keys()].map((memberId) => ({
         memberId,
-        memberAssignment: encodeAssignment({ version: protocol.version, topics: toTopicAssignments(assignments.get(memberId)), userData: null }),
+        memberAssignment: encodeAssignment({
+          version: protocol.version,
+          topics: toTopicAssignments(assignments.get(memberId)),
+          userData: null,
+        }),
       }));
     },
   });
 }
 
-export function resolveProtocols(protocols: ReadonlyArray<AssignmentProtocolName | CustomAssignmentProtocol> | undefined): CustomAssignmentProtocol[] {
+export function resolveProtocols(
+  protocols: ReadonlyArray<AssignmentProtocolName | CustomAssignmentProtocol> | undefined,
+): CustomAssignmentProtocol[] {
   const chosen = protocols && protocols.length > 0 ? protocols : (['roundrobin'] as const);
   return chosen.map((protocol) => {
     if (typeof protocol === 'string') {
-      const builtIn = Object.prototype.hasOwnProperty.call(BUILT_IN_PROTOCOLS, protocol) ? BUILT_IN_PROTOCOLS[protocol] : undefined;
-      if (!builtIn) throw new ConfigurationError(`unknown assignment protocol "${protocol}": use "roundrobin", "range" or a custom protocol object`);
+      const builtIn = Object.prototype.hasOwnProperty.call(BUILT_IN_PROTOCOLS, protocol)
+        ? BUILT_IN_PROTOCOLS[protocol]
+        : undefined;
+      if (!builtIn)
+        throw new ConfigurationError(
+          `unknown assignment protocol "${protocol}": use "roundrobin", "range" or a custom protocol object`,
+        );
       return builtIn;
     }
     if (
@@ -231,7 +259,9 @@ export function resolveProtocols(protocols: ReadonlyArray<AssignmentProtocolName
       !Number.isInteger(protocol.version) ||
       protocol.version < 0
     ) {
-      throw new ConfigurationError('a custom assignment protocol needs a non-empty name, an integer version >= 0 and an assign function');
+      throw new ConfigurationError(
+        'a custom assignment protocol needs a non-empty name, an integer version >= 0 and an assign function',
+      );
     }
     return protocol;
   });

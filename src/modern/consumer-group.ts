@@ -42,7 +42,11 @@ const ADMIN_RETRY_MS = 1000;
 
 export class ModernConsumerGroup extends DrivenConsumerGroup {
   constructor(clientConfig: ResolvedKafkaConfig, config: ConsumerGroupConfig, logging: LoggingOptions = {}) {
-    super(resolveConsumerGroupConfig(config), clientConfig.retry, (session) => new KafkajsGroupDriver(clientConfig, session, logging));
+    super(
+      resolveConsumerGroupConfig(config),
+      clientConfig.retry,
+      (session) => new KafkajsGroupDriver(clientConfig, session, logging),
+    );
   }
 }
 
@@ -114,7 +118,9 @@ class KafkajsGroupDriver implements ConsumerGroupDriver {
   async start(): Promise<void> {
     registerCompressionCodecs();
     const { config } = this.session;
-    await translated(() => this.consumer.subscribe({ topics: config.topics, fromBeginning: config.outOfRangeOffset === 'earliest' }));
+    await translated(() =>
+      this.consumer.subscribe({ topics: config.topics, fromBeginning: config.outOfRangeOffset === 'earliest' }),
+    );
     await translated(() =>
       this.consumer.run({
         autoCommit: config.autoCommit,
@@ -135,7 +141,11 @@ class KafkajsGroupDriver implements ConsumerGroupDriver {
   }
 
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
-    await translated(() => this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) }))));
+    await translated(() =>
+      this.consumer.commitOffsets(
+        offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
+      ),
+    );
   }
 
   pausesChanged(): void {
@@ -145,7 +155,8 @@ class KafkajsGroupDriver implements ConsumerGroupDriver {
   seek(position: TopicPartitionOffset): boolean {
     const { topic, partition } = position;
     const { subscription } = this.session;
-    if (!this.groupActive || !this.session.isAssigned(topic, partition) || subscription.isHeld(topic, partition)) return false;
+    if (!this.groupActive || !this.session.isAssigned(topic, partition) || subscription.isHeld(topic, partition))
+      return false;
     this.seekNow(position);
     if (subscription.clearOutOfRange(topic, partition)) this.applyPauses();
     return true;
@@ -264,10 +275,24 @@ class KafkajsGroupDriver implements ConsumerGroupDriver {
   // ---- group membership ----
 
   private onLogEntry(entry: LogEntry): void {
-    const log = entry.log as { message?: unknown; memberId?: unknown; generationId?: unknown; topic?: unknown; partition?: unknown };
-    if (log.message === 'Received assignment' && typeof log.memberId === 'string' && typeof log.generationId === 'number') {
+    const log = entry.log as {
+      message?: unknown;
+      memberId?: unknown;
+      generationId?: unknown;
+      topic?: unknown;
+      partition?: unknown;
+    };
+    if (
+      log.message === 'Received assignment' &&
+      typeof log.memberId === 'string' &&
+      typeof log.generationId === 'number'
+    ) {
       this.generations.set(log.memberId, log.generationId);
-    } else if (log.message === 'Offset out of range, resetting to default offset' && typeof log.topic === 'string' && typeof log.partition === 'number') {
+    } else if (
+      log.message === 'Offset out of range, resetting to default offset' &&
+      typeof log.topic === 'string' &&
+      typeof log.partition === 'number'
+    ) {
       if (this.session.config.outOfRangeOffset === 'none') this.onOffsetOutOfRange(log.topic, log.partition);
       else this.session.offsetReset({ topic: log.topic, partition: log.partition });
     }
@@ -281,7 +306,9 @@ class KafkajsGroupDriver implements ConsumerGroupDriver {
   private onOffsetOutOfRange(topic: string, partition: number): void {
     this.session.subscription.markOutOfRange(topic, partition);
     this.applyPauses();
-    this.session.emitError(new OffsetOutOfRangeError(topic, partition, this.session.offsets.position(topic, partition)));
+    this.session.emitError(
+      new OffsetOutOfRangeError(topic, partition, this.session.offsets.position(topic, partition)),
+    );
   }
 
   private onGroupJoin(payload: { memberId: string; memberAssignment: Record<string, number[]> }): void {
@@ -306,7 +333,11 @@ class KafkajsGroupDriver implements ConsumerGroupDriver {
     const kafkajsStartsRight = config.fromOffset === config.outOfRangeOffset && config.fromOffset !== 'none';
     if (!kafkajsStartsRight) for (const { topic, partition } of partitions) subscription.hold(topic, partition);
     this.applyPauses();
-    this.session.assigned({ memberId: payload.memberId, generationId: this.generations.get(payload.memberId) ?? -1, partitions });
+    this.session.assigned({
+      memberId: payload.memberId,
+      generationId: this.generations.get(payload.memberId) ?? -1,
+      partitions,
+    });
     if (kafkajsStartsRight) {
       this.releaseHeld(generation);
       this.session.firstAssignmentReady();
@@ -365,9 +396,12 @@ class KafkajsGroupDriver implements ConsumerGroupDriver {
     if (!current()) return;
     const hasCommitted = new Set<string>();
     for (const { topic, partitions } of committed) {
-      for (const { partition, offset } of partitions) if (Number(offset) >= 0) hasCommitted.add(partitionKey(topic, partition));
+      for (const { partition, offset } of partitions)
+        if (Number(offset) >= 0) hasCommitted.add(partitionKey(topic, partition));
     }
-    const missing = generation.partitions.filter(({ topic, partition }) => !hasCommitted.has(partitionKey(topic, partition)));
+    const missing = generation.partitions.filter(
+      ({ topic, partition }) => !hasCommitted.has(partitionKey(topic, partition)),
+    );
     if (missing.length === 0) return;
     if (config.fromOffset === 'none') throw new NoCommittedOffsetError(config.groupId, missing);
     const targets: TopicPartitionOffset[] = [];

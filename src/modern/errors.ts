@@ -47,11 +47,14 @@ function messageOf(error: unknown): string {
 }
 
 function withBroker(message: string, error: KafkajsErrorShape): string {
-  return typeof error.broker === 'string' && !message.includes(error.broker) ? `${message} (broker ${error.broker})` : message;
+  return typeof error.broker === 'string' && !message.includes(error.broker)
+    ? `${message} (broker ${error.broker})`
+    : message;
 }
 
 function protocolError(code: number, error: unknown): KafkaError {
-  if (SASL_FAILURE_CODES.has(code)) return new AuthenticationError(`SASL authentication failed: ${messageOf(error)}`, error);
+  if (SASL_FAILURE_CODES.has(code))
+    return new AuthenticationError(`SASL authentication failed: ${messageOf(error)}`, error);
   return new KafkaProtocolError(code, messageOf(error), error);
 }
 
@@ -79,7 +82,10 @@ export function toKafkaError(error: unknown): KafkaError {
   const name = typeof e.name === 'string' ? e.name : '';
 
   // Retry exhaustion and non-retriable wrappers carry the real failure as `cause`.
-  if ((name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSNonRetriableError' || name === 'KafkaJSError') && e.cause) {
+  if (
+    (name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSNonRetriableError' || name === 'KafkaJSError') &&
+    e.cause
+  ) {
     return toKafkaError(e.cause);
   }
 
@@ -89,7 +95,9 @@ export function toKafkaError(error: unknown): KafkaError {
     case 'KafkaJSMemberIdRequired':
     case 'KafkaJSCreateTopicError':
     case 'KafkaJSAlterPartitionReassignmentsError':
-      return typeof e.code === 'number' ? protocolError(e.code, error) : new KafkaError(messageOf(error), { cause: error });
+      return typeof e.code === 'number'
+        ? protocolError(e.code, error)
+        : new KafkaError(messageOf(error), { cause: error });
     case 'KafkaJSConnectionError':
     case 'KafkaJSConnectionClosedError': {
       if (typeof e.code === 'string' && TLS_FAILURE_CODES.has(e.code)) {
@@ -116,7 +124,11 @@ export function toKafkaError(error: unknown): KafkaError {
     case 'KafkaJSNotImplemented':
       return new UnsupportedFeatureError(messageOf(error).replace(/ not implemented$/i, ''), 'kafkajs');
     case 'KafkaJSUnsupportedMagicByteInMessageSet':
-      return new KafkaError(messageOf(error), { code: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, retriable: false, cause: error });
+      return new KafkaError(messageOf(error), {
+        code: ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+        retriable: false,
+        cause: error,
+      });
     case 'KafkaJSPartialMessageError':
       return new KafkaError(messageOf(error), { code: ErrorCode.CORRUPT_MESSAGE, retriable: false, cause: error });
     case 'KafkaJSAggregateError':

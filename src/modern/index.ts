@@ -4,7 +4,16 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { ResolvedKafkaConfig } from '../common/config';
-import type { Admin, Backend, Capabilities, ConsumerGroup, ConsumerGroupConfig, PartitionFetcher, Producer, ProducerOptions } from '../common/types';
+import type {
+  Admin,
+  Backend,
+  Capabilities,
+  ConsumerGroup,
+  ConsumerGroupConfig,
+  PartitionFetcher,
+  Producer,
+  ProducerOptions,
+} from '../common/types';
 import { ModernAdmin } from './admin';
 import { createKafkajsClient } from './client';
 import { MODERN_COMPRESSION, registerCompressionCodecs } from './compression';

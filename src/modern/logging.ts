@@ -65,14 +65,26 @@ export interface KafkajsLogging {
  * Builds the kafkajs logCreator. `observe` sees every entry untouched (the consumer group reads its generation from
  * one); `needsLevel` is the level the observer needs kafkajs to emit.
  */
-export function kafkajsLogging(options: LoggingOptions = {}, observe?: (entry: LogEntry) => void, needsLevel?: LogLevelName): KafkajsLogging {
+export function kafkajsLogging(
+  options: LoggingOptions = {},
+  observe?: (entry: LogEntry) => void,
+  needsLevel?: LogLevelName,
+): KafkajsLogging {
   const sink = options.sink;
   const sinkLevel = sink ? KAFKAJS_LEVEL[options.level ?? 'warn'] : KafkajsLevel.NOTHING;
-  const kafkajsLevel = Math.max(sinkLevel, needsLevel ? KAFKAJS_LEVEL[needsLevel] : KafkajsLevel.NOTHING) as KafkajsLevel;
+  const kafkajsLevel = Math.max(
+    sinkLevel,
+    needsLevel ? KAFKAJS_LEVEL[needsLevel] : KafkajsLevel.NOTHING,
+  ) as KafkajsLevel;
   const logCreator: logCreator = () => (entry) => {
     observe?.(entry);
     if (!sink || entry.level > sinkLevel || entry.level === KafkajsLevel.NOTHING) return;
-    const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry.log as { message: string; [key: string]: unknown };
+    const {
+      message,
+      timestamp: _timestamp,
+      logger: _logger,
+      ...fields
+    } = entry.log as { message: string; [key: string]: unknown };
     sink({
       level: LEVEL_BY_KAFKAJS[entry.level] ?? 'debug',
       namespace: entry.namespace,

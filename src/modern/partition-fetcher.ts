@@ -18,14 +18,18 @@ type ClusterFactory = (options: { allowAutoTopicCreation: boolean; metadataMaxAg
 function clusterFactory(kafka: Kafka): ClusterFactory {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   const factory = symbol ? (kafka as unknown as Record<symbol, unknown>)[symbol] : undefined;
-  if (typeof factory !== 'function') throw new Error('kafkajs internals changed: no cluster factory on the Kafka instance (kafkajs 2.2.4 expected)');
+  if (typeof factory !== 'function')
+    throw new Error('kafkajs internals changed: no cluster factory on the Kafka instance (kafkajs 2.2.4 expected)');
   return factory as ClusterFactory;
 }
 
 type FetchedMessage = KafkaMessage & { isControlRecord?: boolean };
 
 interface FetchAnswer {
-  responses: Array<{ topicName: string; partitions: Array<{ partition: number; highWatermark: string; messages: FetchedMessage[] }> }>;
+  responses: Array<{
+    topicName: string;
+    partitions: Array<{ partition: number; highWatermark: string; messages: FetchedMessage[] }>;
+  }>;
 }
 
 const READ_UNCOMMITTED = 0;
@@ -49,13 +53,19 @@ export class ModernPartitionFetcher implements PartitionFetcher {
     }
   }
 
-  async fetch(positions: FetchPosition[], options: { maxWaitTimeMs: number; minBytes: number }): Promise<FetchedPartition[]> {
+  async fetch(
+    positions: FetchPosition[],
+    options: { maxWaitTimeMs: number; minBytes: number },
+  ): Promise<FetchedPartition[]> {
     await translated(() => this.ready([...new Set(positions.map((p) => p.topic))]));
     // One request per partition: kafkajs fails a whole fetch answer on its first partition error.
     return Promise.all(positions.map((position) => this.fetchOne(position, options)));
   }
 
-  private async fetchOne(position: FetchPosition, options: { maxWaitTimeMs: number; minBytes: number }): Promise<FetchedPartition> {
+  private async fetchOne(
+    position: FetchPosition,
+    options: { maxWaitTimeMs: number; minBytes: number },
+  ): Promise<FetchedPartition> {
     const { topic, partition, offset } = position;
     try {
       const broker = await this.leaderOf(topic, partition);
@@ -74,10 +84,15 @@ export class ModernPartitionFetcher implements PartitionFetcher {
       return { topic, partition, highWatermark: Number(answered?.highWatermark ?? -1), messages, error: null };
     } catch (error) {
       const mapped = toKafkaError(error);
-      if (mapped.code === ErrorCode.NOT_LEADER_OR_FOLLOWER || mapped.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || mapped.code === ErrorCode.LEADER_NOT_AVAILABLE) {
+      if (
+        mapped.code === ErrorCode.NOT_LEADER_OR_FOLLOWER ||
+        mapped.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
+        mapped.code === ErrorCode.LEADER_NOT_AVAILABLE
+      ) {
         await this.cluster.refreshMetadata().catch(() => undefined);
       }
-      const reported = mapped.code === ErrorCode.OFFSET_OUT_OF_RANGE ? new OffsetOutOfRangeError(topic, partition, offset) : mapped;
+      const reported =
+        mapped.code === ErrorCode.OFFSET_OUT_OF_RANGE ? new OffsetOutOfRangeError(topic, partition, offset) : mapped;
       return { topic, partition, highWatermark: -1, messages: [], error: reported };
     }
   }
@@ -89,7 +104,12 @@ export class ModernPartitionFetcher implements PartitionFetcher {
       await this.cluster.refreshMetadata();
       const again = this.cluster.findLeaderForPartitions(topic, [partition]);
       const found = Object.keys(again).find((id) => again[id]!.includes(partition));
-      if (found === undefined) throw toKafkaError({ name: 'KafkaJSProtocolError', code: ErrorCode.LEADER_NOT_AVAILABLE, message: `no leader for ${topic}/${partition}` });
+      if (found === undefined)
+        throw toKafkaError({
+          name: 'KafkaJSProtocolError',
+          code: ErrorCode.LEADER_NOT_AVAILABLE,
+          message: `no leader for ${topic}/${partition}`,
+        });
       return this.cluster.findBroker({ nodeId: found });
     }
     return this.cluster.findBroker({ nodeId: leader });
@@ -100,10 +120,16 @@ export class ModernPartitionFetcher implements PartitionFetcher {
     await translated(async () => {
       await this.ready([...new Set(offsets.map((o) => o.topic))]);
       const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
-      for (const { topic, partition, offset } of offsets) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: String(offset) }]);
+      for (const { topic, partition, offset } of offsets)
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: String(offset) }]);
       const coordinator = await this.cluster.findGroupCoordinator({ groupId });
       // Generation -1 and no member id: a standalone commit, as kafka-node's Consumer makes.
-      await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+      await coordinator.offsetCommit({
+        groupId,
+        groupGenerationId: -1,
+        memberId: '',
+        topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      });
     });
   }
 

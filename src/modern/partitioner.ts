@@ -20,7 +20,10 @@ function keyBytes(key: Message['key']): Buffer | null {
 
 type PartitionMetadataList = Parameters<ReturnType<ICustomPartitioner>>[0]['partitionMetadata'];
 
-export function createKafkajsPartitioner(partitioner: PartitionerName | PartitionerFunction, choices: PartitionChoices): ICustomPartitioner {
+export function createKafkajsPartitioner(
+  partitioner: PartitionerName | PartitionerFunction,
+  choices: PartitionChoices,
+): ICustomPartitioner {
   return () => {
     const choose = createPartitionChooser(partitioner);
     // kafkajs passes the same metadata array for every message until the next metadata refresh: sort its ids once.

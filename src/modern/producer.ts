@@ -1,5 +1,11 @@
 /** The common Producer on a kafkajs producer. */
-import type { Kafka, Message, Producer as KafkajsProducer, RecordMetadata, Transaction as KafkajsTransaction } from 'kafkajs';
+import type {
+  Kafka,
+  Message,
+  Producer as KafkajsProducer,
+  RecordMetadata,
+  Transaction as KafkajsTransaction,
+} from 'kafkajs';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { ConfigurationError, KafkaError } from '../common/errors';
 import { backOff } from '../common/retry';
@@ -15,7 +21,12 @@ import type {
   Transaction,
   TransactionOffsets,
 } from '../common/types';
-import { resolveProducerOptions, validateSendRequest, validateTransactionOffsets, type ResolvedProducerOptions } from '../common/validation';
+import {
+  resolveProducerOptions,
+  validateSendRequest,
+  validateTransactionOffsets,
+  type ResolvedProducerOptions,
+} from '../common/validation';
 import { KAFKAJS_COMPRESSION, registerCompressionCodecs } from './compression';
 import { translated } from './errors';
 import { createKafkajsPartitioner, type PartitionChoices } from './partitioner';
@@ -48,7 +59,9 @@ export class ModernProducer implements Producer {
     this.options = resolveProducerOptions(options, capabilities, 'kafkajs', MODERN_DEFAULT_PARTITIONER);
     this.retry = config.retry;
     if (this.options.idempotent && config.retry.retries < 1) {
-      throw new ConfigurationError('an idempotent producer needs retry.retries >= 1: it must retry transient failures to keep its guarantees');
+      throw new ConfigurationError(
+        'an idempotent producer needs retry.retries >= 1: it must retry transient failures to keep its guarantees',
+      );
     }
     this.producer = kafka.producer({
       createPartitioner: createKafkajsPartitioner(this.options.partitioner, this.choices),
@@ -76,7 +89,9 @@ export class ModernProducer implements Producer {
 
   async send(request: SendRequest): Promise<PartitionBaseOffset[]> {
     if (this.options.transactionalId !== null) {
-      throw new ConfigurationError(`producer "${this.options.transactionalId}" is transactional: send inside producer.transaction()`);
+      throw new ConfigurationError(
+        `producer "${this.options.transactionalId}" is transactional: send inside producer.transaction()`,
+      );
     }
     return this.sendThrough(this.producer, request);
   }
@@ -91,11 +106,15 @@ export class ModernProducer implements Producer {
   }
 
   private requireConnected(): void {
-    if (!this.connected) throw new KafkaError('the producer is not connected: call connect() first', { retriable: false });
+    if (!this.connected)
+      throw new KafkaError('the producer is not connected: call connect() first', { retriable: false });
   }
 
   /** Sends through the producer itself or through one of its transactions. */
-  private async sendThrough(target: Pick<KafkajsProducer, 'send'>, request: SendRequest): Promise<PartitionBaseOffset[]> {
+  private async sendThrough(
+    target: Pick<KafkajsProducer, 'send'>,
+    request: SendRequest,
+  ): Promise<PartitionBaseOffset[]> {
     validateSendRequest(request, this.capabilities, 'kafkajs', { idempotent: this.options.idempotent });
     this.requireConnected();
     const acks = request.acks ?? -1;
@@ -122,7 +141,11 @@ export class ModernProducer implements Producer {
   private baseOffsets(topic: string, metadata: RecordMetadata[]): PartitionBaseOffset[] {
     return metadata
       .filter((entry) => entry.topicName === topic)
-      .map((entry) => ({ topic, partition: entry.partition, baseOffset: Number(entry.baseOffset ?? entry.offset ?? -1) }))
+      .map((entry) => ({
+        topic,
+        partition: entry.partition,
+        baseOffset: Number(entry.baseOffset ?? entry.offset ?? -1),
+      }))
       .sort((a, b) => a.partition - b.partition);
   }
 

@@ -28,7 +28,10 @@ export function encodeApiVersionsRequest(version: ApiVersionsVersion, correlatio
 /** Decodes the answer's body (after the response header's correlation id). */
 export function decodeApiVersionsResponse(body: Reader, version: ApiVersionsVersion): ApiVersionsAnswer {
   const errorCode = body.int16();
-  const apis = body.array((reader) => ({ apiKey: reader.int16(), minVersion: reader.int16(), maxVersion: reader.int16() }), 6);
+  const apis = body.array(
+    (reader) => ({ apiKey: reader.int16(), minVersion: reader.int16(), maxVersion: reader.int16() }),
+    6,
+  );
   const throttleTimeMs = version >= 1 && body.remaining >= 4 ? body.int32() : 0;
   return { errorCode, apis, throttleTimeMs };
 }

@@ -159,7 +159,8 @@ export function snappyDecompress(data: Buffer): Buffer {
   const blocks: Buffer[] = [];
   let at = XERIAL_HEADER_SIZE;
   while (at < data.length) {
-    if (at + 4 > data.length) throw new CorruptCompressedDataError(CompressionCodec.Snappy, 'truncated xerial block size');
+    if (at + 4 > data.length)
+      throw new CorruptCompressedDataError(CompressionCodec.Snappy, 'truncated xerial block size');
     const size = data.readInt32BE(at);
     at += 4;
     if (size < 0 || at + size > data.length) {
@@ -223,7 +224,8 @@ export function lz4FrameDecompress(data: Buffer): Buffer {
   if (data.length < 7 || data.readUInt32LE(0) !== LZ4_FRAME_MAGIC) fail('missing LZ4 frame magic number');
   const flags = data[4]!;
   if ((flags & 0xc0) !== LZ4_VERSION_BITS) fail(`unsupported LZ4 frame version ${(flags >> 6) & 3}`);
-  const maxBlockSize = LZ4_BLOCK_SIZES[(data[5]! >> 4) & 7] ?? fail(`invalid LZ4 block size code ${(data[5]! >> 4) & 7}`);
+  const maxBlockSize =
+    LZ4_BLOCK_SIZES[(data[5]! >> 4) & 7] ?? fail(`invalid LZ4 block size code ${(data[5]! >> 4) & 7}`);
   let at = 6;
   if (flags & LZ4_FLAG_CONTENT_SIZE) at += 8;
   if (flags & LZ4_FLAG_DICTIONARY_ID) at += 4;

@@ -11,7 +11,13 @@
  */
 import { Writer } from './primitives';
 import { crc32 } from './crc';
-import { COMPRESSION_CODEC_MASK, CompressionCodec, compress, decompress, UnsupportedCompressionError } from './compression';
+import {
+  COMPRESSION_CODEC_MASK,
+  CompressionCodec,
+  compress,
+  decompress,
+  UnsupportedCompressionError,
+} from './compression';
 import {
   CorruptRecordError,
   LOG_OVERHEAD,
@@ -47,20 +53,26 @@ function readMessage(buffer: Buffer, position: number, verifyCrc: boolean): Lega
   const offset = Number(buffer.readBigInt64BE(position));
   const messageSize = buffer.readInt32BE(position + 8);
   if (messageSize < MESSAGE_OVERHEAD_V0) {
-    throw new CorruptRecordError(`message at offset ${offset} has size ${messageSize}, below the ${MESSAGE_OVERHEAD_V0}-byte minimum`);
+    throw new CorruptRecordError(
+      `message at offset ${offset} has size ${messageSize}, below the ${MESSAGE_OVERHEAD_V0}-byte minimum`,
+    );
   }
   const end = position + LOG_OVERHEAD + messageSize;
   if (end > buffer.length) return null;
   const crcAt = position + LOG_OVERHEAD;
   const storedCrc = buffer.readUInt32BE(crcAt);
   const magic = buffer.readInt8(crcAt + 4);
-  if (magic !== 0 && magic !== 1) throw new CorruptRecordError(`message at offset ${offset} has magic ${magic}, expected 0 or 1`);
+  if (magic !== 0 && magic !== 1)
+    throw new CorruptRecordError(`message at offset ${offset} has magic ${magic}, expected 0 or 1`);
   if (magic === 1 && messageSize < MESSAGE_OVERHEAD_V1) {
-    throw new CorruptRecordError(`magic-1 message at offset ${offset} has size ${messageSize}, below the ${MESSAGE_OVERHEAD_V1}-byte minimum`);
+    throw new CorruptRecordError(
+      `magic-1 message at offset ${offset} has size ${messageSize}, below the ${MESSAGE_OVERHEAD_V1}-byte minimum`,
+    );
   }
   if (verifyCrc) {
     const computed = crc32(buffer.subarray(crcAt + 4, end));
-    if (computed !== storedCrc) throw new CorruptRecordError(`message at offset ${offset} has CRC ${storedCrc}, computed ${computed}`);
+    if (computed !== storedCrc)
+      throw new CorruptRecordError(`message at offset ${offset} has CRC ${storedCrc}, computed ${computed}`);
   }
   const attributes = buffer.readInt8(crcAt + 5);
   let at = crcAt + 6;
@@ -74,7 +86,8 @@ function readMessage(buffer: Buffer, position: number, verifyCrc: boolean): Lega
     const length = buffer.readInt32BE(at);
     at += 4;
     if (length === -1) return null;
-    if (length < 0 || at + length > end) throw new CorruptRecordError(`message at offset ${offset}: ${what} of ${length} bytes overruns the message`);
+    if (length < 0 || at + length > end)
+      throw new CorruptRecordError(`message at offset ${offset}: ${what} of ${length} bytes overruns the message`);
     const bytes = buffer.subarray(at, at + length);
     at += length;
     return bytes;
@@ -95,7 +108,9 @@ export function decodeLegacyEntry(buffer: Buffer, position: number, options: Dec
   if (message === null) return null;
   const codec = message.attributes & COMPRESSION_CODEC_MASK;
   const timestampType =
-    message.magic === 1 && message.attributes & TIMESTAMP_TYPE_ATTRIBUTE ? TimestampType.LogAppendTime : TimestampType.CreateTime;
+    message.magic === 1 && message.attributes & TIMESTAMP_TYPE_ATTRIBUTE
+      ? TimestampType.LogAppendTime
+      : TimestampType.CreateTime;
   const entry: DecodedBatch = {
     magic: message.magic,
     baseOffset: message.offset,
@@ -113,11 +128,18 @@ export function decodeLegacyEntry(buffer: Buffer, position: number, options: Dec
     records: [],
   };
   if (codec === CompressionCodec.None) {
-    entry.records.push({ offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers: [] });
+    entry.records.push({
+      offset: message.offset,
+      timestamp: message.timestamp,
+      key: message.key,
+      value: message.value,
+      headers: [],
+    });
     return entry;
   }
 
-  if (message.value === null) throw new CorruptRecordError(`compressed message at offset ${message.offset} has a null value`);
+  if (message.value === null)
+    throw new CorruptRecordError(`compressed message at offset ${message.offset} has a null value`);
   let inner: Buffer;
   try {
     inner = decompress(codec, message.value);
@@ -126,22 +148,30 @@ export function decodeLegacyEntry(buffer: Buffer, position: number, options: Dec
     throw new CorruptRecordError(`compressed message at offset ${message.offset}: ${(error as Error).message}`);
   }
   const innerMessages: LegacyMessage[] = [];
-  for (let at = 0; at < inner.length; ) {
+  for (let at = 0; at < inner.length;) {
     const innerMessage = readMessage(inner, at, verifyCrc);
-    if (innerMessage === null) throw new CorruptRecordError(`compressed message at offset ${message.offset} ends inside an inner message`);
+    if (innerMessage === null)
+      throw new CorruptRecordError(`compressed message at offset ${message.offset} ends inside an inner message`);
     if ((innerMessage.attributes & COMPRESSION_CODEC_MASK) !== CompressionCodec.None) {
       throw new CorruptRecordError(`compressed message at offset ${message.offset} nests another compressed message`);
     }
     innerMessages.push(innerMessage);
     at += innerMessage.sizeInBytes;
   }
-  if (innerMessages.length === 0) throw new CorruptRecordError(`compressed message at offset ${message.offset} holds no messages`);
+  if (innerMessages.length === 0)
+    throw new CorruptRecordError(`compressed message at offset ${message.offset} holds no messages`);
   const lastInnerOffset = innerMessages[innerMessages.length - 1]!.offset;
   const shift = message.magic > 0 ? message.offset - lastInnerOffset : 0;
   for (const innerMessage of innerMessages) {
     let timestamp = innerMessage.magic > 0 ? innerMessage.timestamp : NO_TIMESTAMP;
     if (message.magic > 0 && timestampType === TimestampType.LogAppendTime) timestamp = message.timestamp;
-    entry.records.push({ offset: innerMessage.offset + shift, timestamp, key: innerMessage.key, value: innerMessage.value, headers: [] });
+    entry.records.push({
+      offset: innerMessage.offset + shift,
+      timestamp,
+      key: innerMessage.key,
+      value: innerMessage.value,
+      headers: [],
+    });
   }
   entry.baseOffset = entry.records[0]!.offset;
   entry.lastOffset = entry.records[entry.records.length - 1]!.offset;
@@ -185,9 +215,12 @@ export function encodeMessageSet(records: readonly MessageInput[], options: Mess
   const { magic } = options;
   const codec = options.codec ?? CompressionCodec.None;
   const logAppendTime =
-    magic === 1 && options.timestampType === TimestampType.LogAppendTime ? (options.logAppendTime ?? Date.now()) : undefined;
+    magic === 1 && options.timestampType === TimestampType.LogAppendTime
+      ? (options.logAppendTime ?? Date.now())
+      : undefined;
   const typeBit = logAppendTime !== undefined ? TIMESTAMP_TYPE_ATTRIBUTE : 0;
-  const timestampOf = (record: MessageInput): number => (magic === 0 ? NO_TIMESTAMP : (logAppendTime ?? record.timestamp));
+  const timestampOf = (record: MessageInput): number =>
+    magic === 0 ? NO_TIMESTAMP : (logAppendTime ?? record.timestamp);
   const overhead = LOG_OVERHEAD + (magic === 0 ? MESSAGE_OVERHEAD_V0 : MESSAGE_OVERHEAD_V1);
 
   const plain = new Writer(records.length * (overhead + 32) + 16);
@@ -208,7 +241,10 @@ export function encodeMessageSet(records: readonly MessageInput[], options: Mess
 }
 
 /** Decodes a whole message set; stops at a partial trailing message. */
-export function decodeMessageSet(buffer: Buffer, options: DecodeOptions = {}): { batches: DecodedBatch[]; partialTail: boolean } {
+export function decodeMessageSet(
+  buffer: Buffer,
+  options: DecodeOptions = {},
+): { batches: DecodedBatch[]; partialTail: boolean } {
   const batches: DecodedBatch[] = [];
   let position = 0;
   while (position < buffer.length) {

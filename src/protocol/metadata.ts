@@ -12,8 +12,14 @@ export interface MetadataBroker {
   port: number;
 }
 
-export function encodeMetadataV0Request(correlationId: number, clientId: string, topics: readonly string[] = []): Buffer {
-  return encodeRequestFrame(ApiKey.Metadata, 0, correlationId, clientId, (writer) => writer.array(topics, (w, topic) => w.string(topic)));
+export function encodeMetadataV0Request(
+  correlationId: number,
+  clientId: string,
+  topics: readonly string[] = [],
+): Buffer {
+  return encodeRequestFrame(ApiKey.Metadata, 0, correlationId, clientId, (writer) =>
+    writer.array(topics, (w, topic) => w.string(topic)),
+  );
 }
 
 /** The brokers of a Metadata v0 answer's body (after the correlation id); the topics that follow are not read. */

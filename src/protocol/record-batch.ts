@@ -12,7 +12,13 @@
  */
 import { Reader, Writer } from './primitives';
 import { crc32c } from './crc';
-import { COMPRESSION_CODEC_MASK, CompressionCodec, compress, decompress, UnsupportedCompressionError } from './compression';
+import {
+  COMPRESSION_CODEC_MASK,
+  CompressionCodec,
+  compress,
+  decompress,
+  UnsupportedCompressionError,
+} from './compression';
 import {
   CorruptRecordError,
   LOG_OVERHEAD,
@@ -124,12 +130,18 @@ export function setLogAppendTime(buffer: Buffer, position: number, size: number,
  * Decodes the batch at `position`. Returns null when the buffer ends inside it (a partial trailing batch); throws
  * CorruptRecordError for a bad CRC or a malformed batch, UnsupportedCompressionError for a codec this build lacks.
  */
-export function decodeRecordBatchAt(buffer: Buffer, position: number, options: DecodeOptions = {}): DecodedBatch | null {
+export function decodeRecordBatchAt(
+  buffer: Buffer,
+  position: number,
+  options: DecodeOptions = {},
+): DecodedBatch | null {
   const remaining = buffer.length - position;
   if (remaining < LOG_OVERHEAD) return null;
   const batchLength = buffer.readInt32BE(position + BATCH_LENGTH_AT);
   if (batchLength < RECORD_BATCH_HEADER_SIZE - LOG_OVERHEAD) {
-    throw new CorruptRecordError(`record batch length ${batchLength} is smaller than the ${RECORD_BATCH_HEADER_SIZE - LOG_OVERHEAD}-byte header`);
+    throw new CorruptRecordError(
+      `record batch length ${batchLength} is smaller than the ${RECORD_BATCH_HEADER_SIZE - LOG_OVERHEAD}-byte header`,
+    );
   }
   const size = LOG_OVERHEAD + batchLength;
   if (size > remaining) return null;
@@ -172,21 +184,24 @@ export function decodeRecordBatchAt(buffer: Buffer, position: number, options: D
 function decodeRecords(body: Buffer, header: RecordBatchHeader): KafkaRecord[] {
   const reader = new Reader(body);
   // Each record takes at least 7 bytes; a count beyond that is corrupt, not a reason to allocate.
-  if (header.recordCount > body.length) throw new CorruptRecordError(`record count ${header.recordCount} cannot fit in ${body.length} bytes`);
+  if (header.recordCount > body.length)
+    throw new CorruptRecordError(`record count ${header.recordCount} cannot fit in ${body.length} bytes`);
   const records: KafkaRecord[] = new Array(header.recordCount);
   const logAppendTime = header.timestampType === TimestampType.LogAppendTime;
   try {
     for (let i = 0; i < header.recordCount; i++) {
       const length = reader.varint();
       const start = reader.offset;
-      if (length < 0 || length > reader.remaining) throw new CorruptRecordError(`record length ${length} overruns the batch`);
+      if (length < 0 || length > reader.remaining)
+        throw new CorruptRecordError(`record length ${length} overruns the batch`);
       reader.int8(); // record attributes: unused by every Kafka version so far
       const timestampDelta = Number(reader.varlong());
       const offsetDelta = reader.varint();
       const key = reader.varintBytes();
       const value = reader.varintBytes();
       const headerCount = reader.varint();
-      if (headerCount < 0 || headerCount > reader.remaining) throw new CorruptRecordError(`invalid header count ${headerCount}`);
+      if (headerCount < 0 || headerCount > reader.remaining)
+        throw new CorruptRecordError(`invalid header count ${headerCount}`);
       const headers: RecordHeader[] = new Array(headerCount);
       for (let h = 0; h < headerCount; h++) {
         const keyBytes = reader.varintBytes();
@@ -208,7 +223,8 @@ function decodeRecords(body: Buffer, header: RecordBatchHeader): KafkaRecord[] {
     if (error instanceof CorruptRecordError) throw error;
     throw new CorruptRecordError(`record batch at offset ${header.baseOffset}: ${(error as Error).message}`);
   }
-  if (reader.remaining !== 0) throw new CorruptRecordError(`${reader.remaining} bytes left after ${header.recordCount} records`);
+  if (reader.remaining !== 0)
+    throw new CorruptRecordError(`${reader.remaining} bytes left after ${header.recordCount} records`);
   return records;
 }
 
@@ -311,8 +327,19 @@ export function encodeRecordBatch(input: RecordBatchInput): Buffer {
       headersSize += varintSize(keyLength) + keyLength + varintBytesSize(header.value);
     }
     const bodySize =
-      1 + varlongSize(timestampDelta) + varintSize(offsetDelta) + varintBytesSize(record.key) + varintBytesSize(record.value) + headersSize;
-    recordWriter.varint(bodySize).int8(0).varlong(timestampDelta).varint(offsetDelta).varintBytes(record.key).varintBytes(record.value);
+      1 +
+      varlongSize(timestampDelta) +
+      varintSize(offsetDelta) +
+      varintBytesSize(record.key) +
+      varintBytesSize(record.value) +
+      headersSize;
+    recordWriter
+      .varint(bodySize)
+      .int8(0)
+      .varlong(timestampDelta)
+      .varint(offsetDelta)
+      .varintBytes(record.key)
+      .varintBytes(record.value);
     recordWriter.varint(headers.length);
     for (const header of headers) recordWriter.varintBytes(Buffer.from(header.key, 'utf8')).varintBytes(header.value);
   }

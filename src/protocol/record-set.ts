@@ -21,7 +21,8 @@ export function decodeRecordSet(buffer: Buffer, options: DecodeOptions = {}): De
   while (position < buffer.length) {
     const magic = magicAt(buffer, position);
     if (magic === null) break;
-    const decoded = magic === 2 ? decodeRecordBatchAt(buffer, position, options) : decodeLegacyEntry(buffer, position, options);
+    const decoded =
+      magic === 2 ? decodeRecordBatchAt(buffer, position, options) : decodeLegacyEntry(buffer, position, options);
     if (decoded === null) break;
     batches.push(decoded);
     position += decoded.sizeInBytes;

@@ -1,6 +1,18 @@
 import { expect } from 'chai';
 import * as realKafkaNode from 'kafka-node';
-import { Admin, ConsumerGroup, HighLevelProducer, InvalidConfigError, KafkaClient, Offset, Producer, resetWarnings, setWarningHandler, type AdapterWarning, type ProduceRequest } from '../../src/adapter';
+import {
+  Admin,
+  ConsumerGroup,
+  HighLevelProducer,
+  InvalidConfigError,
+  KafkaClient,
+  Offset,
+  Producer,
+  resetWarnings,
+  setWarningHandler,
+  type AdapterWarning,
+  type ProduceRequest,
+} from '../../src/adapter';
 import { ConfigurationError } from '../../src/common/errors';
 import type { BackendName, ConsumedMessage } from '../../src/common/types';
 import { createKafka } from '../../src/kafka';
@@ -17,10 +29,16 @@ interface Outcome {
 }
 
 /** Runs a callback-style call; a synchronous throw counts as the outcome too. */
-function outcomeOf(run: (cb: (error: Error | null, result?: unknown) => void) => void, timeoutMs = 10000): Promise<Outcome> {
+function outcomeOf(
+  run: (cb: (error: Error | null, result?: unknown) => void) => void,
+  timeoutMs = 10000,
+): Promise<Outcome> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ error: new Error(`no callback within ${timeoutMs} ms`), elapsedMs: Date.now() - started }), timeoutMs);
+    const timer = setTimeout(
+      () => resolve({ error: new Error(`no callback within ${timeoutMs} ms`), elapsedMs: Date.now() - started }),
+      timeoutMs,
+    );
     const done = (error: Error | null, result?: unknown): void => {
       clearTimeout(timer);
       resolve({ error, result, elapsedMs: Date.now() - started });
@@ -72,7 +90,8 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     }
 
     const facadeSend = (payloads: ProduceRequest[]): Promise<Outcome> => outcomeOf((cb) => producer.send(payloads, cb));
-    const realSend = (payloads: ProduceRequest[]): Promise<Outcome> => outcomeOf((cb) => realProducer.send(payloads as realKafkaNode.ProduceRequest[], cb));
+    const realSend = (payloads: ProduceRequest[]): Promise<Outcome> =>
+      outcomeOf((cb) => realProducer.send(payloads as realKafkaNode.ProduceRequest[], cb));
 
     before(async () => {
       setWarningHandler((warning) => warnings.push(warning));
@@ -95,7 +114,9 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     after(async () => {
       setWarningHandler(null);
       await new Promise((resolve) => (producer ? producer.close(() => resolve(undefined)) : resolve(undefined)));
-      await new Promise((resolve) => (realProducer ? realProducer.close(() => resolve(undefined)) : resolve(undefined)));
+      await new Promise((resolve) =>
+        realProducer ? realProducer.close(() => resolve(undefined)) : resolve(undefined),
+      );
       await broker?.stop();
     });
 
@@ -111,7 +132,9 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     });
 
     it('send() of a non-array fails with ConfigurationError before any I/O', async () => {
-      const outcome = await nothingSent(() => outcomeOf((cb) => producer.send({ topic, messages: ['x'] } as unknown as ProduceRequest[], cb)));
+      const outcome = await nothingSent(() =>
+        outcomeOf((cb) => producer.send({ topic, messages: ['x'] } as unknown as ProduceRequest[], cb)),
+      );
       expect(outcome.error).to.be.instanceOf(ConfigurationError);
       expect(outcome.error!.message).to.match(/array of payloads/);
     });
@@ -130,7 +153,11 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       expect(facadeOutcome.error, 'facade send').to.equal(null);
       expect(realOutcome.error, 'kafka-node send').to.equal(null);
       const expected = endOffsets().reduce((sum, end) => sum + end, 0);
-      const member = await startMember(createKafka({ backend, brokers: broker.brokers }), { groupId: `read-${topic}`, topics: [topic], fromOffset: 'earliest' });
+      const member = await startMember(createKafka({ backend, brokers: broker.brokers }), {
+        groupId: `read-${topic}`,
+        topics: [topic],
+        fromOffset: 'earliest',
+      });
       try {
         await until(() => member.messages.length >= expected, `${expected} messages read back`);
         const valuesOf = (partition: number) =>
@@ -151,52 +178,112 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       const reference = await nothingSent(() => realSend([{ topic, partition: 0, messages: [big] }]));
       expect(reference.error?.message, 'kafka-node').to.equal('MessageSizeTooLarge');
       expect(outcome.error, 'facade').to.be.instanceOf(Error);
-      expect([outcome.error!.name, outcome.error!.message]).to.deep.equal([reference.error!.name, reference.error!.message]);
+      expect([outcome.error!.name, outcome.error!.message]).to.deep.equal([
+        reference.error!.name,
+        reference.error!.message,
+      ]);
       expect(outcome.error!.errorCode).to.equal(10);
     });
 
     it('an unknown partition fails with BrokerNotAvailableError("Could not find the leader") as kafka-node, nothing sent', async () => {
       const outcome = await nothingSent(() => facadeSend([{ topic, partition: 7, messages: ['x'] }]));
       const reference = await nothingSent(() => realSend([{ topic, partition: 7, messages: ['x'] }]));
-      expect([outcome.error?.name, outcome.error?.message]).to.deep.equal([reference.error?.name, reference.error?.message]);
-      expect([outcome.error?.name, outcome.error?.message]).to.deep.equal(['BrokerNotAvailableError', 'Could not find the leader']);
+      expect([outcome.error?.name, outcome.error?.message]).to.deep.equal([
+        reference.error?.name,
+        reference.error?.message,
+      ]);
+      expect([outcome.error?.name, outcome.error?.message]).to.deep.equal([
+        'BrokerNotAvailableError',
+        'Could not find the leader',
+      ]);
     });
 
     it('createTopics with an invalid topic name answers the per-topic error in the result as kafka-node (text from the backend), creates nothing', async () => {
       const name = 'bad topic!';
-      const outcome = await outcomeOf((cb) => client.createTopics([{ topic: name, partitions: 1, replicationFactor: 1 }], cb as never));
-      const reference = await outcomeOf((cb) => realClient.createTopics([{ topic: name, partitions: 1, replicationFactor: 1 }], cb as never));
+      const outcome = await outcomeOf((cb) =>
+        client.createTopics([{ topic: name, partitions: 1, replicationFactor: 1 }], cb as never),
+      );
+      const reference = await outcomeOf((cb) =>
+        realClient.createTopics([{ topic: name, partitions: 1, replicationFactor: 1 }], cb as never),
+      );
       expect(reference.error, 'kafka-node').to.equal(null);
       expect(outcome.error, 'facade').to.equal(null);
       const [entry] = outcome.result as Array<{ topic: string; error: string }>;
       expect(entry?.topic).to.equal(name);
-      expect(entry?.error).to.be.a('string').and.match(/invalid|illegal|characters/i);
+      expect(entry?.error)
+        .to.be.a('string')
+        .and.match(/invalid|illegal|characters/i);
       expect(Object.keys((reference.result as object[])[0]!)).to.deep.equal(Object.keys(entry!));
       expect(broker.cluster.getTopic(name)).to.equal(undefined);
     });
 
-    it('ConsumerGroup with an empty or missing topic list throws kafka-node\'s messages synchronously (deliberate: Error, where kafka-node throws an AssertionError)', () => {
-      const options = { kafkaHost: broker.bootstrap, groupId: `g-${topic}`, backend, connectOnReady: false, autoConnect: false };
+    it("ConsumerGroup with an empty or missing topic list throws kafka-node's messages synchronously (deliberate: Error, where kafka-node throws an AssertionError)", () => {
+      const options = {
+        kafkaHost: broker.bootstrap,
+        groupId: `g-${topic}`,
+        backend,
+        connectOnReady: false,
+        autoConnect: false,
+      };
       for (const topics of [[], undefined]) {
         const facadeError = thrown(() => new ConsumerGroup(options, topics as unknown as string[]));
-        const realError = thrown(() => new realKafkaNode.ConsumerGroup({ kafkaHost: broker.bootstrap, groupId: `g-${topic}`, connectOnReady: false, autoConnect: false } as realKafkaNode.ConsumerGroupOptions, topics as unknown as string[]));
+        const realError = thrown(
+          () =>
+            new realKafkaNode.ConsumerGroup(
+              {
+                kafkaHost: broker.bootstrap,
+                groupId: `g-${topic}`,
+                connectOnReady: false,
+                autoConnect: false,
+              } as realKafkaNode.ConsumerGroupOptions,
+              topics as unknown as string[],
+            ),
+        );
         expect(facadeError, `facade, topics ${JSON.stringify(topics)}`).to.be.instanceOf(Error);
         expect(facadeError!.message).to.equal(realError!.message);
         expect(realError!.name).to.equal('AssertionError');
       }
     });
 
-    it('ConsumerGroup with an invalid fromOffset throws kafka-node\'s Error before any I/O', () => {
-      const facadeError = thrown(() => new ConsumerGroup({ kafkaHost: broker.bootstrap, groupId: `g-${topic}`, backend, fromOffset: 'begin' as 'earliest' }, [topic]));
-      const realError = thrown(() => new realKafkaNode.ConsumerGroup({ kafkaHost: broker.bootstrap, groupId: `g-${topic}`, fromOffset: 'begin' as 'earliest' }, [topic]));
-      expect(facadeError?.message).to.equal(realError?.message).and.to.equal('fromOffset begin should be either: latest, earliest, none');
+    it("ConsumerGroup with an invalid fromOffset throws kafka-node's Error before any I/O", () => {
+      const facadeError = thrown(
+        () =>
+          new ConsumerGroup(
+            { kafkaHost: broker.bootstrap, groupId: `g-${topic}`, backend, fromOffset: 'begin' as 'earliest' },
+            [topic],
+          ),
+      );
+      const realError = thrown(
+        () =>
+          new realKafkaNode.ConsumerGroup(
+            { kafkaHost: broker.bootstrap, groupId: `g-${topic}`, fromOffset: 'begin' as 'earliest' },
+            [topic],
+          ),
+      );
+      expect(facadeError?.message)
+        .to.equal(realError?.message)
+        .and.to.equal('fromOffset begin should be either: latest, earliest, none');
     });
 
     it('unknown KafkaClient and ConsumerGroup option names are warned once each on the warning channel (deliberate: kafka-node ignores them silently)', () => {
-      const typo = new KafkaClient({ kafkaHost: broker.bootstrap, backend, autoConnect: false, requestTimeOut: 1000 } as never);
+      const typo = new KafkaClient({
+        kafkaHost: broker.bootstrap,
+        backend,
+        autoConnect: false,
+        requestTimeOut: 1000,
+      } as never);
       new KafkaClient({ kafkaHost: broker.bootstrap, backend, autoConnect: false, requestTimeOut: 1000 } as never);
       expect(typo.ready).to.equal(false);
-      new ConsumerGroup({ kafkaHost: broker.bootstrap, backend, autoConnect: false, connectOnReady: false, sessionTimeOut: 1000 } as never, [topic]);
+      new ConsumerGroup(
+        {
+          kafkaHost: broker.bootstrap,
+          backend,
+          autoConnect: false,
+          connectOnReady: false,
+          sessionTimeOut: 1000,
+        } as never,
+        [topic],
+      );
       expect(warnings.map((w) => [w.name, w.backend])).to.deep.equal([
         ['option.KafkaClient.requestTimeOut', null],
         ['option.ConsumerGroup.sessionTimeOut', null],
@@ -231,7 +318,9 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
         const error = thrown(() => new ConsumerGroup({ ...base, ...extra } as never, [topic]));
         expect(error, what).to.be.instanceOf(InvalidConfigError);
       }
-      expect(thrown(() => new ConsumerGroup({ ...base, fromOffset: 42 } as never, [topic]))!.message).to.equal('fromOffset 42 should be either: latest, earliest, none');
+      expect(thrown(() => new ConsumerGroup({ ...base, fromOffset: 42 } as never, [topic]))!.message).to.equal(
+        'fromOffset 42 should be either: latest, earliest, none',
+      );
     });
 
     it('a payload with an invalid topic name fails at once with kafka-node\'s Error("InvalidTopic") (also InvalidConfigError, errorCode 17), nothing sent', async () => {
@@ -239,8 +328,14 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
         const outcome = await nothingSent(() => facadeSend([{ topic: name, messages: ['x'] }]));
         const what = name.length > 20 ? `${name.length} characters` : JSON.stringify(name);
         expect(outcome.error, what).to.be.instanceOf(InvalidConfigError);
-        expect([outcome.error!.name, outcome.error!.message, outcome.error!.errorCode], what).to.deep.equal(['Error', 'InvalidTopic', 17]);
-        expect((outcome.error as Error & { reason?: string }).reason, what).to.be.a('string').and.match(/topic name/);
+        expect([outcome.error!.name, outcome.error!.message, outcome.error!.errorCode], what).to.deep.equal([
+          'Error',
+          'InvalidTopic',
+          17,
+        ]);
+        expect((outcome.error as Error & { reason?: string }).reason, what)
+          .to.be.a('string')
+          .and.match(/topic name/);
         expect(outcome.elapsedMs, `${what}: answered without waiting for the network`).to.be.below(1000);
         expect(broker.cluster.getTopic(name), what).to.equal(undefined);
       }
@@ -254,7 +349,9 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     }
 
     it('a ConsumerGroup on an invalid topic name emits kafka-node\'s Error("InvalidTopic") on "error" and never "connect", on both backends (deliberate: kafka-node joins and sits idle)', async () => {
-      const group = new ConsumerGroup({ kafkaHost: broker.bootstrap, groupId: `g-invalid-${topic}`, backend }, ['bad topic!']);
+      const group = new ConsumerGroup({ kafkaHost: broker.bootstrap, groupId: `g-invalid-${topic}`, backend }, [
+        'bad topic!',
+      ]);
       const events: string[] = [];
       group.on('connect', () => events.push('connect'));
       try {
@@ -275,7 +372,10 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       const created = `no-callback-${backend}`;
       const calls: Array<[string, () => unknown]> = [
         ['client.topicExists', () => client.topicExists([topic], undefined as never)],
-        ['client.createTopics', () => client.createTopics([{ topic: created, partitions: 1, replicationFactor: 1 }], undefined as never)],
+        [
+          'client.createTopics',
+          () => client.createTopics([{ topic: created, partitions: 1, replicationFactor: 1 }], undefined as never),
+        ],
         ['client.loadMetadataForTopics', () => client.loadMetadataForTopics([topic], undefined as never)],
         ['offset.fetch', () => offset.fetch([{ topic, partition: 0 }], undefined as never)],
         ['offset.fetchLatestOffsets', () => offset.fetchLatestOffsets([topic], undefined as never)],
@@ -285,7 +385,10 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
         ['admin.listGroups', () => admin.listGroups(undefined as never)],
         ['admin.listTopics', () => admin.listTopics(undefined as never)],
         ['admin.describeGroups', () => admin.describeGroups(['g'], undefined as never)],
-        ['admin.createTopics', () => admin.createTopics([{ topic: created, partitions: 1, replicationFactor: 1 }], undefined as never)],
+        [
+          'admin.createTopics',
+          () => admin.createTopics([{ topic: created, partitions: 1, replicationFactor: 1 }], undefined as never),
+        ],
         ['producer.createTopics', () => producer.createTopics([created], undefined as never)],
       ];
       const unhandled: unknown[] = [];
@@ -309,10 +412,16 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
 
     it('wrong option types fail before any I/O with InvalidConfigError / ConfigurationError (deliberate: kafka-node accepts requestTimeout "abc" and requireAcks 2)', () => {
       const cases: Array<[string, () => unknown]> = [
-        ['requestTimeout "abc"', () => new KafkaClient({ kafkaHost: broker.bootstrap, backend, requestTimeout: 'abc' as unknown as number })],
+        [
+          'requestTimeout "abc"',
+          () => new KafkaClient({ kafkaHost: broker.bootstrap, backend, requestTimeout: 'abc' as unknown as number }),
+        ],
         ['connectTimeout -1', () => new KafkaClient({ kafkaHost: broker.bootstrap, backend, connectTimeout: -1 })],
         ['kafkaHost 9092', () => new KafkaClient({ kafkaHost: 9092 as unknown as string, backend })],
-        ['autoConnect "yes"', () => new KafkaClient({ kafkaHost: broker.bootstrap, backend, autoConnect: 'yes' as unknown as boolean })],
+        [
+          'autoConnect "yes"',
+          () => new KafkaClient({ kafkaHost: broker.bootstrap, backend, autoConnect: 'yes' as unknown as boolean }),
+        ],
         ['retryOptions 3', () => new KafkaClient({ kafkaHost: broker.bootstrap, backend, retryOptions: 3 as never })],
         ['backend 1', () => new KafkaClient({ kafkaHost: broker.bootstrap, backend: 1 as unknown as BackendName })],
       ];
@@ -322,13 +431,28 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
         expect(error, `requireAcks ${JSON.stringify(requireAcks)}`).to.be.instanceOf(ConfigurationError);
         expect(error!.message).to.match(/requireAcks must be 0, 1 or -1/);
       }
-      expect(thrown(() => new realKafkaNode.Producer(realClient, { requireAcks: 2 })), 'kafka-node accepts requireAcks 2').to.equal(null);
-      expect(thrown(() => new realKafkaNode.KafkaClient({ kafkaHost: broker.bootstrap, requestTimeout: 'abc' as unknown as number, autoConnect: false })), 'kafka-node accepts requestTimeout "abc"').to.equal(null);
+      expect(
+        thrown(() => new realKafkaNode.Producer(realClient, { requireAcks: 2 })),
+        'kafka-node accepts requireAcks 2',
+      ).to.equal(null);
+      expect(
+        thrown(
+          () =>
+            new realKafkaNode.KafkaClient({
+              kafkaHost: broker.bootstrap,
+              requestTimeout: 'abc' as unknown as number,
+              autoConnect: false,
+            }),
+        ),
+        'kafka-node accepts requestTimeout "abc"',
+      ).to.equal(null);
     });
 
     it('send() without a callback sends and throws nothing (deliberate: kafka-node sends, then throws "callback is not a function" from its socket handler)', async () => {
       const before = endOffsets();
-      expect(thrown(() => producer.send([{ topic, partition: 1, messages: ['no callback'] }], undefined as never))).to.equal(null);
+      expect(
+        thrown(() => producer.send([{ topic, partition: 1, messages: ['no callback'] }], undefined as never)),
+      ).to.equal(null);
       await until(() => endOffsets()[1] === before[1]! + 1, 'the message to be appended');
       expect(endOffsets()[0]).to.equal(before[0]);
     });

@@ -36,10 +36,18 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
   });
 
   const expectedOutput = (topic: string): string =>
-    ['producer ready', ...[1, 2, 3].map((n) => `event ${n}: {"${topic}":{"0":${n - 1}}}`), 'sent 3 message(s) through ZooKeeper discovery', 'producer closed', ''].join('\n');
+    [
+      'producer ready',
+      ...[1, 2, 3].map((n) => `event ${n}: {"${topic}":{"0":${n - 1}}}`),
+      'sent 3 message(s) through ZooKeeper discovery',
+      'producer closed',
+      '',
+    ].join('\n');
 
   it('real kafka-node 5.0.0 has no Client class any more: the program fails at `new kafka.Client`', async () => {
-    const result = await runExample('kafka-node', '05-zookeeper-client.js', { env: { ZK_CONNECT: zookeeper!.connect, EXAMPLE_TOPIC: 'zk-raw' } });
+    const result = await runExample('kafka-node', '05-zookeeper-client.js', {
+      env: { ZK_CONNECT: zookeeper!.connect, EXAMPLE_TOPIC: 'zk-raw' },
+    });
     expect(result.code, describeRun('kafka-node', result)).to.equal(1);
     expect(result.stderr).to.include('TypeError: kafka.Client is not a constructor');
   });
@@ -48,7 +56,9 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
     it(`${mode}: discovers the embedded broker registered in ZooKeeper and sends`, async () => {
       const topic = `zk-${mode.replace(':', '-')}`;
       broker!.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1 });
-      const result = await runExample(mode, '05-zookeeper-client.js', { env: { ZK_CONNECT: zookeeper!.connect, EXAMPLE_TOPIC: topic } });
+      const result = await runExample(mode, '05-zookeeper-client.js', {
+        env: { ZK_CONNECT: zookeeper!.connect, EXAMPLE_TOPIC: topic },
+      });
       expect(result.code, describeRun(mode, result)).to.equal(0);
       expect(result.stdout, describeRun(mode, result)).to.equal(expectedOutput(topic));
     });
@@ -56,7 +66,9 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
 
   it('the brokers really come from ZooKeeper: under a chroot where none is registered, both backends say so', async () => {
     for (const mode of ['facade:kafka-node', 'facade:kafkajs'] as const) {
-      const result = await runExample(mode, '05-zookeeper-client.js', { env: { ZK_CONNECT: `${zookeeper!.connect}/no-cluster-here`, EXAMPLE_TOPIC: 'zk-none' } });
+      const result = await runExample(mode, '05-zookeeper-client.js', {
+        env: { ZK_CONNECT: `${zookeeper!.connect}/no-cluster-here`, EXAMPLE_TOPIC: 'zk-none' },
+      });
       expect(result.code, describeRun(mode, result)).to.equal(1);
       expect(result.stdout, describeRun(mode, result)).to.match(/^producer error: .*\/brokers\/ids.*\n$/);
     }
@@ -75,13 +87,22 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
     });
 
     /** Runs `example` on both engines with per-run names; returns the outputs with the names put back. */
-    async function runBoth(example: string, names: Record<string, string>, env: Record<string, string> = {}): Promise<Map<RunMode, ExampleResult>> {
+    async function runBoth(
+      example: string,
+      names: Record<string, string>,
+      env: Record<string, string> = {},
+    ): Promise<Map<RunMode, ExampleResult>> {
       const results = new Map<RunMode, ExampleResult>();
       for (const mode of ['kafka-node', 'facade:kafka-node'] as const) {
         const suffix = mode === 'kafka-node' ? '-raw' : '-facade';
-        const named = Object.fromEntries(Object.entries(names).map(([variable, base]) => [variable, `${base}${suffix}`]));
+        const named = Object.fromEntries(
+          Object.entries(names).map(([variable, base]) => [variable, `${base}${suffix}`]),
+        );
         const result = await runExample(mode, example, { env: { KAFKA_HOST: proxy!.address, ...named, ...env } });
-        const stdout = Object.values(names).reduce((text, base) => text.split(`${base}${suffix}`).join(base), result.stdout);
+        const stdout = Object.values(names).reduce(
+          (text, base) => text.split(`${base}${suffix}`).join(base),
+          result.stdout,
+        );
         results.set(mode, { ...result, stdout });
       }
       return results;
@@ -95,27 +116,51 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
       return reference.stdout;
     }
 
-    it('01 to 04 and 06 print the same on kafka-node and on the facade\'s kafka-node backend', async () => {
+    it("01 to 04 and 06 print the same on kafka-node and on the facade's kafka-node backend", async () => {
       for (const suffix of ['-raw', '-facade']) {
         await kafka09!.createTopic(`orders09${suffix}`, 3);
         await kafka09!.createTopic(`events09${suffix}`, 3);
         await kafka09!.createTopic(`audit09${suffix}`, 2);
       }
       const sent = expectSame(await runBoth('01-keyed-producer.js', { EXAMPLE_TOPIC: 'orders09' }));
-      expect(sent).to.match(/^producer ready\n(order \d key=\w+ -> partition \d offset \d\n){6}sent 6 message\(s\)\nproducer closed\n$/);
-      expectSame(await runBoth('02-high-level-producer.js', { EXAMPLE_TOPIC: 'events09' }, { EXAMPLE_COUNT: '5', EXAMPLE_INTERVAL_MS: '20' }));
-      const consumed = expectSame(await runBoth('03-consumer-group.js', { EXAMPLE_TOPIC: 'orders09', EXAMPLE_GROUP: 'billing09' }, { EXAMPLE_COUNT: '6' }));
+      expect(sent).to.match(
+        /^producer ready\n(order \d key=\w+ -> partition \d offset \d\n){6}sent 6 message\(s\)\nproducer closed\n$/,
+      );
+      expectSame(
+        await runBoth(
+          '02-high-level-producer.js',
+          { EXAMPLE_TOPIC: 'events09' },
+          { EXAMPLE_COUNT: '5', EXAMPLE_INTERVAL_MS: '20' },
+        ),
+      );
+      const consumed = expectSame(
+        await runBoth(
+          '03-consumer-group.js',
+          { EXAMPLE_TOPIC: 'orders09', EXAMPLE_GROUP: 'billing09' },
+          { EXAMPLE_COUNT: '6' },
+        ),
+      );
       expect(consumed).to.match(/\nconsumed 6 message\(s\), stopping: done\nleft the group\n$/);
       const offsets = expectSame(await runBoth('04-offsets.js', { EXAMPLE_TOPIC: 'audit09' }, { EXAMPLE_COUNT: '3' }));
       expect(offsets).to.include('latest: {"audit09":{"0":3,"1":0}}');
-      const plain = expectSame(await runBoth('06-consumer.js', { EXAMPLE_TOPIC: 'events09', EXAMPLE_GROUP: 'plain09' }, { EXAMPLE_COUNT: '2' }));
-      expect(plain).to.match(/^partition 0 offset 0: event 1 on \/page\/1\npartition 0 offset 1: event 4 on \/page\/1\nread 2 message\(s\)/);
+      const plain = expectSame(
+        await runBoth(
+          '06-consumer.js',
+          { EXAMPLE_TOPIC: 'events09', EXAMPLE_GROUP: 'plain09' },
+          { EXAMPLE_COUNT: '2' },
+        ),
+      );
+      expect(plain).to.match(
+        /^partition 0 offset 0: event 1 on \/page\/1\npartition 0 offset 1: event 4 on \/page\/1\nread 2 message\(s\)/,
+      );
     });
 
     it("05 on facade:kafka-node, brokers discovered through 0.9's own ZooKeeper: what it prints on the embedded broker", async () => {
       const topic = 'zk-kafka09';
       await kafka09!.createTopic(topic, 1);
-      const result = await runExample('facade:kafka-node', '05-zookeeper-client.js', { env: { ZK_CONNECT: kafka09!.zookeeper, EXAMPLE_TOPIC: topic } });
+      const result = await runExample('facade:kafka-node', '05-zookeeper-client.js', {
+        env: { ZK_CONNECT: kafka09!.zookeeper, EXAMPLE_TOPIC: topic },
+      });
       expect(result.code, describeRun('facade:kafka-node', result)).to.equal(0);
       expect(result.stdout).to.equal(expectedOutput(topic));
     });

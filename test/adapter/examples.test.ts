@@ -8,7 +8,14 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { createPartitionChooser } from '../../src/common/partitioners';
-import { describeRun, runExample, RUN_MODES, type ExampleResult, type RunMode, type RunOptions } from './helpers/run-example';
+import {
+  describeRun,
+  runExample,
+  RUN_MODES,
+  type ExampleResult,
+  type RunMode,
+  type RunOptions,
+} from './helpers/run-example';
 
 export const EXAMPLE_TOPICS: Record<string, number> = { orders: 3, 'web-events': 3, audit: 2 };
 
@@ -24,7 +31,9 @@ function expectSameOutput(results: Map<RunMode, ExampleResult>): string {
   expect(reference.code, describeRun('kafka-node', reference)).to.equal(0);
   for (const [mode, result] of results) {
     expect(result.code, describeRun(mode, result)).to.equal(0);
-    expect(result.stdout, `${mode} printed something else than kafka-node\n${describeRun(mode, result)}`).to.equal(reference.stdout);
+    expect(result.stdout, `${mode} printed something else than kafka-node\n${describeRun(mode, result)}`).to.equal(
+      reference.stdout,
+    );
   }
   return reference.stdout;
 }
@@ -45,13 +54,25 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
     for (const broker of brokers.values()) await broker.stop();
   });
 
-  async function runEverywhere(example: string, env: Record<string, string>, onLine?: RunOptions['onLine']): Promise<Map<RunMode, ExampleResult>> {
-    const runs = [...brokers].map(async ([mode, broker]) => [mode, await runExample(mode, example, { env: { KAFKA_HOST: broker.bootstrap, ...env }, onLine, timeoutMs: 120000 })] as const);
+  async function runEverywhere(
+    example: string,
+    env: Record<string, string>,
+    onLine?: RunOptions['onLine'],
+  ): Promise<Map<RunMode, ExampleResult>> {
+    const runs = [...brokers].map(
+      async ([mode, broker]) =>
+        [
+          mode,
+          await runExample(mode, example, { env: { KAFKA_HOST: broker.bootstrap, ...env }, onLine, timeoutMs: 120000 }),
+        ] as const,
+    );
     return new Map(await Promise.all(runs));
   }
 
-  it('01: KeyedMessages with gzip go to the keyed partitioner\'s partition, offsets in order', async () => {
-    const stdout = expectSameOutput(await runEverywhere('01-keyed-producer.js', { EXAMPLE_TOPIC: 'orders', EXAMPLE_COUNT: '6' }));
+  it("01: KeyedMessages with gzip go to the keyed partitioner's partition, offsets in order", async () => {
+    const stdout = expectSameOutput(
+      await runEverywhere('01-keyed-producer.js', { EXAMPLE_TOPIC: 'orders', EXAMPLE_COUNT: '6' }),
+    );
     const keyed = createPartitionChooser('keyed');
     const customers = ['alice', 'bob', 'carol'];
     const nextOffset = new Map<number, number>();
@@ -68,15 +89,29 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
   });
 
   it('02: HighLevelProducer cycles over the partitions on its interval, then closes', async () => {
-    const stdout = expectSameOutput(await runEverywhere('02-high-level-producer.js', { EXAMPLE_TOPIC: 'web-events', EXAMPLE_COUNT: '5', EXAMPLE_INTERVAL_MS: '20' }));
+    const stdout = expectSameOutput(
+      await runEverywhere('02-high-level-producer.js', {
+        EXAMPLE_TOPIC: 'web-events',
+        EXAMPLE_COUNT: '5',
+        EXAMPLE_INTERVAL_MS: '20',
+      }),
+    );
     const lines = stdout.trim().split('\n');
     expect(lines[0]).to.equal('producer ready');
-    expect(lines.slice(1, 6)).to.deep.equal([0, 1, 2, 0, 1].map((partition, i) => `event ${i + 1} data: {"web-events":{"${partition}":${i < 3 ? 0 : 1}}}`));
+    expect(lines.slice(1, 6)).to.deep.equal(
+      [0, 1, 2, 0, 1].map((partition, i) => `event ${i + 1} data: {"web-events":{"${partition}":${i < 3 ? 0 : 1}}}`),
+    );
     expect(lines[6]).to.equal('sent 5 event(s), producer closed');
   });
 
   it('03: a roundrobin ConsumerGroup from earliest reads the 6 orders of 01, commits and leaves', async () => {
-    const stdout = expectSameOutput(await runEverywhere('03-consumer-group.js', { EXAMPLE_TOPIC: 'orders', EXAMPLE_GROUP: 'billing', EXAMPLE_COUNT: '6' }));
+    const stdout = expectSameOutput(
+      await runEverywhere('03-consumer-group.js', {
+        EXAMPLE_TOPIC: 'orders',
+        EXAMPLE_GROUP: 'billing',
+        EXAMPLE_COUNT: '6',
+      }),
+    );
     const lines = stdout.trim().split('\n');
     expect(lines[0]).to.equal('joined group');
     const consumed = lines.slice(1, 7).map((line) => /^orders\/(\d)@(\d) key=(\w+) value=(.*)$/.exec(line));
@@ -96,12 +131,16 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
     );
     for (const [mode, result] of results) {
       expect(result.code, describeRun(mode, result)).to.equal(0);
-      expect(result.stdout, describeRun(mode, result)).to.equal('joined group\nconsumed 0 message(s), stopping: SIGTERM\nleft the group\n');
+      expect(result.stdout, describeRun(mode, result)).to.equal(
+        'joined group\nconsumed 0 message(s), stopping: SIGTERM\nleft the group\n',
+      );
     }
   });
 
   it('04: Offset fetchLatestOffsets, fetchEarliestOffsets and fetch agree with what was sent', async () => {
-    const stdout = expectSameOutput(await runEverywhere('04-offsets.js', { EXAMPLE_TOPIC: 'audit', EXAMPLE_COUNT: '3' }));
+    const stdout = expectSameOutput(
+      await runEverywhere('04-offsets.js', { EXAMPLE_TOPIC: 'audit', EXAMPLE_COUNT: '3' }),
+    );
     expect(stdout).to.equal(
       [
         'sent: {"audit":{"0":0}}',
@@ -114,8 +153,12 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
   });
 
   it('06: a plain Consumer reads partition 0 of the events of 02 from an explicit offset, then closes', async () => {
-    const stdout = expectSameOutput(await runEverywhere('06-consumer.js', { EXAMPLE_TOPIC: 'web-events', EXAMPLE_OFFSET: '0', EXAMPLE_COUNT: '2' }));
+    const stdout = expectSameOutput(
+      await runEverywhere('06-consumer.js', { EXAMPLE_TOPIC: 'web-events', EXAMPLE_OFFSET: '0', EXAMPLE_COUNT: '2' }),
+    );
     // 02's cyclic partitioner put events 1 and 4 on partition 0.
-    expect(stdout).to.equal('partition 0 offset 0: event 1 on /page/1\npartition 0 offset 1: event 4 on /page/1\nread 2 message(s), stopping: done\n');
+    expect(stdout).to.equal(
+      'partition 0 offset 0: event 1 on /page/1\npartition 0 offset 1: event 4 on /page/1\nread 2 message(s), stopping: done\n',
+    );
   });
 });

@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { call, useFacadeSuite } from './helpers/facade-suite';
 import { until } from '../helpers/poll';
-import { Consumer, ConsumerStream, KafkaClient, Offset, Producer, type Message, type ProduceResult } from '../../src/adapter';
+import {
+  Consumer,
+  ConsumerStream,
+  KafkaClient,
+  Offset,
+  Producer,
+  type Message,
+  type ProduceResult,
+} from '../../src/adapter';
 import type { BackendName } from '../../src/common/types';
 
 for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
@@ -31,10 +39,14 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       return messages;
     }
 
-    it('fromOffset: starts exactly at the requested offset, setOffset rewinds, commit answers kafka-node\'s shape', async () => {
+    it("fromOffset: starts exactly at the requested offset, setOffset rewinds, commit answers kafka-node's shape", async () => {
       const topic = `${prefix}-offsets`;
       await produce(topic, 0, ['m0', 'm1', 'm2', 'm3', 'm4']);
-      const consumer = new Consumer(await readyClient(), [{ topic, partition: 0, offset: 2 }], { groupId: `${prefix}-g`, fromOffset: true, autoCommit: false });
+      const consumer = new Consumer(await readyClient(), [{ topic, partition: 0, offset: 2 }], {
+        groupId: `${prefix}-g`,
+        fromOffset: true,
+        autoCommit: false,
+      });
       const messages = consume(consumer);
       await until(() => messages.length === 3, 'offsets 2..4');
       expect(messages.map((m) => [m.offset, m.value, m.partition, m.highWaterOffset])).to.deep.equal([
@@ -47,19 +59,28 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
       expect(messages.slice(3).map((m) => m.offset)).to.deep.equal([1, 2, 3, 4]);
       expect(await call((cb) => consumer.commit(true, cb))).to.deep.equal({ [topic]: { partition: 0, errorCode: 0 } });
       const offset = new Offset(consumer.client);
-      expect(await call((cb) => offset.fetchCommits(`${prefix}-g`, [{ topic, partition: 0 }], cb))).to.deep.equal({ [topic]: { 0: 5 } });
+      expect(await call((cb) => offset.fetchCommits(`${prefix}-g`, [{ topic, partition: 0 }], cb))).to.deep.equal({
+        [topic]: { 0: 5 },
+      });
     });
 
-    it('without fromOffset: resumes from the group\'s committed offset; nothing committed means offset 0', async () => {
+    it("without fromOffset: resumes from the group's committed offset; nothing committed means offset 0", async () => {
       const topic = `${prefix}-committed`;
       await produce(topic, 1, ['a', 'b', 'c']);
-      const first = new Consumer(await readyClient(), [{ topic, partition: 1 }], { groupId: `${prefix}-resume`, autoCommit: true, autoCommitIntervalMs: 100 });
+      const first = new Consumer(await readyClient(), [{ topic, partition: 1 }], {
+        groupId: `${prefix}-resume`,
+        autoCommit: true,
+        autoCommitIntervalMs: 100,
+      });
       const firstMessages = consume(first);
       await until(() => firstMessages.length === 3, 'all three');
       expect(firstMessages.map((m) => m.offset)).to.deep.equal([0, 1, 2]);
       await new Promise<void>((resolve, reject) => first.close(true, (error) => (error ? reject(error) : resolve())));
       await produce(topic, 1, ['d']);
-      const second = new Consumer(await readyClient(), [{ topic, partition: 1 }], { groupId: `${prefix}-resume`, autoCommit: false });
+      const second = new Consumer(await readyClient(), [{ topic, partition: 1 }], {
+        groupId: `${prefix}-resume`,
+        autoCommit: false,
+      });
       const secondMessages = consume(second);
       await until(() => secondMessages.length === 1, 'the new message');
       expect(secondMessages.map((m) => [m.offset, m.value])).to.deep.equal([[3, 'd']]);
@@ -68,7 +89,11 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     it('ConsumerStream reads the requested partition as a Readable of kafka-node messages', async () => {
       const topic = `${prefix}-stream`;
       await produce(topic, 1, ['s0', 's1', 's2']);
-      const stream = new ConsumerStream(await readyClient(), [{ topic, partition: 1, offset: 1 }], { groupId: `${prefix}-stream-g`, fromOffset: true, autoCommit: false });
+      const stream = new ConsumerStream(await readyClient(), [{ topic, partition: 1, offset: 1 }], {
+        groupId: `${prefix}-stream-g`,
+        fromOffset: true,
+        autoCommit: false,
+      });
       closers.push(() => new Promise((resolve) => stream.close(() => resolve())));
       const read: Message[] = [];
       stream.on('data', (message: Message) => read.push(message));
@@ -82,7 +107,11 @@ for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     it('an offset past the end emits offsetOutOfRange; setOffset recovers', async () => {
       const topic = `${prefix}-range`;
       await produce(topic, 0, ['x', 'y']);
-      const consumer = new Consumer(await readyClient(), [{ topic, partition: 0, offset: 50 }], { groupId: `${prefix}-range-g`, fromOffset: true, autoCommit: false });
+      const consumer = new Consumer(await readyClient(), [{ topic, partition: 0, offset: 50 }], {
+        groupId: `${prefix}-range-g`,
+        fromOffset: true,
+        autoCommit: false,
+      });
       const messages = consume(consumer);
       const outOfRange: Array<{ topic: string; partition: number }> = [];
       consumer.on('offsetOutOfRange', (event: { topic: string; partition: number }) => {

@@ -5,7 +5,7 @@ import { FACADE_ENTRY } from './helpers/kafka-modules';
 
 const PROGRAM = path.join(__dirname, 'facade-types', 'whole-api.ts');
 
-describe('adapter facade types: every class and method of kafka-node\'s declarations', function () {
+describe("adapter facade types: every class and method of kafka-node's declarations", function () {
   this.timeout(60000);
 
   it('the program is valid kafka-node 5 TypeScript', () => {

@@ -12,10 +12,21 @@ describe('adapter facade: ZooKeeper Client broker discovery', function () {
   this.timeout(60000);
 
   it('reads host/port, or the endpoint matching the security protocol when listeners are set', () => {
-    expect(brokerAddress({ host: 'kafka-1', port: 9092, endpoints: ['PLAINTEXT://kafka-1:9092'] }, false)).to.equal('kafka-1:9092');
-    expect(brokerAddress({ host: null, port: -1, endpoints: ['SSL://kafka-1:9093', 'PLAINTEXT://kafka-1:9092'] }, false)).to.equal('kafka-1:9092');
-    expect(brokerAddress({ host: 'kafka-1', port: 9092, endpoints: ['PLAINTEXT://kafka-1:9092', 'SSL://kafka-1:9093'] }, true)).to.equal('kafka-1:9093');
-    expect(brokerAddress({ host: null, port: -1, endpoints: ['SASL_PLAINTEXT://[::1]:9094'] }, false)).to.equal('::1:9094');
+    expect(brokerAddress({ host: 'kafka-1', port: 9092, endpoints: ['PLAINTEXT://kafka-1:9092'] }, false)).to.equal(
+      'kafka-1:9092',
+    );
+    expect(
+      brokerAddress({ host: null, port: -1, endpoints: ['SSL://kafka-1:9093', 'PLAINTEXT://kafka-1:9092'] }, false),
+    ).to.equal('kafka-1:9092');
+    expect(
+      brokerAddress(
+        { host: 'kafka-1', port: 9092, endpoints: ['PLAINTEXT://kafka-1:9092', 'SSL://kafka-1:9093'] },
+        true,
+      ),
+    ).to.equal('kafka-1:9093');
+    expect(brokerAddress({ host: null, port: -1, endpoints: ['SASL_PLAINTEXT://[::1]:9094'] }, false)).to.equal(
+      '::1:9094',
+    );
     expect(brokerAddress({ host: null, port: -1, endpoints: [] }, false)).to.equal(null);
   });
 
@@ -23,7 +34,10 @@ describe('adapter facade: ZooKeeper Client broker discovery', function () {
     const broker = await startEmbedded();
     const warnings: AdapterWarning[] = [];
     setWarningHandler((warning) => warnings.push(warning));
-    const client = new Client('127.0.0.1:1', 'zk-fallback', { retries: 0 }, undefined, undefined, { kafkaHost: broker.bootstrap, connectTimeout: 1500 });
+    const client = new Client('127.0.0.1:1', 'zk-fallback', { retries: 0 }, undefined, undefined, {
+      kafkaHost: broker.bootstrap,
+      connectTimeout: 1500,
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         client.once('ready', () => resolve());
@@ -59,11 +73,22 @@ describe('adapter facade: ZooKeeper Client broker discovery', function () {
       it(`${backend}: ConsumerGroup({ host: <ZooKeeper> }) (kafka-node 3.x) finds the brokers and consumes`, async () => {
         const topic = `zk-group-${backend}`;
         broker.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 1 });
-        const client = new Client(zookeeper.connect, `zk-producer-${backend}`, undefined, undefined, undefined, { backend });
+        const client = new Client(zookeeper.connect, `zk-producer-${backend}`, undefined, undefined, undefined, {
+          backend,
+        });
         const producer = new Producer(client);
         await call<ProduceResult>((cb) => producer.send([{ topic, messages: ['via zookeeper'] }], cb));
         await new Promise((resolve) => producer.close(resolve));
-        const group = new ConsumerGroup({ host: zookeeper.connect, backend, groupId: `zk-group-${backend}`, fromOffset: 'earliest', sessionTimeout: 10000 }, topic);
+        const group = new ConsumerGroup(
+          {
+            host: zookeeper.connect,
+            backend,
+            groupId: `zk-group-${backend}`,
+            fromOffset: 'earliest',
+            sessionTimeout: 10000,
+          },
+          topic,
+        );
         try {
           const message = await new Promise<Message>((resolve) => group.once('message', resolve));
           expect([message.topic, message.value, message.offset]).to.deep.equal([topic, 'via zookeeper', 0]);
@@ -83,7 +108,9 @@ describe('adapter facade: ZooKeeper Client broker discovery', function () {
           expect(client.clientId).to.equal(`zk-${backend}`);
           expect(Object.values(client.brokerMetadata).map((b) => `${b.host}:${b.port}`)).to.deep.equal(broker.brokers);
           const producer = new Producer(client);
-          const result = await call<ProduceResult>((cb) => producer.send([{ topic: `zk-${backend}`, messages: 'hello' }], cb));
+          const result = await call<ProduceResult>((cb) =>
+            producer.send([{ topic: `zk-${backend}`, messages: 'hello' }], cb),
+          );
           expect(result).to.deep.equal({ [`zk-${backend}`]: { 0: 0 } });
         } finally {
           await new Promise((resolve) => client.close(resolve));

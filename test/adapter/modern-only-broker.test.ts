@@ -25,7 +25,7 @@ function expectedSuccess(): string {
   return [...lines, 'sent 4 message(s)', 'producer closed', ''].join('\n');
 }
 
-describe('adapter/modern-only-broker: one program on a broker that refuses kafka-node\'s message format (librdkafka mock)', function () {
+describe("adapter/modern-only-broker: one program on a broker that refuses kafka-node's message format (librdkafka mock)", function () {
   this.timeout(60000);
   let mock: RdkafkaMock | undefined;
 
@@ -38,7 +38,10 @@ describe('adapter/modern-only-broker: one program on a broker that refuses kafka
 
   async function run(mode: RunMode, topic: string) {
     await mock!.createTopic({ name: topic, partitions: TOPIC_PARTITIONS });
-    return runExample(mode, '01-keyed-producer.js', { env: { KAFKA_HOST: mock!.bootstrap, EXAMPLE_TOPIC: topic, EXAMPLE_COUNT: '4' }, timeoutMs: 30000 });
+    return runExample(mode, '01-keyed-producer.js', {
+      env: { KAFKA_HOST: mock!.bootstrap, EXAMPLE_TOPIC: topic, EXAMPLE_COUNT: '4' },
+      timeoutMs: 30000,
+    });
   }
 
   for (const mode of ['kafka-node', 'facade:kafka-node'] as const) {
@@ -50,11 +53,12 @@ describe('adapter/modern-only-broker: one program on a broker that refuses kafka
       expect(lines[1], describeRun(mode, result)).to.match(/^send failed: /);
       expect(result.stdout).to.not.match(/^order /m);
       // kafka-node has no name for error 35 and reports an empty message; the facade says what happened.
-      if (mode === 'facade:kafka-node') expect(lines[1]!.length, lines[1]).to.be.greaterThan('send failed: '.length + 10);
+      if (mode === 'facade:kafka-node')
+        expect(lines[1]!.length, lines[1]).to.be.greaterThan('send failed: '.length + 10);
     });
   }
 
-  it('facade:kafkajs: the same program sends every order, to the keyed partitioner\'s partitions', async () => {
+  it("facade:kafkajs: the same program sends every order, to the keyed partitioner's partitions", async () => {
     const result = await run('facade:kafkajs', 'accepted-facade-kafkajs');
     expect(result.code, describeRun('facade:kafkajs', result)).to.equal(0);
     expect(result.stdout).to.equal(expectedSuccess());

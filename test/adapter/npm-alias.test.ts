@@ -4,11 +4,21 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startBroker, silentLogger, type EmbeddedBroker } from '../../src/broker';
-import { DEEP_REQUIRES_PROGRAM, INTERNAL_MODULE_BY_DESIGN, checkDeepRequiresReference, deepRequiresTrace } from './conformance/deep-requires-program';
+import {
+  DEEP_REQUIRES_PROGRAM,
+  INTERNAL_MODULE_BY_DESIGN,
+  checkDeepRequiresReference,
+  deepRequiresTrace,
+} from './conformance/deep-requires-program';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
-function run(file: string, args: string[], cwd: string, timeout: number): Promise<{ stdout: string; stderr: string; code: number }> {
+function run(
+  file: string,
+  args: string[],
+  cwd: string,
+  timeout: number,
+): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
     execFile(file, args, { cwd, timeout }, (error, stdout, stderr) => {
       resolve({ stdout, stderr, code: error ? Number((error as NodeJS.ErrnoException).code ?? 1) : 0 });
@@ -32,7 +42,18 @@ describe('adapter: installed under the npm alias "kafka-node"', function () {
     appDir = path.join(workDir, 'app');
     fs.mkdirSync(packageDir);
     fs.mkdirSync(path.join(appDir, 'node_modules'), { recursive: true });
-    const build = await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', path.join(packageDir, 'dist')], REPO_ROOT, 150000);
+    const build = await run(
+      process.execPath,
+      [
+        require.resolve('typescript/bin/tsc'),
+        '-p',
+        path.join(REPO_ROOT, 'tsconfig.build.json'),
+        '--outDir',
+        path.join(packageDir, 'dist'),
+      ],
+      REPO_ROOT,
+      150000,
+    );
     expect(build.code, `tsc build failed:\n${build.stdout}${build.stderr}`).to.equal(0);
     fs.copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(packageDir, 'package.json'));
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(packageDir, 'node_modules'), 'dir');
@@ -76,7 +97,9 @@ describe('adapter: installed under the npm alias "kafka-node"', function () {
     expect(result.code, result.stderr).to.equal(0);
     const report = JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
     expect(report.facadeFile).to.match(/[\\/]package[\\/]dist[\\/]src[\\/]index\.js$/);
-    expect(fs.realpathSync(report.realKafkaNode as string)).to.equal(fs.realpathSync(path.join(REPO_ROOT, 'node_modules', 'kafka-node', 'kafka.js')));
+    expect(fs.realpathSync(report.realKafkaNode as string)).to.equal(
+      fs.realpathSync(path.join(REPO_ROOT, 'node_modules', 'kafka-node', 'kafka.js')),
+    );
     expect(report.createKafka).to.equal('function');
     expect(report.kafkaNode).to.deep.equal({ 'alias-kafka-node': { 0: 0 } });
     expect(report.kafkajs).to.deep.equal({ 'alias-kafkajs': { 0: 0 } });
@@ -84,11 +107,16 @@ describe('adapter: installed under the npm alias "kafka-node"', function () {
 
   it("serves kafka-node/logging and kafka-node/lib/errors[/<Name>] from package exports, and refuses kafka-node's internals", async () => {
     fs.copyFileSync(DEEP_REQUIRES_PROGRAM, path.join(appDir, 'deep-requires.js'));
-    fs.writeFileSync(path.join(appDir, 'deep-app.js'), `process.env.KAFKA_HOST = ${JSON.stringify(broker.brokers[0])};\nrequire('./deep-requires.js');\n`);
+    fs.writeFileSync(
+      path.join(appDir, 'deep-app.js'),
+      `process.env.KAFKA_HOST = ${JSON.stringify(broker.brokers[0])};\nrequire('./deep-requires.js');\n`,
+    );
     const result = await run(process.execPath, ['deep-app.js'], appDir, 60000);
     expect(result.code, result.stderr).to.equal(0);
     const trace = deepRequiresTrace(JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, unknown>);
     expect(trace[INTERNAL_MODULE_BY_DESIGN.entry]).to.equal(INTERNAL_MODULE_BY_DESIGN.facadeValue);
-    checkDeepRequiresReference(trace.map((entry, index) => (index === INTERNAL_MODULE_BY_DESIGN.entry ? 'loaded' : entry)));
+    checkDeepRequiresReference(
+      trace.map((entry, index) => (index === INTERNAL_MODULE_BY_DESIGN.entry ? 'loaded' : entry)),
+    );
   });
 });

@@ -58,7 +58,12 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
     const timeline: string[] = [];
     let ignoredWhileClosing = 0;
 
-    const startMember = (bootstrap: string, name: string, kafka: KafkaNodeModule, engine: keyof typeof handledBy): Member =>
+    const startMember = (
+      bootstrap: string,
+      name: string,
+      kafka: KafkaNodeModule,
+      engine: keyof typeof handledBy,
+    ): Member =>
       startRollingMember(kafka, name, {
         kafkaHost: bootstrap,
         groupId: GROUP,
@@ -73,7 +78,9 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
         },
       });
     const facadeMember = (bootstrap: string, name: string, engine: keyof typeof handledBy): Promise<Member> =>
-      withBackend('facade:kafkajs', () => Promise.resolve(startMember(bootstrap, name, kafkaModule('facade:kafkajs'), engine)));
+      withBackend('facade:kafkajs', () =>
+        Promise.resolve(startMember(bootstrap, name, kafkaModule('facade:kafkajs'), engine)),
+      );
     const closeMember = async (member: Member): Promise<void> => {
       timeline.push(`close ${member.name}@${at()}`);
       member.closing = true;
@@ -89,7 +96,10 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
           const value = `order ${sequence}`;
           const key = `customer-${sequence % 13}`;
           sequence += 1;
-          const sent = await settle<Record<string, Record<string, number>>>((done) => producer.send([{ topic: TOPIC, key, messages: [value] }], done), 30000);
+          const sent = await settle<Record<string, Record<string, number>>>(
+            (done) => producer.send([{ topic: TOPIC, key, messages: [value] }], done),
+            30000,
+          );
           if ('error' in sent) errors.push(`send ${value}: ${sent.error.message}`);
           else produced.add(value);
           await sleep(20);
@@ -115,7 +125,8 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
 
     // --- 1. on Kafka 3.9: kafka-node members replaced one by one under a running kafka-node producer ---------------
     const members: Member[] = [];
-    for (let i = 0; i < MEMBERS; i++) members.push(startMember(kafka39.bootstrap, `kafka-node-${i}`, realKafkaNode, 'kafka-node'));
+    for (let i = 0; i < MEMBERS; i++)
+      members.push(startMember(kafka39.bootstrap, `kafka-node-${i}`, realKafkaNode, 'kafka-node'));
     await until(() => members.every((m) => m.rebalances > 0), 'the kafka-node members to join', JOIN_TIMEOUT_MS);
     const producer39 = runProducer(await readyProducer(realKafkaNode, kafka39.bootstrap));
     await sleep(1000);
@@ -128,7 +139,11 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
     }
     await producer39.stop();
     const producedOn39 = produced.size;
-    await until(() => [...produced].every((value) => handled.has(value)), 'every message produced on 3.9 to be handled there', 30000).catch(() => undefined);
+    await until(
+      () => [...produced].every((value) => handled.has(value)),
+      'every message produced on 3.9 to be handled there',
+      30000,
+    ).catch(() => undefined);
     for (const member of members) await closeMember(member);
 
     // --- 2. the move: copy the records (same partitions, same offsets) and the group's commits to Kafka 4.x -------
@@ -142,11 +157,20 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
     try {
       const ends = (await sourceAdmin.fetchTopicOffsets(TOPIC)).sort((a, b) => a.partition - b.partition);
       const total = ends.reduce((sum, p) => sum + p.latest, 0);
-      const copier = source.consumerGroup({ groupId: `${GROUP}-copier`, topics: [TOPIC], fromOffset: 'earliest', autoCommit: false });
+      const copier = source.consumerGroup({
+        groupId: `${GROUP}-copier`,
+        topics: [TOPIC],
+        fromOffset: 'earliest',
+        autoCommit: false,
+      });
       const records: ConsumedMessage[] = [];
       await copier.connect();
       await copier.run({ eachMessage: (message) => void records.push(message) });
-      await until(() => records.length >= total, `the ${total} records of ${TOPIC} on ${KAFKA_39_VERSION}`, JOIN_TIMEOUT_MS);
+      await until(
+        () => records.length >= total,
+        `the ${total} records of ${TOPIC} on ${KAFKA_39_VERSION}`,
+        JOIN_TIMEOUT_MS,
+      );
       await copier.close({ commit: false });
       const copyProducer = target.producer();
       await copyProducer.connect();
@@ -154,18 +178,32 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
         for (let partition = 0; partition < PARTITIONS; partition++) {
           const inOrder = records.filter((r) => r.partition === partition).sort((a, b) => a.offset - b.offset);
           for (const record of inOrder) {
-            const [result] = await copyProducer.send({ topic: TOPIC, acks: -1, messages: [{ key: record.key, value: record.value, partition }] });
-            expect(result, `copy of ${partition}/${record.offset}`).to.deep.include({ partition, baseOffset: record.offset });
+            const [result] = await copyProducer.send({
+              topic: TOPIC,
+              acks: -1,
+              messages: [{ key: record.key, value: record.value, partition }],
+            });
+            expect(result, `copy of ${partition}/${record.offset}`).to.deep.include({
+              partition,
+              baseOffset: record.offset,
+            });
             copied += 1;
           }
         }
       } finally {
         await copyProducer.disconnect();
       }
-      const committed = (await sourceAdmin.fetchCommittedOffsets(GROUP, TOPIC)).sort((a, b) => a.partition - b.partition);
-      expect(committed.map((c) => c.offset), 'the group committed everything it handled on 3.9').to.deep.equal(ends.map((e) => e.latest));
+      const committed = (await sourceAdmin.fetchCommittedOffsets(GROUP, TOPIC)).sort(
+        (a, b) => a.partition - b.partition,
+      );
+      expect(
+        committed.map((c) => c.offset),
+        'the group committed everything it handled on 3.9',
+      ).to.deep.equal(ends.map((e) => e.latest));
       await targetAdmin.commitOffsets(GROUP, committed);
-      timeline.push(`moved ${copied} records and the commits ${JSON.stringify(committed.map((c) => c.offset))}@${at()}`);
+      timeline.push(
+        `moved ${copied} records and the commits ${JSON.stringify(committed.map((c) => c.offset))}@${at()}`,
+      );
     } finally {
       await sourceAdmin.disconnect();
       await targetAdmin.disconnect();
@@ -174,7 +212,10 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
     // --- 3. on Kafka 4.x: kafka-node cannot run; the facade(kafkajs) members and producer carry on --------------
     const refused = await withBackend('facade:kafka-node', async () => {
       const kafka = kafkaModule('facade:kafka-node');
-      const group = new kafka.ConsumerGroup({ kafkaHost: kafka4.bootstrap, groupId: `${GROUP}-kafka-node-try`, fromOffset: 'earliest' }, [TOPIC]);
+      const group = new kafka.ConsumerGroup(
+        { kafkaHost: kafka4.bootstrap, groupId: `${GROUP}-kafka-node-try`, fromOffset: 'earliest' },
+        [TOPIC],
+      );
       const error = await new Promise<Error>((resolve) => group.on('error', resolve));
       await settle((done) => group.close(false, (e: Error) => done(e, 'closed')));
       return error;
@@ -182,12 +223,19 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
     expect(refused.name, refused.message).to.equal('UnsupportedBrokerVersionError');
 
     const members4: Member[] = [];
-    for (let i = 0; i < MEMBERS; i++) members4.push(await facadeMember(kafka4.bootstrap, `facade-kafkajs-4-${i}`, 'facade:kafkajs@4'));
+    for (let i = 0; i < MEMBERS; i++)
+      members4.push(await facadeMember(kafka4.bootstrap, `facade-kafkajs-4-${i}`, 'facade:kafkajs@4'));
     await until(() => members4.every((m) => m.rebalances > 0), 'the members on Kafka 4.x to join', JOIN_TIMEOUT_MS);
-    const producer4 = runProducer(await withBackend('facade:kafkajs', () => readyProducer(kafkaModule('facade:kafkajs'), kafka4.bootstrap)));
+    const producer4 = runProducer(
+      await withBackend('facade:kafkajs', () => readyProducer(kafkaModule('facade:kafkajs'), kafka4.bootstrap)),
+    );
     await sleep(3000);
     await producer4.stop();
-    await until(() => [...produced].every((value) => handled.has(value)), 'every produced message to be handled', 60000).catch(() => undefined);
+    await until(
+      () => [...produced].every((value) => handled.has(value)),
+      'every produced message to be handled',
+      60000,
+    ).catch(() => undefined);
     for (const member of members4) await closeMember(member);
 
     const lost = [...produced].filter((value) => !handled.has(value));
@@ -195,7 +243,9 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
     const unexpected = [...handled.keys()].filter((value) => !produced.has(value));
     // The moved commits hold: the members on 4.x start where the group left 3.9, so no copy is handled again there.
     const producedOn39Values = new Set([...produced].slice(0, producedOn39));
-    const copiesHandledOn4 = [...handled].filter(([value, by]) => producedOn39Values.has(value) && by.some((where) => where.startsWith('facade-kafkajs-4-')));
+    const copiesHandledOn4 = [...handled].filter(
+      ([value, by]) => producedOn39Values.has(value) && by.some((where) => where.startsWith('facade-kafkajs-4-')),
+    );
     console.log(
       `      produced ${produced.size} (${producedOn39} on ${KAFKA_39_VERSION}, ${produced.size - producedOn39} on ${KAFKA_4_VERSION}), copied ${copied} records to ${KAFKA_4_VERSION};` +
         ` handled ${handled.size} (kafka-node ${handledBy['kafka-node']}, facade:kafkajs on ${KAFKA_39_VERSION} ${handledBy['facade:kafkajs@3.9']},` +
@@ -206,13 +256,21 @@ describe(`adapter/rolling-migration on real Kafka: kafka-node members replaced b
     expect(errors).to.deep.equal([]);
     expect(producedOn39, 'produced on 3.9').to.be.greaterThan(20);
     expect(produced.size - producedOn39, 'produced on 4.x').to.be.greaterThan(10);
-    expect(handledBy['kafka-node'], 'the kafka-node members handled messages before being replaced').to.be.greaterThan(0);
+    expect(handledBy['kafka-node'], 'the kafka-node members handled messages before being replaced').to.be.greaterThan(
+      0,
+    );
     expect(handledBy['facade:kafkajs@4'], 'the members on 4.x handled the new production').to.be.greaterThan(0);
     expect(lost, 'lost messages').to.deep.equal([]);
     expect(unexpected).to.deep.equal([]);
-    expect(copiesHandledOn4.map(([value]) => value), 'messages of 3.9 handled again on 4.x (the commits did not move)').to.deep.equal([]);
+    expect(
+      copiesHandledOn4.map(([value]) => value),
+      'messages of 3.9 handled again on 4.x (the commits did not move)',
+    ).to.deep.equal([]);
     // Clean closes commit what was handled, so nothing is expected twice; a duplicate would be printed above with
     // the members that handled it.
-    expect(duplicated.map(([value, by]) => `${value} by ${by.join(', ')}`), `handled twice (${timeline.join(', ')})`).to.deep.equal([]);
+    expect(
+      duplicated.map(([value, by]) => `${value} by ${by.join(', ')}`),
+      `handled twice (${timeline.join(', ')})`,
+    ).to.deep.equal([]);
   });
 });

@@ -76,7 +76,8 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
           producer.send([{ topic: TOPIC, key, messages: [`order ${sequence}`] }], done),
         );
         if ('error' in sent) errors.push(`send: ${sent.error.message}`);
-        else for (const [partition, offset] of Object.entries(sent.result[TOPIC]!)) produced.add(`${partition}/${offset}`);
+        else
+          for (const [partition, offset] of Object.entries(sent.result[TOPIC]!)) produced.add(`${partition}/${offset}`);
         sequence += 1;
         await sleep(10);
       }
@@ -90,7 +91,9 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
       const closed = await settle((done) => old.group.close(true, (error: Error) => done(error, 'closed')));
       timeline.push(`closed ${old.name}@${Date.now() - startedAt}ms`);
       expect(closed, `${old.name} closed cleanly`).to.deep.equal({ result: 'closed' });
-      const replacement = await withBackend('facade:kafkajs', async () => startMember(`facade-kafkajs-${i}`, kafkaModule('facade:kafkajs'), 'facade:kafkajs'));
+      const replacement = await withBackend('facade:kafkajs', async () =>
+        startMember(`facade-kafkajs-${i}`, kafkaModule('facade:kafkajs'), 'facade:kafkajs'),
+      );
       members[i] = replacement;
       await until(() => replacement.rebalances > 0, `${replacement.name} to join`);
       // Let the group work a while with this mix before the next replacement.
@@ -100,7 +103,11 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
     producing = false;
     await producerLoop;
     await new Promise<void>((resolve) => producer.close(() => resolve()));
-    await until(() => [...produced].every((id) => consumed.has(id)), 'every produced message to be consumed', 15000).catch(() => undefined);
+    await until(
+      () => [...produced].every((id) => consumed.has(id)),
+      'every produced message to be consumed',
+      15000,
+    ).catch(() => undefined);
     for (const member of members) {
       member.closing = true;
       await settle((done) => member.group.close(true, (error: Error) => done(error, 'closed')));
@@ -110,8 +117,12 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
     const offsets = await withKafkaNodeClient(broker.bootstrap, async (offsetClient) => {
       const offset = new realKafkaNode.Offset(offsetClient);
       const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: TOPIC, partition }));
-      const committed = await callback<Record<string, Record<string, number>>>((done) => offset.fetchCommits(GROUP, partitions, done));
-      const latest = await callback<Record<string, Record<string, number>>>((done) => offset.fetchLatestOffsets([TOPIC], done));
+      const committed = await callback<Record<string, Record<string, number>>>((done) =>
+        offset.fetchCommits(GROUP, partitions, done),
+      );
+      const latest = await callback<Record<string, Record<string, number>>>((done) =>
+        offset.fetchLatestOffsets([TOPIC], done),
+      );
       return { committed: committed[TOPIC], latest: latest[TOPIC] };
     });
 
@@ -127,7 +138,10 @@ describe('adapter/rolling-migration: 4 kafka-node members replaced one by one by
     expect(consumedBy['kafka-node'], 'the kafka-node members consumed before being replaced').to.be.greaterThan(0);
     expect(consumedBy['facade:kafkajs'], 'the facade members took over').to.be.greaterThan(0);
     expect(lost, 'lost messages').to.deep.equal([]);
-    expect(duplicated.map(([id]) => `${id} by ${deliveries.get(id)!.join(', ')}`), `messages consumed twice (${timeline.join(', ')})`).to.deep.equal([]);
+    expect(
+      duplicated.map(([id]) => `${id} by ${deliveries.get(id)!.join(', ')}`),
+      `messages consumed twice (${timeline.join(', ')})`,
+    ).to.deep.equal([]);
     expect(unexpected).to.deep.equal([]);
     expect(offsets.committed, 'committed offsets after the last close').to.deep.equal(offsets.latest);
   });

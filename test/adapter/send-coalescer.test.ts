@@ -52,7 +52,9 @@ describe('adapter producer: sends to one partition in the same tick go as one re
       ],
     ]);
     // A later tick starts a new request.
-    expect(await coalescer.send(target, { topic: 't', acks: 1, messages: [message('h', 0)] })).to.deep.equal([{ topic: 't', partition: 0, baseOffset: 5 }]);
+    expect(await coalescer.send(target, { topic: 't', acks: 1, messages: [message('h', 0)] })).to.deep.equal([
+      { topic: 't', partition: 0, baseOffset: 5 },
+    ]);
     expect(target.requests).to.have.length(5);
   });
 
@@ -65,7 +67,9 @@ describe('adapter producer: sends to one partition in the same tick go as one re
       coalescer.send(target, { topic: 't', messages: [message('c', 1)] }),
     ]);
     expect(outcomes.map((o) => o.status)).to.deep.equal(['rejected', 'fulfilled', 'rejected']);
-    expect((outcomes[0] as PromiseRejectedResult).reason).to.be.instanceOf(Error).with.property('message', 'NOT_LEADER_FOR_PARTITION');
+    expect((outcomes[0] as PromiseRejectedResult).reason)
+      .to.be.instanceOf(Error)
+      .with.property('message', 'NOT_LEADER_FOR_PARTITION');
   });
 
   it('keeps a merged request under 256 KiB and sends a message the common checks would refuse on its own', async () => {
@@ -96,11 +100,15 @@ describe('adapter producer: sends to one partition in the same tick go as one re
         await new Promise<void>((resolve) => producer.on('ready', () => resolve()));
         const results = await Promise.all(
           Array.from({ length: 30 }, (_, i) =>
-            call<ProduceResult>((cb) => producer.send([{ topic, partition: i % 2, messages: [`m${i}-a`, `m${i}-b`] }], cb)),
+            call<ProduceResult>((cb) =>
+              producer.send([{ topic, partition: i % 2, messages: [`m${i}-a`, `m${i}-b`] }], cb),
+            ),
           ),
         );
         // Sends alternate between the partitions: the i-th send to a partition starts at offset 2 * i.
-        expect(results).to.deep.equal(Array.from({ length: 30 }, (_, i) => ({ [topic]: { [i % 2]: 2 * Math.floor(i / 2) } })));
+        expect(results).to.deep.equal(
+          Array.from({ length: 30 }, (_, i) => ({ [topic]: { [i % 2]: 2 * Math.floor(i / 2) } })),
+        );
       });
     });
   }

@@ -45,11 +45,23 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(() => benchOptionsFrom({ acks: '0' })).to.throw(UsageError, /--acks/);
       expect(() => benchOptionsFrom({ contenders: 'kafkajs,nope' })).to.throw(UsageError, /unknown contender "nope"/);
       expect(() => benchOptionsFrom({ brokers: ['localhost'] })).to.throw(UsageError, /host:port/);
-      expect(() => benchOptionsFrom({ brokers: ['127.0.0.1:9092'], brokerInProcess: true })).to.throw(UsageError, /--broker-in-process/);
-      expect(() => benchOptionsFrom({ compare: ['kafkajs'] })).to.throw(UsageError, /--compare takes two different contenders/);
-      expect(() => benchOptionsFrom({ compare: ['kafkajs,kafkajs'] })).to.throw(UsageError, /--compare takes two different contenders/);
+      expect(() => benchOptionsFrom({ brokers: ['127.0.0.1:9092'], brokerInProcess: true })).to.throw(
+        UsageError,
+        /--broker-in-process/,
+      );
+      expect(() => benchOptionsFrom({ compare: ['kafkajs'] })).to.throw(
+        UsageError,
+        /--compare takes two different contenders/,
+      );
+      expect(() => benchOptionsFrom({ compare: ['kafkajs,kafkajs'] })).to.throw(
+        UsageError,
+        /--compare takes two different contenders/,
+      );
       expect(() => benchOptionsFrom({ compare: ['kafkajs,nope'] })).to.throw(UsageError, /unknown contender "nope"/);
-      expect(() => benchOptionsFrom({ compare: ['facade/kafkajs,kafkajs'], contenders: 'kafkajs' })).to.throw(UsageError, /which --contenders leaves out/);
+      expect(() => benchOptionsFrom({ compare: ['facade/kafkajs,kafkajs'], contenders: 'kafkajs' })).to.throw(
+        UsageError,
+        /which --contenders leaves out/,
+      );
       expect(() => benchOptionsFrom({ seed: '-1' })).to.throw(UsageError, /--seed/);
       expect(() => benchOptionsFrom({ inFlight: '10,x' })).to.throw(UsageError, /--in-flight/);
       expect(benchOptionsFrom({ inFlight: '0' }).inFlight).to.deep.equal([]);
@@ -78,7 +90,9 @@ describe('bench: kafka-node-adapter bench', function () {
       const workloads = buildWorkloads({ ...options, latencySize: 1024 });
       // 3 sizes x (2 batch sizes + 100 unawaited sends) x 2 acks settings, a consume workload per size, one latency workload.
       expect(workloads.filter((w) => w.type === 'produce')).to.have.length(18);
-      expect(workloads.filter((w) => w.inFlight === 100).map((w) => w.id)).to.include('produce-1024B-inflight100-acks1');
+      expect(workloads.filter((w) => w.inFlight === 100).map((w) => w.id)).to.include(
+        'produce-1024B-inflight100-acks1',
+      );
       expect(workloads.filter((w) => w.type === 'consume')).to.have.length(3);
       expect(workloads.filter((w) => w.type === 'latency')).to.have.length(1);
       expect(new Set(workloads.map((w) => w.id)).size).to.equal(workloads.length);
@@ -128,7 +142,24 @@ describe('bench: kafka-node-adapter bench', function () {
     let report: BenchReport;
 
     before(async function () {
-      const run = await runCli(['bench', '--short', '--json', '--size', '100,1024', '--acks', '1', '--messages', '200', '--warmup', '50', '--latency-messages', '50'], 280000);
+      const run = await runCli(
+        [
+          'bench',
+          '--short',
+          '--json',
+          '--size',
+          '100,1024',
+          '--acks',
+          '1',
+          '--messages',
+          '200',
+          '--warmup',
+          '50',
+          '--latency-messages',
+          '50',
+        ],
+        280000,
+      );
       expect(run.status, run.stderr).to.equal(0);
       report = JSON.parse(run.stdout) as BenchReport;
     });
@@ -183,15 +214,20 @@ describe('bench: kafka-node-adapter bench', function () {
         'kafkajs / kafka-node',
         'facade/kafkajs / kafka-node',
       ]);
-      const result = (contender: string, workload: string) => report.results.find((r) => r.contender === contender && r.workload === workload)!;
+      const result = (contender: string, workload: string) =>
+        report.results.find((r) => r.contender === contender && r.workload === workload)!;
       for (const comparison of report.comparisons) {
         const label = `${comparison.numerator} / ${comparison.denominator} ${comparison.workload}`;
         // One repetition: the ratio of means is the ratio of the single runs, and the interval collapses onto it.
         expect(comparison.pairs, label).to.equal(1);
-        const cpu = result(comparison.numerator, comparison.workload).cpuUsPerMessage.median / result(comparison.denominator, comparison.workload).cpuUsPerMessage.median;
+        const cpu =
+          result(comparison.numerator, comparison.workload).cpuUsPerMessage.median /
+          result(comparison.denominator, comparison.workload).cpuUsPerMessage.median;
         expect(comparison.cpuPerMessage.ratio, label).to.be.closeTo(cpu, cpu * 0.02);
         expect(comparison.cpuPerMessage.low, label).to.equal(comparison.cpuPerMessage.ratio);
-        const throughput = result(comparison.numerator, comparison.workload).msgsPerSec.median / result(comparison.denominator, comparison.workload).msgsPerSec.median;
+        const throughput =
+          result(comparison.numerator, comparison.workload).msgsPerSec.median /
+          result(comparison.denominator, comparison.workload).msgsPerSec.median;
         expect(comparison.throughput.ratio, label).to.be.closeTo(throughput, throughput * 0.02);
         expect(comparison.latencyP99 !== undefined, label).to.equal(comparison.workload.startsWith('latency-'));
       }
@@ -201,7 +237,29 @@ describe('bench: kafka-node-adapter bench', function () {
 
   it('interleaves the contenders of a --compare pair and prints the ratio with its interval', async () => {
     const run = await runCli(
-      ['bench', '--short', '--broker-in-process', '--compare', 'facade/kafkajs,kafkajs', '--size', '100', '--batch', '100', '--in-flight', '10', '--acks', '1', '--messages', '100', '--warmup', '0', '--latency-messages', '20', '--repetitions', '3'],
+      [
+        'bench',
+        '--short',
+        '--broker-in-process',
+        '--compare',
+        'facade/kafkajs,kafkajs',
+        '--size',
+        '100',
+        '--batch',
+        '100',
+        '--in-flight',
+        '10',
+        '--acks',
+        '1',
+        '--messages',
+        '100',
+        '--warmup',
+        '0',
+        '--latency-messages',
+        '20',
+        '--repetitions',
+        '3',
+      ],
       280000,
     );
     expect(run.status, run.stderr).to.equal(0);
@@ -213,14 +271,25 @@ describe('bench: kafka-node-adapter bench', function () {
     expect(run.stdout).to.match(/^latency-100B-1000ps\s+p50 [\d.]+ \/ p99 [\d.]+ ms/m);
     expect(run.stdout).to.match(/^peak RSS \(MiB\)\s+\d+\s+\d+$/m);
     expect(run.stdout).to.match(/^facade\/kafkajs \/ kafkajs\s+cpu\/msg\s+msg\/s\s+pairs$/m);
-    expect(run.stdout).to.match(/^produce-100B-batch100-acks1\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m);
-    expect(run.stdout).to.match(/^latency-100B-1000ps\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+p99 [\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m);
+    expect(run.stdout).to.match(
+      /^produce-100B-batch100-acks1\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m,
+    );
+    expect(run.stdout).to.match(
+      /^latency-100B-1000ps\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+p99 [\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m,
+    );
     // Progress lines, in the order the runs happened: A B A B ... within each workload.
     const order = run.stderr
       .split('\n')
       .map((line) => /^(\S+) #(\d) produce-100B-batch100-acks1:/.exec(line))
       .filter((match): match is RegExpExecArray => match !== null)
       .map((match) => `${match[1]}#${match[2]}`);
-    expect(order).to.deep.equal(['kafkajs#1', 'facade/kafkajs#1', 'kafkajs#2', 'facade/kafkajs#2', 'kafkajs#3', 'facade/kafkajs#3']);
+    expect(order).to.deep.equal([
+      'kafkajs#1',
+      'facade/kafkajs#1',
+      'kafkajs#2',
+      'facade/kafkajs#2',
+      'kafkajs#3',
+      'facade/kafkajs#3',
+    ]);
   });
 });

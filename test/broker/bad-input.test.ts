@@ -52,15 +52,24 @@ describe('broker/bad input: the connection is answered or closed with a logged r
   });
 
   it('an unknown API key', async () => {
-    await expectClosedWithReason(requestFrame(999, 0, () => undefined), /unknown API key 999/);
+    await expectClosedWithReason(
+      requestFrame(999, 0, () => undefined),
+      /unknown API key 999/,
+    );
   });
 
   it('an unsupported version of a known API', async () => {
-    await expectClosedWithReason(requestFrame(ApiKey.Metadata, 42, (w) => w.int32(-1)), /Metadata v42 is not supported \(v0-v6\)/);
+    await expectClosedWithReason(
+      requestFrame(ApiKey.Metadata, 42, (w) => w.int32(-1)),
+      /Metadata v42 is not supported \(v0-v6\)/,
+    );
   });
 
   it('an ApiVersions version from the future gets UNSUPPORTED_VERSION in a v0 response', async () => {
-    const outcome = await exchangeRaw(broker.brokers[0]!, requestFrame(ApiKey.ApiVersions, 9, () => undefined, 77));
+    const outcome = await exchangeRaw(
+      broker.brokers[0]!,
+      requestFrame(ApiKey.ApiVersions, 9, () => undefined, 77),
+    );
     const reader = new Reader(outcome.response);
     expect(reader.int32()).to.equal(outcome.response.length - 4);
     expect(reader.int32()).to.equal(77);
@@ -70,13 +79,25 @@ describe('broker/bad input: the connection is answered or closed with a logged r
   });
 
   it('a truncated body, negative lengths and impossible array counts', async () => {
-    await expectClosedWithReason(requestFrame(ApiKey.Metadata, 1, (w) => w.int32(1).int16(20).raw(Buffer.from('abc'))), /malformed Metadata v1 request: truncated/);
-    await expectClosedWithReason(requestFrame(ApiKey.Metadata, 1, (w) => w.int32(1).int16(-7)), /invalid string length -7/);
-    await expectClosedWithReason(requestFrame(ApiKey.Produce, 3, (w) => w.string(null).int16(1).int32(1000).int32(0x7fffffff)), /cannot fit/);
+    await expectClosedWithReason(
+      requestFrame(ApiKey.Metadata, 1, (w) => w.int32(1).int16(20).raw(Buffer.from('abc'))),
+      /malformed Metadata v1 request: truncated/,
+    );
+    await expectClosedWithReason(
+      requestFrame(ApiKey.Metadata, 1, (w) => w.int32(1).int16(-7)),
+      /invalid string length -7/,
+    );
+    await expectClosedWithReason(
+      requestFrame(ApiKey.Produce, 3, (w) => w.string(null).int16(1).int32(1000).int32(0x7fffffff)),
+      /cannot fit/,
+    );
   });
 
   it('a request body followed by garbage still parses the fields it needs', async () => {
-    const outcome = await exchangeRaw(broker.brokers[0]!, requestFrame(ApiKey.ApiVersions, 0, (w) => w.raw(Buffer.from('trailing garbage'))));
+    const outcome = await exchangeRaw(
+      broker.brokers[0]!,
+      requestFrame(ApiKey.ApiVersions, 0, (w) => w.raw(Buffer.from('trailing garbage'))),
+    );
     expect(outcome.response.length).to.be.greaterThan(8);
   });
 
@@ -98,12 +119,19 @@ describe('broker/bad input: the connection is answered or closed with a logged r
   it('invalid topic names get INVALID_TOPIC_EXCEPTION from Metadata and CreateTopics', async () => {
     const metadata = await exchangeRaw(
       broker.brokers[0]!,
-      requestFrame(ApiKey.Metadata, 1, (w) => w.array(['bad topic', '..', 'x'.repeat(250)], (tw, name) => tw.string(name))),
+      requestFrame(ApiKey.Metadata, 1, (w) =>
+        w.array(['bad topic', '..', 'x'.repeat(250)], (tw, name) => tw.string(name)),
+      ),
     );
     const reader = new Reader(metadata.response, 8);
     reader.array((r) => [r.int32(), r.string(), r.int32(), r.nullableString()]);
     reader.int32();
-    const topics = reader.array((r) => ({ error: r.int16(), name: r.string(), internal: r.boolean(), partitions: r.int32() }));
+    const topics = reader.array((r) => ({
+      error: r.int16(),
+      name: r.string(),
+      internal: r.boolean(),
+      partitions: r.int32(),
+    }));
     expect(topics.map((t) => t.error)).to.deep.equal([17, 17, 17]);
 
     const created = await exchangeRaw(
@@ -114,12 +142,17 @@ describe('broker/bad input: the connection is answered or closed with a logged r
       }),
     );
     const createdReader = new Reader(created.response, 8);
-    expect(createdReader.array((r) => ({ name: r.string(), error: r.int16() }))).to.deep.equal([{ name: 'has space', error: 17 }]);
+    expect(createdReader.array((r) => ({ name: r.string(), error: r.int16() }))).to.deep.equal([
+      { name: 'has space', error: 17 },
+    ]);
   });
 
   it('a valid header followed by garbage where the body should be', async () => {
     const garbage = Buffer.from('\xff\xfe\x00\x01 definitely not a CreateTopics body', 'latin1');
-    await expectClosedWithReason(requestFrame(ApiKey.CreateTopics, 2, (w) => w.raw(garbage)), /malformed CreateTopics v2 request/);
+    await expectClosedWithReason(
+      requestFrame(ApiKey.CreateTopics, 2, (w) => w.raw(garbage)),
+      /malformed CreateTopics v2 request/,
+    );
   });
 
   it('a request delivered one byte at a time, and a large frame in many chunks, are reassembled', async () => {
@@ -155,7 +188,9 @@ describe('broker/bad input: the connection is answered or closed with a logged r
       const names = Array.from({ length: 300 }, (_, i) => `flood-${i}`);
       for (const name of names) flooded.cluster.createTopic({ name, numPartitions: 1, replicationFactor: 1 });
       const COUNT = 2500;
-      const frames = Array.from({ length: COUNT }, (_, i) => requestFrame(ApiKey.Metadata, 0, (w) => w.array(names, (tw, name) => tw.string(name)), i));
+      const frames = Array.from({ length: COUNT }, (_, i) =>
+        requestFrame(ApiKey.Metadata, 0, (w) => w.array(names, (tw, name) => tw.string(name)), i),
+      );
       const port = Number(flooded.brokers[0]!.split(':')[1]);
       const socket = net.connect({ host: '127.0.0.1', port });
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
@@ -173,7 +208,11 @@ describe('broker/bad input: the connection is answered or closed with a logged r
       expect(unsent, 'the broker stopped reading: requests wait on the client side').to.be.greaterThan(1024 * 1024);
 
       // Meanwhile other connections are served.
-      const other = await exchangeRaw(flooded.brokers[0]!, requestFrame(ApiKey.ApiVersions, 0, () => undefined, 5), 300);
+      const other = await exchangeRaw(
+        flooded.brokers[0]!,
+        requestFrame(ApiKey.ApiVersions, 0, () => undefined, 5),
+        300,
+      );
       expect(other.response.length).to.be.greaterThan(8);
 
       const correlationIds: number[] = [];
@@ -199,7 +238,10 @@ describe('broker/bad input: the connection is answered or closed with a logged r
         socket.resume();
       });
       socket.destroy();
-      expect(correlationIds.every((id, i) => id === i), 'responses in request order').to.equal(true);
+      expect(
+        correlationIds.every((id, i) => id === i),
+        'responses in request order',
+      ).to.equal(true);
     } finally {
       await flooded.stop();
     }

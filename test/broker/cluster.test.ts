@@ -9,7 +9,10 @@ interface KafkaNodeMetadata {
 }
 interface KafkaNodeTopicMetadata {
   error?: string[];
-  metadata: Record<string, Record<string, { topic: string; partition: number; leader: number; replicas: number[]; isr: number[] }>>;
+  metadata: Record<
+    string,
+    Record<string, { topic: string; partition: number; leader: number; replicas: number[]; isr: number[] }>
+  >;
 }
 
 function kafkaNodeMetadata(bootstrap: string, topics: string[]): Promise<[KafkaNodeMetadata, KafkaNodeTopicMetadata]> {
@@ -70,7 +73,10 @@ describe('broker/cluster', () => {
   it('moves leadership off a stopped node and back into the ISR when it restarts', async () => {
     broker = await startBroker({ nodes: 3, logger: silentLogger });
     broker.cluster.createTopic({ name: 'failover', numPartitions: 3, replicationFactor: 3 });
-    const ledByTwo = broker.cluster.getTopic('failover')!.partitions.filter((p) => p.leader === 2).map((p) => p.index);
+    const ledByTwo = broker.cluster
+      .getTopic('failover')!
+      .partitions.filter((p) => p.leader === 2)
+      .map((p) => p.index);
     expect(ledByTwo).to.have.length.greaterThan(0);
 
     await broker.stopNode(2);
@@ -118,11 +124,19 @@ describe('broker/cluster', () => {
     await broker.stop();
 
     broker = await startBroker({ logger: silentLogger });
-    const kafka = new Kafka({ brokers: broker.brokers, clientId: 'cluster-test', logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+    const kafka = new Kafka({
+      brokers: broker.brokers,
+      clientId: 'cluster-test',
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const error = await admin.fetchTopicMetadata({ topics: ['not-created'] }).then(() => null, (e: Error) => e);
+      const error = await admin.fetchTopicMetadata({ topics: ['not-created'] }).then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(error?.message).to.match(/does not host this topic-partition/);
       expect(broker.cluster.getTopic('not-created')).to.equal(undefined);
     } finally {

@@ -46,7 +46,9 @@ describe('broker/differential: embedded broker (kafka-4 profile) vs Apache Kafka
     unregisterSnappy?.();
     await embedded?.stop();
     if (kafka) {
-      console.log(`      remaining differences, embedded broker (kafka-4 profile) vs Apache Kafka ${kafka.version}, by design:`);
+      console.log(
+        `      remaining differences, embedded broker (kafka-4 profile) vs Apache Kafka ${kafka.version}, by design:`,
+      );
       for (const line of remainingDifferences(SCENARIOS)) console.log(`        - ${line}`);
     }
   });

@@ -25,7 +25,8 @@ const MUTATIONS: Record<string, Mutation> = {
   flipBits(body, random) {
     const copy = Buffer.from(body);
     const flips = 1 + Math.floor(random() * 8);
-    for (let i = 0; i < flips && copy.length > 0; i++) copy[Math.floor(random() * copy.length)]! ^= 1 << Math.floor(random() * 8);
+    for (let i = 0; i < flips && copy.length > 0; i++)
+      copy[Math.floor(random() * copy.length)]! ^= 1 << Math.floor(random() * 8);
     return copy;
   },
   truncate(body, random) {
@@ -82,7 +83,12 @@ async function exerciseClients(broker: EmbeddedBroker): Promise<void> {
   const kafka = new Kafka({ brokers: broker.brokers, clientId: 'fuzz-corpus', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'fuzz-a', numPartitions: 2 }, { topic: 'fuzz-gone', numPartitions: 1 }] });
+  await admin.createTopics({
+    topics: [
+      { topic: 'fuzz-a', numPartitions: 2 },
+      { topic: 'fuzz-gone', numPartitions: 1 },
+    ],
+  });
   await admin.createPartitions({ topicPartitions: [{ topic: 'fuzz-a', count: 3 }] });
   await admin.describeConfigs({ includeSynonyms: true, resources: [{ type: 2, name: 'fuzz-a' }] });
   await admin.deleteTopics({ topics: ['fuzz-gone'] });
@@ -108,7 +114,12 @@ async function exerciseClients(broker: EmbeddedBroker): Promise<void> {
   try {
     const producer2 = new kafkaNode.Producer(client);
     await new Promise<void>((resolve) => producer2.on('ready', () => resolve()));
-    await kafkaNodeCall((done) => producer2.send([{ topic: 'fuzz-a', messages: ['legacy', new kafkaNode.KeyedMessage('k', 'v')], attributes: 1 }], done));
+    await kafkaNodeCall((done) =>
+      producer2.send(
+        [{ topic: 'fuzz-a', messages: ['legacy', new kafkaNode.KeyedMessage('k', 'v')], attributes: 1 }],
+        done,
+      ),
+    );
     const offset = new kafkaNode.Offset(client);
     await kafkaNodeCall((done) => offset.fetchLatestOffsets(['fuzz-a'], done));
     await kafkaNodeCall((done) => offset.commit('fuzz-legacy', [{ topic: 'fuzz-a', partition: 0, offset: 1 }], done));
@@ -127,7 +138,12 @@ describe('broker/fuzz: 10,000+ random and mutated frames', function () {
 
   before(async () => {
     logger = new MemoryLogger();
-    broker = await startBroker({ logger, defaultPartitions: 2, groupMinSessionTimeoutMs: 100, maxRequestBytes: 1024 * 1024 });
+    broker = await startBroker({
+      logger,
+      defaultPartitions: 2,
+      groupMinSessionTimeoutMs: 100,
+      maxRequestBytes: 1024 * 1024,
+    });
     process.on('uncaughtException', onUnexpected);
     process.on('unhandledRejection', onUnexpected);
   });
@@ -151,15 +167,26 @@ describe('broker/fuzz: 10,000+ random and mutated frames', function () {
     // Hand-made seeds for what neither client sends unprompted here.
     captured.push(requestFrame(ApiKey.SaslHandshake, 1, (w) => w.string('PLAIN')).subarray(4));
     captured.push(requestFrame(ApiKey.SaslAuthenticate, 1, (w) => w.bytes(Buffer.from('\u0000u\u0000p'))).subarray(4));
-    captured.push(requestFrame(ApiKey.Heartbeat, 0, (w) => w.string('fuzz-group').int32(1).string('member')).subarray(4));
+    captured.push(
+      requestFrame(ApiKey.Heartbeat, 0, (w) => w.string('fuzz-group').int32(1).string('member')).subarray(4),
+    );
     const txn = (w: Writer): Writer => w.string('fuzz-txn').int64(1).int16(0);
     captured.push(requestFrame(ApiKey.InitProducerId, 1, (w) => w.string('fuzz-txn').int32(60000)).subarray(4));
-    captured.push(requestFrame(ApiKey.AddPartitionsToTxn, 1, (w) => txn(w).array(['fuzz'], (tw, t) => tw.string(t).array([0], (pw, p) => pw.int32(p)))).subarray(4));
+    captured.push(
+      requestFrame(ApiKey.AddPartitionsToTxn, 1, (w) =>
+        txn(w).array(['fuzz'], (tw, t) => tw.string(t).array([0], (pw, p) => pw.int32(p))),
+      ).subarray(4),
+    );
     captured.push(requestFrame(ApiKey.AddOffsetsToTxn, 1, (w) => txn(w).string('fuzz-group')).subarray(4));
     captured.push(requestFrame(ApiKey.EndTxn, 1, (w) => txn(w).boolean(true)).subarray(4));
     captured.push(
       requestFrame(ApiKey.TxnOffsetCommit, 2, (w) =>
-        w.string('fuzz-txn').string('fuzz-group').int64(1).int16(0).array(['fuzz'], (tw, t) => tw.string(t).array([0], (pw) => pw.int32(0).int64(1).int32(-1).string(null))),
+        w
+          .string('fuzz-txn')
+          .string('fuzz-group')
+          .int64(1)
+          .int16(0)
+          .array(['fuzz'], (tw, t) => tw.string(t).array([0], (pw) => pw.int32(0).int64(1).int32(-1).string(null))),
       ).subarray(4),
     );
     for (const frame of captured) corpusApis.add(frame.readInt16BE(0));
@@ -178,7 +205,8 @@ describe('broker/fuzz: 10,000+ random and mutated frames', function () {
       const base = captured[Math.floor(random() * captured.length)]!;
       let body = base;
       const rounds = 1 + Math.floor(random() * 3);
-      for (let r = 0; r < rounds; r++) body = MUTATIONS[mutationNames[Math.floor(random() * mutationNames.length)]!]!(body, random);
+      for (let r = 0; r < rounds; r++)
+        body = MUTATIONS[mutationNames[Math.floor(random() * mutationNames.length)]!]!(body, random);
       frames.push(withSizePrefix(body));
     }
 
@@ -208,11 +236,17 @@ describe('broker/fuzz: 10,000+ random and mutated frames', function () {
     expect(frames.length).to.be.at.least(10000);
     // Malformed input must be refused by the decoders; a handler or encoder that throws on what decoded is a bug.
     const handlerFailures = logger.lines.filter((line) => / v\d+ failed: |internal error|could not encode/.test(line));
-    expect(handlerFailures.map((line) => line.split('\n').slice(0, 3).join(' | ')), 'handlers never throw on decoded requests').to.deep.equal([]);
+    expect(
+      handlerFailures.map((line) => line.split('\n').slice(0, 3).join(' | ')),
+      'handlers never throw on decoded requests',
+    ).to.deep.equal([]);
     expect(unexpected, 'no uncaught exception or unhandled rejection').to.deep.equal([]);
     expect(closedByBroker, 'malformed frames close connections').to.be.greaterThan(100);
     expect(answered, 'well-formed mutations still get answers').to.be.greaterThan(100);
-    expect(logger.lines.some((line) => /closing connection/.test(line)), 'reasons are logged').to.equal(true);
+    expect(
+      logger.lines.some((line) => /closing connection/.test(line)),
+      'reasons are logged',
+    ).to.equal(true);
     for (const node of broker.cluster.nodes.values()) expect(node.isUp).to.equal(true);
     const partitionCount = [...broker.cluster.topics.values()].reduce((sum, t) => sum + t.partitions.length, 0);
     console.log(`      fuzz: the cluster holds ${broker.cluster.topics.size} topics, ${partitionCount} partitions`);

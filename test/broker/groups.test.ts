@@ -37,9 +37,13 @@ interface KafkaNodeDescribedGroup {
 /** kafka-node's Admin is exported by the library but missing from its type definitions. */
 interface KafkaNodeAdminApi {
   listGroups(cb: (error: unknown, groups: Record<string, string>) => void): void;
-  describeGroups(groupIds: string[], cb: (error: unknown, groups: Record<string, KafkaNodeDescribedGroup>) => void): void;
+  describeGroups(
+    groupIds: string[],
+    cb: (error: unknown, groups: Record<string, KafkaNodeDescribedGroup>) => void,
+  ): void;
 }
-const KafkaNodeAdmin = (kafkaNode as unknown as { Admin: new (client: kafkaNode.KafkaClient) => KafkaNodeAdminApi }).Admin;
+const KafkaNodeAdmin = (kafkaNode as unknown as { Admin: new (client: kafkaNode.KafkaClient) => KafkaNodeAdminApi })
+  .Admin;
 
 interface KafkaNodeGroupInternals {
   topicPayloads?: { topic: string; partition: number; offset: number }[];
@@ -73,10 +77,19 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
   async function precommit(groupId: string, topic: string, partitions: number): Promise<void> {
     const client = new kafkaNode.KafkaClient({ kafkaHost: broker.bootstrap, clientId: 'precommit' });
     try {
-      const payloads = Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0, metadata: 'precommit' }));
+      const payloads = Array.from({ length: partitions }, (_, partition) => ({
+        topic,
+        partition,
+        offset: 0,
+        metadata: 'precommit',
+      }));
       await new Promise<void>((resolve, reject) => {
-        (client as unknown as KafkaNodeClientWithGroupRequests).sendOffsetCommitV2Request(groupId, -1, '', payloads, (error) =>
-          error ? reject(error as Error) : resolve(),
+        (client as unknown as KafkaNodeClientWithGroupRequests).sendOffsetCommitV2Request(
+          groupId,
+          -1,
+          '',
+          payloads,
+          (error) => (error ? reject(error as Error) : resolve()),
         );
       });
     } finally {
@@ -84,7 +97,11 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
     }
   }
 
-  async function startKafkajsMember(groupId: string, topic: string, config: Partial<ConsumerConfig> = {}): Promise<KafkajsMember> {
+  async function startKafkajsMember(
+    groupId: string,
+    topic: string,
+    config: Partial<ConsumerConfig> = {},
+  ): Promise<KafkajsMember> {
     const consumer = kafka.consumer({
       groupId,
       heartbeatInterval: 100,
@@ -118,7 +135,15 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
     options: Partial<kafkaNode.ConsumerGroupOptions> = {},
   ): { group: kafkaNode.ConsumerGroup; errors: unknown[]; assigned: () => number[]; rebalanced: () => number } {
     const group = new kafkaNode.ConsumerGroup(
-      { kafkaHost: broker.bootstrap, groupId, sessionTimeout: 10000, heartbeatInterval: 100, autoCommit: false, fromOffset: 'earliest', ...options },
+      {
+        kafkaHost: broker.bootstrap,
+        groupId,
+        sessionTimeout: 10000,
+        heartbeatInterval: 100,
+        autoCommit: false,
+        fromOffset: 'earliest',
+        ...options,
+      },
       [topic],
     );
     group.pause();
@@ -131,7 +156,11 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
     return {
       group,
       errors,
-      assigned: () => (internals.topicPayloads ?? []).filter((p) => p.topic === topic).map((p) => p.partition).sort((a, b) => a - b),
+      assigned: () =>
+        (internals.topicPayloads ?? [])
+          .filter((p) => p.topic === topic)
+          .map((p) => p.partition)
+          .sort((a, b) => a - b),
       rebalanced: () => rebalances,
     };
   }
@@ -143,7 +172,10 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
     expect(first.assigned).to.deep.equal([0, 1, 2, 3]);
 
     const second = await startKafkajsMember('split-group', 'split');
-    await until(() => first.joins >= 2 && first.assigned.length + second.assigned.length === 4, 'both members to rebalance');
+    await until(
+      () => first.joins >= 2 && first.assigned.length + second.assigned.length === 4,
+      'both members to rebalance',
+    );
     expect(first.assigned).to.have.length(2);
     expect(second.assigned).to.have.length(2);
     expect([...first.assigned, ...second.assigned].sort()).to.deep.equal([0, 1, 2, 3]);
@@ -153,9 +185,16 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
     await admin.connect();
     const { groups } = await admin.describeGroups(['split-group']);
     const described = groups[0]!;
-    expect(described).to.deep.include({ groupId: 'split-group', state: 'Stable', protocolType: 'consumer', protocol: 'RoundRobinAssigner' });
+    expect(described).to.deep.include({
+      groupId: 'split-group',
+      state: 'Stable',
+      protocolType: 'consumer',
+      protocol: 'RoundRobinAssigner',
+    });
     expect(described.members).to.have.length(2);
-    const fromDescribe = described.members.map((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment.split ?? []);
+    const fromDescribe = described.members.map(
+      (m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment.split ?? [],
+    );
     expect(fromDescribe.flat().sort()).to.deep.equal([0, 1, 2, 3]);
     for (const member of described.members) {
       expect(member.clientId).to.equal('groups-test');
@@ -213,7 +252,10 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
 
       const second = startKafkaNodeMember(groupId, topic, { protocol: [protocol], fromOffset: 'latest' });
       await until(
-        () => second.assigned().length === 2 && first.assigned().length === 2 && broker.cluster.groups.groupState(groupId) === 'Stable',
+        () =>
+          second.assigned().length === 2 &&
+          first.assigned().length === 2 &&
+          broker.cluster.groups.groupState(groupId) === 'Stable',
         'two kafka-node members with two partitions each',
       );
       expect([...first.assigned(), ...second.assigned()].sort()).to.deep.equal([0, 1, 2, 3]);
@@ -230,9 +272,7 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
       );
       expect(listed).to.deep.equal({ [groupId]: 'consumer' });
       const described = await new Promise<Record<string, KafkaNodeDescribedGroup>>((resolve, reject) =>
-        admin.describeGroups([groupId], (error, groups) =>
-          error ? reject(error as Error) : resolve(groups),
-        ),
+        admin.describeGroups([groupId], (error, groups) => (error ? reject(error as Error) : resolve(groups))),
       );
       expect(described[groupId]).to.deep.include({ state: 'Stable', protocolType: 'consumer', protocol });
       const owned = described[groupId]!.members.map((m) => m.memberAssignment.partitions[topic] ?? []);
@@ -270,7 +310,9 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
       );
       for (const consumer of consumers) {
         cleanups.push(() => consumer.disconnect());
-        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => assigned.set(payload.memberId, payload.memberAssignment['e2e'] ?? []));
+        consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+          assigned.set(payload.memberId, payload.memberAssignment['e2e'] ?? []),
+        );
         await consumer.connect();
         await consumer.subscribe({ topics: ['e2e'], fromBeginning: true });
         await consumer.run({
@@ -309,7 +351,13 @@ describe('broker/groups: kafkajs and kafka-node consumer groups', () => {
       const received: Record<string, string[]> = { earliest: [], latest: [] };
       for (const fromOffset of ['earliest', 'latest'] as const) {
         const group = new kafkaNode.ConsumerGroup(
-          { kafkaHost: broker.bootstrap, groupId: `kn-e2e-${fromOffset}`, fromOffset, autoCommit: false, fetchMaxWaitMs: 100 },
+          {
+            kafkaHost: broker.bootstrap,
+            groupId: `kn-e2e-${fromOffset}`,
+            fromOffset,
+            autoCommit: false,
+            fetchMaxWaitMs: 100,
+          },
           ['kn-e2e'],
         );
         cleanups.push(() => new Promise((resolve) => group.close(true, resolve)));

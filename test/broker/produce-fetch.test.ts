@@ -5,7 +5,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { CompressionCodecs, CompressionTypes, Kafka, logLevel, type EachMessagePayload, type IHeaders } from 'kafkajs';
 import * as kafkaNode from 'kafka-node';
-import { startBroker, silentLogger, MemoryLogger, type EmbeddedBroker, type StartBrokerOptions } from '../../src/broker';
+import {
+  startBroker,
+  silentLogger,
+  MemoryLogger,
+  type EmbeddedBroker,
+  type StartBrokerOptions,
+} from '../../src/broker';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import { Reader, Writer } from '../../src/protocol/primitives';
@@ -121,7 +127,10 @@ function readProduce(reader: Reader, version: number): RawProduceResult[] {
 
 function writeFetch(version: number, targets: FetchTarget[], options: FetchOptions = {}) {
   return (writer: Writer): void => {
-    writer.int32(-1).int32(options.maxWaitMs ?? 0).int32(options.minBytes ?? 0);
+    writer
+      .int32(-1)
+      .int32(options.maxWaitMs ?? 0)
+      .int32(options.minBytes ?? 0);
     if (version >= 3) writer.int32(options.maxBytes ?? 50 * 1024 * 1024);
     if (version >= 4) writer.int8(options.isolationLevel ?? 0);
     if (version >= 7) writer.int32(options.sessionId ?? 0).int32(options.sessionEpoch ?? -1);
@@ -214,7 +223,12 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
 
   async function start(options: StartBrokerOptions = {}): Promise<void> {
     broker = await startBroker({ logger: silentLogger, ...options });
-    kafka = new Kafka({ brokers: broker.brokers, clientId: 'produce-fetch-test', logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+    kafka = new Kafka({
+      brokers: broker.brokers,
+      clientId: 'produce-fetch-test',
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 2 },
+    });
   }
 
   beforeEach(async () => start());
@@ -234,13 +248,28 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
     return connection;
   }
 
-  async function rawProduce(version: number, topic: string, recordBytes: Buffer | null, acks = 1, partition = 0): Promise<RawProduceResult> {
+  async function rawProduce(
+    version: number,
+    topic: string,
+    recordBytes: Buffer | null,
+    acks = 1,
+    partition = 0,
+  ): Promise<RawProduceResult> {
     const connection = await raw();
-    const reader = await connection.request(ApiKey.Produce, version, writeProduce(version, acks, topic, partition, recordBytes));
+    const reader = await connection.request(
+      ApiKey.Produce,
+      version,
+      writeProduce(version, acks, topic, partition, recordBytes),
+    );
     return readProduce(reader, version)[0]!;
   }
 
-  async function rawFetch(version: number, targets: FetchTarget[], options: FetchOptions = {}, connection?: RawConnection): Promise<RawFetchResult> {
+  async function rawFetch(
+    version: number,
+    targets: FetchTarget[],
+    options: FetchOptions = {},
+    connection?: RawConnection,
+  ): Promise<RawFetchResult> {
     const target = connection ?? (await raw());
     return readFetch(await target.request(ApiKey.Fetch, version, writeFetch(version, targets, options)), version);
   }
@@ -261,14 +290,29 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
     return producer;
   }
 
-  function kafkaNodeSend(producer: kafkaNode.Producer, payloads: kafkaNode.ProduceRequest[]): Promise<Record<string, Record<string, number>>> {
-    return new Promise((resolve, reject) => producer.send(payloads, (error, result) => (error ? reject(error) : resolve(result))));
+  function kafkaNodeSend(
+    producer: kafkaNode.Producer,
+    payloads: kafkaNode.ProduceRequest[],
+  ): Promise<Record<string, Record<string, number>>> {
+    return new Promise((resolve, reject) =>
+      producer.send(payloads, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   }
 
   /** A plain kafka-node Consumer (Fetch v0: magic 0) from explicit offsets; resolves once `count` messages arrived. */
-  async function kafkaNodeConsume(payloads: { topic: string; partition: number; offset: number }[], count: number, settleMs = 0): Promise<KafkaNodeReceived[]> {
+  async function kafkaNodeConsume(
+    payloads: { topic: string; partition: number; offset: number }[],
+    count: number,
+    settleMs = 0,
+  ): Promise<KafkaNodeReceived[]> {
     const client = kafkaNodeClient();
-    const consumer = new kafkaNode.Consumer(client, payloads, { fromOffset: true, autoCommit: false, encoding: 'buffer', keyEncoding: 'buffer', fetchMaxWaitMs: 50 });
+    const consumer = new kafkaNode.Consumer(client, payloads, {
+      fromOffset: true,
+      autoCommit: false,
+      encoding: 'buffer',
+      keyEncoding: 'buffer',
+      fetchMaxWaitMs: 50,
+    });
     cleanups.push(() => new Promise<void>((resolve) => consumer.close(true, () => resolve())));
     const received: KafkaNodeReceived[] = [];
     const errors: unknown[] = [];
@@ -352,7 +396,11 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const acknowledged: number[] = [];
       for (const attributes of [0, 1, 2]) {
         const result = await kafkaNodeSend(producer, [
-          { topic: 'kn-codecs', attributes, messages: [new kafkaNode.KeyedMessage(`key-${attributes}`, `keyed-${attributes}`), `plain-${attributes}`] },
+          {
+            topic: 'kn-codecs',
+            attributes,
+            messages: [new kafkaNode.KeyedMessage(`key-${attributes}`, `keyed-${attributes}`), `plain-${attributes}`],
+          },
         ]);
         acknowledged.push(result['kn-codecs']!['0']!);
       }
@@ -380,16 +428,24 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const keys = ['alpha', 'beta', 'gamma', 'delta'];
       for (let round = 0; round < 3; round++) {
         for (const key of keys) {
-          await kafkaNodeSend(producer, [{ topic: 'kn-keyed', key, messages: [new kafkaNode.KeyedMessage(key, `${key}-${round}`)] }]);
+          await kafkaNodeSend(producer, [
+            { topic: 'kn-keyed', key, messages: [new kafkaNode.KeyedMessage(key, `${key}-${round}`)] },
+          ]);
         }
       }
-      const received = await kafkaNodeConsume([0, 1, 2].map((partition) => ({ topic: 'kn-keyed', partition, offset: 0 })), 12);
+      const received = await kafkaNodeConsume(
+        [0, 1, 2].map((partition) => ({ topic: 'kn-keyed', partition, offset: 0 })),
+        12,
+      );
       expect(received.length).to.equal(12);
       for (const key of keys) {
         const ofKey = received.filter((m) => m.key === key);
         expect(ofKey.map((m) => m.value).sort(), key).to.deep.equal([`${key}-0`, `${key}-1`, `${key}-2`]);
         expect(new Set(ofKey.map((m) => m.partition)).size, `${key} on one partition`).to.equal(1);
-        expect(ofKey.map((m) => m.offset), `${key} in order`).to.deep.equal([...ofKey.map((m) => m.offset)].sort((a, b) => a - b));
+        expect(
+          ofKey.map((m) => m.offset),
+          `${key} in order`,
+        ).to.deep.equal([...ofKey.map((m) => m.offset)].sort((a, b) => a - b));
       }
       const perPartition = [0, 1, 2].map((p) => broker.cluster.getPartition('kn-keyed', p)!.log.highWatermark);
       expect(perPartition.reduce((a, b) => a + b, 0)).to.equal(12);
@@ -409,7 +465,9 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       expect(latest).to.deep.equal({ 'kn-offsets': { 0: 0, 1: 5 } });
       expect(earliest).to.deep.equal({ 'kn-offsets': { 0: 0, 1: 0 } });
       const listed = await new Promise<Record<string, Record<string, number[]>>>((resolve, reject) =>
-        offset.fetch([{ topic: 'kn-offsets', partition: 1, time: -1, maxNum: 3 }], (error, result) => (error ? reject(error) : resolve(result))),
+        offset.fetch([{ topic: 'kn-offsets', partition: 1, time: -1, maxNum: 3 }], (error, result) =>
+          error ? reject(error) : resolve(result),
+        ),
       );
       // Kafka's legacy answer for a one-segment log: the log end offset, then the segment's base offset.
       expect(listed).to.deep.equal({ 'kn-offsets': { 1: [5, 0] } });
@@ -457,12 +515,18 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
           { key: null, value: 'v2', timestamp: '1690000000002' },
         ],
       });
-      const second = await producer.send({ topic: 'kj-gzip', acks: 1, messages: [{ key: 'k3', value: 'v3', timestamp: '1690000000003' }] });
+      const second = await producer.send({
+        topic: 'kj-gzip',
+        acks: 1,
+        messages: [{ key: 'k3', value: 'v3', timestamp: '1690000000003' }],
+      });
       expect(first[0]).to.include({ errorCode: 0, baseOffset: '0', logAppendTime: '-1', logStartOffset: '0' });
       expect(second[0]).to.include({ errorCode: 0, baseOffset: '2' });
 
       const received = await kafkajsConsume('kj-gzip', 3);
-      expect(received.map(({ message }) => [message.offset, text(message.key), text(message.value), message.timestamp])).to.deep.equal([
+      expect(
+        received.map(({ message }) => [message.offset, text(message.key), text(message.value), message.timestamp]),
+      ).to.deep.equal([
         ['0', 'k1', 'v1', '1690000000001'],
         ['1', null, 'v2', '1690000000002'],
         ['2', 'k3', 'v3', '1690000000003'],
@@ -475,7 +539,11 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const producer = kafka.producer();
       cleanups.push(() => producer.disconnect());
       await producer.connect();
-      const result = await producer.send({ topic: 'kj-acks0', acks: 0, messages: [{ value: 'fire' }, { value: 'forget' }] });
+      const result = await producer.send({
+        topic: 'kj-acks0',
+        acks: 0,
+        messages: [{ value: 'fire' }, { value: 'forget' }],
+      });
       expect(result).to.deep.equal([]);
       const log = broker.cluster.getPartition('kj-acks0', 0)!.log;
       await until(() => log.highWatermark === 2, 'the acks=0 records');
@@ -494,7 +562,9 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
         failure = error as Error & { type?: string };
       }
       expect(failure, 'acks=-1 must fail').to.not.equal(null);
-      expect(`${failure!.type ?? ''} ${failure!.message}`).to.match(/NOT_ENOUGH_REPLICAS|fewer in-sync replicas than required/);
+      expect(`${failure!.type ?? ''} ${failure!.message}`).to.match(
+        /NOT_ENOUGH_REPLICAS|fewer in-sync replicas than required/,
+      );
       expect(broker.cluster.getPartition('kj-isr', 0)!.log.highWatermark).to.equal(0);
       const ok = await producer.send({ topic: 'kj-isr', acks: 1, messages: [{ value: 'y' }] });
       expect(ok[0]!.errorCode).to.equal(0);
@@ -507,7 +577,11 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const producer = kafka.producer();
       cleanups.push(() => producer.disconnect());
       await producer.connect();
-      await producer.send({ topic: 'cross-kj-kn', acks: 1, messages: [{ key: 'pre', value: 'plain', timestamp: '1680000000000' }] });
+      await producer.send({
+        topic: 'cross-kj-kn',
+        acks: 1,
+        messages: [{ key: 'pre', value: 'plain', timestamp: '1680000000000' }],
+      });
       await producer.send({
         topic: 'cross-kj-kn',
         acks: 1,
@@ -528,7 +602,9 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       expect(plain.map((m) => [m.offset, m.key, m.value])).to.deep.equal(expected);
       const grouped = await kafkaNodeGroupConsume('cross-kj-kn', 4);
       expect(grouped.map((m) => [m.offset, m.key, m.value])).to.deep.equal(expected);
-      expect(grouped.map((m) => m.timestamp)).to.deep.equal([1680000000000, 1680000000001, 1680000000002, 1680000000003]);
+      expect(grouped.map((m) => m.timestamp)).to.deep.equal([
+        1680000000000, 1680000000001, 1680000000002, 1680000000003,
+      ]);
     });
 
     for (const [attributes, codec] of [
@@ -542,7 +618,11 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
         await kafkaNodeSend(producer, [{ topic, messages: ['lead'] }]);
         const before = Date.now();
         await kafkaNodeSend(producer, [
-          { topic, attributes, messages: [new kafkaNode.KeyedMessage('x', 'first'), new kafkaNode.KeyedMessage('y', 'second'), 'third'] },
+          {
+            topic,
+            attributes,
+            messages: [new kafkaNode.KeyedMessage('x', 'first'), new kafkaNode.KeyedMessage('y', 'second'), 'third'],
+          },
         ]);
         const stored = broker.cluster.getPartition(topic, 0)!.log.read(0, 1 << 20, false).batches;
         expect(stored.map((b) => b.codec)).to.deep.equal([0, attributes]);
@@ -577,7 +657,14 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       };
       const received: Buffer[] = [];
       socket.on('data', (chunk) => received.push(chunk));
-      socket.write(frame(ApiKey.Produce, 3, 41, writeProduce(3, 0, 'wire-acks0', 0, encodeRecordBatch({ records: records(2, 'zero') }))));
+      socket.write(
+        frame(
+          ApiKey.Produce,
+          3,
+          41,
+          writeProduce(3, 0, 'wire-acks0', 0, encodeRecordBatch({ records: records(2, 'zero') })),
+        ),
+      );
       socket.write(frame(ApiKey.Metadata, 1, 42, (w) => w.int32(0)));
       await until(() => Buffer.concat(received).length >= 8, 'a response');
       const bytes = Buffer.concat(received);
@@ -591,10 +678,16 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       await start({ logger, autoCreateTopics: false });
       const connection = await raw();
       // No response ever comes for acks=0: the pending request only settles because the broker closes the connection.
-      const outcome = await connection.request(ApiKey.Produce, 3, writeProduce(3, 0, 'no-such-topic', 0, encodeRecordBatch({ records: records(1, 'x') }))).then(
-        () => 'answered',
-        (error: Error) => error.message,
-      );
+      const outcome = await connection
+        .request(
+          ApiKey.Produce,
+          3,
+          writeProduce(3, 0, 'no-such-topic', 0, encodeRecordBatch({ records: records(1, 'x') })),
+        )
+        .then(
+          () => 'answered',
+          (error: Error) => error.message,
+        );
       expect(outcome).to.equal('connection closed by the broker');
       expect(logger.lines.join('\n')).to.match(/acks=0 produce failed: no-such-topic-0: UNKNOWN_TOPIC_OR_PARTITION/);
     });
@@ -605,24 +698,36 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       createTopic('wire-errors');
       const good = encodeRecordBatch({ records: records(1, 'ok') });
       expect((await rawProduce(3, 'wire-errors', good, 2)).errorCode).to.equal(ErrorCode.INVALID_REQUIRED_ACKS);
-      expect((await rawProduce(3, 'never-created', good)).errorCode, 'Produce does not auto-create').to.equal(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      expect((await rawProduce(3, 'never-created', good)).errorCode, 'Produce does not auto-create').to.equal(
+        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      );
       expect(broker.cluster.getTopic('never-created')).to.equal(undefined);
       expect((await rawProduce(3, 'wire-errors', good, 1, 7)).errorCode).to.equal(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      expect((await rawProduce(3, 'bad/name', good)).errorCode, 'no such topic can exist').to.equal(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      expect((await rawProduce(3, 'bad/name', good)).errorCode, 'no such topic can exist').to.equal(
+        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      );
       expect((await rawProduce(3, '__consumer_offsets', good)).errorCode).to.equal(ErrorCode.INVALID_TOPIC_EXCEPTION);
       const big = encodeRecordBatch({ records: [{ timestamp: 0, key: null, value: Buffer.alloc(2500, 1) }] });
       expect((await rawProduce(3, 'wire-errors', big)).errorCode).to.equal(ErrorCode.MESSAGE_TOO_LARGE);
-      const oldBig = encodeMessageSet([{ offset: 0, timestamp: 0, key: null, value: Buffer.alloc(2500, 1) }], { magic: 1 });
+      const oldBig = encodeMessageSet([{ offset: 0, timestamp: 0, key: null, value: Buffer.alloc(2500, 1) }], {
+        magic: 1,
+      });
       expect((await rawProduce(2, 'wire-errors', oldBig)).errorCode).to.equal(ErrorCode.MESSAGE_TOO_LARGE);
       const corrupt = Buffer.from(good);
       corrupt[corrupt.length - 3] ^= 0xff;
       expect((await rawProduce(3, 'wire-errors', corrupt)).errorCode).to.equal(ErrorCode.CORRUPT_MESSAGE);
-      const corruptOld = Buffer.from(encodeMessageSet([{ offset: 0, timestamp: 5, key: null, value: Buffer.from('v') }], { magic: 1 }));
+      const corruptOld = Buffer.from(
+        encodeMessageSet([{ offset: 0, timestamp: 5, key: null, value: Buffer.from('v') }], { magic: 1 }),
+      );
       corruptOld[corruptOld.length - 1] ^= 0xff;
       expect((await rawProduce(1, 'wire-errors', corruptOld)).errorCode).to.equal(ErrorCode.CORRUPT_MESSAGE);
       const oldAtV3 = encodeMessageSet([{ offset: 0, timestamp: 5, key: null, value: Buffer.from('v') }], { magic: 1 });
-      expect((await rawProduce(3, 'wire-errors', oldAtV3)).errorCode, 'v3+ needs magic 2').to.equal(ErrorCode.INVALID_RECORD);
-      expect((await rawProduce(3, 'wire-errors', Buffer.alloc(0))).errorCode, 'v3+ needs exactly one batch').to.equal(ErrorCode.INVALID_RECORD);
+      expect((await rawProduce(3, 'wire-errors', oldAtV3)).errorCode, 'v3+ needs magic 2').to.equal(
+        ErrorCode.INVALID_RECORD,
+      );
+      expect((await rawProduce(3, 'wire-errors', Buffer.alloc(0))).errorCode, 'v3+ needs exactly one batch').to.equal(
+        ErrorCode.INVALID_RECORD,
+      );
       expect(broker.cluster.getPartition('wire-errors', 0)!.log.highWatermark, 'nothing appended').to.equal(0);
       const ok = await rawProduce(5, 'wire-errors', good);
       expect(ok).to.deep.equal({ partition: 0, errorCode: 0, baseOffset: 0, logAppendTime: -1, logStartOffset: 0 });
@@ -635,11 +740,20 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const leader = broker.cluster.getPartition('wire-leader', 0)!.leader;
       const follower = leader === 1 ? 2 : 1;
       const batchBytes = encodeRecordBatch({ records: records(1, 'l') });
-      const atFollower = await (await raw(follower - 1)).request(ApiKey.Produce, 3, writeProduce(3, 1, 'wire-leader', 0, batchBytes));
+      const atFollower = await (
+        await raw(follower - 1)
+      ).request(ApiKey.Produce, 3, writeProduce(3, 1, 'wire-leader', 0, batchBytes));
       expect(readProduce(atFollower, 3)[0]!.errorCode).to.equal(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-      const atLeader = await (await raw(leader - 1)).request(ApiKey.Produce, 3, writeProduce(3, 1, 'wire-leader', 0, batchBytes));
+      const atLeader = await (
+        await raw(leader - 1)
+      ).request(ApiKey.Produce, 3, writeProduce(3, 1, 'wire-leader', 0, batchBytes));
       expect(readProduce(atLeader, 3)[0]!.errorCode).to.equal(ErrorCode.NONE);
-      const fetched = await rawFetch(4, [{ topic: 'wire-leader', partition: 0, offset: 0 }], {}, await raw(follower - 1));
+      const fetched = await rawFetch(
+        4,
+        [{ topic: 'wire-leader', partition: 0, offset: 0 }],
+        {},
+        await raw(follower - 1),
+      );
       expect(fetched.partitions[0]!.errorCode).to.equal(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     });
 
@@ -649,7 +763,10 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
         { offset: 0, timestamp: 1111, key: Buffer.from('a'), value: Buffer.from('A') },
         { offset: 0, timestamp: 2222, key: null, value: Buffer.from('B') },
       ];
-      expect((await rawProduce(0, 'wire-upconvert', encodeMessageSet(oldRecords, { magic: 0, codec: CompressionCodec.Lz4 }))).baseOffset).to.equal(0);
+      expect(
+        (await rawProduce(0, 'wire-upconvert', encodeMessageSet(oldRecords, { magic: 0, codec: CompressionCodec.Lz4 })))
+          .baseOffset,
+      ).to.equal(0);
       const v2 = await rawProduce(2, 'wire-upconvert', encodeMessageSet(oldRecords, { magic: 1 }));
       expect([v2.baseOffset, v2.logAppendTime]).to.deep.equal([2, -1]);
       const fetched = await rawFetch(4, [{ topic: 'wire-upconvert', partition: 0, offset: 0 }]);
@@ -677,7 +794,11 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       expect(batch!.records.map((r) => r.timestamp)).to.deep.equal([produced.logAppendTime, produced.logAppendTime]);
       const old = await rawFetch(2, [{ topic: 'wire-append-time', partition: 0, offset: 0 }]);
       const [message] = decodeRecordSet(old.partitions[0]!.records).batches;
-      expect([message!.magic, message!.timestampType, message!.records[0]!.timestamp]).to.deep.equal([1, TimestampType.LogAppendTime, produced.logAppendTime]);
+      expect([message!.magic, message!.timestampType, message!.records[0]!.timestamp]).to.deep.equal([
+        1,
+        TimestampType.LogAppendTime,
+        produced.logAppendTime,
+      ]);
     });
 
     it('zstd: accepted from Produce v7 and served as stored to Fetch v10+, UNSUPPORTED_COMPRESSION_TYPE below', async () => {
@@ -704,14 +825,24 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       cleanups.push(() => producer.disconnect());
       await producer.connect();
       await producer.send({ topic: 'wire-verbatim', acks: 1, messages: [{ value: 'before' }] });
-      const sent = encodeRecordBatch({ codec: CompressionCodec.Snappy, records: records(3, 'verbatim'), producerEpoch: 0, baseSequence: 0 });
+      const sent = encodeRecordBatch({
+        codec: CompressionCodec.Snappy,
+        records: records(3, 'verbatim'),
+        producerEpoch: 0,
+        baseSequence: 0,
+      });
       expect((await rawProduce(3, 'wire-verbatim', sent)).baseOffset).to.equal(1);
       const fetched = await rawFetch(11, [{ topic: 'wire-verbatim', partition: 0, offset: 1 }]);
       const served = fetched.partitions[0]!.records;
       expect(served.length).to.equal(sent.length);
       expect(served.subarray(21).equals(sent.subarray(21))).to.equal(true);
       expect(readRecordBatchHeader(served)).to.include({ baseOffset: 1, partitionLeaderEpoch: 0 });
-      expect(fetched.partitions[0]!).to.include({ highWatermark: 4, lastStableOffset: 4, logStartOffset: 0, preferredReadReplica: -1 });
+      expect(fetched.partitions[0]!).to.include({
+        highWatermark: 4,
+        lastStableOffset: 4,
+        logStartOffset: 0,
+        preferredReadReplica: -1,
+      });
     });
 
     it('reports high watermark, last stable offset, log start offset, aborted transactions and OFFSET_OUT_OF_RANGE by version', async () => {
@@ -720,13 +851,24 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const v0 = await rawFetch(0, [{ topic: 'wire-fields', partition: 0, offset: 1 }]);
       expect(v0.partitions[0]!).to.include({ errorCode: 0, highWatermark: 3 });
       expect(valuesOf(v0.partitions[0]!.records)).to.deep.equal(['f-value-1', 'f-value-2']);
-      const v4Uncommitted = await rawFetch(4, [{ topic: 'wire-fields', partition: 0, offset: 3 }], { isolationLevel: 0 });
-      expect(v4Uncommitted.partitions[0]!).to.include({ errorCode: 0, highWatermark: 3, lastStableOffset: 3, abortedTransactions: -1 });
+      const v4Uncommitted = await rawFetch(4, [{ topic: 'wire-fields', partition: 0, offset: 3 }], {
+        isolationLevel: 0,
+      });
+      expect(v4Uncommitted.partitions[0]!).to.include({
+        errorCode: 0,
+        highWatermark: 3,
+        lastStableOffset: 3,
+        abortedTransactions: -1,
+      });
       expect(v4Uncommitted.partitions[0]!.records.length).to.equal(0);
       const v5Committed = await rawFetch(5, [{ topic: 'wire-fields', partition: 0, offset: 0 }], { isolationLevel: 1 });
       expect(v5Committed.partitions[0]!).to.include({ logStartOffset: 0, abortedTransactions: 0 });
       const outOfRange = await rawFetch(5, [{ topic: 'wire-fields', partition: 0, offset: 4 }]);
-      expect(outOfRange.partitions[0]!).to.include({ errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark: 3, logStartOffset: 0 });
+      expect(outOfRange.partitions[0]!).to.include({
+        errorCode: ErrorCode.OFFSET_OUT_OF_RANGE,
+        highWatermark: 3,
+        logStartOffset: 0,
+      });
       const unknown = await rawFetch(5, [{ topic: 'no-such-topic', partition: 0, offset: 0 }]);
       expect(unknown.partitions[0]!).to.include({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1 });
       expect(broker.cluster.getTopic('no-such-topic'), 'Fetch does not auto-create').to.equal(undefined);
@@ -735,10 +877,16 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
     it('fetch sessions: session 0 gets full responses with session id 0, any other id FETCH_SESSION_ID_NOT_FOUND', async () => {
       createTopic('wire-session');
       await rawProduce(3, 'wire-session', encodeRecordBatch({ records: records(1, 's') }));
-      const sessionless = await rawFetch(7, [{ topic: 'wire-session', partition: 0, offset: 0 }], { sessionId: 0, sessionEpoch: -1 });
+      const sessionless = await rawFetch(7, [{ topic: 'wire-session', partition: 0, offset: 0 }], {
+        sessionId: 0,
+        sessionEpoch: -1,
+      });
       expect([sessionless.errorCode, sessionless.sessionId]).to.deep.equal([0, 0]);
       expect(valuesOf(sessionless.partitions[0]!.records)).to.deep.equal(['s-value-0']);
-      const unknownSession = await rawFetch(7, [{ topic: 'wire-session', partition: 0, offset: 0 }], { sessionId: 1234, sessionEpoch: 1 });
+      const unknownSession = await rawFetch(7, [{ topic: 'wire-session', partition: 0, offset: 0 }], {
+        sessionId: 1234,
+        sessionEpoch: 1,
+      });
       expect(unknownSession.errorCode).to.equal(ErrorCode.FETCH_SESSION_ID_NOT_FOUND);
       expect(unknownSession.partitions).to.deep.equal([]);
     });
@@ -747,7 +895,9 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       createTopic('wire-epoch');
       const partition = broker.cluster.getPartition('wire-epoch', 0)!;
       partition.leaderEpoch = 3;
-      const target = (currentLeaderEpoch: number): FetchTarget[] => [{ topic: 'wire-epoch', partition: 0, offset: 0, currentLeaderEpoch }];
+      const target = (currentLeaderEpoch: number): FetchTarget[] => [
+        { topic: 'wire-epoch', partition: 0, offset: 0, currentLeaderEpoch },
+      ];
       expect((await rawFetch(9, target(2))).partitions[0]!.errorCode).to.equal(ErrorCode.FENCED_LEADER_EPOCH);
       expect((await rawFetch(9, target(4))).partitions[0]!.errorCode).to.equal(ErrorCode.UNKNOWN_LEADER_EPOCH);
       expect((await rawFetch(9, target(3))).partitions[0]!.errorCode).to.equal(ErrorCode.NONE);
@@ -767,7 +917,10 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const limited = await rawFetch(4, both, { maxBytes: big.length + 10 });
       expect(limited.partitions.map((p) => p.records.length)).to.deep.equal([big.length, 0]);
       const roomy = await rawFetch(4, both, { maxBytes: 1_000_000 });
-      expect(roomy.partitions.map((p) => p.records.length), 'partition max_bytes still caps later batches').to.deep.equal([big.length, big.length]);
+      expect(
+        roomy.partitions.map((p) => p.records.length),
+        'partition max_bytes still caps later batches',
+      ).to.deep.equal([big.length, big.length]);
       const oldStyle = await rawFetch(2, [{ topic: 'wire-sizes', partition: 0, offset: 0, maxBytes: 100 }]);
       // v0-2 know no such exception: the client gets the first 100 bytes, a partial message, and learns it must grow.
       expect(oldStyle.partitions[0]!.records.length).to.equal(100);
@@ -778,14 +931,20 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
     it('long-poll: waits max_wait_ms for min_bytes, and wakes as soon as a produce brings enough', async () => {
       createTopic('wire-poll');
       const started = Date.now();
-      const idle = await rawFetch(4, [{ topic: 'wire-poll', partition: 0, offset: 0 }], { maxWaitMs: 300, minBytes: 1 });
+      const idle = await rawFetch(4, [{ topic: 'wire-poll', partition: 0, offset: 0 }], {
+        maxWaitMs: 300,
+        minBytes: 1,
+      });
       const idleElapsed = Date.now() - started;
       expect(idle.partitions[0]!.records.length).to.equal(0);
       expect(idleElapsed, 'waited for max_wait_ms').to.be.at.least(250);
       expect(idleElapsed).to.be.below(5000);
 
       const wokenAt = Date.now();
-      const pending = rawFetch(11, [{ topic: 'wire-poll', partition: 0, offset: 0 }], { maxWaitMs: 20000, minBytes: 1 });
+      const pending = rawFetch(11, [{ topic: 'wire-poll', partition: 0, offset: 0 }], {
+        maxWaitMs: 20000,
+        minBytes: 1,
+      });
       setTimeout(() => void rawProduce(3, 'wire-poll', encodeRecordBatch({ records: records(1, 'wake') })), 100);
       const woken = await pending;
       expect(Date.now() - wokenAt, 'woken by the append, long before max_wait_ms').to.be.below(5000);
@@ -798,7 +957,12 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
   });
 
   describe('ListOffsets on the wire', () => {
-    async function listOffsets(version: number, topic: string, timestamp: number, extra: { maxNum?: number; epoch?: number; isolation?: number } = {}) {
+    async function listOffsets(
+      version: number,
+      topic: string,
+      timestamp: number,
+      extra: { maxNum?: number; epoch?: number; isolation?: number } = {},
+    ) {
       const connection = await raw();
       const reader = await connection.request(ApiKey.ListOffsets, version, (w) => {
         w.int32(-1);
@@ -818,7 +982,14 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
         const offsets = reader.array((r) => r.int64Number(), 8);
         return { partition, errorCode, offsets, timestamp: -1, offset: -1, leaderEpoch: -1 };
       }
-      const result = { partition, errorCode, offsets: [] as number[], timestamp: reader.int64Number(), offset: reader.int64Number(), leaderEpoch: -1 };
+      const result = {
+        partition,
+        errorCode,
+        offsets: [] as number[],
+        timestamp: reader.int64Number(),
+        offset: reader.int64Number(),
+        leaderEpoch: -1,
+      };
       if (version >= 4) result.leaderEpoch = reader.int32();
       expect(reader.remaining).to.equal(0);
       return result;
@@ -829,19 +1000,41 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       await rawProduce(3, 'wire-list', encodeRecordBatch({ records: records(3, 'a', 1000) })); // 1000..1002
       await rawProduce(3, 'wire-list', encodeRecordBatch({ records: records(2, 'b', 5000) })); // 5000..5001
       for (const version of [1, 2, 3, 4]) {
-        expect(await listOffsets(version, 'wire-list', -1), `v${version} latest`).to.include({ errorCode: 0, offset: 5, timestamp: -1 });
-        expect(await listOffsets(version, 'wire-list', -2), `v${version} earliest`).to.include({ errorCode: 0, offset: 0 });
-        expect(await listOffsets(version, 'wire-list', 1001), `v${version} by time`).to.include({ offset: 1, timestamp: 1001 });
-        expect(await listOffsets(version, 'wire-list', 1003), `v${version} by time`).to.include({ offset: 3, timestamp: 5000 });
-        expect(await listOffsets(version, 'wire-list', 9999), `v${version} after the last`).to.include({ errorCode: 0, offset: -1, timestamp: -1 });
+        expect(await listOffsets(version, 'wire-list', -1), `v${version} latest`).to.include({
+          errorCode: 0,
+          offset: 5,
+          timestamp: -1,
+        });
+        expect(await listOffsets(version, 'wire-list', -2), `v${version} earliest`).to.include({
+          errorCode: 0,
+          offset: 0,
+        });
+        expect(await listOffsets(version, 'wire-list', 1001), `v${version} by time`).to.include({
+          offset: 1,
+          timestamp: 1001,
+        });
+        expect(await listOffsets(version, 'wire-list', 1003), `v${version} by time`).to.include({
+          offset: 3,
+          timestamp: 5000,
+        });
+        expect(await listOffsets(version, 'wire-list', 9999), `v${version} after the last`).to.include({
+          errorCode: 0,
+          offset: -1,
+          timestamp: -1,
+        });
       }
       expect(await listOffsets(3, 'wire-list', -1, { isolation: 1 })).to.include({ offset: 5 });
       expect(await listOffsets(4, 'wire-list', -1)).to.include({ leaderEpoch: 0 });
-      expect(await listOffsets(4, 'wire-list', -1, { epoch: 5 })).to.include({ errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH });
+      expect(await listOffsets(4, 'wire-list', -1, { epoch: 5 })).to.include({
+        errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH,
+      });
       expect((await listOffsets(0, 'wire-list', -1, { maxNum: 10 })).offsets).to.deep.equal([5, 0]);
       expect((await listOffsets(0, 'wire-list', -2, { maxNum: 10 })).offsets).to.deep.equal([0]);
       expect((await listOffsets(0, 'wire-list', -1, { maxNum: 1 })).offsets).to.deep.equal([5]);
-      expect(await listOffsets(1, 'no-such-list', -1)).to.include({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, offset: -1 });
+      expect(await listOffsets(1, 'no-such-list', -1)).to.include({
+        errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        offset: -1,
+      });
     });
 
     it('kafkajs admin.fetchTopicOffsets and fetchTopicOffsetsByTimestamp', async () => {
@@ -851,7 +1044,9 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       cleanups.push(() => admin.disconnect());
       await admin.connect();
       const offsets = await admin.fetchTopicOffsets('kj-list');
-      expect(offsets.sort((a, b) => a.partition - b.partition).map((o) => [o.partition, o.low, o.high, o.offset])).to.deep.equal([
+      expect(
+        offsets.sort((a, b) => a.partition - b.partition).map((o) => [o.partition, o.low, o.high, o.offset]),
+      ).to.deep.equal([
         [0, '0', '4', '4'],
         [1, '0', '0', '0'],
       ]);
@@ -873,7 +1068,15 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       createTopic('durable', 2);
       const producer = kafka.producer();
       await producer.connect();
-      await producer.send({ topic: 'durable', acks: -1, compression: CompressionTypes.GZIP, messages: [{ partition: 0, key: 'a', value: 'one', headers: { h: 'x' } }, { partition: 0, value: 'two' }] });
+      await producer.send({
+        topic: 'durable',
+        acks: -1,
+        compression: CompressionTypes.GZIP,
+        messages: [
+          { partition: 0, key: 'a', value: 'one', headers: { h: 'x' } },
+          { partition: 0, value: 'two' },
+        ],
+      });
       await producer.send({ topic: 'durable', acks: 1, messages: [{ partition: 1, value: 'other-partition' }] });
       await producer.disconnect();
       const knProducer = await kafkaNodeProducer();
@@ -897,15 +1100,16 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
         expect(after, `partition ${p}`).to.deep.equal(before[p]);
       }
       expect(valuesOf(fetched.partitions[0]!.records)).to.deep.equal(['one', 'two', 'three']);
-      expect(recordsOf(decodeRecordSet(fetched.partitions[0]!.records).batches)[0]!.headers.map((h) => h.key)).to.deep.equal(['h']);
+      expect(
+        recordsOf(decodeRecordSet(fetched.partitions[0]!.records).batches)[0]!.headers.map((h) => h.key),
+      ).to.deep.equal(['h']);
       const received = await kafkajsConsume('durable', 4);
-      expect(received.map(({ partition, message }) => `${partition}:${message.offset}:${text(message.value)}`).sort()).to.deep.equal([
-        '0:0:one',
-        '0:1:two',
-        '0:2:three',
-        '1:0:other-partition',
-      ]);
-      expect((await rawProduce(3, 'durable', encodeRecordBatch({ records: records(1, 'more') }))).baseOffset).to.equal(3);
+      expect(
+        received.map(({ partition, message }) => `${partition}:${message.offset}:${text(message.value)}`).sort(),
+      ).to.deep.equal(['0:0:one', '0:1:two', '0:2:three', '1:0:other-partition']);
+      expect((await rawProduce(3, 'durable', encodeRecordBatch({ records: records(1, 'more') }))).baseOffset).to.equal(
+        3,
+      );
     });
   });
 });

@@ -16,7 +16,10 @@ function ranges(reader: Reader): Record<string, string> {
   return Object.fromEntries(reader.array((r) => [ApiKey[r.int16()] ?? '?', `${r.int16()}-${r.int16()}`]));
 }
 
-async function apiVersions(broker: EmbeddedBroker, version: number): Promise<{ errorCode: number; ranges: Record<string, string> }> {
+async function apiVersions(
+  broker: EmbeddedBroker,
+  version: number,
+): Promise<{ errorCode: number; ranges: Record<string, string> }> {
   const connection = await RawConnection.open(broker.brokers[0]!);
   try {
     const reader = await connection.request(ApiKey.ApiVersions, version, () => undefined);
@@ -30,7 +33,9 @@ async function apiVersions(broker: EmbeddedBroker, version: number): Promise<{ e
 async function emptyProduce(broker: EmbeddedBroker, version: number): Promise<string> {
   const connection = await RawConnection.open(broker.brokers[0]!);
   try {
-    await connection.request(ApiKey.Produce, version, (w) => (version >= 3 ? w.string(null) : w).int16(1).int32(1000).int32(0));
+    await connection.request(ApiKey.Produce, version, (w) =>
+      (version >= 3 ? w.string(null) : w).int16(1).int32(1000).int32(0),
+    );
     return 'answered';
   } catch (error) {
     return (error as Error).message;
@@ -66,13 +71,29 @@ describe('broker/profiles: kafka-4 and default', function () {
       DescribeConfigs: '1-2',
       ApiVersions: '0-2',
     });
-    expect((await apiVersions(plain!, 0)).ranges).to.include({ Produce: '0-7', Fetch: '0-11', ListOffsets: '0-4', OffsetCommit: '0-7', CreateTopics: '0-4' });
+    expect((await apiVersions(plain!, 0)).ranges).to.include({
+      Produce: '0-7',
+      Fetch: '0-11',
+      ListOffsets: '0-4',
+      OffsetCommit: '0-7',
+      CreateTopics: '0-4',
+    });
   });
 
   it('kafka-4 closes the connection on Produce v0-2 although it advertises them; the default profile answers', async () => {
     const kafka4Outcomes = await Promise.all([0, 1, 2, 3].map((v) => emptyProduce(kafka4!, v)));
-    expect(kafka4Outcomes).to.deep.equal(['connection closed by the broker', 'connection closed by the broker', 'connection closed by the broker', 'answered']);
-    expect(await Promise.all([0, 1, 2, 3].map((v) => emptyProduce(plain!, v)))).to.deep.equal(['answered', 'answered', 'answered', 'answered']);
+    expect(kafka4Outcomes).to.deep.equal([
+      'connection closed by the broker',
+      'connection closed by the broker',
+      'connection closed by the broker',
+      'answered',
+    ]);
+    expect(await Promise.all([0, 1, 2, 3].map((v) => emptyProduce(plain!, v)))).to.deep.equal([
+      'answered',
+      'answered',
+      'answered',
+      'answered',
+    ]);
   });
 
   it('an unknown ApiVersions version: kafka-4 lists only ApiVersions, the default profile everything', async () => {
@@ -84,19 +105,25 @@ describe('broker/profiles: kafka-4 and default', function () {
   });
 
   it('kafka-node fails on kafka-4 as on Kafka 4.4 (its Produce v2 is refused), kafkajs produces and consumes', async () => {
-    const refused = await kafkaNodeProduce(kafka4!.bootstrap, [{ topic: 'profile-kafka-node', messages: ['hello'] }]).then(
+    const refused = await kafkaNodeProduce(kafka4!.bootstrap, [
+      { topic: 'profile-kafka-node', messages: ['hello'] },
+    ]).then(
       () => 'sent',
       (error: unknown) => describeError(error),
     );
     expect(refused).to.equal('BrokerNotAvailableError: Broker not available (socket closed)');
-    expect(await kafkaNodeProduce(plain!.bootstrap, [{ topic: 'profile-kafka-node', messages: ['hello'] }])).to.deep.equal({ 'profile-kafka-node': { 0: 0 } });
+    expect(
+      await kafkaNodeProduce(plain!.bootstrap, [{ topic: 'profile-kafka-node', messages: ['hello'] }]),
+    ).to.deep.equal({ 'profile-kafka-node': { 0: 0 } });
 
     const kafka = kafkajs(kafka4!.brokers);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic: 'profile-kafkajs', acks: -1, messages: [{ key: 'k', value: 'runs on 4.x' }] });
     await producer.disconnect();
-    const member = await startKafkajsMember(kafka, { groupId: 'profile-kafkajs' }, 'profile-kafkajs', { fromBeginning: true });
+    const member = await startKafkajsMember(kafka, { groupId: 'profile-kafkajs' }, 'profile-kafkajs', {
+      fromBeginning: true,
+    });
     try {
       expect((await member.waitForMessages(1)).map((m) => m.value)).to.deep.equal(['runs on 4.x']);
     } finally {

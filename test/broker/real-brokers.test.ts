@@ -13,7 +13,15 @@ import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
 import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
 import { startRecordingProxy, type RecordingProxy } from '../fixtures/recording-proxy';
 import { rawRequest, startOrSkip } from '../fixtures/processes';
-import { callback, closeKafkaNodeClient, kafkaNodeFetch, kafkaNodeProduce, kafkajs, openKafkaNodeClient, startKafkajsMember } from './differential/clients';
+import {
+  callback,
+  closeKafkaNodeClient,
+  kafkaNodeFetch,
+  kafkaNodeProduce,
+  kafkajs,
+  openKafkaNodeClient,
+  startKafkajsMember,
+} from './differential/clients';
 
 function portIsClosed(address: string): Promise<boolean> {
   const [host, port] = address.split(':');
@@ -44,7 +52,9 @@ describe('broker/real-brokers: Apache Kafka 0.9.0.1 fixture', function () {
     const plain = await kafkaNodeProduce(broker.bootstrap, [
       { topic: 'smoke', partition: 0, messages: [new kafkaNode.KeyedMessage('k1', 'one'), 'two'] },
     ]);
-    const gzip = await kafkaNodeProduce(broker.bootstrap, [{ topic: 'smoke', partition: 1, attributes: 1, messages: ['three', 'four', 'five'] }]);
+    const gzip = await kafkaNodeProduce(broker.bootstrap, [
+      { topic: 'smoke', partition: 1, attributes: 1, messages: ['three', 'four', 'five'] },
+    ]);
     expect(plain).to.deep.equal({ smoke: { 0: 0 } });
     expect(gzip).to.deep.equal({ smoke: { 1: 0 } });
 
@@ -84,7 +94,9 @@ describe('broker/real-brokers: librdkafka mock cluster fixture', function () {
   let mock: RdkafkaMock | undefined;
 
   before(async function () {
-    mock = await startOrSkip(this, () => startRdkafkaMock({ brokers: 3, topics: [{ name: 'smoke', partitions: 3, replicationFactor: 3 }] }));
+    mock = await startOrSkip(this, () =>
+      startRdkafkaMock({ brokers: 3, topics: [{ name: 'smoke', partitions: 3, replicationFactor: 3 }] }),
+    );
   });
   after(async () => {
     await mock?.stop();
@@ -95,7 +107,10 @@ describe('broker/real-brokers: librdkafka mock cluster fixture', function () {
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     try {
-      await producer.send({ topic: 'smoke', messages: [0, 1, 2].map((i) => ({ partition: i, key: `k${i}`, value: `v${i}` })) });
+      await producer.send({
+        topic: 'smoke',
+        messages: [0, 1, 2].map((i) => ({ partition: i, key: `k${i}`, value: `v${i}` })),
+      });
       await producer.send({ topic: 'smoke', messages: [{ partition: 1, value: 'v1b' }] });
     } finally {
       await producer.disconnect();
@@ -216,9 +231,19 @@ describe('broker/real-brokers: librdkafka mock cluster fixture', function () {
       const reader = new Reader(produce[0]!.responseBody!);
       const answer = reader.array((topic) => ({
         topic: topic.string(),
-        partitions: topic.array((p) => ({ partition: p.int32(), errorCode: p.int16(), baseOffset: Number(p.int64()), logAppendTime: Number(p.int64()) })),
+        partitions: topic.array((p) => ({
+          partition: p.int32(),
+          errorCode: p.int16(),
+          baseOffset: Number(p.int64()),
+          logAppendTime: Number(p.int64()),
+        })),
       }));
-      expect(answer).to.deep.equal([{ topic: 'legacy', partitions: [{ partition: 0, errorCode: ErrorCode.UNSUPPORTED_VERSION, baseOffset: -1, logAppendTime: -1 }] }]);
+      expect(answer).to.deep.equal([
+        {
+          topic: 'legacy',
+          partitions: [{ partition: 0, errorCode: ErrorCode.UNSUPPORTED_VERSION, baseOffset: -1, logAppendTime: -1 }],
+        },
+      ]);
     });
   });
 });

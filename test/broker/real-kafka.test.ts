@@ -7,7 +7,14 @@ import { expect } from 'chai';
 import { createKafka } from '../../src/kafka';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { rawRequest } from '../fixtures/processes';
-import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4, sharedKafka4Cluster, type RealKafka } from '../fixtures/real-kafka';
+import {
+  KAFKA_39_VERSION,
+  KAFKA_4_VERSION,
+  sharedKafka39,
+  sharedKafka4,
+  sharedKafka4Cluster,
+  type RealKafka,
+} from '../fixtures/real-kafka';
 import { startMember, produce } from '../helpers/backend-tests';
 import { until } from '../helpers/poll';
 
@@ -44,7 +51,7 @@ describe(`broker/real-kafka: Apache Kafka ${KAFKA_4_VERSION} in KRaft mode, one 
     kafka = await sharedKafka4(this);
   });
 
-  it('refuses kafka-node\'s Produce v2 by closing the connection, though ApiVersions still lists Produce from v0', async () => {
+  it("refuses kafka-node's Produce v2 by closing the connection, though ApiVersions still lists Produce from v0", async () => {
     // Measured: 4.x keeps Produce's advertised minimum at 0 (old librdkafka clients check it) but drops any v0-2
     // request with the connection; Fetch's minimum is raised to 4 as KIP-896 says.
     const ranges = await apiVersions(kafka);
@@ -53,7 +60,9 @@ describe(`broker/real-kafka: Apache Kafka ${KAFKA_4_VERSION} in KRaft mode, one 
     const [host, port] = kafka.bootstrap.split(':');
     const produceV2 = rawRequest(host!, Number(port), ApiKey.Produce, 2, (w) => {
       w.int16(1).int32(1000);
-      w.array(['real-kafka-produce-v2'], (x, topic) => x.string(topic).array([0], (y, partition) => y.int32(partition).bytes(Buffer.alloc(0))));
+      w.array(['real-kafka-produce-v2'], (x, topic) =>
+        x.string(topic).array([0], (y, partition) => y.int32(partition).bytes(Buffer.alloc(0))),
+      );
     });
     const outcome = await produceV2.then(
       () => 'answered',
@@ -89,7 +98,7 @@ describe(`broker/real-kafka: Apache Kafka ${KAFKA_39_VERSION} in ZooKeeper mode`
     kafka = await sharedKafka39(this);
   });
 
-  it('still serves kafka-node\'s Produce v0 and Fetch v0, and runs with its ZooKeeper', async () => {
+  it("still serves kafka-node's Produce v0 and Fetch v0, and runs with its ZooKeeper", async () => {
     const ranges = await apiVersions(kafka);
     expect(ranges.get(ApiKey.Produce)?.min).to.equal(0);
     expect(ranges.get(ApiKey.Fetch)?.min).to.equal(0);

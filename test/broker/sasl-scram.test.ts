@@ -37,7 +37,10 @@ class FrameConnection {
   static open(address: string): Promise<FrameConnection> {
     const separator = address.lastIndexOf(':');
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: address.slice(0, separator), port: Number(address.slice(separator + 1)) }, () => resolve(new FrameConnection(socket)));
+      const socket = net.connect(
+        { host: address.slice(0, separator), port: Number(address.slice(separator + 1)) },
+        () => resolve(new FrameConnection(socket)),
+      );
       socket.once('error', reject);
     });
   }
@@ -68,26 +71,50 @@ class FrameConnection {
   }
 }
 
-const authenticateFrame = (token: string, correlationId: number) => requestFrame(ApiKey.SaslAuthenticate, 1, (w) => w.bytes(Buffer.from(token, 'utf8')), correlationId);
+const authenticateFrame = (token: string, correlationId: number) =>
+  requestFrame(ApiKey.SaslAuthenticate, 1, (w) => w.bytes(Buffer.from(token, 'utf8')), correlationId);
 const rawFrame = (token: string) => Buffer.from(new Writer().bytes(Buffer.from(token, 'utf8')).toBuffer());
 
 /** SaslAuthenticate v1 answer after the correlation id: error code, message, server token. */
 function readAuthenticate(frame: Buffer | null): { errorCode: number; errorMessage: string | null; token: string } {
   expect(frame, 'an answer').to.not.equal(null);
   const reader = new Reader(frame!, 4);
-  return { errorCode: reader.int16(), errorMessage: reader.nullableString(), token: (reader.bytes() ?? Buffer.alloc(0)).toString('utf8') };
+  return {
+    errorCode: reader.int16(),
+    errorMessage: reader.nullableString(),
+    token: (reader.bytes() ?? Buffer.alloc(0)).toString('utf8'),
+  };
 }
 
 /** The client side of RFC 5802, written out from the RFC, to check the broker's arithmetic independently of kafkajs. */
-function clientProof(digest: 'sha256' | 'sha512', password: string, serverFirst: string, clientFirstBare: string, finalWithoutProof: string) {
+function clientProof(
+  digest: 'sha256' | 'sha512',
+  password: string,
+  serverFirst: string,
+  clientFirstBare: string,
+  finalWithoutProof: string,
+) {
   const fields = new Map(serverFirst.split(',').map((part) => [part[0]!, part.slice(2)] as [string, string]));
-  const salted = pbkdf2Sync(password, Buffer.from(fields.get('s')!, 'base64'), Number(fields.get('i')), digest === 'sha256' ? 32 : 64, digest);
+  const salted = pbkdf2Sync(
+    password,
+    Buffer.from(fields.get('s')!, 'base64'),
+    Number(fields.get('i')),
+    digest === 'sha256' ? 32 : 64,
+    digest,
+  );
   const clientKey = createHmac(digest, salted).update('Client Key').digest();
   const authMessage = `${clientFirstBare},${serverFirst},${finalWithoutProof}`;
   const signature = createHmac(digest, createHash(digest).update(clientKey).digest()).update(authMessage).digest();
   const proof = Buffer.from(clientKey.map((byte, i) => byte ^ signature[i]!));
-  const serverSignature = createHmac(digest, createHmac(digest, salted).update('Server Key').digest()).update(authMessage).digest('base64');
-  return { proof: proof.toString('base64'), serverSignature, nonce: fields.get('r')!, iterations: Number(fields.get('i')) };
+  const serverSignature = createHmac(digest, createHmac(digest, salted).update('Server Key').digest())
+    .update(authMessage)
+    .digest('base64');
+  return {
+    proof: proof.toString('base64'),
+    serverSignature,
+    nonce: fields.get('r')!,
+    iterations: Number(fields.get('i')),
+  };
 }
 
 describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
@@ -121,7 +148,13 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
       await admin.createTopics([{ topic: `scram-${mechanism}`, numPartitions: 2 }]);
       const producer = kafka.producer();
       await producer.connect();
-      await producer.send({ topic: `scram-${mechanism}`, messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 1 }] });
+      await producer.send({
+        topic: `scram-${mechanism}`,
+        messages: [
+          { value: 'a', partition: 0 },
+          { value: 'b', partition: 1 },
+        ],
+      });
       await producer.disconnect();
       expect((await admin.fetchTopicOffsets(`scram-${mechanism}`)).map((p) => p.latest)).to.deep.equal([1, 1]);
       await admin.disconnect();
@@ -132,7 +165,12 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
       const failures: Array<Error | null> = [];
       for (const username of ['alice', 'mallory']) {
         const admin = createKafka(kafkajsConfig({ mechanism, username, password: wrong })).admin();
-        failures.push(await admin.connect().then(() => null, (e: Error) => e));
+        failures.push(
+          await admin.connect().then(
+            () => null,
+            (e: Error) => e,
+          ),
+        );
         await admin.disconnect().catch(() => undefined);
       }
       for (const error of failures) {
@@ -142,13 +180,19 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
       }
       expect(failures[0]?.message, 'nothing tells a missing user from a wrong password').to.equal(failures[1]?.message);
       expect(logger.lines.join('\n')).to.not.include(wrong);
-      expect(logger.lines.filter((line) => new RegExp(`SASL/${mechanism.toUpperCase()} authentication failed`).test(line))).to.have.length(2);
+      expect(
+        logger.lines.filter((line) => new RegExp(`SASL/${mechanism.toUpperCase()} authentication failed`).test(line)),
+      ).to.have.length(2);
     });
   }
 
   it('SCRAM over TLS (SASL_SSL) with kafkajs', async function () {
     const certificates = await startOrSkip(this, testCertificates);
-    const secure = await startBroker({ logger, saslUsers: { alice: PASSWORD }, tls: { key: certificates.serverKey, cert: certificates.serverCert } });
+    const secure = await startBroker({
+      logger,
+      saslUsers: { alice: PASSWORD },
+      tls: { key: certificates.serverKey, cert: certificates.serverCert },
+    });
     try {
       const admin = createKafka({
         backend: 'kafkajs',
@@ -166,7 +210,13 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
 
   it('the kafka-node backend refuses SCRAM with UnsupportedFeatureError before any connection', () => {
     const connectionsBefore = logger.lines.length;
-    expect(() => createKafka({ backend: 'kafka-node', brokers: broker.brokers, sasl: { mechanism: 'scram-sha-256', username: 'alice', password: PASSWORD } }))
+    expect(() =>
+      createKafka({
+        backend: 'kafka-node',
+        brokers: broker.brokers,
+        sasl: { mechanism: 'scram-sha-256', username: 'alice', password: PASSWORD },
+      }),
+    )
       .to.throw(UnsupportedFeatureError, /SCRAM|scram/)
       .that.satisfies((error: Error) => !error.message.includes(PASSWORD));
     expect(logger.lines.length).to.equal(connectionsBefore);
@@ -175,7 +225,9 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
   it('the exchange follows RFC 5802: escaped user names, server signature checked by an independent client', async () => {
     const connection = await FrameConnection.open(broker.brokers[0]!);
     try {
-      const handshake = await connection.exchange(requestFrame(ApiKey.SaslHandshake, 1, (w) => w.string('SCRAM-SHA-256'), 1));
+      const handshake = await connection.exchange(
+        requestFrame(ApiKey.SaslHandshake, 1, (w) => w.string('SCRAM-SHA-256'), 1),
+      );
       expect(new Reader(handshake!, 4).int16()).to.equal(ErrorCode.NONE);
       const clientNonce = randomBytes(12).toString('base64');
       const clientFirstBare = `n=bob=2Cthe=3Dadmin,r=${clientNonce}`;
@@ -185,8 +237,14 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
       const computed = clientProof('sha256', 'b0b-secret', first.token, clientFirstBare, finalWithoutProof);
       expect(computed.nonce.startsWith(clientNonce), 'the server nonce extends the client nonce').to.equal(true);
       expect(computed.iterations).to.equal(4096);
-      const final = readAuthenticate(await connection.exchange(authenticateFrame(`${finalWithoutProof},p=${computed.proof}`, 3)));
-      expect(final).to.deep.equal({ errorCode: ErrorCode.NONE, errorMessage: null, token: `v=${computed.serverSignature}` });
+      const final = readAuthenticate(
+        await connection.exchange(authenticateFrame(`${finalWithoutProof},p=${computed.proof}`, 3)),
+      );
+      expect(final).to.deep.equal({
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        token: `v=${computed.serverSignature}`,
+      });
       const metadata = await connection.exchange(requestFrame(ApiKey.Metadata, 1, (w) => w.int32(-1), 4));
       expect(new Reader(metadata!).int32(), 'served after authentication').to.equal(4);
     } finally {
@@ -197,7 +255,9 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
   it('SaslHandshake v0: SCRAM tokens travel as bare frames both ways', async () => {
     const connection = await FrameConnection.open(broker.brokers[0]!);
     try {
-      const handshake = await connection.exchange(requestFrame(ApiKey.SaslHandshake, 0, (w) => w.string('SCRAM-SHA-512'), 1));
+      const handshake = await connection.exchange(
+        requestFrame(ApiKey.SaslHandshake, 0, (w) => w.string('SCRAM-SHA-512'), 1),
+      );
       expect(new Reader(handshake!, 4).int16()).to.equal(ErrorCode.NONE);
       const clientFirstBare = 'n=alice,r=raw-nonce';
       const serverFirst = (await connection.exchange(rawFrame(`n,,${clientFirstBare}`)))!.toString('utf8');
@@ -216,7 +276,9 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
       const connection = await FrameConnection.open(broker.brokers[0]!);
       await connection.exchange(requestFrame(ApiKey.SaslHandshake, 1, (w) => w.string('SCRAM-SHA-256'), 1));
       const first = readAuthenticate(await connection.exchange(authenticateFrame('n,,n=alice,r=abc', 2)));
-      const outcome = readAuthenticate(await connection.exchange(authenticateFrame(finalFor(first.token.split(',')[0]!.slice(2)), 3)));
+      const outcome = readAuthenticate(
+        await connection.exchange(authenticateFrame(finalFor(first.token.split(',')[0]!.slice(2)), 3)),
+      );
       const closedAfter = (await connection.exchange(requestFrame(ApiKey.Metadata, 1, (w) => w.int32(-1), 4))) === null;
       connection.close();
       return { ...outcome, closedAfter };
@@ -235,19 +297,32 @@ describe('broker/SASL SCRAM-SHA-256 and SCRAM-SHA-512', function () {
     const malformed = readAuthenticate(await connection.exchange(authenticateFrame('p=tls-unique,,n=alice,r=abc', 2)));
     connection.close();
     expect(malformed.errorCode).to.equal(ErrorCode.SASL_AUTHENTICATION_FAILED);
-    expect(malformed.errorMessage).to.equal('Invalid SCRAM-SHA-256 client first message: channel binding is not supported');
+    expect(malformed.errorMessage).to.equal(
+      'Invalid SCRAM-SHA-256 client first message: channel binding is not supported',
+    );
   });
 
   it('only the configured mechanisms are offered, and unknown ones are refused at start', async () => {
     const scramOnly = await startBroker({ logger, saslUsers: { alice: PASSWORD }, saslMechanisms: ['SCRAM-SHA-512'] });
     try {
-      const plain = new Kafka({ brokers: scramOnly.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl: { mechanism: 'plain', username: 'alice', password: PASSWORD } }).admin();
-      const error = await plain.connect().then(() => null, (e: Error & { type?: string }) => e);
+      const plain = new Kafka({
+        brokers: scramOnly.brokers,
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+        sasl: { mechanism: 'plain', username: 'alice', password: PASSWORD },
+      }).admin();
+      const error = await plain.connect().then(
+        () => null,
+        (e: Error & { type?: string }) => e,
+      );
       expect(error?.type).to.equal('UNSUPPORTED_SASL_MECHANISM');
     } finally {
       await scramOnly.stop();
     }
-    const refused = await startBroker({ logger, saslUsers: { alice: PASSWORD }, saslMechanisms: ['SCRAM-SHA-1'] }).then(() => null, (e: Error) => e);
+    const refused = await startBroker({ logger, saslUsers: { alice: PASSWORD }, saslMechanisms: ['SCRAM-SHA-1'] }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(refused).to.be.instanceOf(BrokerOptionsError);
     expect(refused?.message).to.match(/SCRAM-SHA-1.*not supported/);
   });

@@ -64,13 +64,25 @@ describe('broker/SASL PLAIN', () => {
   });
 
   it('kafkajs authenticates with the right password and fails clearly with a wrong one', async () => {
-    const good = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING, sasl: { mechanism: 'plain', username: 'alice', password: PASSWORD } }).admin();
+    const good = new Kafka({
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+      sasl: { mechanism: 'plain', username: 'alice', password: PASSWORD },
+    }).admin();
     await good.connect();
     expect(await good.listTopics()).to.be.an('array');
     await good.disconnect();
 
-    const bad = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl: { mechanism: 'plain', username: 'alice', password: 'wrong' } }).admin();
-    const error = await bad.connect().then(() => null, (e: Error) => e);
+    const bad = new Kafka({
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      sasl: { mechanism: 'plain', username: 'alice', password: 'wrong' },
+    }).admin();
+    const error = await bad.connect().then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(error?.name).to.equal('KafkaJSSASLAuthenticationError');
     expect(error?.message).to.match(/Invalid username or password/);
     expect(error?.message).to.not.include('wrong');
@@ -124,12 +136,17 @@ describe('broker/SASL PLAIN', () => {
     const before = logger.lines.length;
     const bad = await exchangeRaw(
       broker.brokers[0]!,
-      Buffer.concat([requestFrame(ApiKey.SaslHandshake, 0, (w) => w.string('PLAIN'), 1), rawTokenFrame(plainToken('alice', 'nope'))]),
+      Buffer.concat([
+        requestFrame(ApiKey.SaslHandshake, 0, (w) => w.string('PLAIN'), 1),
+        rawTokenFrame(plainToken('alice', 'nope')),
+      ]),
       2000,
     );
     expect(splitFrames(bad.response), 'only the handshake is answered').to.have.length(1);
     expect(bad.closed).to.equal(true);
-    expect(logger.lines.slice(before).join('\n')).to.match(/SASL\/PLAIN authentication failed.*Invalid username or password/);
+    expect(logger.lines.slice(before).join('\n')).to.match(
+      /SASL\/PLAIN authentication failed.*Invalid username or password/,
+    );
   });
 
   it('refuses mechanisms not enabled with UNSUPPORTED_SASL_MECHANISM (kafkajs SCRAM vs a PLAIN-only broker), names are case-sensitive', async () => {
@@ -140,12 +157,19 @@ describe('broker/SASL PLAIN', () => {
       retry: { retries: 0 },
       sasl: { mechanism: 'scram-sha-256', username: 'alice', password: PASSWORD },
     }).admin();
-    const error = await scram.connect().then(() => null, (e: Error & { type?: string }) => e);
+    const error = await scram.connect().then(
+      () => null,
+      (e: Error & { type?: string }) => e,
+    );
     await plainOnly.stop();
     expect(error?.type).to.equal('UNSUPPORTED_SASL_MECHANISM');
     expect(error?.message).to.equal('The broker does not support the requested SASL mechanism');
 
-    const lowerCase = await exchangeRaw(broker.brokers[0]!, requestFrame(ApiKey.SaslHandshake, 1, (w) => w.string('plain')), 2000);
+    const lowerCase = await exchangeRaw(
+      broker.brokers[0]!,
+      requestFrame(ApiKey.SaslHandshake, 1, (w) => w.string('plain')),
+      2000,
+    );
     const reader = new Reader(lowerCase.response, 8);
     expect(reader.int16()).to.equal(ErrorCode.UNSUPPORTED_SASL_MECHANISM);
     expect(reader.array((r) => r.string())).to.deep.equal(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']);
@@ -161,7 +185,10 @@ describe('broker/SASL PLAIN', () => {
         retry: { retries: 0 },
         sasl: { mechanism: 'plain', username: 'alice', password: PASSWORD },
       }).admin();
-      const error = await client.connect().then(() => null, (e: Error & { type?: string }) => e);
+      const error = await client.connect().then(
+        () => null,
+        (e: Error & { type?: string }) => e,
+      );
       expect(error?.type).to.equal('ILLEGAL_SASL_STATE');
     } finally {
       await plainBroker.stop();
@@ -170,7 +197,13 @@ describe('broker/SASL PLAIN', () => {
 
   it('refuses requests before authentication on a SASL listener', async () => {
     const client = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
-    const error = await client.connect().then(() => client.listTopics()).then(() => null, (e: Error) => e);
+    const error = await client
+      .connect()
+      .then(() => client.listTopics())
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     await client.disconnect();
     expect(error).to.be.instanceOf(Error);
     expect(logger.lines.some((line) => /before SASL authentication/.test(line))).to.equal(true);

@@ -15,7 +15,14 @@ const BACKENDS: BackendName[] = ['kafka-node', 'kafkajs'];
 
 /** Fails fast: these tests are about refusals, not about riding them out. */
 function config(backend: BackendName, broker: EmbeddedBroker, extra: Partial<KafkaConfig>): KafkaConfig {
-  return { backend, brokers: broker.brokers, connectTimeoutMs: 3000, requestTimeoutMs: 5000, retry: { retries: 0 }, ...extra };
+  return {
+    backend,
+    brokers: broker.brokers,
+    connectTimeoutMs: 3000,
+    requestTimeoutMs: 5000,
+    retry: { retries: 0 },
+    ...extra,
+  };
 }
 
 describe('broker/TLS listeners (SASL_SSL)', function () {
@@ -45,7 +52,11 @@ describe('broker/TLS listeners (SASL_SSL)', function () {
     describe(backend, () => {
       it('authenticates with SASL/PLAIN over TLS: creates a topic, produces, consumes', async () => {
         const kafka = createKafka(
-          config(backend, broker, { ssl: { ca: certificates.ca }, sasl: { mechanism: 'plain', username: 'alice', password: PASSWORD }, retry: { retries: 3 } }),
+          config(backend, broker, {
+            ssl: { ca: certificates.ca },
+            sasl: { mechanism: 'plain', username: 'alice', password: PASSWORD },
+            retry: { retries: 3 },
+          }),
         );
         const admin = kafka.admin();
         await admin.connect();
@@ -54,7 +65,11 @@ describe('broker/TLS listeners (SASL_SSL)', function () {
         await producer.connect();
         await producer.send({ topic: 'secured', messages: [{ value: 'one' }, { value: 'two' }, { value: 'three' }] });
         await producer.disconnect();
-        const member = await startMember(kafka, { groupId: `tls-${backend}`, topics: ['secured'], fromOffset: 'earliest' });
+        const member = await startMember(kafka, {
+          groupId: `tls-${backend}`,
+          topics: ['secured'],
+          fromOffset: 'earliest',
+        });
         try {
           await until(() => member.messages.length >= 3, 'three messages over TLS');
           expect(member.messages.map((m) => m.value?.toString())).to.deep.equal(['one', 'two', 'three']);
@@ -67,8 +82,19 @@ describe('broker/TLS listeners (SASL_SSL)', function () {
 
       it('a wrong password fails with AuthenticationError that names the cause and not the password', async () => {
         const wrong = `${PASSWORD}-typo`;
-        const admin = createKafka(config(backend, broker, { ssl: { ca: certificates.ca }, sasl: { mechanism: 'plain', username: 'alice', password: wrong } })).admin();
-        const error = await admin.connect().then(() => admin.listTopics()).then(() => null, (e: Error) => e);
+        const admin = createKafka(
+          config(backend, broker, {
+            ssl: { ca: certificates.ca },
+            sasl: { mechanism: 'plain', username: 'alice', password: wrong },
+          }),
+        ).admin();
+        const error = await admin
+          .connect()
+          .then(() => admin.listTopics())
+          .then(
+            () => null,
+            (e: Error) => e,
+          );
         await admin.disconnect().catch(() => undefined);
         expect(error).to.be.instanceOf(AuthenticationError);
         expect(error?.message).to.match(/Invalid username or password/);
@@ -77,8 +103,19 @@ describe('broker/TLS listeners (SASL_SSL)', function () {
       });
 
       it('a broker certificate from an untrusted CA fails with AuthenticationError naming TLS', async () => {
-        const admin = createKafka(config(backend, broker, { ssl: { ca: certificates.otherCa }, sasl: { mechanism: 'plain', username: 'alice', password: PASSWORD } })).admin();
-        const error = await admin.connect().then(() => admin.listTopics()).then(() => null, (e: Error) => e);
+        const admin = createKafka(
+          config(backend, broker, {
+            ssl: { ca: certificates.otherCa },
+            sasl: { mechanism: 'plain', username: 'alice', password: PASSWORD },
+          }),
+        ).admin();
+        const error = await admin
+          .connect()
+          .then(() => admin.listTopics())
+          .then(
+            () => null,
+            (e: Error) => e,
+          );
         await admin.disconnect().catch(() => undefined);
         expect(error, 'connection refused').to.be.instanceOf(AuthenticationError);
         expect(error?.message).to.match(/TLS/);
@@ -102,22 +139,53 @@ describe('broker/TLS listeners (SASL_SSL)', function () {
       expect(await withCertificate.listTopics()).to.be.an('array');
       await withCertificate.disconnect();
 
-      const withoutCertificate = new Kafka({ brokers: mutual.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, ssl: { ca: certificates.ca } }).admin();
-      const error = await withoutCertificate.connect().then(() => withoutCertificate.listTopics()).then(() => null, (e: Error) => e);
+      const withoutCertificate = new Kafka({
+        brokers: mutual.brokers,
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+        ssl: { ca: certificates.ca },
+      }).admin();
+      const error = await withoutCertificate
+        .connect()
+        .then(() => withoutCertificate.listTopics())
+        .then(
+          () => null,
+          (e: Error) => e,
+        );
       await withoutCertificate.disconnect();
       expect(error).to.be.instanceOf(Error);
-      await until(() => logger.lines.some((line) => /TLS handshake with .* failed/.test(line)), 'the broker to log the refused handshake', 5000);
+      await until(
+        () => logger.lines.some((line) => /TLS handshake with .* failed/.test(line)),
+        'the broker to log the refused handshake',
+        5000,
+      );
     } finally {
       await mutual.stop();
     }
   });
 
   it('a plaintext client on a TLS listener gets nothing served, and the broker says why', async () => {
-    const plaintext = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1000, requestTimeout: 1500, retry: { retries: 0 } }).admin();
-    const error = await plaintext.connect().then(() => plaintext.listTopics()).then(() => null, (e: Error) => e);
+    const plaintext = new Kafka({
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1000,
+      requestTimeout: 1500,
+      retry: { retries: 0 },
+    }).admin();
+    const error = await plaintext
+      .connect()
+      .then(() => plaintext.listTopics())
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     await plaintext.disconnect();
     expect(error).to.be.instanceOf(Error);
-    await until(() => logger.lines.some((line) => /TLS handshake with .* failed/.test(line)), 'the broker to log the refused handshake', 5000);
+    await until(
+      () => logger.lines.some((line) => /TLS handshake with .* failed/.test(line)),
+      'the broker to log the refused handshake',
+      5000,
+    );
   });
 
   it('stop() does not wait for a client stuck before its TLS handshake', async () => {
@@ -131,7 +199,10 @@ describe('broker/TLS listeners (SASL_SSL)', function () {
   });
 
   it('refuses TLS options without a key or certificate before listening', async () => {
-    const error = await startBroker({ logger, tls: { key: '', cert: certificates.serverCert } }).then(() => null, (e: Error) => e);
+    const error = await startBroker({ logger, tls: { key: '', cert: certificates.serverCert } }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(error).to.be.instanceOf(BrokerOptionsError);
     expect(error?.message).to.match(/key and cert/);
   });

@@ -51,7 +51,9 @@ describe('cli/broker command', function () {
   this.timeout(40000);
 
   it('prints JSON addresses, serves clients, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--nodes', '2', '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--nodes', '2', '--json', '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const info = JSON.parse(await firstLine(child)) as { bootstrap: string; brokers: string[]; nodes: number };
       expect(info.nodes).to.equal(2);
@@ -97,7 +99,9 @@ describe('cli/broker command', function () {
   });
 
   it('--profile kafka-4 serves what Kafka 4.x serves: kafkajs works, an old Produce v2 gets the connection closed', async () => {
-    const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--profile', 'kafka-4', '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--profile', 'kafka-4', '--json', '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const info = JSON.parse(await firstLine(child)) as { brokers: string[]; profile: string };
       expect(info.profile).to.equal('kafka-4');
@@ -107,10 +111,12 @@ describe('cli/broker command', function () {
       await producer.disconnect();
       expect(sent).to.include({ errorCode: 0 });
       const connection = await RawConnection.open(info.brokers[0]!);
-      const produceV2 = await connection.request(0, 2, (w) => w.int16(1).int32(1000).int32(0)).then(
-        () => 'answered',
-        (error: Error) => error.message,
-      );
+      const produceV2 = await connection
+        .request(0, 2, (w) => w.int16(1).int32(1000).int32(0))
+        .then(
+          () => 'answered',
+          (error: Error) => error.message,
+        );
       connection.close();
       expect(produceV2).to.equal('connection closed by the broker');
     } finally {
@@ -124,23 +130,38 @@ describe('cli/broker command', function () {
   });
 
   it('serves SASL PLAIN users given on the command line, and stops on SIGINT (Ctrl-C) with exit 0', async () => {
-    const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--sasl-user', 'alice:s3cret', '--no-auto-create-topics', '--partitions', '3'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'broker', '--port', '0', '--sasl-user', 'alice:s3cret', '--no-auto-create-topics', '--partitions', '3'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
       const bootstrap = await firstLine(child);
       expect(bootstrap).to.match(/^127\.0\.0\.1:\d+$/);
       const kafka = (password: string) =>
-        new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl: { mechanism: 'plain', username: 'alice', password } });
+        new Kafka({
+          brokers: [bootstrap],
+          logLevel: logLevel.NOTHING,
+          retry: { retries: 0 },
+          sasl: { mechanism: 'plain', username: 'alice', password },
+        });
       const admin = kafka('s3cret').admin();
       await admin.connect();
       await admin.createTopics({ topics: [{ topic: 'from-cli' }] });
       const metadata = await admin.fetchTopicMetadata({ topics: ['from-cli'] });
       await admin.disconnect();
       expect(metadata.topics[0]!.partitions, '--partitions is the default for new topics').to.have.length(3);
-      const refused = await kafka('guess').admin().connect().then(() => null, (e: Error) => e);
+      const refused = await kafka('guess')
+        .admin()
+        .connect()
+        .then(
+          () => null,
+          (e: Error) => e,
+        );
       expect(refused?.name).to.equal('KafkaJSSASLAuthenticationError');
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -156,9 +177,24 @@ describe('cli/broker command', function () {
     fs.writeFileSync(path.join(directory, 'server.pem'), certificates.serverCert);
     fs.writeFileSync(path.join(directory, 'server.key'), certificates.serverKey);
     const tlsArgs = ['--tls-cert', path.join(directory, 'server.pem'), '--tls-key', path.join(directory, 'server.key')];
-    const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--json', ...tlsArgs, '--sasl-user', 'alice:s3cret', '--sasl-mechanisms', 'scram-sha-256'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'broker',
+        '--port',
+        '0',
+        '--json',
+        ...tlsArgs,
+        '--sasl-user',
+        'alice:s3cret',
+        '--sasl-mechanisms',
+        'scram-sha-256',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const started = JSON.parse(await firstLine(child)) as { brokers: string[]; tls: boolean; sasl: boolean };
       expect(started).to.include({ tls: true, sasl: true });
@@ -173,7 +209,15 @@ describe('cli/broker command', function () {
       await admin.disconnect();
       const [keyOnly, missingFile, mechanismsWithoutUsers] = await Promise.all([
         runCli(['broker', '--port', '0', '--tls-key', path.join(directory, 'server.key')]),
-        runCli(['broker', '--port', '0', '--tls-cert', path.join(directory, 'absent.pem'), '--tls-key', path.join(directory, 'server.key')]),
+        runCli([
+          'broker',
+          '--port',
+          '0',
+          '--tls-cert',
+          path.join(directory, 'absent.pem'),
+          '--tls-key',
+          path.join(directory, 'server.key'),
+        ]),
         runCli(['broker', '--port', '0', '--sasl-mechanisms', 'PLAIN']),
       ]);
       expect(keyOnly.status).to.equal(2);
@@ -191,7 +235,9 @@ describe('cli/broker command', function () {
   });
 
   it('exits 1 and names the port when it is taken', async () => {
-    const holder = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const holder = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--json', '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const { bootstrap } = JSON.parse(await firstLine(holder)) as { bootstrap: string };
       const port = bootstrap.split(':')[1]!;

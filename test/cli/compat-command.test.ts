@@ -16,7 +16,14 @@ const SCHEMA_FILE = path.join(__dirname, '..', '..', 'src', 'compat', 'report.sc
 const ALL = [...BACKEND_NAMES];
 
 // `--scenario partitioner` selects every partitioner-* scenario (prefix match), plus keyed-produce.
-const FAST_SCENARIOS = ['partitioner-default', 'partitioner-cyclic', 'partitioner-keyed', 'partitioner-murmur2', 'partitioner-random', 'keyed-produce'];
+const FAST_SCENARIOS = [
+  'partitioner-default',
+  'partitioner-cyclic',
+  'partitioner-keyed',
+  'partitioner-murmur2',
+  'partitioner-random',
+  'keyed-produce',
+];
 
 /** The lines of one `== title ==` section of compat's output. */
 function section(stdout: string, title: string): string[] {
@@ -31,7 +38,8 @@ function tableRows(stdout: string): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   for (const line of stdout.split('\n')) {
     const cells = line.trim().split(/\s{2,}/);
-    if (cells.length >= 2 && /^[a-z0-9][a-z0-9-]*$/.test(cells[0]!) && cells[0] !== 'scenario') rows.set(cells[0]!, cells.slice(1));
+    if (cells.length >= 2 && /^[a-z0-9][a-z0-9-]*$/.test(cells[0]!) && cells[0] !== 'scenario')
+      rows.set(cells[0]!, cells.slice(1));
   }
   return rows;
 }
@@ -56,7 +64,17 @@ describe('cli/compat command', function () {
     before(async () => {
       jsonFile = path.join(dir, 'report.json');
       htmlFile = path.join(dir, 'report.html');
-      run = await runCli(['compat', '--scenario', 'partitioner', '--scenario', 'keyed-produce', '--report', jsonFile, '--report', htmlFile]);
+      run = await runCli([
+        'compat',
+        '--scenario',
+        'partitioner',
+        '--scenario',
+        'keyed-produce',
+        '--report',
+        jsonFile,
+        '--report',
+        htmlFile,
+      ]);
     });
 
     it('exits 0 and reports the embedded broker and progress on stderr', () => {
@@ -91,7 +109,10 @@ describe('cli/compat command', function () {
       const counted = { pass: 0, diff: 0, unsupported: 0, error: 0 };
       for (const scenario of report.scenarios) {
         expect(scenario.title, scenario.id).to.be.a('string').with.length.above(0);
-        expect(scenario.results.map((r) => r.backend), scenario.id).to.deep.equal(ALL);
+        expect(
+          scenario.results.map((r) => r.backend),
+          scenario.id,
+        ).to.deep.equal(ALL);
         for (const result of scenario.results) {
           expect(result.status, `${scenario.id} on ${result.backend}: ${result.detail}`).to.equal('pass');
           expect(result.durationMs).to.be.a('number').at.least(0);
@@ -132,7 +153,22 @@ describe('cli/compat command', function () {
         ].join('\n'),
       );
       jsonFile = path.join(dir, 'full.json');
-      run = await runCli(['compat', '--scenario', 'partitioner-keyed', '--scenario', 'offset-api', '--scenario', 'plain-consumer', '--scan', appDir, '--report', jsonFile], 120000);
+      run = await runCli(
+        [
+          'compat',
+          '--scenario',
+          'partitioner-keyed',
+          '--scenario',
+          'offset-api',
+          '--scenario',
+          'plain-consumer',
+          '--scan',
+          appDir,
+          '--report',
+          jsonFile,
+        ],
+        120000,
+      );
     });
 
     it('exits 0 and prints the cluster verdict first, then both scenario tables, the code findings and the run', () => {
@@ -147,7 +183,12 @@ describe('cli/compat command', function () {
       ]);
       expect(section(run.stdout, 'Cluster').join('\n')).to.match(/Verdict: kafka-node 5\.0\.0 works on this cluster/);
       const api = section(run.stdout, 'kafka-node API');
-      expect(api[0]!.trim().split(/\s{2,}/)).to.deep.equal(['scenario', 'kafka-node', 'facade:kafka-node', 'facade:kafkajs']);
+      expect(api[0]!.trim().split(/\s{2,}/)).to.deep.equal([
+        'scenario',
+        'kafka-node',
+        'facade:kafka-node',
+        'facade:kafkajs',
+      ]);
       const rows = tableRows(api.join('\n'));
       expect([...rows.keys()]).to.deep.equal(['plain-consumer', 'offset-api']);
       for (const [id, cells] of rows) for (const cell of cells) expect(cell, id).to.match(/^pass \d+\.\ds$/);
@@ -170,11 +211,19 @@ describe('cli/compat command', function () {
     it('reports each engine of the kafka-node API scenarios, with the documented difference noted and the warnings the facade raised', () => {
       const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
       expect(report.kafkaNodeApi!.engines).to.deep.equal(['kafka-node', ...BACKEND_NAMES.map((b) => `facade:${b}`)]);
-      expect(report.kafkaNodeApi!.summary).to.deep.equal({ pass: 2 * (BACKEND_NAMES.length + 1), diff: 0, unsupported: 0, error: 0 });
+      expect(report.kafkaNodeApi!.summary).to.deep.equal({
+        pass: 2 * (BACKEND_NAMES.length + 1),
+        diff: 0,
+        unsupported: 0,
+        error: 0,
+      });
       const offsetApi = report.kafkaNodeApi!.scenarios.find((s) => s.id === 'offset-api')!;
       const onKafkajs = offsetApi.results.find((r) => r.engine === 'facade:kafkajs')!;
       expect(onKafkajs.notes.join('\n')).to.include('documented difference at entry 6');
-      expect(onKafkajs.warnings.map((w) => w.split(':')[0])).to.include.members(['offset.commit.kafka-storage', 'offset.commit.joins-group']);
+      expect(onKafkajs.warnings.map((w) => w.split(':')[0])).to.include.members([
+        'offset.commit.kafka-storage',
+        'offset.commit.joins-group',
+      ]);
       expect(offsetApi.results.find((r) => r.engine === 'kafka-node')!.warnings).to.deep.equal([]);
     });
 
@@ -198,12 +247,25 @@ describe('cli/compat command', function () {
     before(async () => {
       broker = await startEmbedded({ profile: 'kafka-4' });
       const jsonFile = path.join(dir, 'kafka4.json');
-      run = await runCli(['compat', '--brokers', broker.bootstrap, '--scenario', 'partitioner-keyed', '--scenario', 'offset-api', '--report', jsonFile], 120000);
+      run = await runCli(
+        [
+          'compat',
+          '--brokers',
+          broker.bootstrap,
+          '--scenario',
+          'partitioner-keyed',
+          '--scenario',
+          'offset-api',
+          '--report',
+          jsonFile,
+        ],
+        120000,
+      );
       report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
     });
     after(() => broker.stop());
 
-    it('reports the engines that cannot run there as unsupported here, with the probe\'s reason, and exits 0', () => {
+    it("reports the engines that cannot run there as unsupported here, with the probe's reason, and exits 0", () => {
       expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
       expect(report.cluster!.kafkaNode.status).to.equal('fails');
       const keyed = report.scenarios.find((s) => s.id === 'partitioner-keyed')!;
@@ -218,8 +280,12 @@ describe('cli/compat command', function () {
         ['facade:kafka-node', 'unsupported'],
         ['facade:kafkajs', 'pass'],
       ]);
-      expect(offsetApi.results[2]!.notes).to.include('no kafka-node reference on this cluster: ran without error, nothing to compare with');
-      expect(section(run.stdout, 'kafka-node API').join('\n')).to.match(/offset-api on kafka-node \(unsupported\):\n {2}unsupported here: Produce v2 refused/);
+      expect(offsetApi.results[2]!.notes).to.include(
+        'no kafka-node reference on this cluster: ran without error, nothing to compare with',
+      );
+      expect(section(run.stdout, 'kafka-node API').join('\n')).to.match(
+        /offset-api on kafka-node \(unsupported\):\n {2}unsupported here: Produce v2 refused/,
+      );
     });
 
     it('leaves no topic of its own behind on the cluster', () => {
@@ -245,7 +311,9 @@ describe('cli/compat command', function () {
     const report = JSON.parse(run.stdout) as ParityReport;
     expect(report.embeddedBroker).to.equal(true);
     expect(report.scenarios.map((s) => s.id)).to.deep.equal(['partitioner-cyclic']);
-    expect(report.scenarios[0]!.results.map((r) => [r.backend, r.status])).to.deep.equal(ALL.map((backend) => [backend, 'pass']));
+    expect(report.scenarios[0]!.results.map((r) => [r.backend, r.status])).to.deep.equal(
+      ALL.map((backend) => [backend, 'pass']),
+    );
     expect(report.summary).to.deep.equal({ pass: ALL.length, diff: 0, unsupported: 0, error: 0 });
   });
 
@@ -288,23 +356,57 @@ describe('cli/compat command', function () {
 });
 
 describe('compat report formatting', () => {
-  function outcome(backend: BackendOutcome['backend'], status: BackendOutcome['status'], detail: string | null, durationMs = 1234): BackendOutcome {
+  function outcome(
+    backend: BackendOutcome['backend'],
+    status: BackendOutcome['status'],
+    detail: string | null,
+    durationMs = 1234,
+  ): BackendOutcome {
     return { backend, status, durationMs, detail, trace: [], leftoverTopics: [] };
   }
 
-  const meta = { brokers: ['127.0.0.1:9092'], embeddedBroker: false, backends: ['kafka-node', 'kafkajs'] as BackendOutcome['backend'][] };
+  const meta = {
+    brokers: ['127.0.0.1:9092'],
+    embeddedBroker: false,
+    backends: ['kafka-node', 'kafkajs'] as BackendOutcome['backend'][],
+  };
   const clean: ScenarioOutcome[] = [
-    { id: 'keyed-produce', title: 'keyed', outcomes: [outcome('kafka-node', 'pass', null), outcome('kafkajs', 'pass', null)] },
-    { id: 'headers', title: 'headers', outcomes: [outcome('kafka-node', 'unsupported', 'headers not supported by kafka-node', 0), outcome('kafkajs', 'pass', null)] },
+    {
+      id: 'keyed-produce',
+      title: 'keyed',
+      outcomes: [outcome('kafka-node', 'pass', null), outcome('kafkajs', 'pass', null)],
+    },
+    {
+      id: 'headers',
+      title: 'headers',
+      outcomes: [
+        outcome('kafka-node', 'unsupported', 'headers not supported by kafka-node', 0),
+        outcome('kafkajs', 'pass', null),
+      ],
+    },
   ];
   const differing: ScenarioOutcome[] = [
     ...clean,
     {
       id: 'commit-resume',
       title: 'commit <then> resume',
-      outcomes: [outcome('kafka-node', 'pass', null), outcome('kafkajs', 'diff', 'consume[3]: kafka-node has offset 7\n  kafkajs has offset 8 <script>alert(1)</script>')],
+      outcomes: [
+        outcome('kafka-node', 'pass', null),
+        outcome(
+          'kafkajs',
+          'diff',
+          'consume[3]: kafka-node has offset 7\n  kafkajs has offset 8 <script>alert(1)</script>',
+        ),
+      ],
     },
-    { id: 'pause-resume', title: 'pause', outcomes: [outcome('kafka-node', 'error', 'KafkaTimeoutError: "no message" & gave up'), outcome('kafkajs', 'pass', null)] },
+    {
+      id: 'pause-resume',
+      title: 'pause',
+      outcomes: [
+        outcome('kafka-node', 'error', 'KafkaTimeoutError: "no message" & gave up'),
+        outcome('kafkajs', 'pass', null),
+      ],
+    },
   ];
 
   it('counts statuses and is clean when only pass and unsupported occur', () => {
@@ -337,7 +439,9 @@ describe('compat report formatting', () => {
     expect(rows.get('pause-resume')).to.deep.equal(['error 1.2s', 'pass 1.2s']);
     expect(rows.get('headers')).to.deep.equal(['unsupported 0.0s', 'pass 1.2s']);
     expect(table).to.include('5 pass, 1 diff, 1 unsupported, 1 error');
-    expect(table).to.include('commit-resume on kafkajs (diff):\n  consume[3]: kafka-node has offset 7\n    kafkajs has offset 8');
+    expect(table).to.include(
+      'commit-resume on kafkajs (diff):\n  consume[3]: kafka-node has offset 7\n    kafkajs has offset 8',
+    );
     expect(table).to.include('pause-resume on kafka-node (error):\n  KafkaTimeoutError: "no message" & gave up');
     expect(table).to.include('headers on kafka-node (unsupported):\n  headers not supported by kafka-node');
   });
@@ -349,8 +453,12 @@ describe('compat report formatting', () => {
     expect(html).to.include('commit &lt;then&gt; resume');
     expect(html).to.include('KafkaTimeoutError: &quot;no message&quot; &amp; gave up');
     // A difference expands: its first line is the summary, all of it the body.
-    expect(html).to.match(/<td class="diff" data-backend="kafkajs"><strong>diff<\/strong> 1\.2 s<details><summary>consume\[3\]: kafka-node has offset 7\n {2}kafkajs has offset 8 &lt;script&gt;/);
-    expect(html).to.match(/<td class="error" data-backend="kafka-node"><strong>error<\/strong> 1\.2 s<pre>KafkaTimeoutError/);
+    expect(html).to.match(
+      /<td class="diff" data-backend="kafkajs"><strong>diff<\/strong> 1\.2 s<details><summary>consume\[3\]: kafka-node has offset 7\n {2}kafkajs has offset 8 &lt;script&gt;/,
+    );
+    expect(html).to.match(
+      /<td class="error" data-backend="kafka-node"><strong>error<\/strong> 1\.2 s<pre>KafkaTimeoutError/,
+    );
     expect(html).to.include('<span>5 pass</span><span>1 diff</span><span>1 unsupported</span><span>1 error</span>');
     expect(html).not.to.include('(embedded broker)');
   });

@@ -48,7 +48,8 @@ describe('cli/probe command', function () {
       const run = await runCli(['probe', '--brokers', broker.brokers[0]!], 90000);
       expect(run.code, run.stderr).to.equal(0);
       // The second node is found through the cluster's metadata.
-      for (const address of broker.brokers) expect(run.stdout).to.match(new RegExp(`${address} \\(node \\d\\): ApiVersions answered`));
+      for (const address of broker.brokers)
+        expect(run.stdout).to.match(new RegExp(`${address} \\(node \\d\\): ApiVersions answered`));
       expect(run.stdout).to.match(/Produce\s+v2\s+ok\s+Producer\.send/);
       expect(run.stdout).to.match(/Fetch\s+v2\s+ok/);
       expect(run.stdout).to.match(/JoinGroup\s+v0\s+ok/);
@@ -88,7 +89,10 @@ describe('cli/probe command', function () {
       const certificates = await startOrSkip(this, () => testCertificates());
       caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kna-probe-tls-')), 'ca.pem');
       fs.writeFileSync(caFile, certificates.ca);
-      broker = await startEmbedded({ saslUsers: { alice: 'alice-secret' }, tls: { key: certificates.serverKey, cert: certificates.serverCert } });
+      broker = await startEmbedded({
+        saslUsers: { alice: 'alice-secret' },
+        tls: { key: certificates.serverKey, cert: certificates.serverCert },
+      });
     });
     after(async () => {
       await broker?.stop();
@@ -96,7 +100,21 @@ describe('cli/probe command', function () {
     });
 
     it('connects with --tls-ca and checks the SASL requests kafka-node would add', async () => {
-      const run = await runCli(['probe', '--brokers', broker.bootstrap, '--tls-ca', caFile, '--sasl-mechanism', 'scram-sha-256', '--sasl-user', 'alice:alice-secret', '--json'], 90000);
+      const run = await runCli(
+        [
+          'probe',
+          '--brokers',
+          broker.bootstrap,
+          '--tls-ca',
+          caFile,
+          '--sasl-mechanism',
+          'scram-sha-256',
+          '--sasl-user',
+          'alice:alice-secret',
+          '--json',
+        ],
+        90000,
+      );
       expect(run.code, run.stderr).to.equal(0);
       const report = JSON.parse(run.stdout) as ProbeReport;
       expect(report).to.include({ tls: true, sasl: 'scram-sha-256' });
@@ -137,8 +155,12 @@ describe('cli/probe command', function () {
       expect(report.kafkaNode.firstFailure).to.match(/^CreateTopics v0 refused: .* does not offer CreateTopics/);
       expect(backend(report, 'kafka-node').status).to.equal('partial');
       expect(backend(report, 'kafkajs')).to.include({ status: 'fails' });
-      expect(backend(report, 'kafkajs').firstFailure).to.match(/ApiVersions not answered .* needs Apache Kafka 0\.10 or later/);
-      expect(report.verdict).to.match(/^kafka-node 5\.0\.0 produces and consumes on this cluster, but Admin\.createTopics/);
+      expect(backend(report, 'kafkajs').firstFailure).to.match(
+        /ApiVersions not answered .* needs Apache Kafka 0\.10 or later/,
+      );
+      expect(report.verdict).to.match(
+        /^kafka-node 5\.0\.0 produces and consumes on this cluster, but Admin\.createTopics/,
+      );
     });
   });
 
@@ -156,7 +178,9 @@ describe('cli/probe command', function () {
       expect(check(report, 'JoinGroup').accepted).to.equal(true);
       // The mock has no admin APIs: every engine produces and consumes, none creates topics.
       expect(report.kafkaNode.status).to.equal('partial');
-      expect(report.kafkaNode.firstFailure).to.match(/^CreateTopics v1 refused: .* does not offer CreateTopics at all$/);
+      expect(report.kafkaNode.firstFailure).to.match(
+        /^CreateTopics v1 refused: .* does not offer CreateTopics at all$/,
+      );
       expect(backend(report, 'kafka-node').status).to.equal('partial');
       expect(backend(report, 'kafkajs').status).to.equal('partial');
       expect(backend(report, 'kafkajs').firstFailure).to.match(/^CreateTopics v3 refused/);
@@ -170,14 +194,18 @@ describe('cli/probe command', function () {
     // kafka-node negotiates Produce to v2 (the broker lists v0 as its minimum), and 4.x refuses it.
     expect(check(report, 'Produce')).to.include({ version: 2, accepted: false });
     expect(report.kafkaNode.status).to.equal('fails');
-    expect(report.kafkaNode.firstFailure).to.match(/^Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896; its ApiVersions still lists Produce v0/);
+    expect(report.kafkaNode.firstFailure).to.match(
+      /^Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896; its ApiVersions still lists Produce v0/,
+    );
     expect(check(report, 'Fetch')).to.include({ version: 2, accepted: false });
     expect(check(report, 'Fetch').reason).to.equal('Fetch v2 refused: Apache Kafka 4.x removed it (KIP-896)');
     expect(check(report, 'CreateTopics').accepted).to.equal(false);
     expect(check(report, 'JoinGroup').accepted).to.equal(true);
     expect(backend(report, 'kafka-node').status).to.equal('fails');
     expect(backend(report, 'kafkajs').status).to.equal('works');
-    expect(report.verdict).to.match(/^kafka-node 5\.0\.0 does not work on this cluster: Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896/);
+    expect(report.verdict).to.match(
+      /^kafka-node 5\.0\.0 does not work on this cluster: Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896/,
+    );
     expect(report.verdict).to.include("What to do: run the same code on backend 'kafkajs'");
   }
 
@@ -192,7 +220,9 @@ describe('cli/probe command', function () {
       const run = await runCli(['probe', '--brokers', broker.bootstrap], 90000);
       expect(run.code, run.stderr).to.equal(0);
       expect(run.stdout).to.match(/Produce\s+v2\s+REFUSED/);
-      expect(run.stdout).to.match(/^Verdict: kafka-node 5\.0\.0 does not work on this cluster: Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896/m);
+      expect(run.stdout).to.match(
+        /^Verdict: kafka-node 5\.0\.0 does not work on this cluster: Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896/m,
+      );
       expectKafka4Verdicts(await probeJson(broker.bootstrap));
     });
   });

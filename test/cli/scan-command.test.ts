@@ -29,17 +29,35 @@ describe('cli/scan command', function () {
     const lines = result.stdout.split('\n');
     const fileHeader = lines.indexOf('legacy-zookeeper.js');
     expect(fileHeader).to.be.greaterThan(-1);
-    expect(lines[fileHeader + 2]).to.match(/^ {2}6:14 +construct +Client +emulated +kafka-node 3's ZooKeeper Client: .*\(warning 'zookeeper\.kafka-host-fallback'\)$/);
-    expect(lines[fileHeader + 9]).to.match(/^ {2}16:39 +import +kafka-node\/lib\/errors\/BrokerNotAvailableError +supported +served by the facade's own module/);
-    expect(lines[fileHeader + 11]).to.match(/^ {2}22:24 +import +kafka-node\/lib\/protocol +unsupported +kafka-node-adapter does not serve 'kafka-node\/lib\/protocol'/);
-    expect(result.stdout).to.include('Summary: 10 files scanned, 9 use kafka-node; 76 findings: 72 supported, 3 emulated, 1 unsupported');
+    expect(lines[fileHeader + 2]).to.match(
+      /^ {2}6:14 +construct +Client +emulated +kafka-node 3's ZooKeeper Client: .*\(warning 'zookeeper\.kafka-host-fallback'\)$/,
+    );
+    expect(lines[fileHeader + 9]).to.match(
+      /^ {2}16:39 +import +kafka-node\/lib\/errors\/BrokerNotAvailableError +supported +served by the facade's own module/,
+    );
+    expect(lines[fileHeader + 11]).to.match(
+      /^ {2}22:24 +import +kafka-node\/lib\/protocol +unsupported +kafka-node-adapter does not serve 'kafka-node\/lib\/protocol'/,
+    );
+    expect(result.stdout).to.include(
+      'Summary: 10 files scanned, 9 use kafka-node; 76 findings: 72 supported, 3 emulated, 1 unsupported',
+    );
     expect(result.stdout).to.include('by kind: import 11, construct 14, option 29, method 12, event 10');
-    expect(result.stdout).to.include('  KAFKA_NODE_BACKEND=kafkajs  (or {"backend":"kafkajs"} in kafka-node-adapter.json)\n');
-    expect(result.stdout).to.include('  (keep KAFKA_NODE_BACKEND=kafka-node until the unsupported uses below are replaced)\n');
-    expect(result.stdout).to.include("  load the facade: scan --fix (requires 'kafka-node-adapter/kafka-node') or node -r kafka-node-adapter/register <app>\n");
+    expect(result.stdout).to.include(
+      '  KAFKA_NODE_BACKEND=kafkajs  (or {"backend":"kafkajs"} in kafka-node-adapter.json)\n',
+    );
+    expect(result.stdout).to.include(
+      '  (keep KAFKA_NODE_BACKEND=kafka-node until the unsupported uses below are replaced)\n',
+    );
+    expect(result.stdout).to.include(
+      "  load the facade: scan --fix (requires 'kafka-node-adapter/kafka-node') or node -r kafka-node-adapter/register <app>\n",
+    );
     expect(result.stdout).to.include('  KAFKA_NODE_ADAPTER_STRICT=1 in tests');
-    expect(result.stdout).to.match(/- unsupported import kafka-node\/lib\/protocol \(1x, first at legacy-zookeeper\.js:22:24\)/);
-    expect(result.stdout).to.match(/- emulated construct ConsumerGroupStream \(1x, first at lib\/audit-stream\.js:5:16\): .*'consumer-group-stream\.autocommit'/);
+    expect(result.stdout).to.match(
+      /- unsupported import kafka-node\/lib\/protocol \(1x, first at legacy-zookeeper\.js:22:24\)/,
+    );
+    expect(result.stdout).to.match(
+      /- emulated construct ConsumerGroupStream \(1x, first at lib\/audit-stream\.js:5:16\): .*'consumer-group-stream\.autocommit'/,
+    );
     expect(result.stdout).to.not.include('lib/format.js');
   });
 
@@ -59,9 +77,17 @@ describe('cli/scan command', function () {
       status: 'supported',
       note: report.findings[0]!.note,
     });
-    expect(report.findings.find((f) => f.kind === 'option' && f.name === 'attributes')).to.include({ file: 'producer.js', line: 12, target: 'send', status: 'supported' });
+    expect(report.findings.find((f) => f.kind === 'option' && f.name === 'attributes')).to.include({
+      file: 'producer.js',
+      line: 12,
+      target: 'send',
+      status: 'supported',
+    });
     expect(report.summary.byStatus).to.deep.equal({ supported: 72, emulated: 3, unsupported: 1 });
-    expect(report.suggestedConfiguration.attention[0]).to.include({ name: 'kafka-node/lib/protocol', status: 'unsupported' });
+    expect(report.suggestedConfiguration.attention[0]).to.include({
+      name: 'kafka-node/lib/protocol',
+      status: 'unsupported',
+    });
   });
 
   it('exits 0 when nothing unsupported is used', () => {
@@ -69,7 +95,9 @@ describe('cli/scan command', function () {
     try {
       const result = scan(root);
       expect(result.status).to.equal(0);
-      expect(result.stdout).to.include('Summary: 2 files scanned, 2 use kafka-node; 33 findings: 33 supported, 0 emulated, 0 unsupported');
+      expect(result.stdout).to.include(
+        'Summary: 2 files scanned, 2 use kafka-node; 33 findings: 33 supported, 0 emulated, 0 unsupported',
+      );
       expect(result.stdout).to.not.include('keep KAFKA_NODE_BACKEND=kafka-node');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
@@ -82,11 +110,17 @@ describe('cli/scan command', function () {
       const first = scan(root, '--fix');
       expect(first.status).to.equal(1);
       expect(first.stdout).to.include('--fix: rewrote 10 specifier(s) in 8 file(s):');
-      expect(first.stdout).to.include("--- a/producer.js\n+++ b/producer.js\n@@ -1,7 +1,7 @@\n");
-      expect(first.stdout).to.include("-const { KafkaClient, HighLevelProducer, KeyedMessage } = require('kafka-node');\n+const { KafkaClient, HighLevelProducer, KeyedMessage } = require('kafka-node-adapter/kafka-node');\n");
-      expect(first.stdout).to.include("The rewritten requires load 'kafka-node-adapter/kafka-node', the kafka-node facade");
+      expect(first.stdout).to.include('--- a/producer.js\n+++ b/producer.js\n@@ -1,7 +1,7 @@\n');
+      expect(first.stdout).to.include(
+        "-const { KafkaClient, HighLevelProducer, KeyedMessage } = require('kafka-node');\n+const { KafkaClient, HighLevelProducer, KeyedMessage } = require('kafka-node-adapter/kafka-node');\n",
+      );
+      expect(first.stdout).to.include(
+        "The rewritten requires load 'kafka-node-adapter/kafka-node', the kafka-node facade",
+      );
       expect(first.stdout).to.not.match(/issue 4|not built/);
-      expect(fs.readFileSync(path.join(root, 'order-service.ts'), 'utf8')).to.include("import * as kafka from 'kafka-node-adapter/kafka-node';");
+      expect(fs.readFileSync(path.join(root, 'order-service.ts'), 'utf8')).to.include(
+        "import * as kafka from 'kafka-node-adapter/kafka-node';",
+      );
       const second = scan(root, '--fix', '--json');
       const report = JSON.parse(second.stdout) as ScanReport & { notice: string };
       expect(report.fixes).to.deep.equal([]);
@@ -100,7 +134,8 @@ describe('cli/scan command', function () {
   it('reports progress on stderr for large trees, keeping stdout valid JSON', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-cli-large-'));
     try {
-      for (let index = 0; index < 250; index += 1) fs.writeFileSync(path.join(root, `m${index}.js`), `module.exports = ${index};\n`);
+      for (let index = 0; index < 250; index += 1)
+        fs.writeFileSync(path.join(root, `m${index}.js`), `module.exports = ${index};\n`);
       const result = scan(root, '--json');
       expect(result.status).to.equal(0);
       expect(result.stderr).to.equal('scan: 200/250 files\nscan: 250/250 files\n');

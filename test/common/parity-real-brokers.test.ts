@@ -22,7 +22,11 @@ interface RealBroker {
   knownQuirk?: { pattern: RegExp; reason: string };
 }
 
-function realBrokerParity(backend: BackendName, title: string, start: (context: Mocha.Context) => Promise<RealBroker>): void {
+function realBrokerParity(
+  backend: BackendName,
+  title: string,
+  start: (context: Mocha.Context) => Promise<RealBroker>,
+): void {
   describe(`common/parity on ${title} (${backend} backend) equals the embedded broker`, function () {
     this.timeout(180000);
     let real: Awaited<ReturnType<typeof start>> | undefined;
@@ -41,7 +45,11 @@ function realBrokerParity(backend: BackendName, title: string, start: (context: 
       it(scenario.id, async () => {
         // A fresh namespace per run: a shared cluster keeps the topics of earlier runs and files.
         const runOnReal = () =>
-          runScenario(scenario, { brokers: real!.brokers, backends: [backend], scenarios: [scenario], provisionTopic: real!.provision }, `real-${randomBytes(3).toString('hex')}`);
+          runScenario(
+            scenario,
+            { brokers: real!.brokers, backends: [backend], scenarios: [scenario], provisionTopic: real!.provision },
+            `real-${randomBytes(3).toString('hex')}`,
+          );
         let onReal = await runOnReal();
         const quirk = real!.knownQuirk;
         const firstOutcome = onReal.outcomes[0];
@@ -49,12 +57,21 @@ function realBrokerParity(backend: BackendName, title: string, start: (context: 
           console.log(`      (${title}: ran ${scenario.id} once more: ${quirk.reason})`);
           onReal = await runOnReal();
         }
-        const onEmbedded = await runScenario(scenario, { brokers: embedded.brokers, backends: [backend], scenarios: [scenario] }, 'embedded');
+        const onEmbedded = await runScenario(
+          scenario,
+          { brokers: embedded.brokers, backends: [backend], scenarios: [scenario] },
+          'embedded',
+        );
         const [realOutcome] = onReal.outcomes;
         const [embeddedOutcome] = onEmbedded.outcomes;
-        expect(realOutcome!.status === 'error' ? realOutcome!.detail : null, `${title}: ${realOutcome!.detail ?? ''}`).to.equal(null);
+        expect(
+          realOutcome!.status === 'error' ? realOutcome!.detail : null,
+          `${title}: ${realOutcome!.detail ?? ''}`,
+        ).to.equal(null);
         expect(embeddedOutcome!.status === 'error' ? embeddedOutcome!.detail : null, 'embedded broker').to.equal(null);
-        expect(realOutcome!.trace, `${title} trace differs from the embedded broker's`).to.deep.equal(embeddedOutcome!.trace);
+        expect(realOutcome!.trace, `${title} trace differs from the embedded broker's`).to.deep.equal(
+          embeddedOutcome!.trace,
+        );
       });
     }
   });
@@ -85,7 +102,10 @@ realBrokerParity('kafkajs', 'the librdkafka mock cluster', async (context) => {
     // librdkafka 2.0's mock answers a SyncGroup that arrives after its group turned stable, or a heartbeat to an empty
     // group, with INVALID_REQUEST (its group state check); Kafka answers the first with the current assignment and the
     // second with UNKNOWN_MEMBER_ID, both of which clients recover from. Under load a late member hits it.
-    knownQuirk: { pattern: /INVALID_REQUEST/, reason: 'the mock answers a late SyncGroup or heartbeat with INVALID_REQUEST, unlike Kafka' },
+    knownQuirk: {
+      pattern: /INVALID_REQUEST/,
+      reason: 'the mock answers a late SyncGroup or heartbeat with INVALID_REQUEST, unlike Kafka',
+    },
   };
 });
 
@@ -93,7 +113,11 @@ realBrokerParity('kafkajs', 'the librdkafka mock cluster', async (context) => {
 function sharedRealKafka(start: (context: Mocha.Context) => Promise<RealKafka>) {
   return async (context: Mocha.Context): Promise<RealBroker> => {
     const kafka = await start(context);
-    return { brokers: kafka.brokers, provision: (name, partitions) => kafka.createTopic(name, partitions), stop: async () => undefined };
+    return {
+      brokers: kafka.brokers,
+      provision: (name, partitions) => kafka.createTopic(name, partitions),
+      stop: async () => undefined,
+    };
   };
 }
 

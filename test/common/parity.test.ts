@@ -18,18 +18,31 @@ describe('common/parity (kafka-node vs kafkajs vs confluent through the common i
 
   for (const scenario of PARITY_SCENARIOS) {
     it(`${scenario.id}: ${scenario.title}`, async () => {
-      const result = await runScenario(scenario, { brokers: broker.brokers, backends: [...BACKEND_NAMES], scenarios: [scenario] }, 'parity');
+      const result = await runScenario(
+        scenario,
+        { brokers: broker.brokers, backends: [...BACKEND_NAMES], scenarios: [scenario] },
+        'parity',
+      );
       for (const outcome of result.outcomes) {
         expect(outcome.status === 'error' ? outcome.detail : null, `${outcome.backend} failed`).to.equal(null);
-        expect(outcome.status, `${outcome.backend}: ${outcome.detail ?? ''}`).to.be.oneOf(['pass', 'diff', 'unsupported']);
+        expect(outcome.status, `${outcome.backend}: ${outcome.detail ?? ''}`).to.be.oneOf([
+          'pass',
+          'diff',
+          'unsupported',
+        ]);
       }
       const [reference, ...others] = result.outcomes;
       for (const other of others) {
         if (reference!.status === 'pass' && other.status !== 'unsupported') {
-          expect(other.trace, `${other.backend} trace differs from ${reference!.backend}`).to.deep.equal(reference!.trace);
+          expect(other.trace, `${other.backend} trace differs from ${reference!.backend}`).to.deep.equal(
+            reference!.trace,
+          );
         }
       }
-      expect(result.outcomes.some((o) => o.status === 'pass'), 'no backend ran the scenario').to.equal(true);
+      expect(
+        result.outcomes.some((o) => o.status === 'pass'),
+        'no backend ran the scenario',
+      ).to.equal(true);
       expect(reference!.trace.length, 'the scenario recorded nothing').to.be.greaterThan(0);
     });
   }

@@ -13,7 +13,13 @@ const kafkaNodePartitioners = require('kafka-node/lib/partitioner') as {
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: Buffer | string) => number;
 
 function sampleKeys(): Buffer[] {
-  const keys: Buffer[] = [Buffer.alloc(0), Buffer.from('a'), Buffer.from('user-42'), Buffer.from('订单-2019-02-25'), Buffer.from('🚀 emoji key')];
+  const keys: Buffer[] = [
+    Buffer.alloc(0),
+    Buffer.from('a'),
+    Buffer.from('user-42'),
+    Buffer.from('订单-2019-02-25'),
+    Buffer.from('🚀 emoji key'),
+  ];
   let seed = 7;
   for (let i = 0; i < 500; i++) {
     seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
@@ -65,7 +71,9 @@ describe('common/partitioners', () => {
     const reference = new kafkaNodePartitioners.CyclicPartitioner();
     const ours = createPartitionChooser('cyclic');
     for (let i = 0; i < 10; i++) expect(ours([0, 1, 2], null)).to.equal(reference.getPartition([0, 1, 2]));
-    expect(createPartitionChooser('default')([4, 5], null)).to.equal(new kafkaNodePartitioners.DefaultPartitioner().getPartition([4, 5]));
+    expect(createPartitionChooser('default')([4, 5], null)).to.equal(
+      new kafkaNodePartitioners.DefaultPartitioner().getPartition([4, 5]),
+    );
   });
 
   it('random stays within the partitions', () => {
@@ -76,7 +84,10 @@ describe('common/partitioners', () => {
   });
 
   it('rejects unknown partitioners and custom choices outside the partitions', () => {
-    expect(() => createPartitionChooser('sticky' as never)).to.throw(ConfigurationError, /unknown partitioner "sticky"/);
+    expect(() => createPartitionChooser('sticky' as never)).to.throw(
+      ConfigurationError,
+      /unknown partitioner "sticky"/,
+    );
     const custom = createPartitionChooser(() => 9);
     expect(() => custom([0, 1], null)).to.throw(ConfigurationError, /returned 9/);
     expect(createPartitionChooser((partitions) => partitions[1]!)([0, 1], null)).to.equal(1);

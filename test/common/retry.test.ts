@@ -6,7 +6,9 @@ describe('common/retry: the one backoff rule', () => {
   const schedule = { initialRetryTimeMs: 100, maxRetryTimeMs: 1000 };
 
   it('doubles from the initial retry time per failure and stops at the max retry time', () => {
-    expect([1, 2, 3, 4, 5, 6].map((failures) => backoffDelay(schedule, failures))).to.deep.equal([100, 200, 400, 800, 1000, 1000]);
+    expect([1, 2, 3, 4, 5, 6].map((failures) => backoffDelay(schedule, failures))).to.deep.equal([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
   });
 
   it('waits the initial time before the first retry (and for a count of 0), and stays finite for huge counts', () => {

@@ -25,10 +25,21 @@ interface Pipeline {
 
 function startPipeline(args: string[]): Pipeline {
   const child = spawn(process.execPath, ['-r', 'ts-node/register', PIPELINE, ...args], {
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json'), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    env: {
+      ...process.env,
+      TS_NODE_TRANSPILE_ONLY: 'true',
+      TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json'),
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const pipeline: Pipeline = { child, commits: 0, hanging: false, output: [], exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  const pipeline: Pipeline = {
+    child,
+    commits: 0,
+    hanging: false,
+    output: [],
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+  };
   child.stdout!.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
       pipeline.output.push(line);
@@ -67,7 +78,10 @@ describe('transactions: exactly-once consume-transform-produce across a SIGKILL'
     await admin.disconnect();
     const producer = backend.producer({ partitioner: 'keyed' });
     await producer.connect();
-    await producer.send({ topic: 'eos-a', messages: Array.from({ length: TOTAL }, (_, i) => ({ key: `k${i % 7}`, value: `r${i}` })) });
+    await producer.send({
+      topic: 'eos-a',
+      messages: Array.from({ length: TOTAL }, (_, i) => ({ key: `k${i % 7}`, value: `r${i}` })),
+    });
     await producer.disconnect();
 
     const args = [broker.brokers.join(','), 'eos-a', 'eos-b', 'eos-group', 'eos-pipeline'];
@@ -83,7 +97,12 @@ describe('transactions: exactly-once consume-transform-produce across a SIGKILL'
     running.push(second);
     const [reader, uncommitted] = await Promise.all(
       (['read_committed', 'read_uncommitted'] as const).map((isolationLevel) =>
-        startMember(backend, { groupId: `eos-${isolationLevel}`, topics: ['eos-b'], fromOffset: 'earliest', isolationLevel }),
+        startMember(backend, {
+          groupId: `eos-${isolationLevel}`,
+          topics: ['eos-b'],
+          fromOffset: 'earliest',
+          isolationLevel,
+        }),
       ),
     );
     members.push(reader!, uncommitted!);
@@ -96,7 +115,9 @@ describe('transactions: exactly-once consume-transform-produce across a SIGKILL'
     const results = reader!.messages.map((m) => m.value!.toString());
     const expected = Array.from({ length: TOTAL }, (_, i) => `r${i}:transformed`);
     expect([...results].sort(), second.output.slice(-5).join('\n')).to.deep.equal([...expected].sort());
-    expect(second.commits, 'the restarted instance did the rest, the abandoned record again included').to.equal(TOTAL - 15);
+    expect(second.commits, 'the restarted instance did the rest, the abandoned record again included').to.equal(
+      TOTAL - 15,
+    );
     // The abandoned transaction's record is in B, aborted: read_uncommitted readers get it twice.
     await until(() => uncommitted!.messages.length === TOTAL + 1, `${TOTAL + 1} records for read_uncommitted`);
   });

@@ -17,7 +17,13 @@ const everything: Capabilities = {
   compression: ['none', 'gzip', 'snappy', 'lz4', 'zstd'],
   partitioners: ['default', 'random', 'cyclic', 'keyed', 'murmur2'],
 };
-const little: Capabilities = { headers: false, idempotence: false, transactions: false, compression: ['none', 'gzip'], partitioners: ['default', 'keyed'] };
+const little: Capabilities = {
+  headers: false,
+  idempotence: false,
+  transactions: false,
+  compression: ['none', 'gzip'],
+  partitioners: ['default', 'keyed'],
+};
 
 function sendFails(request: unknown, capabilities = everything, options = {}): Error {
   try {
@@ -69,42 +75,74 @@ describe('common/validation', () => {
       expect(error, JSON.stringify(request)).to.be.instanceOf(ConfigurationError);
       expect(error.message).to.match(pattern);
     }
-    expect(sendFails({ topic: 't', messages: [{ value: 'x' }], acks: 1 }, everything, { idempotent: true })).to.be.instanceOf(ConfigurationError);
+    expect(
+      sendFails({ topic: 't', messages: [{ value: 'x' }], acks: 1 }, everything, { idempotent: true }),
+    ).to.be.instanceOf(ConfigurationError);
   });
 
   it('rejects what the backend cannot do with UnsupportedFeatureError', () => {
-    expect(sendFails({ topic: 't', messages: [{ value: 'x', headers: { h: 'v' } }] }, little)).to.be.instanceOf(UnsupportedFeatureError);
-    expect(sendFails({ topic: 't', messages: [{ value: 'x' }], compression: 'snappy' }, little)).to.be.instanceOf(UnsupportedFeatureError);
-    expect(() => resolveProducerOptions({ partitioner: 'murmur2' }, little, 'kafka-node', 'default')).to.throw(UnsupportedFeatureError);
-    expect(() => resolveProducerOptions({ idempotent: true }, little, 'kafka-node', 'default')).to.throw(UnsupportedFeatureError);
-    expect(() => resolveProducerOptions({ partitioner: 'fancy' as never }, everything, 'kafkajs', 'murmur2')).to.throw(ConfigurationError);
+    expect(sendFails({ topic: 't', messages: [{ value: 'x', headers: { h: 'v' } }] }, little)).to.be.instanceOf(
+      UnsupportedFeatureError,
+    );
+    expect(sendFails({ topic: 't', messages: [{ value: 'x' }], compression: 'snappy' }, little)).to.be.instanceOf(
+      UnsupportedFeatureError,
+    );
+    expect(() => resolveProducerOptions({ partitioner: 'murmur2' }, little, 'kafka-node', 'default')).to.throw(
+      UnsupportedFeatureError,
+    );
+    expect(() => resolveProducerOptions({ idempotent: true }, little, 'kafka-node', 'default')).to.throw(
+      UnsupportedFeatureError,
+    );
+    expect(() => resolveProducerOptions({ partitioner: 'fancy' as never }, everything, 'kafkajs', 'murmur2')).to.throw(
+      ConfigurationError,
+    );
     expect(resolveProducerOptions(undefined, everything, 'kafkajs', 'murmur2')).to.deep.equal({
       partitioner: 'murmur2',
       idempotent: false,
       transactionalId: null,
       transactionTimeoutMs: 60000,
     });
-    expect(() => resolveProducerOptions({ transactionalId: 'tx' }, little, 'kafka-node', 'default')).to.throw(UnsupportedFeatureError, /transactions/);
+    expect(() => resolveProducerOptions({ transactionalId: 'tx' }, little, 'kafka-node', 'default')).to.throw(
+      UnsupportedFeatureError,
+      /transactions/,
+    );
   });
 
-  it('transactional producers: a non-empty id, always idempotent, a timeout only with an id and within Kafka\'s maximum', () => {
+  it("transactional producers: a non-empty id, always idempotent, a timeout only with an id and within Kafka's maximum", () => {
     const resolve = (options: object) => () => resolveProducerOptions(options, everything, 'kafkajs', 'murmur2');
-    expect(resolve({ transactionalId: 'tx', transactionTimeoutMs: 5000 })()).to.deep.include({ idempotent: true, transactionalId: 'tx', transactionTimeoutMs: 5000 });
+    expect(resolve({ transactionalId: 'tx', transactionTimeoutMs: 5000 })()).to.deep.include({
+      idempotent: true,
+      transactionalId: 'tx',
+      transactionTimeoutMs: 5000,
+    });
     expect(resolve({ transactionalId: '' })).to.throw(ConfigurationError, /non-empty string/);
     expect(resolve({ transactionalId: 5 })).to.throw(ConfigurationError, /non-empty string/);
     expect(resolve({ transactionalId: 'tx', idempotent: false })).to.throw(ConfigurationError, /always idempotent/);
     expect(resolve({ transactionTimeoutMs: 5000 })).to.throw(ConfigurationError, /set transactionalId/);
     expect(resolve({ transactionalId: 'tx', transactionTimeoutMs: 0 })).to.throw(ConfigurationError, /1 to 900000/);
-    expect(resolve({ transactionalId: 'tx', transactionTimeoutMs: 900001 })).to.throw(ConfigurationError, /1 to 900000/);
-    expect(() => validateTransactionOffsets({ consumerGroupId: '', topics: [] })).to.throw(ConfigurationError, /consumerGroupId/);
-    expect(() => validateTransactionOffsets({ consumerGroupId: 'g', topics: [{ topic: 't', partitions: [{ partition: 0, offset: -1 }] }] })).to.throw(
+    expect(resolve({ transactionalId: 'tx', transactionTimeoutMs: 900001 })).to.throw(
       ConfigurationError,
-      /offset of t\/0/,
+      /1 to 900000/,
     );
-    expect(() => validateTransactionOffsets({ consumerGroupId: 'g', topics: [{ topic: 't', partitions: [{ partition: 0, offset: 3 }] }] })).not.to.throw();
+    expect(() => validateTransactionOffsets({ consumerGroupId: '', topics: [] })).to.throw(
+      ConfigurationError,
+      /consumerGroupId/,
+    );
+    expect(() =>
+      validateTransactionOffsets({
+        consumerGroupId: 'g',
+        topics: [{ topic: 't', partitions: [{ partition: 0, offset: -1 }] }],
+      }),
+    ).to.throw(ConfigurationError, /offset of t\/0/);
+    expect(() =>
+      validateTransactionOffsets({
+        consumerGroupId: 'g',
+        topics: [{ topic: 't', partitions: [{ partition: 0, offset: 3 }] }],
+      }),
+    ).not.to.throw();
   });
 
-  it('fills consumer group defaults (kafka-node\'s, heartbeat 3 s) and checks every option', () => {
+  it("fills consumer group defaults (kafka-node's, heartbeat 3 s) and checks every option", () => {
     const resolved = resolveConsumerGroupConfig({ groupId: 'g', topics: ['a', 'b', 'a'] });
     expect(resolved).to.deep.equal({
       groupId: 'g',
@@ -121,7 +159,9 @@ describe('common/validation', () => {
       maxBufferedMessages: null,
       isolationLevel: 'read_uncommitted',
     });
-    expect(resolveConsumerGroupConfig({ groupId: 'g', topics: ['a'], sessionTimeoutMs: 6000 }).heartbeatIntervalMs).to.equal(2000);
+    expect(
+      resolveConsumerGroupConfig({ groupId: 'g', topics: ['a'], sessionTimeoutMs: 6000 }).heartbeatIntervalMs,
+    ).to.equal(2000);
     const bad: unknown[] = [
       { groupId: '', topics: ['a'] },
       { groupId: 'g', topics: [] },
@@ -135,12 +175,17 @@ describe('common/validation', () => {
       { groupId: 'g', topics: ['a'], maxBytesPerPartition: 0 },
       { groupId: 'g', topics: ['a'], isolationLevel: 'serializable' },
     ];
-    for (const config of bad) expect(() => resolveConsumerGroupConfig(config as never), JSON.stringify(config)).to.throw(ConfigurationError);
+    for (const config of bad)
+      expect(() => resolveConsumerGroupConfig(config as never), JSON.stringify(config)).to.throw(ConfigurationError);
   });
 
   it('checks topic/partition/offset positions', () => {
     validateTopicPartitionOffset({ topic: 't', partition: 0, offset: 0 }, 'seek');
-    for (const position of [{ topic: '', partition: 0, offset: 0 }, { topic: 't', partition: -1, offset: 0 }, { topic: 't', partition: 0, offset: -1 }]) {
+    for (const position of [
+      { topic: '', partition: 0, offset: 0 },
+      { topic: 't', partition: -1, offset: 0 },
+      { topic: 't', partition: 0, offset: -1 },
+    ]) {
       expect(() => validateTopicPartitionOffset(position, 'seek')).to.throw(ConfigurationError, /^seek/);
     }
   });

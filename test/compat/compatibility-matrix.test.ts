@@ -20,7 +20,17 @@ import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4 } from '
 import type { RecordingProxy } from '../fixtures/recording-proxy';
 import { compiledFacadeRegister } from '../adapter/helpers/compiled-facade';
 import { runExample } from '../adapter/helpers/run-example';
-import { BROKER_IDS, ENGINE_PATHS, expectedOutcome, expectedToFailAtConnect, renderCell, renderTable, type BrokerId, type EnginePath, type ItemOutcome } from './matrix/matrix';
+import {
+  BROKER_IDS,
+  ENGINE_PATHS,
+  expectedOutcome,
+  expectedToFailAtConnect,
+  renderCell,
+  renderTable,
+  type BrokerId,
+  type EnginePath,
+  type ItemOutcome,
+} from './matrix/matrix';
 import { cellNames, cellTopics, failureOf, PROGRAMS } from './matrix/programs';
 
 interface MatrixBroker {
@@ -61,9 +71,14 @@ function withinLimit<T>(work: Promise<T>, limitMs: number, onTimeout: () => T): 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-const generic = (text: string): string => text.replace(/127\.0\.0\.1:\d+/g, '<broker>').replace(/kna-matrix-[\w-]+/g, '<name>');
+const generic = (text: string): string =>
+  text.replace(/127\.0\.0\.1:\d+/g, '<broker>').replace(/kna-matrix-[\w-]+/g, '<name>');
 
-async function runProgramCell(path: Extract<EnginePath, { kind: 'program' }>, broker: MatrixBroker, slot: ReturnType<typeof limiter>): Promise<Map<string, ItemOutcome>> {
+async function runProgramCell(
+  path: Extract<EnginePath, { kind: 'program' }>,
+  broker: MatrixBroker,
+  slot: ReturnType<typeof limiter>,
+): Promise<Map<string, ItemOutcome>> {
   const names = cellNames(`kna-matrix-${broker.id}-${path.id.replace(':', '-')}`.replace(/\./g, ''));
   const outcomes = new Map<string, ItemOutcome>();
   try {
@@ -81,9 +96,18 @@ async function runProgramCell(path: Extract<EnginePath, { kind: 'program' }>, br
           outcomes.set(program.id, 'n/a');
           return;
         }
-        const env = { KAFKA_HOST: broker.bootstrap, ...(broker.zookeeper ? { ZK_CONNECT: broker.zookeeper } : {}), ...program.env(names) };
-        const result = await run(() => runExample(path.mode, program.file, { env, timeoutMs: 150000, facadeRegister: compiledFacadeRegister() }));
-        outcomes.set(program.id, result.code === 0 && program.passes(result.stdout, names) ? 'pass' : failureOf(result, names));
+        const env = {
+          KAFKA_HOST: broker.bootstrap,
+          ...(broker.zookeeper ? { ZK_CONNECT: broker.zookeeper } : {}),
+          ...program.env(names),
+        };
+        const result = await run(() =>
+          runExample(path.mode, program.file, { env, timeoutMs: 150000, facadeRegister: compiledFacadeRegister() }),
+        );
+        outcomes.set(
+          program.id,
+          result.code === 0 && program.passes(result.stdout, names) ? 'pass' : failureOf(result, names),
+        );
         progress(`${path.id} @ ${broker.id} ${program.id} (${result.durationMs} ms): ${outcomes.get(program.id)!}`);
       }),
     );
@@ -91,15 +115,33 @@ async function runProgramCell(path: Extract<EnginePath, { kind: 'program' }>, br
   return new Map(PROGRAMS.map((program) => [program.id, outcomes.get(program.id)!]));
 }
 
-async function runCommonCell(path: Extract<EnginePath, { kind: 'common' }>, broker: MatrixBroker, slot: ReturnType<typeof limiter>): Promise<Map<string, ItemOutcome>> {
+async function runCommonCell(
+  path: Extract<EnginePath, { kind: 'common' }>,
+  broker: MatrixBroker,
+  slot: ReturnType<typeof limiter>,
+): Promise<Map<string, ItemOutcome>> {
   const namespace = `kna-matrix-${broker.id.replace(/\./g, '')}-${path.backend}`;
   const outcomes = new Map<string, ItemOutcome>();
-  const runItem = async (scenario: (typeof PARITY_SCENARIOS)[number], run: <T>(task: () => Promise<T>) => Promise<T>): Promise<void> => {
+  const runItem = async (
+    scenario: (typeof PARITY_SCENARIOS)[number],
+    run: <T>(task: () => Promise<T>) => Promise<T>,
+  ): Promise<void> => {
     const started = Date.now();
     const outcome = await run(() =>
       withinLimit(
-        runScenario(scenario, { brokers: [broker.bootstrap], backends: [path.backend], scenarios: [scenario], provisionTopic: (name, partitions) => broker.createTopic(name, partitions) }, namespace).then(
-          (result) => (result.outcomes[0]!.status === 'pass' ? 'pass' : generic(result.outcomes[0]!.detail ?? result.outcomes[0]!.status)),
+        runScenario(
+          scenario,
+          {
+            brokers: [broker.bootstrap],
+            backends: [path.backend],
+            scenarios: [scenario],
+            provisionTopic: (name, partitions) => broker.createTopic(name, partitions),
+          },
+          namespace,
+        ).then((result) =>
+          result.outcomes[0]!.status === 'pass'
+            ? 'pass'
+            : generic(result.outcomes[0]!.detail ?? result.outcomes[0]!.status),
         ),
         SCENARIO_LIMIT_MS,
         () => `no outcome within ${SCENARIO_LIMIT_MS / 1000} s`,
@@ -108,7 +150,8 @@ async function runCommonCell(path: Extract<EnginePath, { kind: 'common' }>, brok
     outcomes.set(scenario.id, outcome);
     progress(`${path.id} @ ${broker.id} ${scenario.id} (${Date.now() - started} ms): ${outcome}`);
   };
-  if (expectedToFailAtConnect(path, broker.id)) await Promise.all(PARITY_SCENARIOS.map((scenario) => runItem(scenario, (task) => task())));
+  if (expectedToFailAtConnect(path, broker.id))
+    await Promise.all(PARITY_SCENARIOS.map((scenario) => runItem(scenario, (task) => task())));
   else for (const scenario of PARITY_SCENARIOS) await runItem(scenario, slot);
   return new Map(PARITY_SCENARIOS.map((scenario) => [scenario.id, outcomes.get(scenario.id)!]));
 }
@@ -127,7 +170,11 @@ describe('compat/compatibility-matrix: every engine path on every broker, each c
   };
 
   before(async function () {
-    const [kafka4, kafka39, started09] = await Promise.all([sharedKafka4(this), sharedKafka39(this), startOrSkip(this, () => startKafka09())]);
+    const [kafka4, kafka39, started09] = await Promise.all([
+      sharedKafka4(this),
+      sharedKafka39(this),
+      startOrSkip(this, () => startKafka09()),
+    ]);
     kafka09 = started09;
     // 0.9 never answers ApiVersions and drops other requests read with it; the proxy swallows ApiVersions so
     // clients see the same silence without that collateral loss (see test/fixtures/kafka09.ts).
@@ -141,12 +188,31 @@ describe('compat/compatibility-matrix: every engine path on every broker, each c
       bootstrap: embedded.bootstrap,
       createTopic: serialized((name, partitions) => {
         const created = embeddedBroker.cluster.createTopic({ name, numPartitions: partitions, replicationFactor: 1 });
-        return created.errorCode === 0 || created.errorCode === 36 ? Promise.resolve() : Promise.reject(new Error(`creating ${name}: error ${created.errorCode}`));
+        return created.errorCode === 0 || created.errorCode === 36
+          ? Promise.resolve()
+          : Promise.reject(new Error(`creating ${name}: error ${created.errorCode}`));
       }),
     });
-    brokers.set('kafka-0.9', { id: 'kafka-0.9', title: 'Kafka 0.9.0.1', bootstrap: proxy09.address, zookeeper: kafka09.zookeeper, createTopic: serialized((name, partitions) => kafka09Broker.createTopic(name, partitions)) });
-    brokers.set('kafka-3.9', { id: 'kafka-3.9', title: `Kafka ${KAFKA_39_VERSION} (ZooKeeper)`, bootstrap: kafka39.bootstrap, zookeeper: kafka39.zookeeper, createTopic: serialized((name, partitions) => kafka39.createTopic(name, partitions)) });
-    brokers.set('kafka-4', { id: 'kafka-4', title: `Kafka ${KAFKA_4_VERSION} (KRaft)`, bootstrap: kafka4.bootstrap, createTopic: serialized((name, partitions) => kafka4.createTopic(name, partitions)) });
+    brokers.set('kafka-0.9', {
+      id: 'kafka-0.9',
+      title: 'Kafka 0.9.0.1',
+      bootstrap: proxy09.address,
+      zookeeper: kafka09.zookeeper,
+      createTopic: serialized((name, partitions) => kafka09Broker.createTopic(name, partitions)),
+    });
+    brokers.set('kafka-3.9', {
+      id: 'kafka-3.9',
+      title: `Kafka ${KAFKA_39_VERSION} (ZooKeeper)`,
+      bootstrap: kafka39.bootstrap,
+      zookeeper: kafka39.zookeeper,
+      createTopic: serialized((name, partitions) => kafka39.createTopic(name, partitions)),
+    });
+    brokers.set('kafka-4', {
+      id: 'kafka-4',
+      title: `Kafka ${KAFKA_4_VERSION} (KRaft)`,
+      bootstrap: kafka4.bootstrap,
+      createTopic: serialized((name, partitions) => kafka4.createTopic(name, partitions)),
+    });
   });
   after(async () => {
     await proxy09?.close();
@@ -163,14 +229,21 @@ describe('compat/compatibility-matrix: every engine path on every broker, each c
     const key = (path: EnginePath, broker: BrokerId): string => `${path.id} @ ${broker}`;
     const runCell = async (path: EnginePath, brokerId: BrokerId): Promise<void> => {
       const broker = brokers.get(brokerId)!;
-      const outcomes = path.kind === 'program' ? await runProgramCell(path, broker, slot) : await runCommonCell(path, broker, slot);
+      const outcomes =
+        path.kind === 'program' ? await runProgramCell(path, broker, slot) : await runCommonCell(path, broker, slot);
       results.set(key(path, brokerId), outcomes);
     };
     await Promise.all(
       BROKER_IDS.map(async (brokerId) => {
-        const paths = ENGINE_PATHS.filter((path) => !only || only.some((cell) => `${path.id}@${brokerId}`.startsWith(cell)));
-        await Promise.all(paths.filter((path) => !expectedToFailAtConnect(path, brokerId)).map((path) => runCell(path, brokerId)));
-        await Promise.all(paths.filter((path) => expectedToFailAtConnect(path, brokerId)).map((path) => runCell(path, brokerId)));
+        const paths = ENGINE_PATHS.filter(
+          (path) => !only || only.some((cell) => `${path.id}@${brokerId}`.startsWith(cell)),
+        );
+        await Promise.all(
+          paths.filter((path) => !expectedToFailAtConnect(path, brokerId)).map((path) => runCell(path, brokerId)),
+        );
+        await Promise.all(
+          paths.filter((path) => expectedToFailAtConnect(path, brokerId)).map((path) => runCell(path, brokerId)),
+        );
       }),
     );
     const columns = BROKER_IDS.map((id) => ({ id, title: brokers.get(id)!.title }));
@@ -178,15 +251,23 @@ describe('compat/compatibility-matrix: every engine path on every broker, each c
       const outcomes = results.get(key(path, broker));
       return outcomes && renderCell(outcomes);
     });
-    console.log(`\n      Compatibility matrix (${new Date().toISOString().slice(0, 10)}, ${Math.round((Date.now() - started) / 1000)} s):\n\n${table}\n`);
+    console.log(
+      `\n      Compatibility matrix (${new Date().toISOString().slice(0, 10)}, ${Math.round((Date.now() - started) / 1000)} s):\n\n${table}\n`,
+    );
 
     const unexpected: string[] = [];
     for (const path of ENGINE_PATHS) {
       for (const broker of BROKER_IDS) {
         for (const [item, actual] of results.get(key(path, broker)) ?? []) {
           const expected = expectedOutcome(path, broker, item);
-          if (expected === undefined) unexpected.push(`${key(path, broker)} ${item}: no expectation written for engine path ${path.id} (got: ${actual})`);
-          else if (actual !== expected) unexpected.push(`${key(path, broker)} ${item}:\n          expected: ${expected}\n          actual:   ${actual}`);
+          if (expected === undefined)
+            unexpected.push(
+              `${key(path, broker)} ${item}: no expectation written for engine path ${path.id} (got: ${actual})`,
+            );
+          else if (actual !== expected)
+            unexpected.push(
+              `${key(path, broker)} ${item}:\n          expected: ${expected}\n          actual:   ${actual}`,
+            );
         }
       }
     }

@@ -52,7 +52,10 @@ describe('compat/html report in headless Chromium', function () {
 
   before(async function () {
     await startOrSkip(this, () => {
-      if (!fs.existsSync(CHROMIUM)) throw new FixtureUnavailableError(`${CHROMIUM} not found (Debian package "chromium": apt-get install -y chromium)`);
+      if (!fs.existsSync(CHROMIUM))
+        throw new FixtureUnavailableError(
+          `${CHROMIUM} not found (Debian package "chromium": apt-get install -y chromium)`,
+        );
     });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kna-html-report-'));
     const app = path.join(dir, 'app');
@@ -64,7 +67,10 @@ describe('compat/html report in headless Chromium', function () {
     htmlFile = path.join(dir, 'parity-report.html');
     const jsonFile = path.join(dir, 'parity-report.json');
     const scenarios = [...SCENARIO_IDS, ...API_SCENARIO_IDS].flatMap((id) => ['--scenario', id]);
-    const run = await runCli(['compat', ...scenarios, '--scan', app, '--report', htmlFile, '--report', jsonFile], 150000);
+    const run = await runCli(
+      ['compat', ...scenarios, '--scan', app, '--report', htmlFile, '--report', jsonFile],
+      150000,
+    );
     expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
     report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -124,7 +130,11 @@ describe('compat/html report in headless Chromium', function () {
     expect(await engines.count()).to.equal(1 + BACKEND_NAMES.length);
     expect(await page.locator('table#engine-verdicts tr[data-engine="today"] td.works').count()).to.equal(1);
     // The backends the probe has request tables for (a backend without one is shown as not assessed).
-    for (const backend of ['kafka-node', 'kafkajs']) expect(await page.locator(`table#engine-verdicts tr[data-engine="backend:${backend}"] td.works`).count(), backend).to.equal(1);
+    for (const backend of ['kafka-node', 'kafkajs'])
+      expect(
+        await page.locator(`table#engine-verdicts tr[data-engine="backend:${backend}"] td.works`).count(),
+        backend,
+      ).to.equal(1);
     // kafka-node's requests are folded away until asked for.
     const requests = page.locator('details#requests table');
     expect(await requests.isVisible()).to.equal(false);
@@ -137,7 +147,10 @@ describe('compat/html report in headless Chromium', function () {
   it('engines section: a matrix per scenario set with a column per engine, and its per-engine totals', async () => {
     const { page } = await open();
     const parity = page.locator('table#parity');
-    expect((await parity.locator('thead th').allTextContents()).map((t) => t.trim())).to.deep.equal(['scenario', ...BACKEND_NAMES]);
+    expect((await parity.locator('thead th').allTextContents()).map((t) => t.trim())).to.deep.equal([
+      'scenario',
+      ...BACKEND_NAMES,
+    ]);
     const rows = parity.locator('tbody tr');
     expect(await rows.count()).to.equal(SCENARIO_IDS.length);
     for (const [index, id] of SCENARIO_IDS.entries()) {
@@ -153,12 +166,22 @@ describe('compat/html report in headless Chromium', function () {
       }
     }
     // The page's own stylesheet applied (a string expression: the test's TypeScript has no DOM types).
-    expect(await page.evaluate("getComputedStyle(document.querySelector('td.pass')).backgroundColor")).to.equal('rgb(230, 244, 234)');
-    expect((await parity.locator('tfoot td').allTextContents()).map((t) => t.trim())).to.deep.equal(BACKEND_NAMES.map(() => `${SCENARIO_IDS.length} pass, 0 diff, 0 unsupported, 0 error`));
+    expect(await page.evaluate("getComputedStyle(document.querySelector('td.pass')).backgroundColor")).to.equal(
+      'rgb(230, 244, 234)',
+    );
+    expect((await parity.locator('tfoot td').allTextContents()).map((t) => t.trim())).to.deep.equal(
+      BACKEND_NAMES.map(() => `${SCENARIO_IDS.length} pass, 0 diff, 0 unsupported, 0 error`),
+    );
 
     const api = page.locator('table#kafka-node-api');
-    expect((await api.locator('thead th').allTextContents()).map((t) => t.trim())).to.deep.equal(['scenario', 'kafka-node', ...BACKEND_NAMES.map((b) => `facade:${b}`)]);
-    expect(await api.locator('tbody tr[data-scenario="offset-api"] td.pass').count()).to.equal(1 + BACKEND_NAMES.length);
+    expect((await api.locator('thead th').allTextContents()).map((t) => t.trim())).to.deep.equal([
+      'scenario',
+      'kafka-node',
+      ...BACKEND_NAMES.map((b) => `facade:${b}`),
+    ]);
+    expect(await api.locator('tbody tr[data-scenario="offset-api"] td.pass').count()).to.equal(
+      1 + BACKEND_NAMES.length,
+    );
     // The documented difference is a note that expands.
     const note = api.locator('tbody tr[data-scenario="offset-api"] td[data-backend="facade:kafkajs"] details.notes');
     expect(await note.locator('pre').isVisible()).to.equal(false);
@@ -182,13 +205,31 @@ describe('compat/html report in headless Chromium', function () {
   it('a difference shows its first line and expands to all of them', async () => {
     const page = await browser!.newPage();
     const differing = buildReport(
-      [{ id: 'commit-resume', title: 'commit then resume', outcomes: [{ backend: 'kafka-node', status: 'pass', durationMs: 10, detail: null, trace: [], leftoverTopics: [] }, { backend: 'kafkajs', status: 'diff', durationMs: 10, detail: 'consume[3]: kafka-node has offset 7, kafkajs has offset 8', trace: [], leftoverTopics: [] }] }],
+      [
+        {
+          id: 'commit-resume',
+          title: 'commit then resume',
+          outcomes: [
+            { backend: 'kafka-node', status: 'pass', durationMs: 10, detail: null, trace: [], leftoverTopics: [] },
+            {
+              backend: 'kafkajs',
+              status: 'diff',
+              durationMs: 10,
+              detail: 'consume[3]: kafka-node has offset 7, kafkajs has offset 8',
+              trace: [],
+              leftoverTopics: [],
+            },
+          ],
+        },
+      ],
       { brokers: ['127.0.0.1:9092'], embeddedBroker: false, backends: ['kafka-node', 'kafkajs'] },
       { cluster: null, code: null },
     );
     await page.setContent(renderHtmlReport(differing));
     const details = page.locator('td.diff details');
-    expect(await details.locator('summary').textContent()).to.equal('consume[3]: kafka-node has offset 7, kafkajs has offset 8');
+    expect(await details.locator('summary').textContent()).to.equal(
+      'consume[3]: kafka-node has offset 7, kafkajs has offset 8',
+    );
     expect(await details.locator('pre').isVisible()).to.equal(false);
     await details.locator('summary').click();
     expect(await details.locator('pre').isVisible()).to.equal(true);

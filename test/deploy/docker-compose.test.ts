@@ -13,7 +13,14 @@ import * as path from 'path';
 import { load } from 'js-yaml';
 import { createKafka } from '../../src/kafka';
 import { FixtureUnavailableError, startOrSkip } from '../fixtures/processes';
-import { KAFKA_4_VERSION, freePorts, kafkaLibs, startKraftNodes, type KraftNodeConfig, type RealKafka } from '../fixtures/real-kafka';
+import {
+  KAFKA_4_VERSION,
+  freePorts,
+  kafkaLibs,
+  startKraftNodes,
+  type KraftNodeConfig,
+  type RealKafka,
+} from '../fixtures/real-kafka';
 import { produce, startMember } from '../helpers/backend-tests';
 import { until } from '../helpers/poll';
 
@@ -27,7 +34,9 @@ interface ComposeService {
 }
 
 function readCompose(file: string): Record<string, ComposeService> {
-  const parsed = load(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')) as { services?: Record<string, ComposeService> };
+  const parsed = load(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')) as {
+    services?: Record<string, ComposeService>;
+  };
   if (!parsed.services) throw new Error(`${file} has no services`);
   return parsed.services;
 }
@@ -38,7 +47,12 @@ function propertyName(variable: string): string {
     .slice('KAFKA_'.length)
     .toLowerCase()
     .split('___')
-    .map((dashed) => dashed.split('__').map((part) => part.replace(/_/g, '.')).join('_'))
+    .map((dashed) =>
+      dashed
+        .split('__')
+        .map((part) => part.replace(/_/g, '.'))
+        .join('_'),
+    )
     .join('-');
 }
 
@@ -77,7 +91,8 @@ async function translate(services: Record<string, ComposeService>): Promise<Tran
   };
   /** host:port as a container sees it -> 127.0.0.1:<mapped>. */
   const rewriteAddress = (self: string, host: string, port: string, what: string): string => {
-    const service = host === '' ? self : host === '127.0.0.1' || host === 'localhost' ? published.get(port) : serviceOfHost.get(host);
+    const service =
+      host === '' ? self : host === '127.0.0.1' || host === 'localhost' ? published.get(port) : serviceOfHost.get(host);
     return `127.0.0.1:${portFor(service, port, what)}`;
   };
 
@@ -122,12 +137,34 @@ function formatWithClusterId(node: KraftNodeConfig, clusterId: string): Promise<
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-cluster-id-'));
   const file = path.join(dir, 'server.properties');
   const props = { ...node.properties, 'log.dirs': path.join(dir, 'data') };
-  fs.writeFileSync(file, Object.entries(props).map(([key, value]) => `${key}=${String(value)}`).join('\n'));
+  fs.writeFileSync(
+    file,
+    Object.entries(props)
+      .map(([key, value]) => `${key}=${String(value)}`)
+      .join('\n'),
+  );
   return new Promise((resolve) => {
-    execFile('java', ['-Xmx128m', '-cp', path.join(kafkaLibs(KAFKA_4_VERSION), '*'), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', file], { encoding: 'utf8' }, (error, stdout, stderr) => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      resolve(error ? `failed: ${stderr.split('\n').find((line) => /Exception|Error/.test(line)) ?? stderr}` : 'formatted');
-    });
+    execFile(
+      'java',
+      [
+        '-Xmx128m',
+        '-cp',
+        path.join(kafkaLibs(KAFKA_4_VERSION), '*'),
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        file,
+      ],
+      { encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        resolve(
+          error ? `failed: ${stderr.split('\n').find((line) => /Exception|Error/.test(line)) ?? stderr}` : 'formatted',
+        );
+      },
+    );
   });
 }
 
@@ -146,7 +183,10 @@ async function produceAndConsume(cluster: RealKafka, topic: string, replicationF
   }
 }
 
-for (const [file, nodeCount] of [['docker-compose.yml', 1], ['docker-compose.cluster.yml', 3]] as const) {
+for (const [file, nodeCount] of [
+  ['docker-compose.yml', 1],
+  ['docker-compose.cluster.yml', 3],
+] as const) {
   describe(`deploy/${file}: its settings on the Kafka release its image names`, function () {
     this.timeout(240000);
     const services = readCompose(file);

@@ -1,6 +1,14 @@
 /** Pieces both backends' broker tests use: group members that record what they see, producing, and checks. */
 import { expect } from 'chai';
-import type { Backend, ConsumedMessage, ConsumerGroup, ConsumerGroupConfig, OutgoingMessage, PartitionerName, RebalanceEvent } from '../../src/common/types';
+import type {
+  Backend,
+  ConsumedMessage,
+  ConsumerGroup,
+  ConsumerGroupConfig,
+  OutgoingMessage,
+  PartitionerName,
+  RebalanceEvent,
+} from '../../src/common/types';
 
 export interface Member<Group extends ConsumerGroup = ConsumerGroup> {
   group: Group;
@@ -42,7 +50,12 @@ export async function startMember<Group extends ConsumerGroup = ConsumerGroup>(
   return member;
 }
 
-export async function produce(backend: Backend, topic: string, messages: OutgoingMessage[], options: { partitioner?: PartitionerName } = {}) {
+export async function produce(
+  backend: Backend,
+  topic: string,
+  messages: OutgoingMessage[],
+  options: { partitioner?: PartitionerName } = {},
+) {
   const producer = backend.producer({ partitioner: options.partitioner ?? 'keyed' });
   await producer.connect();
   try {
@@ -56,12 +69,20 @@ export async function produce(backend: Backend, topic: string, messages: Outgoin
 export async function produceInBulk(
   backend: Backend,
   topic: string,
-  { total, perSend, value, partitioner }: { total: number; perSend: number; value: string; partitioner?: PartitionerName },
+  {
+    total,
+    perSend,
+    value,
+    partitioner,
+  }: { total: number; perSend: number; value: string; partitioner?: PartitionerName },
 ): Promise<void> {
   const producer = backend.producer(partitioner === undefined ? undefined : { partitioner });
   await producer.connect();
   for (let sent = 0; sent < total; sent += perSend) {
-    await producer.send({ topic, messages: Array.from({ length: perSend }, (_, i) => ({ key: null, value: `${sent + i}:${value}` })) });
+    await producer.send({
+      topic,
+      messages: Array.from({ length: perSend }, (_, i) => ({ key: null, value: `${sent + i}:${value}` })),
+    });
   }
   await producer.disconnect();
 }

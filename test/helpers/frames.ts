@@ -2,7 +2,12 @@ import * as net from 'net';
 import { Writer } from '../../src/protocol/primitives';
 
 /** A request frame: INT32 size, then header v1 (api key, version, correlation id, client id), then the body. */
-export function requestFrame(apiKey: number, apiVersion: number, writeBody: (writer: Writer) => void, correlationId = 1): Buffer {
+export function requestFrame(
+  apiKey: number,
+  apiVersion: number,
+  writeBody: (writer: Writer) => void,
+  correlationId = 1,
+): Buffer {
   const writer = new Writer();
   const sizeAt = writer.reserveInt32();
   writer.int16(apiKey).int16(apiVersion).int32(correlationId).string('frames-test');
@@ -24,7 +29,9 @@ export function exchangeRaw(address: string, bytes: Buffer, waitMs = 300): Promi
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let closed = false;
-    const socket = net.connect({ host: address.slice(0, separator), port: Number(address.slice(separator + 1)) }, () => socket.write(bytes));
+    const socket = net.connect({ host: address.slice(0, separator), port: Number(address.slice(separator + 1)) }, () =>
+      socket.write(bytes),
+    );
     const finish = () => {
       clearTimeout(timer);
       socket.destroy();

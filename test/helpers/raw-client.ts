@@ -9,7 +9,11 @@ import { Reader, Writer } from '../../src/protocol/primitives';
 export class RawConnection {
   private buffered: Buffer = Buffer.alloc(0);
   private nextCorrelationId = 1;
-  private readonly waiting: { correlationId: number; resolve: (body: Reader) => void; reject: (error: Error) => void }[] = [];
+  private readonly waiting: {
+    correlationId: number;
+    resolve: (body: Reader) => void;
+    reject: (error: Error) => void;
+  }[] = [];
   private failure: Error | null = null;
 
   private constructor(

@@ -16,7 +16,9 @@ export async function initProducerId(
   transactionalId: string | null,
   { timeoutMs = 60000, version = 1 } = {},
 ): Promise<ProducerIdentity & { errorCode: number }> {
-  const reader = await connection.request(ApiKey.InitProducerId, version, (w) => w.string(transactionalId).int32(timeoutMs));
+  const reader = await connection.request(ApiKey.InitProducerId, version, (w) =>
+    w.string(transactionalId).int32(timeoutMs),
+  );
   reader.int32();
   return { errorCode: reader.int16(), producerId: reader.int64Number(), producerEpoch: reader.int16() };
 }
@@ -78,7 +80,13 @@ export const READ_UNCOMMITTED = 0;
 export const READ_COMMITTED = 1;
 
 /** Fetch v4 (the first with isolation levels) of one partition, no waiting. */
-export async function fetch(connection: RawConnection, topic: string, partition: number, fetchOffset: number, isolationLevel: number): Promise<FetchedPartition> {
+export async function fetch(
+  connection: RawConnection,
+  topic: string,
+  partition: number,
+  fetchOffset: number,
+  isolationLevel: number,
+): Promise<FetchedPartition> {
   const reader = await connection.request(ApiKey.Fetch, 4, (w) =>
     w
       .int32(-1)
@@ -86,7 +94,14 @@ export async function fetch(connection: RawConnection, topic: string, partition:
       .int32(0)
       .int32(1 << 20)
       .int8(isolationLevel)
-      .array([topic], (tw, name) => tw.string(name).array([partition], (pw, index) => pw.int32(index).int64(fetchOffset).int32(1 << 20))),
+      .array([topic], (tw, name) =>
+        tw.string(name).array([partition], (pw, index) =>
+          pw
+            .int32(index)
+            .int64(fetchOffset)
+            .int32(1 << 20),
+        ),
+      ),
   );
   reader.int32();
   const topics = reader.array((t) => ({ name: t.string(), partitions: t.array((p) => readFetchedPartition(p)) }));
@@ -99,7 +114,10 @@ function readFetchedPartition(reader: Reader): FetchedPartition {
   const highWatermark = reader.int64Number();
   const lastStableOffset = reader.int64Number();
   const count = reader.int32();
-  const abortedTransactions = count < 0 ? null : Array.from({ length: count }, () => ({ producerId: reader.int64Number(), firstOffset: reader.int64Number() }));
+  const abortedTransactions =
+    count < 0
+      ? null
+      : Array.from({ length: count }, () => ({ producerId: reader.int64Number(), firstOffset: reader.int64Number() }));
   const records = reader.bytes() ?? Buffer.alloc(0);
   return { errorCode, highWatermark, lastStableOffset, abortedTransactions, batches: decodeRecordSet(records).batches };
 }
@@ -120,7 +138,12 @@ function readPartitionErrors(reader: Reader): Record<string, number> {
   return errors;
 }
 
-export async function addPartitions(connection: RawConnection, call: TransactionalCall, topics: [string, number[]][], version = 1): Promise<Record<string, number>> {
+export async function addPartitions(
+  connection: RawConnection,
+  call: TransactionalCall,
+  topics: [string, number[]][],
+  version = 1,
+): Promise<Record<string, number>> {
   const reader = await connection.request(ApiKey.AddPartitionsToTxn, version, (w) =>
     w
       .string(call.transactionalId)
@@ -131,7 +154,12 @@ export async function addPartitions(connection: RawConnection, call: Transaction
   return readPartitionErrors(reader);
 }
 
-export async function addOffsets(connection: RawConnection, call: TransactionalCall, groupId: string, version = 1): Promise<number> {
+export async function addOffsets(
+  connection: RawConnection,
+  call: TransactionalCall,
+  groupId: string,
+  version = 1,
+): Promise<number> {
   const reader = await connection.request(ApiKey.AddOffsetsToTxn, version, (w) =>
     w.string(call.transactionalId).int64(call.producer.producerId).int16(call.producer.producerEpoch).string(groupId),
   );
@@ -163,7 +191,12 @@ export async function txnOffsetCommit(
   return readPartitionErrors(reader);
 }
 
-export async function endTxn(connection: RawConnection, call: TransactionalCall, commit: boolean, version = 1): Promise<number> {
+export async function endTxn(
+  connection: RawConnection,
+  call: TransactionalCall,
+  commit: boolean,
+  version = 1,
+): Promise<number> {
   const reader = await connection.request(ApiKey.EndTxn, version, (w) =>
     w.string(call.transactionalId).int64(call.producer.producerId).int16(call.producer.producerEpoch).boolean(commit),
   );
@@ -172,7 +205,12 @@ export async function endTxn(connection: RawConnection, call: TransactionalCall,
 }
 
 /** ListOffsets v2 (the first with isolation levels) for the latest offset of one partition. */
-export async function latestOffset(connection: RawConnection, topic: string, partition: number, isolationLevel: number): Promise<{ errorCode: number; offset: number }> {
+export async function latestOffset(
+  connection: RawConnection,
+  topic: string,
+  partition: number,
+  isolationLevel: number,
+): Promise<{ errorCode: number; offset: number }> {
   const reader = await connection.request(ApiKey.ListOffsets, 2, (w) =>
     w
       .int32(-1)

@@ -30,11 +30,16 @@ describe('legacy admin (embedded broker)', function () {
 
   it('creates topics (broker defaults where not given), lists them sorted, and refuses duplicates with TOPIC_ALREADY_EXISTS', async () => {
     const [a, b] = [name('b-second'), name('a-first')];
-    await admin.createTopics([{ topic: a }, { topic: b, numPartitions: 3, replicationFactor: 1, configs: { 'retention.ms': '60000' } }]);
+    await admin.createTopics([
+      { topic: a },
+      { topic: b, numPartitions: 3, replicationFactor: 1, configs: { 'retention.ms': '60000' } },
+    ]);
     expect(broker.cluster.getTopic(a)!.partitions).to.have.length(1);
     expect(broker.cluster.getTopic(b)!.partitions).to.have.length(3);
     // Leaders are there when createTopics returns: offsets can be read at once.
-    expect(await admin.fetchTopicOffsets(b)).to.deep.equal([0, 1, 2].map((partition) => ({ partition, earliest: 0, latest: 0 })));
+    expect(await admin.fetchTopicOffsets(b)).to.deep.equal(
+      [0, 1, 2].map((partition) => ({ partition, earliest: 0, latest: 0 })),
+    );
     const topics = await admin.listTopics();
     expect(topics).to.include.members([a, b]);
     expect(topics).to.deep.equal([...topics].sort());
@@ -47,8 +52,12 @@ describe('legacy admin (embedded broker)', function () {
   it('checks arguments before any I/O', async () => {
     const unconnected = backend.admin();
     expect(await failure(unconnected.createTopics([]))).to.be.instanceOf(ConfigurationError);
-    expect(await failure(unconnected.createTopics([{ topic: 'x', numPartitions: 0 }]))).to.be.instanceOf(ConfigurationError);
-    expect(await failure(unconnected.createTopics([{ topic: 'x' }, { topic: 'x' }]))).to.be.instanceOf(ConfigurationError);
+    expect(await failure(unconnected.createTopics([{ topic: 'x', numPartitions: 0 }]))).to.be.instanceOf(
+      ConfigurationError,
+    );
+    expect(await failure(unconnected.createTopics([{ topic: 'x' }, { topic: 'x' }]))).to.be.instanceOf(
+      ConfigurationError,
+    );
     expect(await failure(unconnected.deleteTopics([''] as string[]))).to.be.instanceOf(ConfigurationError);
     expect(await failure(unconnected.describeGroups([]))).to.be.instanceOf(ConfigurationError);
     expect(await failure(unconnected.fetchTopicOffsets(''))).to.be.instanceOf(ConfigurationError);
@@ -68,7 +77,10 @@ describe('legacy admin (embedded broker)', function () {
   it('reads earliest/latest offsets per partition and committed offsets (-1 where none)', async () => {
     const topic = name('offsets');
     await admin.createTopics([{ topic, numPartitions: 2 }]);
-    await produce(backend, topic, [...numbered(3, 'x').map((m) => ({ ...m, partition: 0 })), { value: 'y', partition: 1 }]);
+    await produce(backend, topic, [
+      ...numbered(3, 'x').map((m) => ({ ...m, partition: 0 })),
+      { value: 'y', partition: 1 },
+    ]);
     expect(await admin.fetchTopicOffsets(topic)).to.deep.equal([
       { partition: 0, earliest: 0, latest: 3 },
       { partition: 1, earliest: 0, latest: 1 },
@@ -92,7 +104,12 @@ describe('legacy admin (embedded broker)', function () {
     const topic = name('described');
     await admin.createTopics([{ topic, numPartitions: 3 }]);
     const groupId = name('watched');
-    const m = await startMember(backend, { groupId, topics: [topic], sessionTimeoutMs: 6000, heartbeatIntervalMs: 300 });
+    const m = await startMember(backend, {
+      groupId,
+      topics: [topic],
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 300,
+    });
     members.push(m);
     expect(await admin.listGroups()).to.deep.include({ groupId, protocolType: 'consumer' });
     const groups = await admin.listGroups();
@@ -101,7 +118,10 @@ describe('legacy admin (embedded broker)', function () {
     const [described, dead] = await admin.describeGroups([groupId, missing]);
     expect(described).to.deep.include({ groupId, state: 'Stable', protocolType: 'consumer', protocol: 'roundrobin' });
     expect(described!.members).to.have.length(1);
-    expect(described!.members[0]).to.deep.include({ memberId: m.assignments[0]!.memberId, clientId: 'kafka-node-adapter' });
+    expect(described!.members[0]).to.deep.include({
+      memberId: m.assignments[0]!.memberId,
+      clientId: 'kafka-node-adapter',
+    });
     expect(described!.members[0]!.assignment).to.deep.equal([0, 1, 2].map((partition) => ({ topic, partition })));
     expect(dead).to.deep.include({ groupId: missing, state: 'Dead', members: [] });
   });

@@ -27,7 +27,9 @@ describe('legacy consumer back-pressure (embedded broker, 100k messages)', funct
     it(`buffers at most maxBufferedMessages while a slow handler works, then delivers all 100k exactly once in order (${partitions} partition(s))`, async () => {
       const backend = legacyBackend(broker.brokers);
       const topic = `legacy-backpressure-${partitions}-${Date.now()}`;
-      expect(broker.cluster.createTopic({ name: topic, numPartitions: partitions, replicationFactor: 1 }).errorCode).to.equal(0);
+      expect(
+        broker.cluster.createTopic({ name: topic, numPartitions: partitions, replicationFactor: 1 }).errorCode,
+      ).to.equal(0);
       await produceInBulk(backend, topic, { total: TOTAL, perSend: PER_SEND, value: VALUE, partitioner: 'cyclic' });
 
       const group = backend.consumerGroup({
@@ -62,7 +64,9 @@ describe('legacy consumer back-pressure (embedded broker, 100k messages)', funct
         slow = false;
         await until(() => handled === TOTAL, 'all 100k messages', 90000);
 
-        expect(handledWhileSlow).to.be.greaterThan(100).and.lessThan(TOTAL / 4);
+        expect(handledWhileSlow)
+          .to.be.greaterThan(100)
+          .and.lessThan(TOTAL / 4);
         expect(slowStats.maxBuffered, 'messages buffered while the handler was slow').to.be.at.most(MAX_BUFFERED);
         // heapUsed counts garbage too: kafka-node decoding fetch responses and the in-process broker serving them
         // (measured peaks: 20-25 MB; retained after a GC: ~1 MB). Reading all 100k ahead would hold ~20 MB of values

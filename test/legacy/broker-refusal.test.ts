@@ -17,8 +17,8 @@ function clientWith(table: Record<string, ApiSupport | null>): KafkaNodeClient {
   return { brokers: { '127.0.0.1:9092': broker } } as unknown as KafkaNodeClient;
 }
 
-describe('legacy/broker-refusal: a broker without kafka-node\'s protocol versions is named at connect', () => {
-  it('Kafka 4.x\'s ApiVersions (Fetch from v4, ListOffsets from v1, Produce still listed from v0) is a refusal that names Produce too', () => {
+describe("legacy/broker-refusal: a broker without kafka-node's protocol versions is named at connect", () => {
+  it("Kafka 4.x's ApiVersions (Fetch from v4, ListOffsets from v1, Produce still listed from v0) is a refusal that names Produce too", () => {
     const refusal = brokerRefusal(
       clientWith({
         produce: { min: 0, max: 13, usable: 2 },
@@ -38,9 +38,25 @@ describe('legacy/broker-refusal: a broker without kafka-node\'s protocol version
     );
   });
 
-  it('a 3.x broker\'s table, and kafka-node\'s guessed 0.9 table (null entries), are no refusal', () => {
-    expect(brokerRefusal(clientWith({ produce: { min: 0, max: 11, usable: 2 }, fetch: { min: 0, max: 17, usable: 2 }, offset: { min: 0, max: 9, usable: 1 } }))).to.equal(null);
-    expect(brokerRefusal(clientWith({ produce: { min: 0, max: 1, usable: 1 }, fetch: { min: 0, max: 1, usable: 1 }, createTopics: null }))).to.equal(null);
+  it("a 3.x broker's table, and kafka-node's guessed 0.9 table (null entries), are no refusal", () => {
+    expect(
+      brokerRefusal(
+        clientWith({
+          produce: { min: 0, max: 11, usable: 2 },
+          fetch: { min: 0, max: 17, usable: 2 },
+          offset: { min: 0, max: 9, usable: 1 },
+        }),
+      ),
+    ).to.equal(null);
+    expect(
+      brokerRefusal(
+        clientWith({
+          produce: { min: 0, max: 1, usable: 1 },
+          fetch: { min: 0, max: 1, usable: 1 },
+          createTopics: null,
+        }),
+      ),
+    ).to.equal(null);
     expect(brokerRefusal({ brokers: {} } as unknown as KafkaNodeClient)).to.equal(null);
   });
 
@@ -56,11 +72,21 @@ describe('legacy/broker-refusal: a broker without kafka-node\'s protocol version
       const producer = backend.producer();
       const group = backend.consumerGroup({ groupId: 'broker-refusal', topics: ['broker-refusal'] });
       const admin = backend.admin();
-      const errors = await Promise.all([failure(producer.connect()), failure(group.connect()), failure(admin.connect())]);
-      await Promise.all([producer.disconnect(), group.close({ commit: false }), admin.disconnect()].map((p) => p.catch(() => undefined)));
+      const errors = await Promise.all([
+        failure(producer.connect()),
+        failure(group.connect()),
+        failure(admin.connect()),
+      ]);
+      await Promise.all(
+        [producer.disconnect(), group.close({ commit: false }), admin.disconnect()].map((p) =>
+          p.catch(() => undefined),
+        ),
+      );
       for (const error of errors) {
         expect(error.name, error.message).to.equal('UnsupportedBrokerVersionError');
-        expect(error.message).to.include(`the broker at ${bootstrap} no longer serves the protocol versions kafka-node speaks: its Fetch starts at v4`);
+        expect(error.message).to.include(
+          `the broker at ${bootstrap} no longer serves the protocol versions kafka-node speaks: its Fetch starts at v4`,
+        );
         expect(error.message).to.include('use backend kafkajs');
       }
     });

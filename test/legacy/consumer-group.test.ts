@@ -6,7 +6,17 @@ import type { LegacyConsumerGroup } from '../../src/legacy';
 import { ApiKey } from '../../src/protocol/api-keys';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { rawRequest } from '../fixtures/processes';
-import { closeQuietly, expectExactlyOnceInOrder, legacyBackend, numbered, produce, sleep, startMember, until, type Member } from './helpers';
+import {
+  closeQuietly,
+  expectExactlyOnceInOrder,
+  legacyBackend,
+  numbered,
+  produce,
+  sleep,
+  startMember,
+  until,
+  type Member,
+} from './helpers';
 
 /** Fast group timing for tests: rebalances are noticed within half a second. */
 const FAST = { sessionTimeoutMs: 6000, heartbeatIntervalMs: 300 } as const;
@@ -20,11 +30,16 @@ describe('legacy consumer group (embedded broker)', function () {
   const open: Array<{ close(options?: { commit?: boolean }): Promise<void> }> = [];
 
   function createTopic(topic: string, partitions: number): string {
-    expect(broker.cluster.createTopic({ name: topic, numPartitions: partitions, replicationFactor: 1 }).errorCode).to.equal(0);
+    expect(
+      broker.cluster.createTopic({ name: topic, numPartitions: partitions, replicationFactor: 1 }).errorCode,
+    ).to.equal(0);
     return topic;
   }
 
-  async function member(config: Parameters<typeof startMember>[1], handler?: Parameters<typeof startMember>[2]): Promise<Member> {
+  async function member(
+    config: Parameters<typeof startMember>[1],
+    handler?: Parameters<typeof startMember>[2],
+  ): Promise<Member> {
     const started = await startMember(backend, { ...FAST, ...config }, handler);
     open.push(started.group);
     return started;
@@ -60,7 +75,12 @@ describe('legacy consumer group (embedded broker)', function () {
     await produce(backend, topic, numbered(4, 'after'));
     await until(() => earliest.messages.length === 10 && latest.messages.length === 4, 'the 4 later messages');
     expectExactlyOnceInOrder(earliest.messages, 10);
-    expect(latest.messages.map((m) => m.value!.toString()).sort()).to.deep.equal(['after-0', 'after-1', 'after-2', 'after-3']);
+    expect(latest.messages.map((m) => m.value!.toString()).sort()).to.deep.equal([
+      'after-0',
+      'after-1',
+      'after-2',
+      'after-3',
+    ]);
     expect(earliest.assignments).to.have.length(1);
     expect(earliest.current()).to.deep.equal([`${topic}/0`, `${topic}/1`]);
     expect(earliest.errors).to.deep.equal([]);
@@ -78,12 +98,29 @@ describe('legacy consumer group (embedded broker)', function () {
         await producer.send({ topic, messages: [{ key: `size-${size}`, value }] });
         sent.push({ key: Buffer.from(`size-${size}`), value });
       }
-      await producer.send({ topic, messages: [{ key: null, value: 'null key' }, { key: 'null value', value: null }, { key: null, value: null }] });
-      sent.push({ key: null, value: Buffer.from('null key') }, { key: Buffer.from('null value'), value: null }, { key: null, value: null });
+      await producer.send({
+        topic,
+        messages: [
+          { key: null, value: 'null key' },
+          { key: 'null value', value: null },
+          { key: null, value: null },
+        ],
+      });
+      sent.push(
+        { key: null, value: Buffer.from('null key') },
+        { key: Buffer.from('null value'), value: null },
+        { key: null, value: null },
+      );
       for (const compression of ['gzip', 'snappy'] as const) {
         const values = Array.from({ length: 5 }, (_, i) => `${compression}-${i}-${'z'.repeat(i * 300)}`);
-        await producer.send({ topic, compression, messages: values.map((value, i) => ({ key: i % 2 ? null : `${compression}${i}`, value })) });
-        values.forEach((value, i) => sent.push({ key: i % 2 ? null : Buffer.from(`${compression}${i}`), value: Buffer.from(value) }));
+        await producer.send({
+          topic,
+          compression,
+          messages: values.map((value, i) => ({ key: i % 2 ? null : `${compression}${i}`, value })),
+        });
+        values.forEach((value, i) =>
+          sent.push({ key: i % 2 ? null : Buffer.from(`${compression}${i}`), value: Buffer.from(value) }),
+        );
       }
     } finally {
       await producer.disconnect();
@@ -94,7 +131,9 @@ describe('legacy consumer group (embedded broker)', function () {
     for (const [i, expected] of sent.entries()) {
       const got = m.messages[i]!;
       expect(got.key, `key ${i}`).to.deep.equal(expected.key);
-      expect(got.value === null ? null : Buffer.compare(got.value, expected.value!), `value ${i}`).to.equal(expected.value === null ? null : 0);
+      expect(got.value === null ? null : Buffer.compare(got.value, expected.value!), `value ${i}`).to.equal(
+        expected.value === null ? null : 0,
+      );
       expect(got.value === null || Buffer.isBuffer(got.value)).to.equal(true);
     }
     expect(m.errors).to.deep.equal([]);
@@ -144,7 +183,13 @@ describe('legacy consumer group (embedded broker)', function () {
   it('close() arriving while the idle delivery loop runs an auto-commit still resolves (the wake-up is not lost)', async () => {
     const topic = createTopic(name('close-during-commit'), 1);
     await produce(backend, topic, numbered(3, 'w'));
-    const m = await member({ groupId: name('close-during-commit'), topics: [topic], fromOffset: 'earliest', autoCommit: true, autoCommitIntervalMs: 100 });
+    const m = await member({
+      groupId: name('close-during-commit'),
+      topics: [topic],
+      fromOffset: 'earliest',
+      autoCommit: true,
+      autoCommitIntervalMs: 100,
+    });
     await until(() => m.messages.length === 3, 'the 3 messages');
     // A seam, not a broker stand-in: hold the delivery loop inside its next auto-commit step. Nothing more is produced,
     // so that next call is the idle loop's own (on its fetch watchdog), the one a close() used to be lost behind.
@@ -154,17 +199,23 @@ describe('legacy consumer group (embedded broker)', function () {
     const inside = new Promise<void>((resolve) => (entered = resolve));
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const stub = sinon.stub(loop, 'autoCommitIfDue').onFirstCall().callsFake(async () => {
-      entered();
-      await held;
-      await original();
-    });
+    const stub = sinon
+      .stub(loop, 'autoCommitIfDue')
+      .onFirstCall()
+      .callsFake(async () => {
+        entered();
+        await held;
+        await original();
+      });
     stub.callThrough();
     try {
       await inside;
       const closing = m.group.close();
       release();
-      const outcome = await Promise.race([closing.then(() => 'closed'), sleep(5000).then(() => 'still waiting after 5 s')]);
+      const outcome = await Promise.race([
+        closing.then(() => 'closed'),
+        sleep(5000).then(() => 'still waiting after 5 s'),
+      ]);
       expect(outcome).to.equal('closed');
     } finally {
       stub.restore();
@@ -177,14 +228,20 @@ describe('legacy consumer group (embedded broker)', function () {
     const groupId = name('retriers');
     let failures = 0;
     const attempts: number[] = [];
-    const slowBackend = legacyBackend(broker.brokers, { retry: { retries: 5, initialRetryTimeMs: 150, maxRetryTimeMs: 300 } });
-    const m = await startMember(slowBackend, { ...FAST, groupId, topics: [topic], fromOffset: 'earliest', autoCommitIntervalMs: 0 }, (message) => {
-      attempts.push(message.offset);
-      if (message.offset === 1 && failures < 3) {
-        failures++;
-        throw new Error(`handler failure ${failures}`);
-      }
+    const slowBackend = legacyBackend(broker.brokers, {
+      retry: { retries: 5, initialRetryTimeMs: 150, maxRetryTimeMs: 300 },
     });
+    const m = await startMember(
+      slowBackend,
+      { ...FAST, groupId, topics: [topic], fromOffset: 'earliest', autoCommitIntervalMs: 0 },
+      (message) => {
+        attempts.push(message.offset);
+        if (message.offset === 1 && failures < 3) {
+          failures++;
+          throw new Error(`handler failure ${failures}`);
+        }
+      },
+    );
     open.push(m.group);
     await until(() => failures >= 2, 'two failures');
     // While offset 1 keeps failing, the committed position never passes it.
@@ -192,7 +249,11 @@ describe('legacy consumer group (embedded broker)', function () {
     await until(() => m.messages.length === 4, 'all 4 messages');
     expect(attempts).to.deep.equal([0, 1, 1, 1, 1, 2, 3]);
     expect(m.messages.map((msg) => msg.offset)).to.deep.equal([0, 1, 2, 3]);
-    expect(m.errors.map((e) => e.message)).to.deep.equal(['handler failure 1', 'handler failure 2', 'handler failure 3']);
+    expect(m.errors.map((e) => e.message)).to.deep.equal([
+      'handler failure 1',
+      'handler failure 2',
+      'handler failure 3',
+    ]);
     await until(() => m.group.bufferStats.buffered === 0, 'an empty buffer');
     await m.group.close();
     expect(await committed(groupId, topic)).to.deep.equal([4]);
@@ -262,7 +323,12 @@ describe('legacy consumer group (embedded broker)', function () {
   it('seek moves the position backwards and forwards, also before the partition is assigned', async () => {
     const topic = createTopic(name('seek'), 1);
     await produce(backend, topic, numbered(10, 's'));
-    const group = backend.consumerGroup({ ...FAST, groupId: name('seekers'), topics: [topic], fromOffset: 'latest' }) as LegacyConsumerGroup;
+    const group = backend.consumerGroup({
+      ...FAST,
+      groupId: name('seekers'),
+      topics: [topic],
+      fromOffset: 'latest',
+    }) as LegacyConsumerGroup;
     open.push(group);
     const offsets: number[] = [];
     group.seek({ topic, partition: 0, offset: 7 });
@@ -276,7 +342,12 @@ describe('legacy consumer group (embedded broker)', function () {
   it('outOfRangeOffset earliest resets an out-of-range position to the start of the log', async () => {
     const topic = createTopic(name('range-earliest'), 1);
     await produce(backend, topic, numbered(3, 'o'));
-    const m = await member({ groupId: name('rangers'), topics: [topic], fromOffset: 'earliest', outOfRangeOffset: 'earliest' });
+    const m = await member({
+      groupId: name('rangers'),
+      topics: [topic],
+      fromOffset: 'earliest',
+      outOfRangeOffset: 'earliest',
+    });
     await until(() => m.messages.length === 3, 'the 3 messages');
     m.group.seek({ topic, partition: 0, offset: 1000 });
     await until(() => m.messages.length === 6, 'the 3 messages again from the start');
@@ -285,8 +356,16 @@ describe('legacy consumer group (embedded broker)', function () {
 
   it('outOfRangeOffset none reports OffsetOutOfRangeError and holds only that partition until seek()', async () => {
     const topic = createTopic(name('range-none'), 2);
-    await produce(backend, topic, [{ value: 'p0', partition: 0 }, { value: 'p1', partition: 1 }]);
-    const m = await member({ groupId: name('strict'), topics: [topic], fromOffset: 'earliest', outOfRangeOffset: 'none' });
+    await produce(backend, topic, [
+      { value: 'p0', partition: 0 },
+      { value: 'p1', partition: 1 },
+    ]);
+    const m = await member({
+      groupId: name('strict'),
+      topics: [topic],
+      fromOffset: 'earliest',
+      outOfRangeOffset: 'none',
+    });
     await until(() => m.messages.length === 2, 'both messages');
     m.group.seek({ topic, partition: 0, offset: 50 });
     await until(() => m.errors.length === 1, 'the out-of-range error');
@@ -342,8 +421,15 @@ describe('legacy consumer group (embedded broker)', function () {
     await produce(backend, topic, numbered(10, 'b'), { partitioner: 'cyclic' });
     const batches: MessageBatch[] = [];
     let failedOnce = false;
-    const retryFast = legacyBackend(broker.brokers, { retry: { retries: 3, initialRetryTimeMs: 50, maxRetryTimeMs: 100 } });
-    const group = retryFast.consumerGroup({ ...FAST, groupId: name('batchers'), topics: [topic], fromOffset: 'earliest' });
+    const retryFast = legacyBackend(broker.brokers, {
+      retry: { retries: 3, initialRetryTimeMs: 50, maxRetryTimeMs: 100 },
+    });
+    const group = retryFast.consumerGroup({
+      ...FAST,
+      groupId: name('batchers'),
+      topics: [topic],
+      fromOffset: 'earliest',
+    });
     open.push(group);
     await group.run({
       eachBatch: (batch) => {
@@ -365,12 +451,21 @@ describe('legacy consumer group (embedded broker)', function () {
 
   it('survives a broker restart: commits what it handled before rejoining, then continues without loss or repeats', async () => {
     const restarting = await startEmbedded();
-    const local = legacyBackend(restarting.brokers, { retry: { retries: 5, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 } });
+    const local = legacyBackend(restarting.brokers, {
+      retry: { retries: 5, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 },
+    });
     try {
       const topic = name('restart');
-      expect(restarting.cluster.createTopic({ name: topic, numPartitions: 2, replicationFactor: 1 }).errorCode).to.equal(0);
+      expect(
+        restarting.cluster.createTopic({ name: topic, numPartitions: 2, replicationFactor: 1 }).errorCode,
+      ).to.equal(0);
       await produce(local, topic, numbered(6, 'before'), { partitioner: 'cyclic' });
-      const m = await startMember(local, { ...FAST, groupId: name('survivors'), topics: [topic], fromOffset: 'earliest' });
+      const m = await startMember(local, {
+        ...FAST,
+        groupId: name('survivors'),
+        topics: [topic],
+        fromOffset: 'earliest',
+      });
       open.push(m.group);
       await until(() => m.messages.length === 6, 'the first 6 messages');
       await restarting.stopNode(1);
@@ -390,11 +485,19 @@ describe('legacy consumer group (embedded broker)', function () {
   it('partitions added to a topic: the leader leaves and rejoins, committing what was handled first (no repeats)', async () => {
     const topic = createTopic(name('grow'), 1);
     await produce(backend, topic, numbered(3, 'g'));
-    const group = backend.consumerGroup({ ...FAST, groupId: name('growers'), topics: [topic], fromOffset: 'earliest', autoCommitIntervalMs: 60000 });
+    const group = backend.consumerGroup({
+      ...FAST,
+      groupId: name('growers'),
+      topics: [topic],
+      fromOffset: 'earliest',
+      autoCommitIntervalMs: 60000,
+    });
     open.push(group);
     await group.connect();
     // Test seam: kafka-node's leader looks for new partitions every 30 s (topicPartitionCheckInterval).
-    (group as unknown as { driver: { group: { options: { topicPartitionCheckInterval: number } } } }).driver.group.options.topicPartitionCheckInterval = 300;
+    (
+      group as unknown as { driver: { group: { options: { topicPartitionCheckInterval: number } } } }
+    ).driver.group.options.topicPartitionCheckInterval = 300;
     const offsets: string[] = [];
     const generations: number[] = [];
     group.on('assigned', (event) => generations.push(event.generationId));
@@ -402,7 +505,10 @@ describe('legacy consumer group (embedded broker)', function () {
     await until(() => offsets.length === 3, 'the 3 messages');
     expect(broker.cluster.addPartitions(topic, 2).errorCode).to.equal(0);
     await until(() => generations.length === 2, 'the rejoin after the partition check');
-    await produce(backend, topic, [{ value: 'new-0', partition: 0 }, { value: 'new-1', partition: 1 }]);
+    await produce(backend, topic, [
+      { value: 'new-0', partition: 0 },
+      { value: 'new-1', partition: 1 },
+    ]);
     await until(() => offsets.length >= 5, 'the 2 new messages');
     await sleep(300);
     expect(offsets.sort()).to.deep.equal(['0@0', '0@1', '0@2', '0@3', '1@0']);
@@ -424,7 +530,10 @@ describe('legacy consumer group (embedded broker)', function () {
     };
     const a = await member({ groupId, topics: [topic], protocols: [allToSmallestId] });
     const b = await member({ groupId, topics: [topic], protocols: [allToSmallestId] });
-    await until(() => a.current().length + b.current().length === 3 && (a.current().length === 0 || b.current().length === 0), 'all partitions on one member');
+    await until(
+      () => a.current().length + b.current().length === 3 && (a.current().length === 0 || b.current().length === 0),
+      'all partitions on one member',
+    );
     const ids = [a.assignments[a.assignments.length - 1]!.memberId, b.assignments[b.assignments.length - 1]!.memberId];
     const owner = ids[0]! < ids[1]! ? a : b;
     expect(owner.current()).to.deep.equal([0, 1, 2].map((p) => `${topic}/${p}`));

@@ -16,7 +16,9 @@ import { settle, toKafkaError } from '../../src/legacy/errors';
 // kafka-node's real error classes, as its code raises them (not exported from its main module).
 const load = createRequire(__filename);
 type ErrorClass = new (...args: unknown[]) => Error;
-const kafkaNodeErrors = load('kafka-node/lib/errors') as Record<string, ErrorClass> & { ConsumerGroupErrors: ErrorClass[] };
+const kafkaNodeErrors = load('kafka-node/lib/errors') as Record<string, ErrorClass> & {
+  ConsumerGroupErrors: ErrorClass[];
+};
 const errorClass = (file: string): ErrorClass => load(`kafka-node/lib/errors/${file}`) as ErrorClass;
 const protocolStruct = load('kafka-node/lib/protocol/protocol_struct') as { ERROR_CODE: Record<string, string> };
 const NestedError = load('nested-error-stacks') as new (message: string, nested: Error) => Error;
@@ -86,23 +88,46 @@ describe('legacy/errors (kafka-node errors -> common errors)', () => {
   });
 
   it('maps the other kafka-node classes', () => {
-    expect(toKafkaError(new (errorClass('TimeoutError'))('Request timed out after 30000ms'))).to.be.instanceOf(KafkaTimeoutError);
-    expect(toKafkaError(new kafkaNodeErrors.BrokerNotAvailableError!('Broker not available (socket closed)'))).to.be.instanceOf(KafkaConnectionError);
-    expectProtocol(toKafkaError(new kafkaNodeErrors.BrokerNotAvailableError!('Could not find the leader')), ErrorCode.LEADER_NOT_AVAILABLE);
-    expectProtocol(toKafkaError(new kafkaNodeErrors.TopicsNotExistError!(['a', 'b'])), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    expect(toKafkaError(new (errorClass('TimeoutError'))('Request timed out after 30000ms'))).to.be.instanceOf(
+      KafkaTimeoutError,
+    );
+    expect(
+      toKafkaError(new kafkaNodeErrors.BrokerNotAvailableError!('Broker not available (socket closed)')),
+    ).to.be.instanceOf(KafkaConnectionError);
+    expectProtocol(
+      toKafkaError(new kafkaNodeErrors.BrokerNotAvailableError!('Could not find the leader')),
+      ErrorCode.LEADER_NOT_AVAILABLE,
+    );
+    expectProtocol(
+      toKafkaError(new kafkaNodeErrors.TopicsNotExistError!(['a', 'b'])),
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    );
     expectProtocol(toKafkaError(new kafkaNodeErrors.InvalidRequestError!('bad')), ErrorCode.INVALID_REQUEST);
     expectProtocol(toKafkaError(new kafkaNodeErrors.ApiNotSupportedError!()), ErrorCode.UNSUPPORTED_VERSION);
-    expectProtocol(toKafkaError(new kafkaNodeErrors.InvalidConsumerOffsetError!('Offset out of range')), ErrorCode.OFFSET_OUT_OF_RANGE);
-    expectProtocol(toKafkaError(new (errorClass('MessageSizeTooLargeError'))({ topic: 't', partition: 0, offset: 5 })), ErrorCode.MESSAGE_TOO_LARGE);
-    expect(toKafkaError(new kafkaNodeErrors.InvalidConfigError!('clientId is illegal'))).to.be.instanceOf(ConfigurationError);
-    const sasl = toKafkaError(new kafkaNodeErrors.SaslAuthenticationError!(58, 'Authentication failed: Invalid username or password'));
+    expectProtocol(
+      toKafkaError(new kafkaNodeErrors.InvalidConsumerOffsetError!('Offset out of range')),
+      ErrorCode.OFFSET_OUT_OF_RANGE,
+    );
+    expectProtocol(
+      toKafkaError(new (errorClass('MessageSizeTooLargeError'))({ topic: 't', partition: 0, offset: 5 })),
+      ErrorCode.MESSAGE_TOO_LARGE,
+    );
+    expect(toKafkaError(new kafkaNodeErrors.InvalidConfigError!('clientId is illegal'))).to.be.instanceOf(
+      ConfigurationError,
+    );
+    const sasl = toKafkaError(
+      new kafkaNodeErrors.SaslAuthenticationError!(58, 'Authentication failed: Invalid username or password'),
+    );
     expect(sasl).to.be.instanceOf(AuthenticationError);
     expect(sasl.message).to.include('58');
     expect(toKafkaError(new kafkaNodeErrors.FailedToRebalanceConsumerError!('x'))).to.be.instanceOf(KafkaError);
   });
 
   it('unwraps NestedError', () => {
-    const nested = new NestedError('refreshBrokerMetadata failed', new (errorClass('TimeoutError'))('Request timed out'));
+    const nested = new NestedError(
+      'refreshBrokerMetadata failed',
+      new (errorClass('TimeoutError'))('Request timed out'),
+    );
     expect(toKafkaError(nested)).to.be.instanceOf(KafkaTimeoutError);
   });
 
@@ -111,7 +136,9 @@ describe('legacy/errors (kafka-node errors -> common errors)', () => {
     const mapped = toKafkaError(refused);
     expect(mapped).to.be.instanceOf(KafkaConnectionError);
     expect(mapped.retriable).to.equal(true);
-    expect(toKafkaError(Object.assign(new Error('self signed'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))).to.be.instanceOf(AuthenticationError);
+    expect(
+      toKafkaError(Object.assign(new Error('self signed'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' })),
+    ).to.be.instanceOf(AuthenticationError);
   });
 
   it('maps kafka-node message strings it raises without a class', () => {
@@ -121,7 +148,9 @@ describe('legacy/errors (kafka-node errors -> common errors)', () => {
     const magic = toKafkaError(new Error('Not a message set. Magic byte is 2'));
     expect(magic.code).to.equal(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT);
     expect(toKafkaError(new Error('Snappy codec is not installed'))).to.be.instanceOf(UnsupportedFeatureError);
-    expect(toKafkaError(new Error('unsupported SASL auth type: SCRAM-SHA-256'))).to.be.instanceOf(UnsupportedFeatureError);
+    expect(toKafkaError(new Error('unsupported SASL auth type: SCRAM-SHA-256'))).to.be.instanceOf(
+      UnsupportedFeatureError,
+    );
     const other = toKafkaError('some string');
     expect(other).to.be.instanceOf(KafkaError);
     expect(other.message).to.equal('some string');
@@ -130,12 +159,15 @@ describe('legacy/errors (kafka-node errors -> common errors)', () => {
   it('passes KafkaErrors through unchanged, and never lets a kafka-node type out', () => {
     const ours = new ConfigurationError('x');
     expect(toKafkaError(ours)).to.equal(ours);
-    for (const value of [undefined, null, 42, {}, new Error('anything')]) expect(toKafkaError(value)).to.be.instanceOf(KafkaError);
+    for (const value of [undefined, null, 42, {}, new Error('anything')])
+      expect(toKafkaError(value)).to.be.instanceOf(KafkaError);
   });
 
   it('settle() turns callbacks into promises of mapped errors, also for synchronous throws', async () => {
     expect(await settle<number>((callback) => callback(null, 3))).to.equal(3);
-    const failed = await settle((callback) => callback(new Error('RebalanceInProgress'))).catch((error: unknown) => error);
+    const failed = await settle((callback) => callback(new Error('RebalanceInProgress'))).catch(
+      (error: unknown) => error,
+    );
     expectProtocol(failed as KafkaError, ErrorCode.REBALANCE_IN_PROGRESS);
     const thrown = await settle(() => {
       throw new kafkaNodeErrors.InvalidConfigError!('bad topic');

@@ -11,13 +11,22 @@ export { until, sleep } from '../helpers/poll';
 
 export function legacyBackend(brokers: string[], extra: Partial<KafkaConfig> = {}): Backend {
   return createLegacyBackend(
-    resolveKafkaConfig({ backend: 'kafka-node', brokers, retry: { retries: 5, initialRetryTimeMs: 100, maxRetryTimeMs: 2000 }, ...extra }),
+    resolveKafkaConfig({
+      backend: 'kafka-node',
+      brokers,
+      retry: { retries: 5, initialRetryTimeMs: 100, maxRetryTimeMs: 2000 },
+      ...extra,
+    }),
   );
 }
 
 export type Member = SharedMember<LegacyConsumerGroup>;
 
-export function startMember(backend: Backend, config: ConsumerGroupConfig, handler?: (message: ConsumedMessage) => Promise<void> | void): Promise<Member> {
+export function startMember(
+  backend: Backend,
+  config: ConsumerGroupConfig,
+  handler?: (message: ConsumedMessage) => Promise<void> | void,
+): Promise<Member> {
   return startSharedMember<LegacyConsumerGroup>(backend, config, handler);
 }
 

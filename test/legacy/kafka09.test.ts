@@ -13,7 +13,15 @@ import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
 import { startOrSkip } from '../fixtures/processes';
 import type { RecordingProxy } from '../fixtures/recording-proxy';
 import { startKafka09Proxy } from '../broker/differential/targets';
-import { closeQuietly, expectExactlyOnceInOrder, legacyBackend, numbered, startMember, until, type Member } from './helpers';
+import {
+  closeQuietly,
+  expectExactlyOnceInOrder,
+  legacyBackend,
+  numbered,
+  startMember,
+  until,
+  type Member,
+} from './helpers';
 
 /** 0.9's group.min.session.timeout.ms is 6 s. */
 const GROUP_TIMING = { sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 } as const;
@@ -54,18 +62,31 @@ describe('legacy backend against Apache Kafka 0.9.0.1', function () {
       expect(first.map((r) => r.baseOffset)).to.deep.equal(first.map(() => 0));
       await producer.send({ topic, messages: numbered(4, 'gzip'), compression: 'gzip' });
       await producer.send({ topic, messages: numbered(4, 'snappy'), compression: 'snappy' });
-      await producer.send({ topic, messages: [{ key: null, value: null, partition: 0 }, { key: '', value: Buffer.alloc(0), partition: 0 }] });
+      await producer.send({
+        topic,
+        messages: [
+          { key: null, value: null, partition: 0 },
+          { key: '', value: Buffer.alloc(0), partition: 0 },
+        ],
+      });
     } finally {
       await producer.disconnect();
     }
-    const m = await startMember(backend, { ...GROUP_TIMING, groupId: name('readers'), topics: [topic], fromOffset: 'earliest' });
+    const m = await startMember(backend, {
+      ...GROUP_TIMING,
+      groupId: name('readers'),
+      topics: [topic],
+      fromOffset: 'earliest',
+    });
     members.push(m);
     await until(() => m.messages.length === 16, 'all 16 messages', 30000);
     expectExactlyOnceInOrder(m.messages, 16);
     // Magic-0 messages carry no timestamp. (kafka-node writes the messages inside a compressed wrapper as magic 1,
     // whatever the produce version, so those come back with their timestamps even from 0.9.)
     const compressed = (value: Buffer | null): boolean => /^(gzip|snappy)/.test(value?.toString() ?? '');
-    expect(m.messages.filter((msg) => !compressed(msg.value)).map((msg) => msg.timestamp)).to.deep.equal(Array(8).fill(-1));
+    expect(m.messages.filter((msg) => !compressed(msg.value)).map((msg) => msg.timestamp)).to.deep.equal(
+      Array(8).fill(-1),
+    );
     const empty = m.messages.filter((msg) => msg.partition === 0).slice(-2);
     expect(empty.map((msg) => [msg.key, msg.value])).to.deep.equal([
       [null, null],
@@ -83,7 +104,13 @@ describe('legacy backend against Apache Kafka 0.9.0.1', function () {
     await producer.send({ topic, messages: numbered(8, 'r') });
     await producer.disconnect();
     const groupId = name('resumers');
-    const first = await startMember(backend, { ...GROUP_TIMING, groupId, topics: [topic], fromOffset: 'earliest', autoCommit: false });
+    const first = await startMember(backend, {
+      ...GROUP_TIMING,
+      groupId,
+      topics: [topic],
+      fromOffset: 'earliest',
+      autoCommit: false,
+    });
     members.push(first);
     await until(() => first.messages.length === 8, 'the 8 messages', 30000);
     await first.group.commit([{ topic, partition: 0, offset: 5 }]);

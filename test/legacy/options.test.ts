@@ -9,16 +9,34 @@ import { checkAssignment, kafkaNodeProtocols, toKafkaNodeProtocol } from '../../
 import { kafkaClientOptions } from '../../src/legacy/client';
 import { COMMIT_METADATA, consumedFromKafkaNode, kafkaNodeGroupOptions } from '../../src/legacy/kafka-node-group';
 import type { KafkaNodeAssignmentProtocol, KafkaNodeMemberAssignment } from '../../src/legacy/kafka-node';
-import { COMPRESSION_ATTRIBUTES, DEFAULT_ACK_TIMEOUT_MS, LEGACY_DEFAULT_PARTITIONER, toKafkaNodeMessage } from '../../src/legacy/producer';
+import {
+  COMPRESSION_ATTRIBUTES,
+  DEFAULT_ACK_TIMEOUT_MS,
+  LEGACY_DEFAULT_PARTITIONER,
+  toKafkaNodeMessage,
+} from '../../src/legacy/producer';
 
 const load = createRequire(__filename);
 
 // Port 1 on loopback: nothing listens, and nothing here may try to connect anyway (validation comes before I/O).
-const config = resolveKafkaConfig({ backend: 'kafka-node', brokers: ['127.0.0.1:1', '127.0.0.1:2'], clientId: 'unit', retry: { retries: 2, initialRetryTimeMs: 50, maxRetryTimeMs: 400 } });
+const config = resolveKafkaConfig({
+  backend: 'kafka-node',
+  brokers: ['127.0.0.1:1', '127.0.0.1:2'],
+  clientId: 'unit',
+  retry: { retries: 2, initialRetryTimeMs: 50, maxRetryTimeMs: 400 },
+});
 
-function assignWith(protocol: KafkaNodeAssignmentProtocol, topicPartitions: Record<string, Array<string | number>>, members: Array<{ id: string; subscription: string[] }>) {
+function assignWith(
+  protocol: KafkaNodeAssignmentProtocol,
+  topicPartitions: Record<string, Array<string | number>>,
+  members: Array<{ id: string; subscription: string[] }>,
+) {
   return new Promise<KafkaNodeMemberAssignment[]>((resolve, reject) => {
-    protocol.assign(topicPartitions, members.map((m) => ({ ...m, version: 0 })), (error, result) => (error ? reject(error) : resolve(result!)));
+    protocol.assign(
+      topicPartitions,
+      members.map((m) => ({ ...m, version: 0 })),
+      (error, result) => (error ? reject(error) : resolve(result!)),
+    );
   });
 }
 
@@ -35,9 +53,15 @@ describe('legacy backend option translation', () => {
     });
 
     it('refuses SASL mechanisms kafka-node cannot speak', () => {
-      const scram = resolveKafkaConfig({ brokers: ['127.0.0.1:1'], sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' } });
+      const scram = resolveKafkaConfig({
+        brokers: ['127.0.0.1:1'],
+        sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' },
+      });
       expect(() => createLegacyBackend(scram)).to.throw(UnsupportedFeatureError, /scram-sha-256.*kafka-node/);
-      const plain = resolveKafkaConfig({ brokers: ['127.0.0.1:1'], sasl: { mechanism: 'plain', username: 'u', password: 'p' } });
+      const plain = resolveKafkaConfig({
+        brokers: ['127.0.0.1:1'],
+        sasl: { mechanism: 'plain', username: 'u', password: 'p' },
+      });
       expect(kafkaClientOptions(plain).sasl).to.deep.equal({ mechanism: 'plain', username: 'u', password: 'p' });
     });
   });
@@ -45,11 +69,25 @@ describe('legacy backend option translation', () => {
   describe('KafkaClient options', () => {
     it('come from the common config, and never connect by themselves', () => {
       const options = kafkaClientOptions(config);
-      expect(options).to.deep.include({ kafkaHost: '127.0.0.1:1,127.0.0.1:2', clientId: 'unit', connectTimeout: 10000, requestTimeout: 30000, autoConnect: false });
-      expect(options.connectRetryOptions).to.deep.equal({ retries: 2, factor: 2, minTimeout: 50, maxTimeout: 400, randomize: false });
+      expect(options).to.deep.include({
+        kafkaHost: '127.0.0.1:1,127.0.0.1:2',
+        clientId: 'unit',
+        connectTimeout: 10000,
+        requestTimeout: 30000,
+        autoConnect: false,
+      });
+      expect(options.connectRetryOptions).to.deep.equal({
+        retries: 2,
+        factor: 2,
+        minTimeout: 50,
+        maxTimeout: 400,
+        randomize: false,
+      });
       expect(options.sslOptions).to.equal(undefined);
       expect(kafkaClientOptions({ ...config, ssl: true }).sslOptions).to.deep.equal({});
-      expect(kafkaClientOptions({ ...config, ssl: { rejectUnauthorized: false, servername: 'k' } }).sslOptions).to.deep.equal({ rejectUnauthorized: false, servername: 'k' });
+      expect(
+        kafkaClientOptions({ ...config, ssl: { rejectUnauthorized: false, servername: 'k' } }).sslOptions,
+      ).to.deep.equal({ rejectUnauthorized: false, servername: 'k' });
     });
   });
 
@@ -70,10 +108,16 @@ describe('legacy backend option translation', () => {
     it('validates before any I/O (the producer is not even connected)', async () => {
       expect(await sendFails({ ...base, topic: '' })).to.be.instanceOf(ConfigurationError);
       expect(await sendFails({ ...base, messages: [] })).to.be.instanceOf(ConfigurationError);
-      expect(await sendFails({ ...base, messages: [{ value: 5 as unknown as string }] })).to.be.instanceOf(ConfigurationError);
-      expect(await sendFails({ ...base, messages: [{ value: 'v', partition: 1.5 }] })).to.be.instanceOf(ConfigurationError);
+      expect(await sendFails({ ...base, messages: [{ value: 5 as unknown as string }] })).to.be.instanceOf(
+        ConfigurationError,
+      );
+      expect(await sendFails({ ...base, messages: [{ value: 'v', partition: 1.5 }] })).to.be.instanceOf(
+        ConfigurationError,
+      );
       expect(await sendFails({ ...base, acks: 2 as unknown as 1 })).to.be.instanceOf(ConfigurationError);
-      expect(await sendFails({ ...base, compression: 'brotli' as unknown as 'gzip' })).to.be.instanceOf(ConfigurationError);
+      expect(await sendFails({ ...base, compression: 'brotli' as unknown as 'gzip' })).to.be.instanceOf(
+        ConfigurationError,
+      );
     });
 
     it('refuses what kafka-node cannot send, naming the feature, instead of dropping it', async () => {
@@ -112,7 +156,9 @@ describe('legacy backend option translation', () => {
       expect(COMPRESSION_ATTRIBUTES).to.deep.equal({ none: 0, gzip: 1, snappy: 2 });
       expect(getCodec(COMPRESSION_ATTRIBUTES.none!)).to.equal(null);
       expect(getCodec(COMPRESSION_ATTRIBUTES.gzip!)!.encode).to.equal((load('zlib') as { gzip: unknown }).gzip);
-      expect(getCodec(COMPRESSION_ATTRIBUTES.snappy!)!.encode).to.equal((load('snappy') as { compress: unknown }).compress);
+      expect(getCodec(COMPRESSION_ATTRIBUTES.snappy!)!.encode).to.equal(
+        (load('snappy') as { compress: unknown }).compress,
+      );
       expect(DEFAULT_ACK_TIMEOUT_MS).to.equal(30000);
     });
   });
@@ -160,16 +206,44 @@ describe('legacy backend option translation', () => {
 
     it('refuses read_committed, which kafka-node cannot honour, and bad configs, before any I/O', () => {
       const backend = createLegacyBackend(config);
-      expect(() => backend.consumerGroup({ groupId: 'g', topics: ['t'], isolationLevel: 'read_committed' })).to.throw(UnsupportedFeatureError, /read_committed/);
+      expect(() => backend.consumerGroup({ groupId: 'g', topics: ['t'], isolationLevel: 'read_committed' })).to.throw(
+        UnsupportedFeatureError,
+        /read_committed/,
+      );
       expect(() => backend.consumerGroup({ groupId: '', topics: ['t'] })).to.throw(ConfigurationError);
-      expect(() => backend.consumerGroup({ groupId: 'g', topics: ['t'], fromOffset: 'first' as unknown as 'earliest' })).to.throw(ConfigurationError);
+      expect(() =>
+        backend.consumerGroup({ groupId: 'g', topics: ['t'], fromOffset: 'first' as unknown as 'earliest' }),
+      ).to.throw(ConfigurationError);
     });
 
     it('delivers keys and values as Buffers or null, offsets as numbers, -1 for a missing timestamp, headers {}', () => {
       const key = Buffer.from('k');
-      const withTimestamp = consumedFromKafkaNode({ topic: 't', partition: 1, offset: 7, highWaterOffset: 9, key, value: null, timestamp: new Date(1500) });
-      expect(withTimestamp).to.deep.equal({ topic: 't', partition: 1, offset: 7, key, value: null, timestamp: 1500, headers: {} });
-      const magic0 = consumedFromKafkaNode({ topic: 't', partition: 0, offset: 0, highWaterOffset: 1, key: null, value: Buffer.alloc(0) });
+      const withTimestamp = consumedFromKafkaNode({
+        topic: 't',
+        partition: 1,
+        offset: 7,
+        highWaterOffset: 9,
+        key,
+        value: null,
+        timestamp: new Date(1500),
+      });
+      expect(withTimestamp).to.deep.equal({
+        topic: 't',
+        partition: 1,
+        offset: 7,
+        key,
+        value: null,
+        timestamp: 1500,
+        headers: {},
+      });
+      const magic0 = consumedFromKafkaNode({
+        topic: 't',
+        partition: 0,
+        offset: 0,
+        highWaterOffset: 1,
+        key: null,
+        value: Buffer.alloc(0),
+      });
       expect(magic0.timestamp).to.equal(-1);
       expect(magic0.key).to.equal(null);
       expect(magic0.value).to.deep.equal(Buffer.alloc(0));
@@ -218,8 +292,14 @@ describe('legacy backend option translation', () => {
     });
 
     it('report a broken assignment to kafka-node as an error', async () => {
-      const broken: CustomAssignmentProtocol = { name: 'broken', version: 0, assign: () => new Map([['ghost', new Map([['a', [0]]])]]) };
-      const error = await assignWith(toKafkaNodeProtocol(broken), { a: ['0'] }, [{ id: 'm1', subscription: ['a'] }]).catch((e: unknown) => e);
+      const broken: CustomAssignmentProtocol = {
+        name: 'broken',
+        version: 0,
+        assign: () => new Map([['ghost', new Map([['a', [0]]])]]),
+      };
+      const error = await assignWith(toKafkaNodeProtocol(broken), { a: ['0'] }, [
+        { id: 'm1', subscription: ['a'] },
+      ]).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ConfigurationError);
       const members = new Map([
         ['m1', ['a']],
@@ -230,8 +310,14 @@ describe('legacy backend option translation', () => {
         ['m1', new Map([['a', [0]]])],
         ['m2', new Map([['a', [0]]])],
       ]);
-      expect(() => checkAssignment(broken, twice, members, partitions)).to.throw(ConfigurationError, /more than one member/);
-      expect(() => checkAssignment(broken, new Map([['m1', new Map([['a', [7]]])]]), members, partitions)).to.throw(ConfigurationError, /not a known/);
+      expect(() => checkAssignment(broken, twice, members, partitions)).to.throw(
+        ConfigurationError,
+        /more than one member/,
+      );
+      expect(() => checkAssignment(broken, new Map([['m1', new Map([['a', [7]]])]]), members, partitions)).to.throw(
+        ConfigurationError,
+        /not a known/,
+      );
       expect(() => checkAssignment(broken, {}, members, partitions)).to.throw(ConfigurationError, /must return a Map/);
     });
   });

@@ -36,7 +36,16 @@ describe('legacy producer (embedded broker)', function () {
       await producer.connect();
       const chooser = createPartitionChooser(partitioner);
       // murmur2 spreads null keys round-robin from a random start, so only keyed messages are predictable there.
-      const keys = ['alpha', 'beta', partitioner === 'murmur2' ? 'epsilon' : null, 'gamma', '', 'delta', 'κλειδί', 'alpha'];
+      const keys = [
+        'alpha',
+        'beta',
+        partitioner === 'murmur2' ? 'epsilon' : null,
+        'gamma',
+        '',
+        'delta',
+        'κλειδί',
+        'alpha',
+      ];
       const expected = keys.map((key) => chooser([0, 1, 2, 3], key === null ? null : Buffer.from(key)));
       const nextOffset = [0, 0, 0, 0];
       try {
@@ -61,7 +70,10 @@ describe('legacy producer (embedded broker)', function () {
     const producer = backend.producer({ partitioner: 'cyclic' });
     await producer.connect();
     try {
-      const first = await producer.send({ topic, messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }, { value: 'd' }, { value: 'e', partition: 2 }] });
+      const first = await producer.send({
+        topic,
+        messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }, { value: 'd' }, { value: 'e', partition: 2 }],
+      });
       expect(first).to.deep.equal([
         { topic, partition: 0, baseOffset: 0 },
         { topic, partition: 1, baseOffset: 0 },
@@ -84,10 +96,16 @@ describe('legacy producer (embedded broker)', function () {
     const producer = legacyBackend(broker.brokers).producer();
     await producer.connect();
     try {
-      expect(await producer.send({ topic, messages: [{ value: 'x' }], acks: 0 })).to.deep.equal([{ topic, partition: 0, baseOffset: -1 }]);
+      expect(await producer.send({ topic, messages: [{ value: 'x' }], acks: 0 })).to.deep.equal([
+        { topic, partition: 0, baseOffset: -1 },
+      ]);
       await until(() => broker.cluster.getTopic(topic)!.partitions[0]!.log.highWatermark === 1, 'the acks=0 message');
-      expect(await producer.send({ topic, messages: [{ value: 'y' }], acks: 1 })).to.deep.equal([{ topic, partition: 0, baseOffset: 1 }]);
-      expect(await producer.send({ topic, messages: [{ value: 'z' }], acks: -1, timeoutMs: 5000 })).to.deep.equal([{ topic, partition: 0, baseOffset: 2 }]);
+      expect(await producer.send({ topic, messages: [{ value: 'y' }], acks: 1 })).to.deep.equal([
+        { topic, partition: 0, baseOffset: 1 },
+      ]);
+      expect(await producer.send({ topic, messages: [{ value: 'z' }], acks: -1, timeoutMs: 5000 })).to.deep.equal([
+        { topic, partition: 0, baseOffset: 2 },
+      ]);
     } finally {
       await producer.disconnect();
     }
@@ -99,9 +117,9 @@ describe('legacy producer (embedded broker)', function () {
     const producer = backend.producer();
     await producer.connect();
     try {
-      expect(await producer.send({ topic, messages: [{ key: 'k', value: 'old', timestamp: 1000 }, { value: 'now' }] })).to.deep.equal([
-        { topic, partition: 0, baseOffset: 0 },
-      ]);
+      expect(
+        await producer.send({ topic, messages: [{ key: 'k', value: 'old', timestamp: 1000 }, { value: 'now' }] }),
+      ).to.deep.equal([{ topic, partition: 0, baseOffset: 0 }]);
     } finally {
       await producer.disconnect();
     }
@@ -118,7 +136,9 @@ describe('legacy producer (embedded broker)', function () {
     const cluster = await startEmbedded({ nodes: 2 });
     try {
       const topic = topicName('failover');
-      expect(cluster.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 2 }).errorCode).to.equal(0);
+      expect(cluster.cluster.createTopic({ name: topic, numPartitions: 1, replicationFactor: 2 }).errorCode).to.equal(
+        0,
+      );
       const producer = legacyBackend(cluster.brokers).producer();
       await producer.connect();
       try {
@@ -137,7 +157,10 @@ describe('legacy producer (embedded broker)', function () {
   });
 
   it('fails to connect with KafkaConnectionError when no broker listens', async () => {
-    const producer = legacyBackend(['127.0.0.1:1'], { retry: { retries: 1, initialRetryTimeMs: 20, maxRetryTimeMs: 50 }, connectTimeoutMs: 500 }).producer();
+    const producer = legacyBackend(['127.0.0.1:1'], {
+      retry: { retries: 1, initialRetryTimeMs: 20, maxRetryTimeMs: 50 },
+      connectTimeoutMs: 500,
+    }).producer();
     const error = await producer.connect().catch((e: unknown) => e);
     expect(error).to.be.instanceOf(KafkaConnectionError);
   });
@@ -146,9 +169,13 @@ describe('legacy producer (embedded broker)', function () {
     const secured = await startEmbedded({ saslUsers: { alice: 'secret' } });
     try {
       const topic = topicName('sasl');
-      const good = legacyBackend(secured.brokers, { sasl: { mechanism: 'plain', username: 'alice', password: 'secret' } }).producer();
+      const good = legacyBackend(secured.brokers, {
+        sasl: { mechanism: 'plain', username: 'alice', password: 'secret' },
+      }).producer();
       await good.connect();
-      expect(await good.send({ topic, messages: [{ value: 'hi' }] })).to.deep.equal([{ topic, partition: 0, baseOffset: 0 }]);
+      expect(await good.send({ topic, messages: [{ value: 'hi' }] })).to.deep.equal([
+        { topic, partition: 0, baseOffset: 0 },
+      ]);
       await good.disconnect();
       const bad = legacyBackend(secured.brokers, {
         sasl: { mechanism: 'plain', username: 'alice', password: 'wrong' },

@@ -44,7 +44,13 @@ const EXPECTED_USES: Record<string, string[]> = {
     'event Producer.ready',
     'event Producer.error',
   ],
-  '02-high-level-producer.js': ['import kafka-node', 'construct HighLevelProducer', 'method HighLevelProducer.send', 'option send.attributes', 'event HighLevelProducer.ready'],
+  '02-high-level-producer.js': [
+    'import kafka-node',
+    'construct HighLevelProducer',
+    'method HighLevelProducer.send',
+    'option send.attributes',
+    'event HighLevelProducer.ready',
+  ],
   '03-consumer-group.js': [
     'import kafka-node',
     'construct ConsumerGroup',
@@ -55,9 +61,23 @@ const EXPECTED_USES: Record<string, string[]> = {
     'event ConsumerGroup.message',
     'event ConsumerGroup.rebalanced',
   ],
-  '04-offsets.js': ['import kafka-node', 'construct Offset', 'method Offset.fetchLatestOffsets', 'method Offset.fetchEarliestOffsets', 'method Offset.fetch', 'option send.partition'],
+  '04-offsets.js': [
+    'import kafka-node',
+    'construct Offset',
+    'method Offset.fetchLatestOffsets',
+    'method Offset.fetchEarliestOffsets',
+    'method Offset.fetch',
+    'option send.partition',
+  ],
   '05-zookeeper-client.js': ['import kafka-node', 'construct Client', 'construct Producer', 'method Producer.send'],
-  '06-consumer.js': ['import kafka-node', 'construct Consumer', 'option Consumer.fromOffset', 'option Consumer.autoCommit', 'event Consumer.message', 'method Consumer.close'],
+  '06-consumer.js': [
+    'import kafka-node',
+    'construct Consumer',
+    'option Consumer.fromOffset',
+    'option Consumer.autoCommit',
+    'event Consumer.message',
+    'method Consumer.close',
+  ],
 };
 
 function describeUse(finding: Finding): string {
@@ -113,30 +133,46 @@ describe('migration: scan of examples/', function () {
       expect(findings.map(describeUse), file).to.include.members(uses);
       for (const finding of findings) {
         const at = `${file}:${finding.line}:${finding.column}`;
-        expect(lines[finding.line - 1]!.slice(finding.column - 1), `${at} ${describeUse(finding)}`).to.match(expectedTextAt(finding));
+        expect(lines[finding.line - 1]!.slice(finding.column - 1), `${at} ${describeUse(finding)}`).to.match(
+          expectedTextAt(finding),
+        );
         const entry = tableEntry(finding);
-        expect({ status: finding.status, note: finding.note }, `${at} ${describeUse(finding)}`).to.deep.equal({ status: entry.status, note: entry.note });
+        expect({ status: finding.status, note: finding.note }, `${at} ${describeUse(finding)}`).to.deep.equal({
+          status: entry.status,
+          note: entry.note,
+        });
       }
     }
     // On the facade nothing the examples use is missing; two uses are emulated, each with the warning it reports.
-    const needingAttention = report.findings.filter((f) => f.status !== 'supported').map((f) => `${f.file} ${describeUse(f)} ${f.status}`);
+    const needingAttention = report.findings
+      .filter((f) => f.status !== 'supported')
+      .map((f) => `${f.file} ${describeUse(f)} ${f.status}`);
     expect(needingAttention).to.deep.equal([
       '04-offsets.js method Offset.fetch emulated',
       '05-zookeeper-client.js construct Client emulated',
     ]);
     expect(report.summary.byStatus).to.deep.equal({ supported: 79, emulated: 2, unsupported: 0 });
-    const counted = report.summary.byStatus.supported + report.summary.byStatus.emulated + report.summary.byStatus.unsupported;
+    const counted =
+      report.summary.byStatus.supported + report.summary.byStatus.emulated + report.summary.byStatus.unsupported;
     expect(counted).to.equal(report.findings.length);
   });
 
-  it('the CLI prints each example\'s findings with file:line and exits 1 only if something is unsupported', () => {
-    const result = spawnSync(process.execPath, [CLI, 'scan', EXAMPLES_DIR, '--json'], { encoding: 'utf8', timeout: 60000 });
+  it("the CLI prints each example's findings with file:line and exits 1 only if something is unsupported", () => {
+    const result = spawnSync(process.execPath, [CLI, 'scan', EXAMPLES_DIR, '--json'], {
+      encoding: 'utf8',
+      timeout: 60000,
+    });
     const report = JSON.parse(result.stdout) as ReturnType<typeof scanDirectory>;
     expect(report.findings).to.deep.equal(scanDirectory(EXAMPLES_DIR).findings);
     expect(result.status).to.equal(report.summary.byStatus.unsupported > 0 ? 1 : 0);
     const text = spawnSync(process.execPath, [CLI, 'scan', EXAMPLES_DIR], { encoding: 'utf8', timeout: 60000 });
     const newOffset = report.findings.find((f) => f.kind === 'construct' && f.name === 'Offset')!;
-    expect(text.stdout).to.match(new RegExp(`^04-offsets\\.js$[\\s\\S]*^ {2}${newOffset.line}:${newOffset.column} +construct +Offset +${newOffset.status}`, 'm'));
+    expect(text.stdout).to.match(
+      new RegExp(
+        `^04-offsets\\.js$[\\s\\S]*^ {2}${newOffset.line}:${newOffset.column} +construct +Offset +${newOffset.status}`,
+        'm',
+      ),
+    );
   });
 
   describe('--fix on a copy of examples/', function () {
@@ -149,12 +185,18 @@ describe('migration: scan of examples/', function () {
 
     it('rewrites each require to the facade entry, nothing else, and the output parses', () => {
       const report = scanDirectory(copy, { fix: true });
-      expect(report.fixes!.map((fix) => [fix.file, fix.replacements])).to.deep.equal(Object.keys(EXPECTED_USES).map((file) => [file, 1]));
+      expect(report.fixes!.map((fix) => [fix.file, fix.replacements])).to.deep.equal(
+        Object.keys(EXPECTED_USES).map((file) => [file, 1]),
+      );
       for (const file of Object.keys(EXPECTED_USES)) {
         const original = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
         const fixed = fs.readFileSync(path.join(copy, file), 'utf8');
         expect(fixed).to.equal(original.replace("require('kafka-node')", `require('${FACADE_MODULE}')`));
-        const output = ts.transpileModule(fixed, { fileName: file, reportDiagnostics: true, compilerOptions: { allowJs: true, checkJs: false } });
+        const output = ts.transpileModule(fixed, {
+          fileName: file,
+          reportDiagnostics: true,
+          compilerOptions: { allowJs: true, checkJs: false },
+        });
         expect(output.diagnostics ?? [], file).to.deep.equal([]);
       }
       expect(scanDirectory(copy, { fix: true }).fixes).to.deep.equal([]);
@@ -166,12 +208,18 @@ describe('migration: scan of examples/', function () {
       // TypeScript entry, loaded through ts-node.
       const stand = path.join(copy, 'node_modules', 'kafka-node-adapter');
       fs.mkdirSync(stand, { recursive: true });
-      fs.writeFileSync(path.join(stand, 'package.json'), JSON.stringify({ name: 'kafka-node-adapter', version: '0.0.0' }));
+      fs.writeFileSync(
+        path.join(stand, 'package.json'),
+        JSON.stringify({ name: 'kafka-node-adapter', version: '0.0.0' }),
+      );
       fs.writeFileSync(path.join(stand, 'kafka-node.js'), `module.exports = require(${JSON.stringify(entry)});\n`);
       const broker = await startEmbedded();
       try {
         const outputs: string[] = [];
-        for (const [topic, file] of [['orders-original', path.join(EXAMPLES_DIR, '01-keyed-producer.js')], ['orders-fixed', path.join(copy, '01-keyed-producer.js')]]) {
+        for (const [topic, file] of [
+          ['orders-original', path.join(EXAMPLES_DIR, '01-keyed-producer.js')],
+          ['orders-fixed', path.join(copy, '01-keyed-producer.js')],
+        ]) {
           broker.cluster.createTopic({ name: topic!, numPartitions: 3, replicationFactor: 1 });
           // The original on the real kafka-node; the fixed copy on the facade's kafkajs backend (no require hook).
           const result = await runNode(['-r', 'ts-node/register/transpile-only', file!], {
@@ -181,7 +229,9 @@ describe('migration: scan of examples/', function () {
           outputs.push(result.stdout);
         }
         expect(outputs[1]).to.equal(outputs[0]);
-        expect(outputs[0]).to.match(/^producer ready\n(order \d key=\w+ -> partition \d offset \d\n){6}sent 6 message\(s\)\nproducer closed\n$/);
+        expect(outputs[0]).to.match(
+          /^producer ready\n(order \d key=\w+ -> partition \d offset \d\n){6}sent 6 message\(s\)\nproducer closed\n$/,
+        );
       } finally {
         await broker.stop();
       }

@@ -62,9 +62,7 @@ const EXPECTED_FINDINGS: Record<string, string[]> = {
     '32:18 event ConsumerGroup.error supported',
     '37:17 method ConsumerGroup.close supported',
   ],
-  'kafka.js': [
-    '3:26 import kafka-node supported',
-  ],
+  'kafka.js': ['3:26 import kafka-node supported'],
   'legacy-zookeeper.js': [
     '3:21 import kafka-node supported',
     '6:14 construct Client emulated',
@@ -124,10 +122,7 @@ const EXPECTED_FINDINGS: Record<string, string[]> = {
     '12:56 option send.attributes supported',
     '19:13 event HighLevelProducer.error supported',
   ],
-  'reexports.ts': [
-    '2:15 import kafka-node supported',
-    '3:40 import kafka-node supported',
-  ],
+  'reexports.ts': ['2:15 import kafka-node supported', '3:40 import kafka-node supported'],
   'send-async.js': [
     '4:23 import kafka-node supported',
     '6:16 construct KafkaClient supported',
@@ -156,13 +151,33 @@ describe('migration/scan', () => {
         byKind: { import: 11, construct: 14, option: 29, method: 12, event: 10 },
       });
       expect(suggestedConfiguration.env).to.deep.equal({ KAFKA_NODE_BACKEND: 'kafkajs' });
-      expect(suggestedConfiguration.configFile).to.deep.equal({ name: 'kafka-node-adapter.json', contents: { backend: 'kafkajs' } });
-      expect(suggestedConfiguration.loadFacade).to.deep.equal({ module: 'kafka-node-adapter/kafka-node', register: 'kafka-node-adapter/register' });
+      expect(suggestedConfiguration.configFile).to.deep.equal({
+        name: 'kafka-node-adapter.json',
+        contents: { backend: 'kafkajs' },
+      });
+      expect(suggestedConfiguration.loadFacade).to.deep.equal({
+        module: 'kafka-node-adapter/kafka-node',
+        register: 'kafka-node-adapter/register',
+      });
       expect(suggestedConfiguration.strictEnv).to.deep.equal({ KAFKA_NODE_ADAPTER_STRICT: '1' });
       const [first, second] = suggestedConfiguration.attention;
-      expect(first).to.include({ status: 'unsupported', kind: 'import', name: 'kafka-node/lib/protocol', occurrences: 1, firstAt: 'legacy-zookeeper.js:22:24' });
-      expect(first!.note).to.include("does not serve 'kafka-node/lib/protocol'").and.include("the package root 'kafka-node'");
-      expect(second).to.include({ status: 'emulated', kind: 'construct', name: 'Client', occurrences: 1, firstAt: 'legacy-zookeeper.js:6:14' });
+      expect(first).to.include({
+        status: 'unsupported',
+        kind: 'import',
+        name: 'kafka-node/lib/protocol',
+        occurrences: 1,
+        firstAt: 'legacy-zookeeper.js:22:24',
+      });
+      expect(first!.note)
+        .to.include("does not serve 'kafka-node/lib/protocol'")
+        .and.include("the package root 'kafka-node'");
+      expect(second).to.include({
+        status: 'emulated',
+        kind: 'construct',
+        name: 'Client',
+        occurrences: 1,
+        firstAt: 'legacy-zookeeper.js:6:14',
+      });
       expect(second!.note).to.include("(warning 'zookeeper.kafka-host-fallback')");
       expect(suggestedConfiguration.attention.every((item) => item.status !== ('supported' as string))).to.equal(true);
     });
@@ -172,12 +187,23 @@ describe('migration/scan', () => {
       try {
         for (const skipped of ['node_modules/kafka-node', 'dist', '.git/hooks']) {
           fs.mkdirSync(path.join(root, skipped), { recursive: true });
-          fs.writeFileSync(path.join(root, skipped, 'index.js'), "const kafka = require('kafka-node');\nnew kafka.Client();\n");
+          fs.writeFileSync(
+            path.join(root, skipped, 'index.js'),
+            "const kafka = require('kafka-node');\nnew kafka.Client();\n",
+          );
         }
-        fs.writeFileSync(path.join(root, 'types.d.ts'), "import * as kafka from 'kafka-node';\nexport declare const c: kafka.KafkaClient;\n");
+        fs.writeFileSync(
+          path.join(root, 'types.d.ts'),
+          "import * as kafka from 'kafka-node';\nexport declare const c: kafka.KafkaClient;\n",
+        );
         const report = scanDirectory(root);
         expect(report.summary.filesScanned).to.equal(10);
-        expect(report.findings.map((f) => f.file)).to.not.include.members(['node_modules/kafka-node/index.js', 'dist/index.js', '.git/hooks/index.js', 'types.d.ts']);
+        expect(report.findings.map((f) => f.file)).to.not.include.members([
+          'node_modules/kafka-node/index.js',
+          'dist/index.js',
+          '.git/hooks/index.js',
+          'types.d.ts',
+        ]);
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
       }
@@ -276,7 +302,9 @@ describe('migration/scan', () => {
     it('reports re-exports, and treats a local module that re-exports kafka-node as kafka-node', () => {
       expect(scanSource('k.js', "module.exports = require('kafka-node');").reexportsKafkaNode).to.equal(true);
       expect(scanSource('k.ts', "export * from 'kafka-node';").reexportsKafkaNode).to.equal(true);
-      expect(scanSource('k.js', "const k = require('kafka-node'); module.exports = { k };").reexportsKafkaNode).to.equal(false);
+      expect(
+        scanSource('k.js', "const k = require('kafka-node'); module.exports = { k };").reexportsKafkaNode,
+      ).to.equal(false);
       const text = "const { Producer } = require('./kafka');\nnew Producer(client, { partitionerType: 4 });";
       expect(findingsOf('x.js', text, (specifier) => specifier === './kafka')).to.deep.equal([
         '2:1 construct Producer supported',
@@ -291,25 +319,46 @@ describe('migration/scan', () => {
       expect(lookupClass('Client')).to.include({ status: 'emulated' });
       expect(lookupMethod('Client', 'topicExists').status).to.equal('supported');
       expect(lookupEvent('Client', 'zkReconnect').status).to.equal('emulated');
-      for (const option of ['kafkaHost', 'groupId', 'fromOffset', 'outOfRangeOffset', 'protocol', 'autoCommit', 'sessionTimeout', 'heartbeatInterval', 'encoding']) {
+      for (const option of [
+        'kafkaHost',
+        'groupId',
+        'fromOffset',
+        'outOfRangeOffset',
+        'protocol',
+        'autoCommit',
+        'sessionTimeout',
+        'heartbeatInterval',
+        'encoding',
+      ]) {
         expect(lookupOption('ConsumerGroup', option).status, option).to.equal('supported');
       }
       expect(lookupOption('ConsumerGroup', 'migrateHLC').status).to.equal('unsupported');
-      expect(lookupOption('ConsumerGroup', 'retries')).to.include({ status: 'emulated' }).and.to.have.property('warnings').that.deep.equals(['option.ConsumerGroup.retries.ignored']);
-      expect(lookupMethod('Offset', 'commit').warnings).to.deep.equal(['offset.commit.kafka-storage', 'offset.commit.joins-group']);
+      expect(lookupOption('ConsumerGroup', 'retries'))
+        .to.include({ status: 'emulated' })
+        .and.to.have.property('warnings')
+        .that.deep.equals(['option.ConsumerGroup.retries.ignored']);
+      expect(lookupMethod('Offset', 'commit').warnings).to.deep.equal([
+        'offset.commit.kafka-storage',
+        'offset.commit.joins-group',
+      ]);
       expect(lookupMethod('Producer', 'nonsense').status).to.equal('unsupported');
       expect(lookupImport('kafka-node').status).to.equal('supported');
       expect(lookupImport(FACADE_MODULE).status).to.equal('supported');
       expect(lookupImport('kafka-node/lib/kafkaClient')).to.include({ status: 'unsupported' });
-      expect(findingsOf('d.js', "require('kafka-node/lib/protocol');\nrequire('kafka-nodes');")).to.deep.equal(['1:9 import kafka-node/lib/protocol unsupported']);
+      expect(findingsOf('d.js', "require('kafka-node/lib/protocol');\nrequire('kafka-nodes');")).to.deep.equal([
+        '1:9 import kafka-node/lib/protocol unsupported',
+      ]);
     });
 
-    it("names only warnings the facade has (ADAPTER_WARNINGS), and every one of them, in the notes", () => {
+    it('names only warnings the facade has (ADAPTER_WARNINGS), and every one of them, in the notes', () => {
       const referenced = referencedWarnings();
       for (const name of referenced) expect(adapterWarningKey(name), name).to.be.a('string');
-      expect([...new Set(referenced.map((name) => adapterWarningKey(name)))].sort()).to.deep.equal(Object.keys(ADAPTER_WARNINGS).sort());
+      expect([...new Set(referenced.map((name) => adapterWarningKey(name)))].sort()).to.deep.equal(
+        Object.keys(ADAPTER_WARNINGS).sort(),
+      );
       for (const row of compatibilityRows()) {
-        for (const name of row.warnings ?? []) expect(row.note, `${row.target ?? ''}.${row.name}`).to.include(`'${name}'`);
+        for (const name of row.warnings ?? [])
+          expect(row.note, `${row.target ?? ''}.${row.name}`).to.include(`'${name}'`);
       }
       expect(adapterWarningKey('option.KafkaClient.versions.ignored')).to.equal('option.<Class>.<option>.ignored');
       expect(adapterWarningKey('option.KafkaClient.zk')).to.equal('option.<Class>.<option>');
@@ -317,7 +366,12 @@ describe('migration/scan', () => {
     });
 
     it('is the single source of the findings: every non-import finding on the fixture is a row of the table', () => {
-      const rows = new Map(compatibilityRows().map((row) => [`${row.kind === 'construct' ? '' : `${row.target}.`}${row.name}/${row.kind}`, row]));
+      const rows = new Map(
+        compatibilityRows().map((row) => [
+          `${row.kind === 'construct' ? '' : `${row.target}.`}${row.name}/${row.kind}`,
+          row,
+        ]),
+      );
       expect(rows.size).to.equal(compatibilityRows().length);
       for (const finding of scanDirectory(BLOG_APP).findings.filter((f) => f.kind !== 'import')) {
         const key = `${finding.kind === 'construct' ? '' : `${finding.target}.`}${finding.name}/${finding.kind}`;
@@ -325,11 +379,20 @@ describe('migration/scan', () => {
       }
       const markdown = compatibilityMarkdown().split('\n');
       expect(markdown[0]).to.equal('| kafka-node API | kind | on the kafkajs backend | note |');
-      expect(markdown).to.include('| `ConsumerGroup.fromOffset` | option | supported | ' + lookupOption('ConsumerGroup', 'fromOffset').note + ' |');
+      expect(markdown).to.include(
+        '| `ConsumerGroup.fromOffset` | option | supported | ' +
+          lookupOption('ConsumerGroup', 'fromOffset').note +
+          ' |',
+      );
     });
 
     it('says nothing of a facade still to come', () => {
-      for (const text of [compatibilityMarkdown(), FACADE_NOTICE, lookupImport('kafka-node').note, lookupImport(FACADE_MODULE).note]) {
+      for (const text of [
+        compatibilityMarkdown(),
+        FACADE_NOTICE,
+        lookupImport('kafka-node').note,
+        lookupImport(FACADE_MODULE).note,
+      ]) {
         expect(text).to.not.match(/issue 4|not built|arrives with/);
       }
     });
@@ -339,8 +402,13 @@ describe('migration/scan', () => {
       expect(STRICT_ENV_VARIABLE).to.equal('KAFKA_NODE_ADAPTER_STRICT');
       expect(BACKEND_ENV_VARIABLE).to.equal('KAFKA_NODE_BACKEND');
       const root = path.join(__dirname, '..', '..');
-      const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; exports: Record<string, { default: string }> };
-      const tsconfig = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: { outDir: string; rootDir: string } };
+      const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+        name: string;
+        exports: Record<string, { default: string }>;
+      };
+      const tsconfig = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile).config as {
+        compilerOptions: { outDir: string; rootDir: string };
+      };
       // Each exported subpath is the compiled form of a source file that exists: the facade entry and the require hook.
       for (const [specifier, source] of [
         [FACADE_MODULE, 'src/adapter/index.ts'],
@@ -348,7 +416,9 @@ describe('migration/scan', () => {
       ] as const) {
         const [name, subpath] = [specifier.split('/')[0], `./${specifier.split('/').slice(1).join('/')}`];
         expect(name).to.equal(manifest.name);
-        const compiled = path.posix.join(tsconfig.compilerOptions.outDir, path.posix.relative(tsconfig.compilerOptions.rootDir, source)).replace(/\.ts$/, '.js');
+        const compiled = path.posix
+          .join(tsconfig.compilerOptions.outDir, path.posix.relative(tsconfig.compilerOptions.rootDir, source))
+          .replace(/\.ts$/, '.js');
         expect(manifest.exports[subpath]?.default, subpath).to.equal(`./${compiled}`);
         expect(fs.existsSync(path.join(root, source)), source).to.equal(true);
       }
@@ -357,20 +427,28 @@ describe('migration/scan', () => {
 
   describe('--fix', () => {
     it('rewrites only the specifier text, keeping the quotes, and is idempotent', () => {
-      const text = 'var k = require("kafka-node"), u = require(\'util\');\nimport(`kafka-node`);\nexport * from \'kafka-node\';\n';
+      const text =
+        "var k = require(\"kafka-node\"), u = require('util');\nimport(`kafka-node`);\nexport * from 'kafka-node';\n";
       const fixed = rewriteKafkaNodeSpecifiers('a.ts', text);
       expect(fixed.replacements).to.equal(3);
       expect(fixed.text).to.equal(
         `var k = require("${FACADE_MODULE}"), u = require('util');\nimport(\`${FACADE_MODULE}\`);\nexport * from '${FACADE_MODULE}';\n`,
       );
       expect(rewriteKafkaNodeSpecifiers('a.ts', fixed.text)).to.deep.equal({ text: fixed.text, replacements: 0 });
-      expect(rewriteKafkaNodeSpecifiers('a.js', "const s = 'kafka-node'; // require('kafka-node')\n").replacements).to.equal(0);
+      expect(
+        rewriteKafkaNodeSpecifiers('a.js', "const s = 'kafka-node'; // require('kafka-node')\n").replacements,
+      ).to.equal(0);
     });
 
     it('writes the fixture project, prints unified diffs, leaves parseable files, and changes nothing the second time', () => {
       const root = copyFixture();
       try {
-        const originals = new Map(fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(js|ts)$/.test(f)).map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]));
+        const originals = new Map(
+          fs
+            .readdirSync(root, { recursive: true, encoding: 'utf8' })
+            .filter((f) => /\.(js|ts)$/.test(f))
+            .map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]),
+        );
         const first = scanDirectory(root, { fix: true });
         expect(first.fixes!.map((fix) => `${fix.file}:${fix.replacements}`)).to.deep.equal([
           'consumer-group.js:1',
@@ -407,15 +485,20 @@ describe('migration/scan', () => {
           ].join('\n'),
         );
         // The findings are the same after the rewrite, apart from which module the imports name.
-        const unfixed = (text: string): string => text.split(FACADE_MODULE).join('kafka-node').split('kafka-node-adapter/').join('kafka-node/');
+        const unfixed = (text: string): string =>
+          text.split(FACADE_MODULE).join('kafka-node').split('kafka-node-adapter/').join('kafka-node/');
         const after = scanDirectory(root);
-        expect(after.findings.map((f) => ({ ...f, name: f.kind === 'import' ? unfixed(f.name) : f.name, note: '' }))).to.deep.equal(
-          first.findings.map((f) => ({ ...f, note: '' })),
-        );
+        expect(
+          after.findings.map((f) => ({ ...f, name: f.kind === 'import' ? unfixed(f.name) : f.name, note: '' })),
+        ).to.deep.equal(first.findings.map((f) => ({ ...f, note: '' })));
         for (const [file, original] of originals) {
           const now = fs.readFileSync(path.join(root, file), 'utf8');
           expect(unfixed(now), file).to.equal(original);
-          const output = ts.transpileModule(now, { fileName: file, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS, allowJs: true } });
+          const output = ts.transpileModule(now, {
+            fileName: file,
+            reportDiagnostics: true,
+            compilerOptions: { module: ts.ModuleKind.CommonJS, allowJs: true },
+          });
           expect(output.diagnostics ?? [], file).to.deep.equal([]);
         }
         const second = scanDirectory(root, { fix: true });
@@ -429,7 +512,30 @@ describe('migration/scan', () => {
       const before = ['1', '2', '3', '4', 'x', '6', '7', 'y', '9', '10', '11', '12', '13', '14', '15', 'z'].join('\n');
       const after = before.replace('x', 'X').replace('y', 'Y').replace('z', 'Z');
       expect(unifiedDiff('f.js', before, after)).to.equal(
-        ['--- a/f.js', '+++ b/f.js', '@@ -2,10 +2,10 @@', ' 2', ' 3', ' 4', '-x', '+X', ' 6', ' 7', '-y', '+Y', ' 9', ' 10', ' 11', '@@ -13,4 +13,4 @@', ' 13', ' 14', ' 15', '-z', '+Z', ''].join('\n'),
+        [
+          '--- a/f.js',
+          '+++ b/f.js',
+          '@@ -2,10 +2,10 @@',
+          ' 2',
+          ' 3',
+          ' 4',
+          '-x',
+          '+X',
+          ' 6',
+          ' 7',
+          '-y',
+          '+Y',
+          ' 9',
+          ' 10',
+          ' 11',
+          '@@ -13,4 +13,4 @@',
+          ' 13',
+          ' 14',
+          ' 15',
+          '-z',
+          '+Z',
+          '',
+        ].join('\n'),
       );
       expect(unifiedDiff('f.js', before, before)).to.equal('');
     });

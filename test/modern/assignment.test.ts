@@ -30,7 +30,10 @@ type KafkaNodeAssign = (
   callback: (error: Error | null, result: KafkaNodeAssignment[]) => void,
 ) => void;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const kafkaNodeAssignment = require('kafka-node/lib/assignment') as Record<'roundrobin' | 'range', { assign: KafkaNodeAssign }>;
+const kafkaNodeAssignment = require('kafka-node/lib/assignment') as Record<
+  'roundrobin' | 'range',
+  { assign: KafkaNodeAssign }
+>;
 
 interface Layout {
   members: Map<string, string[]>;
@@ -93,12 +96,15 @@ function randomLayout(seed: number, minPartitions = 0): Layout {
   const pick = (n: number): number => Math.floor(next() * n);
   const topicPool = ['orders', 'payments', 'audit', '42', '7', 'z-last', 'a-first', 'Upper', '0', 'événements'];
   const topics = topicPool.slice(0, 1 + pick(topicPool.length));
-  const partitionCounts = new Map(topics.map((topic) => [topic, minPartitions + pick(9 - minPartitions)] as [string, number]));
+  const partitionCounts = new Map(
+    topics.map((topic) => [topic, minPartitions + pick(9 - minPartitions)] as [string, number]),
+  );
   const memberCount = 1 + pick(7);
   const members = new Map<string, string[]>();
   for (let i = 0; i < memberCount; i++) {
     const style = pick(3);
-    const id = style === 0 ? `kafka-node-${pick(1000)}-${i}` : style === 1 ? `consumer-${i}-${pick(1e6).toString(16)}` : `Z${i}`;
+    const id =
+      style === 0 ? `kafka-node-${pick(1000)}-${i}` : style === 1 ? `consumer-${i}-${pick(1e6).toString(16)}` : `Z${i}`;
     const subscription = topics.filter(() => next() < 0.6);
     members.set(id, subscription.length > 0 ? subscription : [topics[pick(topics.length)]!]);
   }
@@ -122,7 +128,10 @@ describe('modern/assignment (kafka-node compatible assigners)', () => {
         const layout = randomLayout(seed, name === 'range' ? 1 : 0);
         const expected = normalized(kafkaNodeResult(name, layout));
         const actual = normalized(ourResult(protocol, layout));
-        expect(actual, `seed ${seed}: ${JSON.stringify([...layout.members])} ${JSON.stringify([...layout.partitionCounts])}`).to.deep.equal(expected);
+        expect(
+          actual,
+          `seed ${seed}: ${JSON.stringify([...layout.members])} ${JSON.stringify([...layout.partitionCounts])}`,
+        ).to.deep.equal(expected);
       }
     });
 
@@ -163,12 +172,21 @@ describe('modern/assignment (kafka-node compatible assigners)', () => {
         ['b', 1],
       ]),
     };
-    expect(normalized(ourResult(kafkaNodeRoundRobin, layout))).to.deep.equal({ m1: { a: [0, 2] }, m2: { a: [1], b: [0] } });
+    expect(normalized(ourResult(kafkaNodeRoundRobin, layout))).to.deep.equal({
+      m1: { a: [0, 2] },
+      m2: { a: [1], b: [0] },
+    });
   });
 
   describe('as a kafkajs assigner', () => {
     function metadata(partitionIds: number[]): PartitionMetadata[] {
-      return partitionIds.map((partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 1, replicas: [1], isr: [1] }));
+      return partitionIds.map((partitionId) => ({
+        partitionErrorCode: 0,
+        partitionId,
+        leader: 1,
+        replicas: [1],
+        isr: [1],
+      }));
     }
     // The leader's view of the cluster; the assigner only reads partition metadata and asks for missing topics.
     function clusterWith(topics: Record<string, number[]>, requested: string[][]): Cluster {
@@ -185,7 +203,11 @@ describe('modern/assignment (kafka-node compatible assigners)', () => {
     }
 
     it('advertises the standard consumer protocol subscription under the kafka-node name', () => {
-      const assigner = kafkajsAssigner(kafkaNodeRange)({ cluster: clusterWith({}, []), groupId: 'g', logger: undefined as never });
+      const assigner = kafkajsAssigner(kafkaNodeRange)({
+        cluster: clusterWith({}, []),
+        groupId: 'g',
+        logger: undefined as never,
+      });
       const protocol = assigner.protocol({ topics: ['t1', 't2'] });
       expect(protocol.name).to.equal('range');
       expect(decodeSubscription(protocol.metadata)).to.deep.equal({ version: 0, topics: ['t1', 't2'], userData: null });
@@ -198,7 +220,11 @@ describe('modern/assignment (kafka-node compatible assigners)', () => {
         groupId: 'g',
         logger: undefined as never,
       });
-      const members = [member('kafkajs-1', ['shared']), member('kafka-node-1', ['shared', 'other']), member('idle', ['missing'])];
+      const members = [
+        member('kafkajs-1', ['shared']),
+        member('kafka-node-1', ['shared', 'other']),
+        member('idle', ['missing']),
+      ];
       const result = await assigner.assign({ members, topics: ['shared'] });
       expect(requested).to.deep.equal([['shared', 'other', 'missing']]);
       const decoded = Object.fromEntries(result.map((r) => [r.memberId, decodeAssignment(r.memberAssignment).topics]));
@@ -222,9 +248,15 @@ describe('modern/assignment (kafka-node compatible assigners)', () => {
         version: 1,
         assign: () => new Map([['nobody', new Map([['t', [0]]])]]),
       };
-      const assigner = kafkajsAssigner(rogue)({ cluster: clusterWith({ t: [0] }, []), groupId: 'g', logger: undefined as never });
+      const assigner = kafkajsAssigner(rogue)({
+        cluster: clusterWith({ t: [0] }, []),
+        groupId: 'g',
+        logger: undefined as never,
+      });
       let failure: unknown;
-      await assigner.assign({ members: [member('m', ['t'])], topics: ['t'] }).catch((error: unknown) => (failure = error));
+      await assigner
+        .assign({ members: [member('m', ['t'])], topics: ['t'] })
+        .catch((error: unknown) => (failure = error));
       expect(failure).to.be.instanceOf(ConfigurationError);
     });
 
@@ -237,7 +269,11 @@ describe('modern/assignment (kafka-node compatible assigners)', () => {
           return new Map([[first!, new Map([...partitions].map(([topic, ids]) => [topic, [...ids]]))]]);
         },
       };
-      const assigner = kafkajsAssigner(everythingToFirst)({ cluster: clusterWith({ t: [0, 1] }, []), groupId: 'g', logger: undefined as never });
+      const assigner = kafkajsAssigner(everythingToFirst)({
+        cluster: clusterWith({ t: [0, 1] }, []),
+        groupId: 'g',
+        logger: undefined as never,
+      });
       expect(assigner.name).to.equal('first-takes-all');
       const result = await assigner.assign({ members: [member('b', ['t']), member('a', ['t'])], topics: ['t'] });
       const decoded = Object.fromEntries(result.map((r) => [r.memberId, decodeAssignment(r.memberAssignment)]));

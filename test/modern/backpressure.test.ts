@@ -59,7 +59,9 @@ describe('modern consumer back-pressure (embedded broker, 100k messages)', funct
       slow = false;
       await until(() => handled === TOTAL, 'all 100k messages', 90000);
 
-      expect(handledWhileSlow).to.be.greaterThan(100).and.lessThan(TOTAL / 4);
+      expect(handledWhileSlow)
+        .to.be.greaterThan(100)
+        .and.lessThan(TOTAL / 4);
       // One fetch of at most 256 KiB holds ~1.3k of these ~200-byte records, or one whole producer batch (a fetch
       // returns the first batch whole); everything would be 100k records, ~20 MB.
       const perFetch = Math.ceil((256 * 1024) / VALUE.length) + PER_SEND;

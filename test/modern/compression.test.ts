@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import { registerCompressionCodecs, MODERN_COMPRESSION } from '../../src/modern/compression';
-import { isXerialFramed, lz4FrameDecompress, snappyDecompress, snappyRawCompress } from '../../src/protocol/compression';
+import {
+  isXerialFramed,
+  lz4FrameDecompress,
+  snappyDecompress,
+  snappyRawCompress,
+} from '../../src/protocol/compression';
 import { KafkaError } from '../../src/common/errors';
 import { ErrorCode } from '../../src/protocol/error-codes';
 
@@ -33,7 +38,7 @@ describe('modern/compression (kafkajs codecs on src/protocol/compression)', () =
     expect((await codec.decompress(snappyRawCompress(payload))).equals(payload)).to.equal(true);
   });
 
-  it('lz4: round-trips through Kafka\'s LZ4 frame format', async () => {
+  it("lz4: round-trips through Kafka's LZ4 frame format", async () => {
     const codec = kafkajsCodec(CompressionTypes.LZ4);
     const compressed = await codec.compress({ buffer: payload });
     expect(compressed.readUInt32LE(0)).to.equal(0x184d2204);

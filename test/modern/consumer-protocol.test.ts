@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { AssignerProtocol } from 'kafkajs';
 import { Reader, Writer } from '../../src/protocol/primitives';
-import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../src/modern/consumer-protocol';
+import {
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from '../../src/modern/consumer-protocol';
 
 // kafka-node 5's own request encoders and response decoders are the reference: our bytes must be what kafka-node
 // writes, and what we write must decode in kafka-node to the same thing.
@@ -22,8 +27,14 @@ interface KafkaNodeProtocol {
     memberId: string,
     assignments: Array<{ memberId: string; topicPartitions: Record<string, number[]>; version: number }>,
   ): Buffer;
-  decodeJoinGroupResponse(buffer: Buffer): { members: Array<{ id: string; subscription: string[]; version: number; userData?: unknown }> };
-  decodeSyncGroupResponse(buffer: Buffer): { partitions: Record<string, number[]>; version: number; userData?: unknown };
+  decodeJoinGroupResponse(buffer: Buffer): {
+    members: Array<{ id: string; subscription: string[]; version: number; userData?: unknown }>;
+  };
+  decodeSyncGroupResponse(buffer: Buffer): {
+    partitions: Record<string, number[]>;
+    version: number;
+    userData?: unknown;
+  };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkaNode = require('kafka-node/lib/protocol/protocol') as KafkaNodeProtocol;
@@ -38,7 +49,9 @@ function skipRequestHeader(reader: Reader): void {
 
 /** The protocol metadata kafka-node puts in a JoinGroup request for one protocol. */
 function kafkaNodeSubscriptionBytes(version: number, topics: string[]): Buffer {
-  const request = kafkaNode.encodeJoinGroupRequest('client', 1, 'group', '', 30000, [{ name: 'roundrobin', version, subscription: topics }]);
+  const request = kafkaNode.encodeJoinGroupRequest('client', 1, 'group', '', 30000, [
+    { name: 'roundrobin', version, subscription: topics },
+  ]);
   const reader = new Reader(request);
   skipRequestHeader(reader);
   reader.string(); // group id
@@ -51,7 +64,9 @@ function kafkaNodeSubscriptionBytes(version: number, topics: string[]): Buffer {
 
 /** The member assignment kafka-node (as leader) puts in a SyncGroup request. */
 function kafkaNodeAssignmentBytes(version: number, topicPartitions: Record<string, number[]>): Buffer {
-  const request = kafkaNode.encodeSyncGroupRequest('client', 1, 'group', 1, 'leader', [{ memberId: 'member', topicPartitions, version }]);
+  const request = kafkaNode.encodeSyncGroupRequest('client', 1, 'group', 1, 'leader', [
+    { memberId: 'member', topicPartitions, version },
+  ]);
   const reader = new Reader(request);
   skipRequestHeader(reader);
   reader.string(); // group id
@@ -88,39 +103,72 @@ describe('modern/consumer-protocol (standard consumer protocol, kafka-node compa
     it(`subscription ${JSON.stringify(topics)} is byte-identical to kafka-node's JoinGroup metadata`, () => {
       const ours = encodeSubscription({ version: 0, topics, userData: null });
       expect(ours.toString('hex')).to.equal(kafkaNodeSubscriptionBytes(0, topics).toString('hex'));
-      expect(decodeSubscription(kafkaNodeSubscriptionBytes(2, topics))).to.deep.equal({ version: 2, topics, userData: null });
+      expect(decodeSubscription(kafkaNodeSubscriptionBytes(2, topics))).to.deep.equal({
+        version: 2,
+        topics,
+        userData: null,
+      });
     });
   }
 
   it('kafka-node decodes our subscriptions (members of a JoinGroup response)', () => {
-    const members = TOPIC_SETS.map((topics, i) => ({ memberId: `m${i}`, metadata: encodeSubscription({ version: 0, topics, userData: null }) }));
+    const members = TOPIC_SETS.map((topics, i) => ({
+      memberId: `m${i}`,
+      metadata: encodeSubscription({ version: 0, topics, userData: null }),
+    }));
     const decoded = kafkaNode.decodeJoinGroupResponse(joinGroupResponse(members));
-    expect(decoded.members.map((m) => ({ id: m.id, subscription: m.subscription, version: m.version, userData: m.userData }))).to.deep.equal(
+    expect(
+      decoded.members.map((m) => ({
+        id: m.id,
+        subscription: m.subscription,
+        version: m.version,
+        userData: m.userData,
+      })),
+    ).to.deep.equal(
       TOPIC_SETS.map((topics, i) => ({ id: `m${i}`, subscription: topics, version: 0, userData: undefined })),
     );
   });
 
-  const ASSIGNMENTS: Array<Record<string, number[]>> = [{}, { orders: [0] }, { orders: [0, 2, 4], payments: [1], '7': [3, 5] }];
+  const ASSIGNMENTS: Array<Record<string, number[]>> = [
+    {},
+    { orders: [0] },
+    { orders: [0, 2, 4], payments: [1], '7': [3, 5] },
+  ];
   for (const topicPartitions of ASSIGNMENTS) {
     it(`assignment ${JSON.stringify(topicPartitions)} is byte-identical to kafka-node's SyncGroup assignment`, () => {
       const topics = Object.entries(topicPartitions).map(([topic, partitions]) => ({ topic, partitions }));
       const ours = encodeAssignment({ version: 0, topics, userData: null });
       expect(ours.toString('hex')).to.equal(kafkaNodeAssignmentBytes(0, topicPartitions).toString('hex'));
-      expect(decodeAssignment(kafkaNodeAssignmentBytes(0, topicPartitions))).to.deep.equal({ version: 0, topics, userData: null });
+      expect(decodeAssignment(kafkaNodeAssignmentBytes(0, topicPartitions))).to.deep.equal({
+        version: 0,
+        topics,
+        userData: null,
+      });
       const decodedByKafkaNode = kafkaNode.decodeSyncGroupResponse(syncGroupResponse(ours));
       expect(decodedByKafkaNode).to.deep.equal({ partitions: topicPartitions, version: 0 });
     });
   }
 
-  it('kafkajs reads our encodings, and we read kafkajs\'s', () => {
+  it("kafkajs reads our encodings, and we read kafkajs's", () => {
     const subscription = encodeSubscription({ version: 1, topics: ['a', 'b'], userData: Buffer.from('x') });
     expect(AssignerProtocol.MemberMetadata.decode(subscription)).to.deep.include({ version: 1, topics: ['a', 'b'] });
-    const fromKafkajs = AssignerProtocol.MemberMetadata.encode({ version: 0, topics: ['t'], userData: Buffer.alloc(0) });
+    const fromKafkajs = AssignerProtocol.MemberMetadata.encode({
+      version: 0,
+      topics: ['t'],
+      userData: Buffer.alloc(0),
+    });
     expect(decodeSubscription(fromKafkajs)).to.deep.equal({ version: 0, topics: ['t'], userData: Buffer.alloc(0) });
 
     const assignment = encodeAssignment({ version: 0, topics: [{ topic: 't', partitions: [1, 0] }], userData: null });
-    expect(AssignerProtocol.MemberAssignment.decode(assignment)).to.deep.include({ version: 0, assignment: { t: [1, 0] } });
-    const kafkajsAssignment = AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: { t: [2] }, userData: Buffer.alloc(0) });
+    expect(AssignerProtocol.MemberAssignment.decode(assignment)).to.deep.include({
+      version: 0,
+      assignment: { t: [1, 0] },
+    });
+    const kafkajsAssignment = AssignerProtocol.MemberAssignment.encode({
+      version: 0,
+      assignment: { t: [2] },
+      userData: Buffer.alloc(0),
+    });
     expect(decodeAssignment(kafkajsAssignment).topics).to.deep.equal([{ topic: 't', partitions: [2] }]);
   });
 
@@ -129,9 +177,15 @@ describe('modern/consumer-protocol (standard consumer protocol, kafka-node compa
   });
 
   it('tolerates metadata without the user data field, and ignores fields newer versions append', () => {
-    const withoutUserData = new Writer().int16(0).array(['t'], (w, t) => w.string(t)).toBuffer();
+    const withoutUserData = new Writer()
+      .int16(0)
+      .array(['t'], (w, t) => w.string(t))
+      .toBuffer();
     expect(decodeSubscription(Buffer.from(withoutUserData)).topics).to.deep.equal(['t']);
-    const newer = Buffer.concat([encodeSubscription({ version: 1, topics: ['t'], userData: null }), Buffer.from([0, 0, 0, 0])]);
+    const newer = Buffer.concat([
+      encodeSubscription({ version: 1, topics: ['t'], userData: null }),
+      Buffer.from([0, 0, 0, 0]),
+    ]);
     expect(decodeSubscription(newer)).to.deep.equal({ version: 1, topics: ['t'], userData: null });
   });
 });

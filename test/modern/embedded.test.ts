@@ -1,11 +1,27 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { ConfigurationError, KafkaError, KafkaProtocolError, NoCommittedOffsetError, OffsetOutOfRangeError, UnsupportedFeatureError } from '../../src/common/errors';
+import {
+  ConfigurationError,
+  KafkaError,
+  KafkaProtocolError,
+  NoCommittedOffsetError,
+  OffsetOutOfRangeError,
+  UnsupportedFeatureError,
+} from '../../src/common/errors';
 import { API_RANGES } from '../../src/broker/apis/registry';
 import { ErrorCode } from '../../src/protocol/error-codes';
 import type { Backend, CompressionName, ConsumedMessage } from '../../src/common/types';
 import { createPartitionChooser } from '../../src/common/partitioners';
-import { closeQuietly, expectExactlyOnceInOrder, modernBackend, numbered, produce, startMember, until, type Member } from './helpers';
+import {
+  closeQuietly,
+  expectExactlyOnceInOrder,
+  modernBackend,
+  numbered,
+  produce,
+  startMember,
+  until,
+  type Member,
+} from './helpers';
 
 // The modern backend against the embedded broker over TCP: every behaviour of the common contract, end to end.
 describe('modern backend on the embedded broker', function () {
@@ -58,7 +74,9 @@ describe('modern backend on the embedded broker', function () {
       const second = await producer.send({ topic: name, messages: [{ key: 'alpha', value: 'a3' }] });
       await producer.disconnect();
       expect(first).to.deep.equal(
-        [alphaPartition, otherPartition].sort((a, b) => a - b).map((partition) => ({ topic: name, partition, baseOffset: 0 })),
+        [alphaPartition, otherPartition]
+          .sort((a, b) => a - b)
+          .map((partition) => ({ topic: name, partition, baseOffset: 0 })),
       );
       expect(second).to.deep.equal([{ topic: name, partition: alphaPartition, baseOffset: 2 }]);
 
@@ -73,7 +91,12 @@ describe('modern backend on the embedded broker', function () {
       expect(alpha[0]!.headers).to.deep.equal({ trace: Buffer.from('x-1'), bin: Buffer.from([0, 1, 2]) });
       expect(Buffer.isBuffer(alpha[0]!.key)).to.equal(true);
       const explicit = reader.messages.find((m) => m.value?.toString() === 'explicit')!;
-      expect([explicit.partition, explicit.offset, explicit.key, explicit.headers]).to.deep.equal([otherPartition, 0, null, {}]);
+      expect([explicit.partition, explicit.offset, explicit.key, explicit.headers]).to.deep.equal([
+        otherPartition,
+        0,
+        null,
+        {},
+      ]);
       expect(explicit.timestamp).to.be.within(Date.now() - 60000, Date.now());
     });
 
@@ -110,24 +133,37 @@ describe('modern backend on the embedded broker', function () {
         expect((failure as Error).message).to.match(pattern);
       }
       let unsupported: unknown;
-      await producer.send({ topic: 't', messages: [{ value: 'x' }], compression: 'zstd' }).catch((error: unknown) => (unsupported = error));
+      await producer
+        .send({ topic: 't', messages: [{ value: 'x' }], compression: 'zstd' })
+        .catch((error: unknown) => (unsupported = error));
       expect(unsupported).to.be.instanceOf(UnsupportedFeatureError);
       expect(() => backend.producer({ partitioner: 'fancy' as never })).to.throw(ConfigurationError);
     });
 
-    it('idempotent: true uses kafkajs\'s idempotent producer (InitProducerId, advertised by the broker)', async () => {
+    it("idempotent: true uses kafkajs's idempotent producer (InitProducerId, advertised by the broker)", async () => {
       const name = topic(2);
-      expect(API_RANGES.some((range) => range.apiKey === INIT_PRODUCER_ID), 'InitProducerId advertised').to.equal(true);
+      expect(
+        API_RANGES.some((range) => range.apiKey === INIT_PRODUCER_ID),
+        'InitProducerId advertised',
+      ).to.equal(true);
       const producer = backend.producer({ idempotent: true, partitioner: 'cyclic' });
       let failure: unknown;
       await producer.connect().catch((error: unknown) => (failure = error));
       expect(failure).to.equal(undefined);
       const results = [];
-      for (let i = 0; i < 4; i++) results.push(...(await producer.send({ topic: name, messages: [{ value: `i${i}` }] })));
+      for (let i = 0; i < 4; i++)
+        results.push(...(await producer.send({ topic: name, messages: [{ value: `i${i}` }] })));
       await producer.disconnect();
-      expect(results.map((r) => [r.partition, r.baseOffset])).to.deep.equal([[0, 0], [1, 0], [0, 1], [1, 1]]);
+      expect(results.map((r) => [r.partition, r.baseOffset])).to.deep.equal([
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]);
       let notAll: unknown;
-      await producer.send({ topic: name, acks: 1, messages: [{ value: 'x' }] }).catch((error: unknown) => (notAll = error));
+      await producer
+        .send({ topic: name, acks: 1, messages: [{ value: 'x' }] })
+        .catch((error: unknown) => (notAll = error));
       expect(notAll).to.be.instanceOf(ConfigurationError);
     });
 
@@ -136,7 +172,9 @@ describe('modern backend on the embedded broker', function () {
       const producer = backend.producer();
       await producer.connect();
       let failure: unknown;
-      await producer.send({ topic: name, messages: [{ value: 'x', partition: 5 }] }).catch((error: unknown) => (failure = error));
+      await producer
+        .send({ topic: name, messages: [{ value: 'x', partition: 5 }] })
+        .catch((error: unknown) => (failure = error));
       await producer.disconnect();
       expect(failure).to.be.instanceOf(ConfigurationError);
     });
@@ -146,7 +184,10 @@ describe('modern backend on the embedded broker', function () {
     for (const compression of ['none', 'gzip', 'snappy', 'lz4'] as CompressionName[]) {
       it(`${compression}: batches round-trip`, async () => {
         const name = topic(2);
-        const messages = Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 3}`, value: `${compression}-${i}-${'z'.repeat(i * 50)}` }));
+        const messages = Array.from({ length: 20 }, (_, i) => ({
+          key: `k${i % 3}`,
+          value: `${compression}-${i}-${'z'.repeat(i * 50)}`,
+        }));
         const producer = backend.producer({ partitioner: 'keyed' });
         await producer.connect();
         await producer.send({ topic: name, messages, compression });
@@ -154,7 +195,9 @@ describe('modern backend on the embedded broker', function () {
         const reader = await member(backend, { groupId: fresh('g'), topics: [name], fromOffset: 'earliest' });
         await until(() => reader.messages.length === 20, '20 messages');
         expectExactlyOnceInOrder(reader.messages, 20);
-        expect(reader.messages.map((m) => m.value!.toString()).sort()).to.deep.equal(messages.map((m) => m.value).sort());
+        expect(reader.messages.map((m) => m.value!.toString()).sort()).to.deep.equal(
+          messages.map((m) => m.value).sort(),
+        );
       });
     }
 
@@ -190,7 +233,12 @@ describe('modern backend on the embedded broker', function () {
       await produce(backend, name, numbered(4, 'after'));
       await until(() => reader.messages.length === 4, '4 new messages');
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(reader.messages.map((m) => m.value!.toString()).sort()).to.deep.equal(['after-0', 'after-1', 'after-2', 'after-3']);
+      expect(reader.messages.map((m) => m.value!.toString()).sort()).to.deep.equal([
+        'after-0',
+        'after-1',
+        'after-2',
+        'after-3',
+      ]);
     });
 
     it('fromOffset none fails with NoCommittedOffsetError without commits, and resumes with them', async () => {
@@ -227,7 +275,9 @@ describe('modern backend on the embedded broker', function () {
 
       const admin = backend.admin();
       await admin.connect();
-      expect(await admin.fetchCommittedOffsets(groupId, name)).to.deep.equal([{ topic: name, partition: 0, offset: 6 }]);
+      expect(await admin.fetchCommittedOffsets(groupId, name)).to.deep.equal([
+        { topic: name, partition: 0, offset: 6 },
+      ]);
       await admin.disconnect();
 
       const second = await member(backend, { groupId, topics: [name], fromOffset: 'earliest', autoCommit: false });
@@ -269,7 +319,9 @@ describe('modern backend on the embedded broker', function () {
       await until(() => attempts.filter((o) => o === 2).length >= 3, 'three failed attempts');
       const admin = backend.admin();
       await admin.connect();
-      expect(await admin.fetchCommittedOffsets(groupId, name)).to.deep.equal([{ topic: name, partition: 0, offset: 2 }]);
+      expect(await admin.fetchCommittedOffsets(groupId, name)).to.deep.equal([
+        { topic: name, partition: 0, offset: 2 },
+      ]);
       expect(reader.messages.map((m) => m.offset)).to.deep.equal([0, 1]);
       failing = false;
       await until(() => reader.messages.length === 5, 'all 5 after the retries');
@@ -313,9 +365,13 @@ describe('modern backend on the embedded broker', function () {
       const groupId = fresh('g');
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const reader = await member(backend, { groupId, topics: [name], fromOffset: 'earliest', autoCommit: false }, async (message) => {
-        if (message.offset === 1) await gate;
-      });
+      const reader = await member(
+        backend,
+        { groupId, topics: [name], fromOffset: 'earliest', autoCommit: false },
+        async (message) => {
+          if (message.offset === 1) await gate;
+        },
+      );
       await until(() => reader.messages.length === 1, 'the first message');
       await new Promise((resolve) => setTimeout(resolve, 100));
       const closed = reader.group.close();
@@ -334,7 +390,12 @@ describe('modern backend on the embedded broker', function () {
     it('outOfRangeOffset earliest: a position past the log end restarts from the earliest offset', async () => {
       const name = topic(1);
       await produce(backend, name, numbered(4, 'm'));
-      const reader = await member(backend, { groupId: fresh('g'), topics: [name], fromOffset: 'earliest', outOfRangeOffset: 'earliest' });
+      const reader = await member(backend, {
+        groupId: fresh('g'),
+        topics: [name],
+        fromOffset: 'earliest',
+        outOfRangeOffset: 'earliest',
+      });
       await until(() => reader.messages.length === 4, '4 messages');
       reader.group.seek({ topic: name, partition: 0, offset: 100 });
       await until(() => reader.messages.length === 8, 'the log again from its start');
@@ -344,7 +405,12 @@ describe('modern backend on the embedded broker', function () {
     it('outOfRangeOffset none: reports OffsetOutOfRangeError and reads nothing from a reset position', async () => {
       const name = topic(1);
       await produce(backend, name, numbered(4, 'm'));
-      const reader = await member(backend, { groupId: fresh('g'), topics: [name], fromOffset: 'earliest', outOfRangeOffset: 'none' });
+      const reader = await member(backend, {
+        groupId: fresh('g'),
+        topics: [name],
+        fromOffset: 'earliest',
+        outOfRangeOffset: 'none',
+      });
       await until(() => reader.messages.length === 4, '4 messages');
       reader.group.seek({ topic: name, partition: 0, offset: 100 });
       await until(() => reader.errors.length > 0, 'an out-of-range error');
@@ -361,7 +427,13 @@ describe('modern backend on the embedded broker', function () {
     it('two members share the partitions, rebalance, and nothing is lost or read twice', async () => {
       const name = topic(4);
       const groupId = fresh('g');
-      const config = { groupId, topics: [name], fromOffset: 'earliest' as const, heartbeatIntervalMs: 200, sessionTimeoutMs: 6000 };
+      const config = {
+        groupId,
+        topics: [name],
+        fromOffset: 'earliest' as const,
+        heartbeatIntervalMs: 200,
+        sessionTimeoutMs: 6000,
+      };
       const first = await member(backend, config);
       expect(first.current()).to.have.length(4);
       const second = await member(backend, config);
@@ -403,7 +475,9 @@ describe('modern backend on the embedded broker', function () {
       const group = backend.consumerGroup({ groupId: fresh('g'), topics: [topic(1)] });
       await group.run({} as never).catch((error: unknown) => expect(error).to.be.instanceOf(ConfigurationError));
       expect(() => backend.consumerGroup({ groupId: '', topics: ['t'] })).to.throw(ConfigurationError);
-      expect(() => backend.consumerGroup({ groupId: 'g', topics: ['t'], fromOffset: 'oldest' as never })).to.throw(ConfigurationError);
+      expect(() => backend.consumerGroup({ groupId: 'g', topics: ['t'], fromOffset: 'oldest' as never })).to.throw(
+        ConfigurationError,
+      );
       let failure: unknown;
       await group.commit().catch((error: unknown) => (failure = error));
       expect(failure).to.be.instanceOf(KafkaError);
@@ -417,7 +491,9 @@ describe('modern backend on the embedded broker', function () {
       const admin = backend.admin();
       await admin.connect();
       try {
-        await admin.createTopics([{ topic: name, numPartitions: 3, replicationFactor: 1, configs: { 'retention.ms': '60000' } }]);
+        await admin.createTopics([
+          { topic: name, numPartitions: 3, replicationFactor: 1, configs: { 'retention.ms': '60000' } },
+        ]);
         expect(await admin.listTopics()).to.include(name);
         expect((await admin.fetchTopicOffsets(name)).map((o) => o.partition)).to.deep.equal([0, 1, 2]);
         let again: unknown;
@@ -465,12 +541,24 @@ describe('modern backend on the embedded broker', function () {
         expect(offsets.reduce((sum, o) => sum + o.latest - o.earliest, 0)).to.equal(9);
         const committed = await admin.fetchCommittedOffsets(groupId, name);
         expect(committed.map((c) => c.offset)).to.deep.equal(offsets.map((o) => o.latest));
-        expect(await admin.fetchCommittedOffsets(fresh('nobody'), name)).to.deep.equal([0, 1, 2].map((partition) => ({ topic: name, partition, offset: -1 })));
-        expect((await admin.listGroups()).find((g) => g.groupId === groupId)).to.deep.equal({ groupId, protocolType: 'consumer' });
+        expect(await admin.fetchCommittedOffsets(fresh('nobody'), name)).to.deep.equal(
+          [0, 1, 2].map((partition) => ({ topic: name, partition, offset: -1 })),
+        );
+        expect((await admin.listGroups()).find((g) => g.groupId === groupId)).to.deep.equal({
+          groupId,
+          protocolType: 'consumer',
+        });
         const [described] = await admin.describeGroups([groupId]);
-        expect(described).to.deep.include({ groupId, state: 'Stable', protocolType: 'consumer', protocol: 'roundrobin' });
+        expect(described).to.deep.include({
+          groupId,
+          state: 'Stable',
+          protocolType: 'consumer',
+          protocol: 'roundrobin',
+        });
         expect(described!.members).to.have.length(1);
-        expect(described!.members[0]!.assignment).to.deep.equal([0, 1, 2].map((partition) => ({ topic: name, partition })));
+        expect(described!.members[0]!.assignment).to.deep.equal(
+          [0, 1, 2].map((partition) => ({ topic: name, partition })),
+        );
       } finally {
         await admin.disconnect();
       }

@@ -9,12 +9,21 @@ export { until, sleep } from '../helpers/poll';
 
 export function modernBackend(brokers: string[], extra: Partial<KafkaConfig> = {}): Backend {
   return createModernBackend(
-    resolveKafkaConfig({ backend: 'kafkajs', brokers, retry: { retries: 5, initialRetryTimeMs: 100, maxRetryTimeMs: 2000 }, ...extra }),
+    resolveKafkaConfig({
+      backend: 'kafkajs',
+      brokers,
+      retry: { retries: 5, initialRetryTimeMs: 100, maxRetryTimeMs: 2000 },
+      ...extra,
+    }),
   );
 }
 
 export type Member = SharedMember<ModernConsumerGroup>;
 
-export function startMember(backend: Backend, config: ConsumerGroupConfig, handler?: (message: ConsumedMessage) => Promise<void> | void): Promise<Member> {
+export function startMember(
+  backend: Backend,
+  config: ConsumerGroupConfig,
+  handler?: (message: ConsumedMessage) => Promise<void> | void,
+): Promise<Member> {
   return startSharedMember<ModernConsumerGroup>(backend, config, handler);
 }

@@ -36,7 +36,12 @@ describe('modern/logging (kafkajs logs quiet by default, never with credentials)
   afterEach(() => sinon.restore());
 
   it('writes nothing to the console by default, even when kafkajs fails and retries', async () => {
-    const writes = [sinon.spy(console, 'log'), sinon.spy(console, 'info'), sinon.spy(console, 'warn'), sinon.spy(console, 'error')];
+    const writes = [
+      sinon.spy(console, 'log'),
+      sinon.spy(console, 'info'),
+      sinon.spy(console, 'warn'),
+      sinon.spy(console, 'error'),
+    ];
     const stderr = sinon.spy(process.stderr, 'write');
     const stdout = sinon.spy(process.stdout, 'write');
     await failToConnect();
@@ -53,7 +58,17 @@ describe('modern/logging (kafkajs logs quiet by default, never with credentials)
   });
 
   it('redacts secret-looking fields at any depth', () => {
-    const redacted = redactSecrets({ broker: 'h:1', sasl: { password: 'p' }, nested: [{ password: 'p', token: 't', ok: 1 }], key: Buffer.from('k') });
-    expect(redacted).to.deep.equal({ broker: 'h:1', sasl: '[redacted]', nested: [{ password: '[redacted]', token: '[redacted]', ok: 1 }], key: '[redacted]' });
+    const redacted = redactSecrets({
+      broker: 'h:1',
+      sasl: { password: 'p' },
+      nested: [{ password: 'p', token: 't', ok: 1 }],
+      key: Buffer.from('k'),
+    });
+    expect(redacted).to.deep.equal({
+      broker: 'h:1',
+      sasl: '[redacted]',
+      nested: [{ password: '[redacted]', token: '[redacted]', ok: 1 }],
+      key: '[redacted]',
+    });
   });
 });

@@ -11,10 +11,16 @@ import { closeQuietly, modernBackend, numbered, produce, startMember, until, typ
 type KafkaNodeAssign = (
   topicPartition: Record<string, string[]>,
   members: Array<{ id: string; subscription: string[] }>,
-  callback: (error: Error | null, result: Array<{ memberId: string; topicPartitions: Record<string, Array<number | string>> }>) => void,
+  callback: (
+    error: Error | null,
+    result: Array<{ memberId: string; topicPartitions: Record<string, Array<number | string>> }>,
+  ) => void,
 ) => void;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const kafkaNodeAssignment = require('kafka-node/lib/assignment') as Record<AssignmentProtocolName, { assign: KafkaNodeAssign }>;
+const kafkaNodeAssignment = require('kafka-node/lib/assignment') as Record<
+  AssignmentProtocolName,
+  { assign: KafkaNodeAssign }
+>;
 
 interface KafkaNodeMember {
   group: kafkaNode.ConsumerGroup;
@@ -23,7 +29,12 @@ interface KafkaNodeMember {
   close(): Promise<void>;
 }
 
-function startKafkaNodeMember(bootstrap: string, groupId: string, topics: string[], protocol: AssignmentProtocolName): KafkaNodeMember {
+function startKafkaNodeMember(
+  bootstrap: string,
+  groupId: string,
+  topics: string[],
+  protocol: AssignmentProtocolName,
+): KafkaNodeMember {
   const group = new kafkaNode.ConsumerGroup(
     {
       kafkaHost: bootstrap,
@@ -72,7 +83,12 @@ function expectedByKafkaNode(
     result = assignment;
   });
   return new Map(
-    result.map((r) => [r.memberId, Object.entries(r.topicPartitions).flatMap(([topic, ids]) => ids.map((id) => `${topic}/${id}`)).sort()]),
+    result.map((r) => [
+      r.memberId,
+      Object.entries(r.topicPartitions)
+        .flatMap(([topic, ids]) => ids.map((id) => `${topic}/${id}`))
+        .sort(),
+    ]),
   );
 }
 
@@ -120,7 +136,12 @@ describe('mixed consumer group: kafka-node 5 members and modern backend members 
       let group: GroupDescription | undefined;
       const stable = async (): Promise<boolean> => {
         [group] = await admin.describeGroups([groupId]);
-        return !!group && group.state === 'Stable' && group.members.length === memberCount && group.members.every((m) => m.assignment.length > 0);
+        return (
+          !!group &&
+          group.state === 'Stable' &&
+          group.members.length === memberCount &&
+          group.members.every((m) => m.assignment.length > 0)
+        );
       };
       await until(stable, `group ${groupId} stable with ${memberCount} members`, 30000, 100).catch((error: Error) => {
         throw new Error(`${error.message}: ${JSON.stringify(group)}`);
@@ -142,10 +163,21 @@ describe('mixed consumer group: kafka-node 5 members and modern backend members 
       const stamp = `${protocol}-${leader}-${Date.now().toString(36)}`;
       const shared = `mixed-shared-${stamp}`;
       const onlyLegacy = `mixed-legacy-${stamp}`;
-      expect(broker.cluster.createTopic({ name: shared, numPartitions: 5, replicationFactor: 1 }).errorCode).to.equal(0);
-      expect(broker.cluster.createTopic({ name: onlyLegacy, numPartitions: 3, replicationFactor: 1 }).errorCode).to.equal(0);
+      expect(broker.cluster.createTopic({ name: shared, numPartitions: 5, replicationFactor: 1 }).errorCode).to.equal(
+        0,
+      );
+      expect(
+        broker.cluster.createTopic({ name: onlyLegacy, numPartitions: 3, replicationFactor: 1 }).errorCode,
+      ).to.equal(0);
       const groupId = `mixed-${stamp}`;
-      const modernConfig = { groupId, topics: [shared], fromOffset: 'earliest' as const, protocols: [protocol], heartbeatIntervalMs: 200, sessionTimeoutMs: 6000 };
+      const modernConfig = {
+        groupId,
+        topics: [shared],
+        fromOffset: 'earliest' as const,
+        protocols: [protocol],
+        heartbeatIntervalMs: 200,
+        sessionTimeoutMs: 6000,
+      };
       // The kafka-node member also reads a topic the modern member does not subscribe to: a modern leader must
       // load its metadata to assign it.
       const legacyTopics = [shared, onlyLegacy];
@@ -174,7 +206,10 @@ describe('mixed consumer group: kafka-node 5 members and modern backend members 
         { [shared]: 5, [onlyLegacy]: 3 },
       );
       expect(described(group)).to.deep.equal(expected);
-      await until(() => modern[0]!.current().join() === expected.get(modernId)!.join(), 'the modern member to report its assignment');
+      await until(
+        () => modern[0]!.current().join() === expected.get(modernId)!.join(),
+        'the modern member to report its assignment',
+      );
 
       await produce(backend, shared, numbered(50, 's'));
       await produce(backend, onlyLegacy, numbered(15, 'l'));
@@ -186,28 +221,43 @@ describe('mixed consumer group: kafka-node 5 members and modern backend members 
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(consumed()).to.have.length(65);
       expect(new Set(consumed()).size).to.equal(65);
-      for (const message of modern[0]!.messages) expect(expected.get(modernId)).to.include(`${message.topic}/${message.partition}`);
-      for (const message of legacy[0]!.messages) expect(expected.get(legacyId)).to.include(`${message.topic}/${message.partition}`);
+      for (const message of modern[0]!.messages)
+        expect(expected.get(modernId)).to.include(`${message.topic}/${message.partition}`);
+      for (const message of legacy[0]!.messages)
+        expect(expected.get(legacyId)).to.include(`${message.topic}/${message.partition}`);
       expect(legacy[0]!.errors).to.deep.equal([]);
       expect(modern[0]!.errors).to.deep.equal([]);
     });
   }
 
-  it('compressed messages cross over: kafka-node reads ours, we read kafka-node\'s (none, gzip, snappy)', async () => {
+  it("compressed messages cross over: kafka-node reads ours, we read kafka-node's (none, gzip, snappy)", async () => {
     const stamp = Date.now().toString(36);
     const fromModern = `codec-from-modern-${stamp}`;
     const fromLegacy = `codec-from-legacy-${stamp}`;
-    for (const name of [fromModern, fromLegacy]) expect(broker.cluster.createTopic({ name, numPartitions: 1, replicationFactor: 1 }).errorCode).to.equal(0);
-    const codecs = [['none', 0], ['gzip', 1], ['snappy', 2]] as const;
+    for (const name of [fromModern, fromLegacy])
+      expect(broker.cluster.createTopic({ name, numPartitions: 1, replicationFactor: 1 }).errorCode).to.equal(0);
+    const codecs = [
+      ['none', 0],
+      ['gzip', 1],
+      ['snappy', 2],
+    ] as const;
     const producer = backend.producer();
     await producer.connect();
     for (const [codec] of codecs) {
-      await producer.send({ topic: fromModern, compression: codec, messages: [0, 1, 2].map((i) => ({ key: codec, value: `${codec}-${i}-${'x'.repeat(300)}` })) });
+      await producer.send({
+        topic: fromModern,
+        compression: codec,
+        messages: [0, 1, 2].map((i) => ({ key: codec, value: `${codec}-${i}-${'x'.repeat(300)}` })),
+      });
     }
     await producer.disconnect();
     for (const [codec, attributes] of codecs) {
       await kafkaNodeSend(broker.bootstrap, [
-        { topic: fromLegacy, attributes, messages: [0, 1, 2].map((i) => new kafkaNode.KeyedMessage(codec, `${codec}-${i}-${'x'.repeat(300)}`)) },
+        {
+          topic: fromLegacy,
+          attributes,
+          messages: [0, 1, 2].map((i) => new kafkaNode.KeyedMessage(codec, `${codec}-${i}-${'x'.repeat(300)}`)),
+        },
       ]);
     }
     const expected = codecs.flatMap(([codec]) => [0, 1, 2].map((i) => `${codec}-${i}-${'x'.repeat(300)}`));
@@ -219,7 +269,11 @@ describe('mixed consumer group: kafka-node 5 members and modern backend members 
     await until(() => values.length === 9, 'kafka-node to read 9 messages', 30000);
     expect(values).to.deep.equal(expected);
 
-    const ours = await startMember(backend, { groupId: `codec-modern-${stamp}`, topics: [fromLegacy], fromOffset: 'earliest' });
+    const ours = await startMember(backend, {
+      groupId: `codec-modern-${stamp}`,
+      topics: [fromLegacy],
+      fromOffset: 'earliest',
+    });
     modern.push(ours);
     await until(() => ours.messages.length === 9, 'the modern backend to read 9 messages');
     expect(ours.messages.map((m) => m.value!.toString())).to.deep.equal(expected);

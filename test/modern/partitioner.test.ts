@@ -6,7 +6,13 @@ import { ConfigurationError } from '../../src/common/errors';
 
 function metadata(count: number): PartitionMetadata[] {
   // Deliberately out of order: the partitioner must sort partition ids as the common choosers expect.
-  return Array.from({ length: count }, (_, i) => ({ partitionErrorCode: 0, partitionId: count - 1 - i, leader: 1, replicas: [1], isr: [1] }));
+  return Array.from({ length: count }, (_, i) => ({
+    partitionErrorCode: 0,
+    partitionId: count - 1 - i,
+    leader: 1,
+    replicas: [1],
+    isr: [1],
+  }));
 }
 
 function keys(): Array<string | Buffer> {
@@ -27,7 +33,10 @@ describe('modern/partitioner (common partitioners inside kafkajs)', () => {
             Array.from({ length: count }, (_, i) => i),
             Buffer.isBuffer(key) ? key : Buffer.from(key),
           );
-          expect(partitioner({ topic: 't', partitionMetadata: metadata(count), message }), `${name} ${String(key)}`).to.equal(expected);
+          expect(
+            partitioner({ topic: 't', partitionMetadata: metadata(count), message }),
+            `${name} ${String(key)}`,
+          ).to.equal(expected);
         }
       }
     });
@@ -39,7 +48,9 @@ describe('modern/partitioner (common partitioners inside kafkajs)', () => {
     for (const count of [1, 4, 12]) {
       for (const key of keys()) {
         const args = { topic: 't', partitionMetadata: metadata(count) };
-        expect(ours({ ...args, message: { key, value: 'v' } })).to.equal(kafkajsDefault({ ...args, message: { key, value: 'v' } }));
+        expect(ours({ ...args, message: { key, value: 'v' } })).to.equal(
+          kafkajsDefault({ ...args, message: { key, value: 'v' } }),
+        );
       }
     }
   });
@@ -49,7 +60,10 @@ describe('modern/partitioner (common partitioners inside kafkajs)', () => {
     const args = { topic: 't', partitionMetadata: metadata(3) };
     expect(partitioner({ ...args, message: { value: 'a', partition: 2 } })).to.equal(2);
     expect(partitioner({ ...args, message: { value: 'b' } })).to.equal(0); // the cyclic counter did not move
-    expect(() => partitioner({ ...args, message: { value: 'c', partition: 3 } })).to.throw(ConfigurationError, /partition 3 does not exist/);
+    expect(() => partitioner({ ...args, message: { value: 'c', partition: 3 } })).to.throw(
+      ConfigurationError,
+      /partition 3 does not exist/,
+    );
   });
 
   it('keeps a message on its first partition when kafkajs asks again on retry, and records the choice', () => {
@@ -65,7 +79,10 @@ describe('modern/partitioner (common partitioners inside kafkajs)', () => {
   });
 
   it('passes custom partitioner functions through the common checks', () => {
-    const partitioner = createKafkajsPartitioner((partitions, key) => (key?.toString() === 'last' ? partitions[partitions.length - 1]! : 42), new WeakMap())();
+    const partitioner = createKafkajsPartitioner(
+      (partitions, key) => (key?.toString() === 'last' ? partitions[partitions.length - 1]! : 42),
+      new WeakMap(),
+    )();
     const args = { topic: 't', partitionMetadata: metadata(3) };
     expect(partitioner({ ...args, message: { key: 'last', value: 'v' } })).to.equal(2);
     expect(() => partitioner({ ...args, message: { key: 'other', value: 'v' } })).to.throw(ConfigurationError);

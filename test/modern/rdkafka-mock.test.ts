@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
 import { startOrSkip } from '../fixtures/processes';
 import type { Backend } from '../../src/common/types';
-import { closeQuietly, expectExactlyOnceInOrder, modernBackend, numbered, startMember, until, type Member } from './helpers';
+import {
+  closeQuietly,
+  expectExactlyOnceInOrder,
+  modernBackend,
+  numbered,
+  startMember,
+  until,
+  type Member,
+} from './helpers';
 
 // The same backend against a broker we did not write: librdkafka 2.0.2's mock cluster (record batches only, groups;
 // no admin APIs, so topics come from the fixture). Its first join of a group waits 3 s. The idempotent producer
@@ -47,7 +55,13 @@ describe('modern backend on the librdkafka mock cluster', function () {
     }
     await producer.disconnect();
 
-    const config = { groupId: 'mock-readers', topics: ['mock-orders'], fromOffset: 'earliest' as const, heartbeatIntervalMs: 300, sessionTimeoutMs: 6000 };
+    const config = {
+      groupId: 'mock-readers',
+      topics: ['mock-orders'],
+      fromOffset: 'earliest' as const,
+      heartbeatIntervalMs: 300,
+      sessionTimeoutMs: 6000,
+    };
     const [first, second] = await Promise.all([startMember(backend, config), startMember(backend, config)]);
     open.push(first, second);
     await until(() => first.messages.length + second.messages.length === sent, `${sent} messages`);

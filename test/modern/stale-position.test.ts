@@ -25,7 +25,14 @@ describe('modern consumer group: positions of an older generation are never comm
     const TOTAL = 20;
     await produce(backend, topic, numbered(FIRST, 'first'));
 
-    const config = { groupId, topics: [topic], fromOffset: 'earliest' as const, autoCommit: false, sessionTimeoutMs: 1500, heartbeatIntervalMs: 300 };
+    const config = {
+      groupId,
+      topics: [topic],
+      fromOffset: 'earliest' as const,
+      autoCommit: false,
+      sessionTimeoutMs: 1500,
+      heartbeatIntervalMs: 300,
+    };
     let release: () => void = () => undefined;
     const blocked = new Promise<void>((resolve) => {
       release = resolve;
@@ -50,11 +57,17 @@ describe('modern consumer group: positions of an older generation are never comm
       // A finishes its message (its position is now FIRST, from the lost generation), rejoins, gets the partition back.
       const assignmentsBefore = a.assignments.length;
       release();
-      await until(() => a!.assignments.length > assignmentsBefore && a!.current().length === 1, 'A got the partition back');
+      await until(
+        () => a!.assignments.length > assignmentsBefore && a!.current().length === 1,
+        'A got the partition back',
+      );
       await a.group.close();
       const committed = await admin.fetchCommittedOffsets(groupId, topic);
       expect(committed[0]?.offset, 'committed offset after A closed').to.equal(TOTAL);
-      expect(a.messages.filter((m) => m.offset >= FIRST), 'A read nothing past the first batch').to.have.length(0);
+      expect(
+        a.messages.filter((m) => m.offset >= FIRST),
+        'A read nothing past the first batch',
+      ).to.have.length(0);
     } finally {
       release();
       await closeQuietly([a?.group, b?.group]);

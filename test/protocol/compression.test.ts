@@ -28,7 +28,8 @@ const kafkajsGzip = load('kafkajs/src/protocol/message/compression/gzip') as {
   decompress(buffer: Buffer): Promise<Buffer>;
 };
 const lz4js = load('lz4js') as { compress(input: Uint8Array): Uint8Array };
-const xxh32 = (load('lz4js/xxh32') as { hash(seed: number, src: Uint8Array, start: number, length: number): number }).hash;
+const xxh32 = (load('lz4js/xxh32') as { hash(seed: number, src: Uint8Array, start: number, length: number): number })
+  .hash;
 
 function viaCallback(run: (callback: (error: Error | null, output: Buffer) => void) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => run((error, output) => (error ? reject(error) : resolve(output))));
@@ -64,7 +65,9 @@ describe('protocol/compression', () => {
   describe('gzip', () => {
     it('reads what kafkajs compresses and kafkajs reads ours', async () => {
       const data = Buffer.from('gzip across libraries '.repeat(20));
-      expect(decompress(CompressionCodec.Gzip, await kafkajsGzip.compress({ buffer: data })).equals(data)).to.equal(true);
+      expect(decompress(CompressionCodec.Gzip, await kafkajsGzip.compress({ buffer: data })).equals(data)).to.equal(
+        true,
+      );
       expect((await kafkajsGzip.decompress(compress(CompressionCodec.Gzip, data))).equals(data)).to.equal(true);
     });
 
@@ -98,7 +101,9 @@ describe('protocol/compression', () => {
       const fromKafkaNode = await viaCallback((done) => kafkaNodeSnappy.encode(data, done));
       expect(isXerialFramed(fromKafkaNode)).to.equal(false);
       expect(decompress(CompressionCodec.Snappy, fromKafkaNode).equals(data)).to.equal(true);
-      const decodedByKafkaNode = await viaCallback((done) => kafkaNodeSnappy.decode(compress(CompressionCodec.Snappy, data), done));
+      const decodedByKafkaNode = await viaCallback((done) =>
+        kafkaNodeSnappy.decode(compress(CompressionCodec.Snappy, data), done),
+      );
       expect(decodedByKafkaNode.equals(data)).to.equal(true);
     });
 
@@ -109,8 +114,12 @@ describe('protocol/compression', () => {
 
     it('reports a corrupt block and a xerial block that overruns the input', () => {
       const packed = compress(CompressionCodec.Snappy, Buffer.from('abc'.repeat(1000)));
-      expect(() => decompress(CompressionCodec.Snappy, packed.subarray(0, packed.length - 3))).to.throw(CorruptCompressedDataError);
-      expect(() => decompress(CompressionCodec.Snappy, Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).to.throw(CorruptCompressedDataError);
+      expect(() => decompress(CompressionCodec.Snappy, packed.subarray(0, packed.length - 3))).to.throw(
+        CorruptCompressedDataError,
+      );
+      expect(() => decompress(CompressionCodec.Snappy, Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))).to.throw(
+        CorruptCompressedDataError,
+      );
     });
   });
 
@@ -145,7 +154,9 @@ describe('protocol/compression', () => {
       const badMagic = Buffer.from(packed);
       badMagic[0] ^= 0xff;
       expect(() => decompress(CompressionCodec.Lz4, badMagic)).to.throw(CorruptCompressedDataError, /magic/);
-      expect(() => decompress(CompressionCodec.Lz4, packed.subarray(0, packed.length - 6))).to.throw(CorruptCompressedDataError);
+      expect(() => decompress(CompressionCodec.Lz4, packed.subarray(0, packed.length - 6))).to.throw(
+        CorruptCompressedDataError,
+      );
     });
   });
 

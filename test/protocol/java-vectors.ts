@@ -14,53 +14,53 @@ export function javaVectorPayload(): Buffer {
 
 export const JAVA_LZ4_FRAME = Buffer.from(
   'BCJNGGBAGjoBAACTcmVjb3JkLTA7CQAUMQkAFDIJABQzCQAUNAkAFDUJABQ2CQAUNwkAFDgJABQ5CQAPWgD///////////////////////////' +
-  '//////////////////////////////////////////////////////////////////////////////////////////////////////////////' +
-  '//////////////////////////////////////////////////////////////////////////////////////////////////////////////' +
-  '//////////////////////////////////////////////////////////////////////////////////////////////h1Bjb3JkLTgAAACk' +
-  'MTtyZWNvcmQtMgkAFDMJABQ0CQAUNQkAFDYJABQ3CQAUOAkAFDkJABQwCQAPWgD/ZVByZC0zOwAAAAA=',
+    '//////////////////////////////////////////////////////////////////////////////////////////////////////////////' +
+    '//////////////////////////////////////////////////////////////////////////////////////////////////////////////' +
+    '//////////////////////////////////////////////////////////////////////////////////////////////h1Bjb3JkLTgAAACk' +
+    'MTtyZWNvcmQtMgkAFDMJABQ0CQAUNQkAFDYJABQ3CQAUOAkAFDkJABQwCQAPWgD/ZVByZC0zOwAAAAA=',
   'base64',
 );
 
 export const JAVA_SNAPPY_XERIAL = Buffer.from(
   'glNOQVBQWQAAAAABAAAAAQAABjCAgAIgcmVjb3JkLTA7DQkAMREJADIRCQAzEQkANBEJADURCQA2EQkANxEJADgRCQA5EQn+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
-  'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
-  'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
-  'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
-  'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
-  'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
-  'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
-  'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
-  'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
-  'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
-  'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgB6WgAAAAYwgIACIDtyZWNvcmQtMREJADIRCQAzEQkANBEJADURCQA2EQkANxEJADgR' +
-  'CQA5EQkAMBEJ/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
-  'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
-  '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
-  'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
-  '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
-  'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
-  '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
-  'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
-  '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
-  'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
-  '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
-  'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
-  '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
-  'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
-  '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
-  'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
-  '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
-  'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
-  '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loAdloAAAAAQdYDJDE7cmVjb3JkLTIRCQAzEQkANB' +
-  'EJADURCQA2EQkANxEJADgRCQA5EQkAMBEJ/loA/loA/loA/loA/loA7loA',
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
+    'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
+    'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
+    'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
+    'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
+    'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
+    'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
+    'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
+    'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+' +
+    'WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+Wg' +
+    'D+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgD+WgB6WgAAAAYwgIACIDtyZWNvcmQtMREJADIRCQAzEQkANBEJADURCQA2EQkANxEJADgR' +
+    'CQA5EQkAMBEJ/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
+    'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
+    '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
+    'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
+    '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
+    'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
+    '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
+    'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
+    '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
+    'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
+    '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
+    'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
+    '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
+    'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
+    '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
+    'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
+    '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/l' +
+    'oA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA' +
+    '/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loA/loAdloAAAAAQdYDJDE7cmVjb3JkLTIRCQAzEQkANB' +
+    'EJADURCQA2EQkANxEJADgRCQA5EQkAMBEJ/loA/loA/loA/loA/loA7loA',
   'base64',
 );

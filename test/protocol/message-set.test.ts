@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { createRequire } from 'module';
 import { CompressionCodec, decompress } from '../../src/protocol/compression';
-import { decodeLegacyEntry, decodeMessageSet, encodeMessageSet, type LegacyMagic } from '../../src/protocol/message-set';
+import {
+  decodeLegacyEntry,
+  decodeMessageSet,
+  encodeMessageSet,
+  type LegacyMagic,
+} from '../../src/protocol/message-set';
 import { CorruptRecordError, NO_TIMESTAMP, TimestampType, type KafkaRecord } from '../../src/protocol/records';
 import { decodeRecordSet, recordsOf } from '../../src/protocol/record-set';
 import { encodeRecordBatch } from '../../src/protocol/record-batch';
@@ -20,10 +25,20 @@ interface KafkaNodeMessage {
   timestamp?: number;
 }
 const kafkaNodeProtocol = load('kafka-node/lib/protocol') as {
-  Message: new (magic: number, attributes: number, key: unknown, value: unknown, timestamp?: number) => KafkaNodeMessage;
+  Message: new (
+    magic: number,
+    attributes: number,
+    key: unknown,
+    value: unknown,
+    timestamp?: number,
+  ) => KafkaNodeMessage;
   encodeMessageSet(messages: KafkaNodeMessage[], magic: number): Buffer;
   decodeFetchResponse(
-    callback: (error: Error | null, type?: string, data?: { offset: number; key: Buffer | null; value: Buffer | null; timestamp?: Date }) => void,
+    callback: (
+      error: Error | null,
+      type?: string,
+      data?: { offset: number; key: Buffer | null; value: Buffer | null; timestamp?: Date },
+    ) => void,
     maxTickMessages?: number,
   ): (response: Buffer) => void;
 };
@@ -34,22 +49,37 @@ const kafkaNodeCodec = load('kafka-node/lib/codec') as (attributes: number) => {
 interface KafkajsEncoder {
   buffer: Buffer;
 }
-const kafkajsMessageSet = load('kafkajs/src/protocol/messageSet') as (options: Record<string, unknown>) => KafkajsEncoder;
+const kafkajsMessageSet = load('kafkajs/src/protocol/messageSet') as (
+  options: Record<string, unknown>,
+) => KafkajsEncoder;
 const KafkajsDecoder = load('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => unknown;
-const kafkajsDecodeMessageSet = load('kafkajs/src/protocol/messageSet/decoder') as (decoder: unknown, size: number) => Promise<
-  { offset: string; timestamp?: string; key: Buffer | null; value: Buffer | null }[]
->;
+const kafkajsDecodeMessageSet = load('kafkajs/src/protocol/messageSet/decoder') as (
+  decoder: unknown,
+  size: number,
+) => Promise<{ offset: string; timestamp?: string; key: Buffer | null; value: Buffer | null }[]>;
 
 function records(firstOffset: number): KafkaRecord[] {
   return [
-    { offset: firstOffset, timestamp: 1_600_000_000_000, key: Buffer.from('k0'), value: Buffer.from('v0'), headers: [] },
+    {
+      offset: firstOffset,
+      timestamp: 1_600_000_000_000,
+      key: Buffer.from('k0'),
+      value: Buffer.from('v0'),
+      headers: [],
+    },
     { offset: firstOffset + 1, timestamp: 1_600_000_000_010, key: null, value: Buffer.from('v1'), headers: [] },
     { offset: firstOffset + 2, timestamp: 1_600_000_000_005, key: Buffer.from('k2'), value: null, headers: [] },
   ];
 }
 
 /** One message written field by field, with a correct CRC: for inputs our encoder would never produce. */
-function sealedMessage(offset: number, magic: LegacyMagic, attributes: number, timestamp: number, value: Buffer): Buffer {
+function sealedMessage(
+  offset: number,
+  magic: LegacyMagic,
+  attributes: number,
+  timestamp: number,
+  value: Buffer,
+): Buffer {
   const writer = new Writer();
   writer.int64(offset);
   const sizeAt = writer.reserveInt32();
@@ -65,7 +95,9 @@ function sealedMessage(offset: number, magic: LegacyMagic, attributes: number, t
 const CODECS = [CompressionCodec.None, CompressionCodec.Gzip, CompressionCodec.Snappy, CompressionCodec.Lz4];
 
 /** Feeds a message set to kafka-node's Fetch v0 response decoder and collects what it emits. */
-function kafkaNodeDecode(messageSet: Buffer): Promise<{ offset: number; key: string | null; value: string | null; timestamp: number | null }[]> {
+function kafkaNodeDecode(
+  messageSet: Buffer,
+): Promise<{ offset: number; key: string | null; value: string | null; timestamp: number | null }[]> {
   const writer = new Writer();
   const sizeAt = writer.reserveInt32();
   writer.int32(1); // correlation id
@@ -101,7 +133,10 @@ describe('protocol/message-set', () => {
         expect(decoded.map((r) => r.offset)).to.deep.equal([40, 41, 42]);
         expect(decoded.map((r) => r.key && r.key.toString())).to.deep.equal(['k0', null, 'k2']);
         expect(decoded.map((r) => r.value && r.value.toString())).to.deep.equal(['v0', 'v1', null]);
-        const timestamps = magic === 0 ? [NO_TIMESTAMP, NO_TIMESTAMP, NO_TIMESTAMP] : [1_600_000_000_000, 1_600_000_000_010, 1_600_000_000_005];
+        const timestamps =
+          magic === 0
+            ? [NO_TIMESTAMP, NO_TIMESTAMP, NO_TIMESTAMP]
+            : [1_600_000_000_000, 1_600_000_000_010, 1_600_000_000_005];
         expect(decoded.map((r) => r.timestamp)).to.deep.equal(timestamps);
         expect(batches.every((b) => b.magic === magic && b.codec === codec)).to.equal(true);
       }
@@ -127,7 +162,12 @@ describe('protocol/message-set', () => {
 
   it('carries the LogAppendTime attribute and time (magic 1)', () => {
     for (const codec of [CompressionCodec.None, CompressionCodec.Snappy]) {
-      const encoded = encodeMessageSet(records(0), { magic: 1, codec, timestampType: TimestampType.LogAppendTime, logAppendTime: 1234 });
+      const encoded = encodeMessageSet(records(0), {
+        magic: 1,
+        codec,
+        timestampType: TimestampType.LogAppendTime,
+        logAppendTime: 1234,
+      });
       const { batches } = decodeMessageSet(encoded);
       expect(batches.every((b) => b.timestampType === TimestampType.LogAppendTime)).to.equal(true);
       expect(recordsOf(batches).map((r) => r.timestamp)).to.deep.equal([1234, 1234, 1234]);
@@ -147,7 +187,10 @@ describe('protocol/message-set', () => {
     // An inner message with a wrong CRC inside a correctly sealed wrapper.
     const inner = Buffer.from(encodeMessageSet(records(0), { magic: 0 }));
     inner[12] ^= 0xff; // first inner CRC byte
-    expect(() => decodeMessageSet(sealedMessage(2, 0, CompressionCodec.Gzip, 0, zlib.gzipSync(inner)))).to.throw(CorruptRecordError, /CRC/);
+    expect(() => decodeMessageSet(sealedMessage(2, 0, CompressionCodec.Gzip, 0, zlib.gzipSync(inner)))).to.throw(
+      CorruptRecordError,
+      /CRC/,
+    );
   });
 
   it('stops at a partial trailing message, as Fetch v0-2 responses may end', () => {
@@ -205,13 +248,19 @@ describe('protocol/message-set', () => {
     it("decodes kafka-node's compressed produce (gzip, snappy): inner magic-1 set, wrapper keyed, all inner offsets 0", async () => {
       for (const attributes of [1, 2]) {
         const inner = kafkaNodeProtocol.encodeMessageSet(
-          [new kafkaNodeProtocol.Message(0, 0, 'k1', 'one', 1_500_000_000_100), new kafkaNodeProtocol.Message(0, 0, 'k2', 'two', 1_500_000_000_200)],
+          [
+            new kafkaNodeProtocol.Message(0, 0, 'k1', 'one', 1_500_000_000_100),
+            new kafkaNodeProtocol.Message(0, 0, 'k2', 'two', 1_500_000_000_200),
+          ],
           1,
         );
         const compressed = await new Promise<Buffer>((resolve, reject) =>
           kafkaNodeCodec(attributes)!.encode(inner, (error, output) => (error ? reject(error) : resolve(output))),
         );
-        const wrapper = kafkaNodeProtocol.encodeMessageSet([new kafkaNodeProtocol.Message(0, attributes, 'k1', compressed)], 1);
+        const wrapper = kafkaNodeProtocol.encodeMessageSet(
+          [new kafkaNodeProtocol.Message(0, attributes, 'k1', compressed)],
+          1,
+        );
         const [entry] = decodeMessageSet(wrapper).batches;
         expect(entry!.codec).to.equal(attributes);
         expect(entry!.records.map((r) => [r.key!.toString(), r.value!.toString(), r.timestamp])).to.deep.equal([
@@ -240,7 +289,13 @@ describe('protocol/message-set', () => {
       // reach kafka-node with shifted offsets, as it would from Kafka itself; kafkajs resolves it exactly. This broker
       // never compacts, so its batches have no gaps and kafka-node's offsets are exact (see the consecutive case above).
       const gapped = encodeMessageSet(
-        [10, 12, 13].map((offset) => ({ offset, timestamp: 1, key: null, value: Buffer.from(`at-${offset}`), headers: [] })),
+        [10, 12, 13].map((offset) => ({
+          offset,
+          timestamp: 1,
+          key: null,
+          value: Buffer.from(`at-${offset}`),
+          headers: [],
+        })),
         { magic: 1, codec: CompressionCodec.Gzip },
       );
       expect(recordsOf(decodeMessageSet(gapped).batches).map((r) => r.offset)).to.deep.equal([10, 12, 13]);
@@ -287,7 +342,10 @@ describe('protocol/message-set', () => {
         for (const codec of [CompressionCodec.None, CompressionCodec.Gzip]) {
           const encoded = encodeMessageSet(records(77), { magic, codec });
           const decoded = await kafkajsDecodeMessageSet(new KafkajsDecoder(encoded), encoded.length);
-          expect(decoded.map((m) => m.offset), `magic ${magic} codec ${codec}`).to.deep.equal(['77', '78', '79']);
+          expect(
+            decoded.map((m) => m.offset),
+            `magic ${magic} codec ${codec}`,
+          ).to.deep.equal(['77', '78', '79']);
           expect(decoded.map((m) => m.value && m.value.toString())).to.deep.equal(['v0', 'v1', null]);
         }
       }

@@ -4,7 +4,15 @@ import { Reader, Writer, ProtocolDecodeError } from '../../src/protocol/primitiv
 describe('protocol/primitives', () => {
   it('round-trips fixed-width integers, strings and bytes', () => {
     const writer = new Writer(4);
-    writer.int8(-5).int16(-300).int32(0x7fffffff).int64(-(2n ** 62n)).string('héllo').string(null).bytes(Buffer.from([1, 2])).bytes(null);
+    writer
+      .int8(-5)
+      .int16(-300)
+      .int32(0x7fffffff)
+      .int64(-(2n ** 62n))
+      .string('héllo')
+      .string(null)
+      .bytes(Buffer.from([1, 2]))
+      .bytes(null);
     const reader = new Reader(writer.toBuffer());
     expect(reader.int8()).to.equal(-5);
     expect(reader.int16()).to.equal(-300);
@@ -44,9 +52,15 @@ describe('protocol/primitives', () => {
 
   it('rejects truncated input, bad lengths and arrays that cannot fit', () => {
     expect(() => new Reader(Buffer.from([0, 0, 0])).int32()).to.throw(ProtocolDecodeError, /truncated/);
-    expect(() => new Reader(Buffer.from([0xff, 0xfe])).nullableString()).to.throw(ProtocolDecodeError, /invalid string length/);
+    expect(() => new Reader(Buffer.from([0xff, 0xfe])).nullableString()).to.throw(
+      ProtocolDecodeError,
+      /invalid string length/,
+    );
     expect(() => new Reader(Buffer.from([0, 5, 0x61])).string()).to.throw(ProtocolDecodeError, /truncated/);
-    expect(() => new Reader(Buffer.from([0x7f, 0xff, 0xff, 0xff])).array((r) => r.int32(), 4)).to.throw(ProtocolDecodeError, /cannot fit/);
+    expect(() => new Reader(Buffer.from([0x7f, 0xff, 0xff, 0xff])).array((r) => r.int32(), 4)).to.throw(
+      ProtocolDecodeError,
+      /cannot fit/,
+    );
     expect(() => new Reader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])).varint()).to.throw(ProtocolDecodeError);
   });
 
@@ -73,11 +87,20 @@ describe('protocol/primitives', () => {
     const pieces = writer.toBuffers();
     expect(pieces.filter((piece) => piece === large)).to.have.length(2);
     const joined = writer.toBuffer();
-    expect(joined.length).to.equal(writer.length).and.to.equal(4 + 2 + 5000 + 3 + 4 + 2 + 3 + 5000);
+    expect(joined.length)
+      .to.equal(writer.length)
+      .and.to.equal(4 + 2 + 5000 + 3 + 4 + 2 + 3 + 5000);
     expect(Buffer.concat(pieces).equals(joined)).to.equal(true);
 
     const expected = new Writer();
-    expected.int32(joined.length - 4).int16(42).raw(large).raw(small).int32(-9).string('end').raw(large);
+    expected
+      .int32(joined.length - 4)
+      .int16(42)
+      .raw(large)
+      .raw(small)
+      .int32(-9)
+      .string('end')
+      .raw(large);
     expect(joined.equals(expected.toBuffer())).to.equal(true);
     expect(() => writer.slice(0, 4)).to.throw(RangeError);
   });

@@ -27,23 +27,47 @@ interface KafkajsEncoder {
 const { RecordBatch: kafkajsRecordBatch } = load('kafkajs/src/protocol/recordBatch/v0') as {
   RecordBatch(options: Record<string, unknown>): Promise<KafkajsEncoder>;
 };
-const kafkajsRecord = load('kafkajs/src/protocol/recordBatch/record/v0') as (options: Record<string, unknown>) => KafkajsEncoder;
+const kafkajsRecord = load('kafkajs/src/protocol/recordBatch/record/v0') as (
+  options: Record<string, unknown>,
+) => KafkajsEncoder;
 const KafkajsDecoder = load('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => unknown;
 const kafkajsDecodeRecordBatch = load('kafkajs/src/protocol/recordBatch/v0/decoder') as (decoder: unknown) => Promise<{
   firstOffset: string;
   lastOffsetDelta: number;
   maxTimestamp: string;
   producerId: string;
-  records: { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[]> }[];
+  records: {
+    offset: string;
+    timestamp: string;
+    key: Buffer | null;
+    value: Buffer | null;
+    headers: Record<string, Buffer | Buffer[]>;
+  }[];
 }>;
 /** kafkajs ships no snappy codec; register one on our compression module for the duration of a test. */
-const kafkajsCodecs = (load('kafkajs/src/protocol/message/compression') as { Codecs: Record<number, () => unknown> }).Codecs;
+const kafkajsCodecs = (load('kafkajs/src/protocol/message/compression') as { Codecs: Record<number, () => unknown> })
+  .Codecs;
 
 function sampleRecords(baseOffset: number, baseTimestamp: number): RecordInput[] {
   return [
-    { offset: baseOffset, timestamp: baseTimestamp, key: Buffer.from('key-0'), value: Buffer.from('value-0'), headers: [{ key: 'h', value: Buffer.from('1') }] },
+    {
+      offset: baseOffset,
+      timestamp: baseTimestamp,
+      key: Buffer.from('key-0'),
+      value: Buffer.from('value-0'),
+      headers: [{ key: 'h', value: Buffer.from('1') }],
+    },
     { offset: baseOffset + 1, timestamp: baseTimestamp + 5, key: null, value: Buffer.from('value-1') },
-    { offset: baseOffset + 2, timestamp: baseTimestamp - 3, key: Buffer.alloc(0), value: null, headers: [{ key: 'n', value: null }, { key: 'ü', value: Buffer.alloc(0) }] },
+    {
+      offset: baseOffset + 2,
+      timestamp: baseTimestamp - 3,
+      key: Buffer.alloc(0),
+      value: null,
+      headers: [
+        { key: 'n', value: null },
+        { key: 'ü', value: Buffer.alloc(0) },
+      ],
+    },
   ];
 }
 
@@ -58,7 +82,9 @@ describe('protocol/record-batch', () => {
       expect(batch.lastOffset).to.equal(102);
       expect(batch.sizeInBytes).to.equal(encoded.length);
       expect(batch.records.map((r) => r.offset)).to.deep.equal([100, 101, 102]);
-      expect(batch.records.map((r) => r.timestamp)).to.deep.equal([1_700_000_000_000, 1_700_000_000_005, 1_699_999_999_997]);
+      expect(batch.records.map((r) => r.timestamp)).to.deep.equal([
+        1_700_000_000_000, 1_700_000_000_005, 1_699_999_999_997,
+      ]);
       expect(batch.records.map((r) => r.key && r.key.toString())).to.deep.equal(['key-0', null, '']);
       expect(batch.records.map((r) => r.value && r.value.toString())).to.deep.equal(['value-0', 'value-1', null]);
       expect(batch.records[0]!.headers.map((h) => [h.key, h.value!.toString()])).to.deep.equal([['h', '1']]);
@@ -104,7 +130,9 @@ describe('protocol/record-batch', () => {
     expect(control.control).to.equal(true);
     expect(control.attributes & CONTROL_ATTRIBUTE).to.equal(CONTROL_ATTRIBUTE);
     const plain = readRecordBatchHeader(encodeRecordBatch({ records: sampleRecords(0, 0) }));
-    expect([plain.producerId, plain.producerEpoch, plain.baseSequence, plain.partitionLeaderEpoch]).to.deep.equal([-1, -1, -1, -1]);
+    expect([plain.producerId, plain.producerEpoch, plain.baseSequence, plain.partitionLeaderEpoch]).to.deep.equal([
+      -1, -1, -1, -1,
+    ]);
   });
 
   it('detects a CRC mismatch anywhere the CRC covers, and not in baseOffset or leader epoch', () => {
@@ -205,7 +233,13 @@ describe('protocol/record-batch', () => {
 
     async function kafkajsBatch(compression: number): Promise<Buffer> {
       const records = [
-        kafkajsRecord({ offsetDelta: 0, timestampDelta: 0, key: Buffer.from('a'), value: Buffer.from('first'), headers: { trace: 'abc', multi: ['x', 'y'] } }),
+        kafkajsRecord({
+          offsetDelta: 0,
+          timestampDelta: 0,
+          key: Buffer.from('a'),
+          value: Buffer.from('first'),
+          headers: { trace: 'abc', multi: ['x', 'y'] },
+        }),
         kafkajsRecord({ offsetDelta: 1, timestampDelta: 12, key: null, value: Buffer.from('second') }),
       ];
       const batch = await kafkajsRecordBatch({
@@ -223,23 +257,39 @@ describe('protocol/record-batch', () => {
         const bytes = await kafkajsBatch(compression);
         const batch = decodeRecordBatchAt(bytes, 0)!;
         expect(batch.codec).to.equal(compression);
-        expect(batch.records.map((r) => [r.offset, r.timestamp, r.key && r.key.toString(), r.value!.toString()])).to.deep.equal([
+        expect(
+          batch.records.map((r) => [r.offset, r.timestamp, r.key && r.key.toString(), r.value!.toString()]),
+        ).to.deep.equal([
           [0, 1_650_000_000_000, 'a', 'first'],
           [1, 1_650_000_000_012, null, 'second'],
         ]);
-        expect(batch.records[0]!.headers.map((h) => `${h.key}=${h.value}`)).to.deep.equal(['trace=abc', 'multi=x', 'multi=y']);
+        expect(batch.records[0]!.headers.map((h) => `${h.key}=${h.value}`)).to.deep.equal([
+          'trace=abc',
+          'multi=x',
+          'multi=y',
+        ]);
       }
     });
 
     it('encodes batches the kafkajs decoder reads identically', async () => {
       for (const codec of [CompressionCodec.None, CompressionCodec.Gzip, CompressionCodec.Snappy]) {
-        const encoded = encodeRecordBatch({ codec, records: sampleRecords(50, 1_600_000_000_000), producerId: 7, producerEpoch: 1, baseSequence: 0 });
+        const encoded = encodeRecordBatch({
+          codec,
+          records: sampleRecords(50, 1_600_000_000_000),
+          producerId: 7,
+          producerEpoch: 1,
+          baseSequence: 0,
+        });
         const decoded = await kafkajsDecodeRecordBatch(new KafkajsDecoder(encoded));
         expect(decoded.firstOffset).to.equal('50');
         expect(decoded.lastOffsetDelta).to.equal(2);
         expect(decoded.producerId).to.equal('7');
         expect(decoded.records.map((r) => r.offset)).to.deep.equal(['50', '51', '52']);
-        expect(decoded.records.map((r) => r.timestamp)).to.deep.equal(['1600000000000', '1600000000005', '1599999999997']);
+        expect(decoded.records.map((r) => r.timestamp)).to.deep.equal([
+          '1600000000000',
+          '1600000000005',
+          '1599999999997',
+        ]);
         expect(decoded.records[0]!.headers).to.deep.equal({ h: Buffer.from('1') });
         expect(decoded.records[1]!.key).to.equal(null);
         expect(decoded.records[2]!.value).to.equal(null);
@@ -254,11 +304,16 @@ describe('protocol/record-batch', () => {
         producerEpoch: 0,
         baseSequence: 0,
         records: [
-          { timestamp: 1_650_000_000_000, key: Buffer.from('a'), value: Buffer.from('first'), headers: [
-            { key: 'trace', value: Buffer.from('abc') },
-            { key: 'multi', value: Buffer.from('x') },
-            { key: 'multi', value: Buffer.from('y') },
-          ] },
+          {
+            timestamp: 1_650_000_000_000,
+            key: Buffer.from('a'),
+            value: Buffer.from('first'),
+            headers: [
+              { key: 'trace', value: Buffer.from('abc') },
+              { key: 'multi', value: Buffer.from('x') },
+              { key: 'multi', value: Buffer.from('y') },
+            ],
+          },
           { timestamp: 1_650_000_000_012, key: null, value: Buffer.from('second') },
         ],
       });

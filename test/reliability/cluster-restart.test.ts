@@ -5,9 +5,18 @@ import * as path from 'path';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { sleep, until } from '../helpers/poll';
 import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ScenarioMember } from './drivers';
-import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
+import {
+  drain,
+  expectCommittedToEnd,
+  expectNothingLost,
+  report,
+  resilientKafka,
+  StreamProducer,
+  tally,
+} from './harness';
 
-const portsOf = (broker: EmbeddedBroker) => broker.brokers.map((address) => Number(address.slice(address.lastIndexOf(':') + 1)));
+const portsOf = (broker: EmbeddedBroker) =>
+  broker.brokers.map((address) => Number(address.slice(address.lastIndexOf(':') + 1)));
 
 // Scenario b: the whole 3-node cluster stops mid-stream and starts again from its data directory, on the same ports.
 // Logs and committed offsets come back from disk; clients reconnect with their retry settings.
@@ -27,14 +36,23 @@ describe('reliability/cluster restart with dataDir', function () {
         const admin = resilientKafka(backend, broker.brokers).admin();
         await admin.connect();
         await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 3 }]);
-        for (let i = 0; i < 2; i++) members.push(await driver.member(broker.brokers, { groupId, topic, sessionTimeoutMs: 6000, autoCommitIntervalMs: 300 }));
+        for (let i = 0; i < 2; i++)
+          members.push(
+            await driver.member(broker.brokers, { groupId, topic, sessionTimeoutMs: 6000, autoCommitIntervalMs: 300 }),
+          );
         const stream = new StreamProducer(driver.sender(broker.brokers), topic, 3);
         stream.start();
-        await until(() => stream.acknowledged.size >= 150 && members.every((m) => m.messages.length > 0), 'a first stretch acknowledged and consumed');
+        await until(
+          () => stream.acknowledged.size >= 150 && members.every((m) => m.messages.length > 0),
+          'a first stretch acknowledged and consumed',
+        );
         await sleep(600); // at least one auto-commit of what was consumed so far
         const committedBefore = await admin.fetchCommittedOffsets(groupId, topic);
         await admin.disconnect();
-        expect(committedBefore.some((c) => c.offset > 0), 'something was committed before the restart').to.equal(true);
+        expect(
+          committedBefore.some((c) => c.offset > 0),
+          'something was committed before the restart',
+        ).to.equal(true);
 
         const ports = portsOf(broker);
         const assignmentsBeforeRestart = members.map((m) => m.assignments.length);
@@ -53,12 +71,22 @@ describe('reliability/cluster restart with dataDir', function () {
         await checker.disconnect();
         for (const before of committedBefore) {
           const after = committedAfter.find((c) => c.partition === before.partition);
-          expect(after?.offset, `committed offset of partition ${before.partition} after the restart`).to.be.at.least(before.offset);
+          expect(after?.offset, `committed offset of partition ${before.partition} after the restart`).to.be.at.least(
+            before.offset,
+          );
         }
 
         // Group membership is not kept across the restart (offsets are): every member must notice and join again.
-        await until(() => members.every((m, i) => m.assignments.length > assignmentsBeforeRestart[i]!), 'every member to rejoin after the restart', 30000);
-        await until(() => stream.acknowledged.size >= acknowledgedAtStop + 300, 'the stream to go on after the restart', 30000);
+        await until(
+          () => members.every((m, i) => m.assignments.length > assignmentsBeforeRestart[i]!),
+          'every member to rejoin after the restart',
+          30000,
+        );
+        await until(
+          () => stream.acknowledged.size >= acknowledgedAtStop + 300,
+          'the stream to go on after the restart',
+          30000,
+        );
         await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
         await stream.stop();
         const consumed = () => members.flatMap((m) => m.messages);

@@ -36,14 +36,21 @@ function runFacadeMember(options: CrashMemberOptions): void {
     [options.topic],
   );
   group.on('rebalanced', () => print({ assigned: facadeAssignment(group) }));
-  group.on('message', (message: Message) => print({ p: message.partition, o: message.offset, v: String(message.value) }));
+  group.on('message', (message: Message) =>
+    print({ p: message.partition, o: message.offset, v: String(message.value) }),
+  );
   group.on('error', (error: Error) => process.stderr.write(`crash-member: ${error.message}\n`));
 }
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '') as CrashMemberOptions;
   if (options.driver === 'facade') return runFacadeMember(options);
-  const kafka = createKafka({ backend: options.backend, brokers: options.brokers, clientId: 'crash-member', retry: { retries: 8, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 } });
+  const kafka = createKafka({
+    backend: options.backend,
+    brokers: options.brokers,
+    clientId: 'crash-member',
+    retry: { retries: 8, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 },
+  });
   const group = kafka.consumerGroup({
     groupId: options.groupId,
     topics: [options.topic],
@@ -53,12 +60,16 @@ async function main(): Promise<void> {
     autoCommit: true,
     autoCommitIntervalMs: options.autoCommitIntervalMs,
   });
-  group.on('assigned', (event) => process.stdout.write(`${JSON.stringify({ assigned: event.partitions.map((p) => `${p.topic}/${p.partition}`) })}\n`));
+  group.on('assigned', (event) =>
+    process.stdout.write(`${JSON.stringify({ assigned: event.partitions.map((p) => `${p.topic}/${p.partition}`) })}\n`),
+  );
   group.on('error', (error) => process.stderr.write(`crash-member: ${error.message}\n`));
   await group.connect();
   await group.run({
     eachMessage: (message) => {
-      process.stdout.write(`${JSON.stringify({ p: message.partition, o: message.offset, v: message.value?.toString() ?? null })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ p: message.partition, o: message.offset, v: message.value?.toString() ?? null })}\n`,
+      );
     },
   });
 }

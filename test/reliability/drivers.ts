@@ -6,7 +6,13 @@
  * Sends that fail are retried by the scenario's StreamProducer until acknowledged, as an application would.
  */
 import type { BackendName, ConsumedMessage } from '../../src/common/types';
-import { ConsumerGroup, HighLevelProducer, KafkaClient, type KafkaClientOptions, type Message } from '../../src/adapter';
+import {
+  ConsumerGroup,
+  HighLevelProducer,
+  KafkaClient,
+  type KafkaClientOptions,
+  type Message,
+} from '../../src/adapter';
 import { startMember } from '../helpers/backend-tests';
 import { BACKENDS, commonSender, resilientKafka, type BatchSender } from './harness';
 
@@ -53,7 +59,8 @@ export function resilientFacadeOptions(backend: BackendName, brokers: string[]):
   };
 }
 
-const sortedNames = (partitions: ReadonlyArray<{ topic: string; partition: number }>): string[] => partitions.map((p) => `${p.topic}/${p.partition}`).sort();
+const sortedNames = (partitions: ReadonlyArray<{ topic: string; partition: number }>): string[] =>
+  partitions.map((p) => `${p.topic}/${p.partition}`).sort();
 
 function commonDriver(backend: BackendName): ClientDriver {
   return {
@@ -93,11 +100,24 @@ export function facadeAssignment(group: ConsumerGroup): string[] {
 
 /** A kafka-node message (value decoded as utf8) in the common shape the tally reads. */
 export function fromFacadeMessage(message: Message): ConsumedMessage {
-  return { topic: message.topic, partition: message.partition ?? -1, offset: message.offset ?? -1, key: null, value: Buffer.from(String(message.value)), timestamp: 0, headers: {} };
+  return {
+    topic: message.topic,
+    partition: message.partition ?? -1,
+    offset: message.offset ?? -1,
+    key: null,
+    value: Buffer.from(String(message.value)),
+    timestamp: 0,
+    headers: {},
+  };
 }
 
 /** A facade ConsumerGroup member, resolving once it has its first assignment. */
-export function startFacadeMember(backend: BackendName, brokers: string[], settings: MemberSettings, onError: (error: Error) => void = () => undefined): Promise<ScenarioMember & { group: ConsumerGroup }> {
+export function startFacadeMember(
+  backend: BackendName,
+  brokers: string[],
+  settings: MemberSettings,
+  onError: (error: Error) => void = () => undefined,
+): Promise<ScenarioMember & { group: ConsumerGroup }> {
   const group = new ConsumerGroup(
     {
       ...resilientFacadeOptions(backend, brokers),
@@ -121,7 +141,8 @@ export function startFacadeMember(backend: BackendName, brokers: string[], setti
     handledSinceAssignment(): Set<string> {
       return new Set(this.messages.slice(mark).map((m) => `${m.topic}/${m.partition}`));
     },
-    close: () => new Promise<void>((resolve, reject) => group.close(true, (error) => (error ? reject(error) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => group.close(true, (error) => (error ? reject(error) : resolve()))),
   };
   group.on('message', (message: Message) => member.messages.push(fromFacadeMessage(message)));
   group.on('rebalanced', () => {
@@ -130,7 +151,10 @@ export function startFacadeMember(backend: BackendName, brokers: string[], setti
   });
   group.on('error', onError);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`facade member of ${settings.groupId} got no assignment within 20 s`)), 20000);
+    const timer = setTimeout(
+      () => reject(new Error(`facade member of ${settings.groupId} got no assignment within 20 s`)),
+      20000,
+    );
     group.once('rebalanced', () => {
       clearTimeout(timer);
       resolve(member);
@@ -144,7 +168,10 @@ function facadeSender(backend: BackendName, brokers: string[]): BatchSender {
   // Errors of a failed send come back through its callback; the emitter's copies must not crash the process.
   producer.on('error', () => undefined);
   return {
-    send: (topic, partition, values) => new Promise<void>((resolve, reject) => producer.send([{ topic, partition, messages: values }], (error) => (error ? reject(error) : resolve()))),
+    send: (topic, partition, values) =>
+      new Promise<void>((resolve, reject) =>
+        producer.send([{ topic, partition, messages: values }], (error) => (error ? reject(error) : resolve())),
+      ),
     close: () => new Promise<void>((resolve) => producer.close(() => resolve())),
   };
 }

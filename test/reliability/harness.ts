@@ -125,7 +125,11 @@ export interface Tally extends StreamCounts {
   redelivered: number;
 }
 
-export function tally(stream: StreamCounts, acknowledged: ReadonlySet<number>, consumed: readonly ConsumedMessage[]): Tally {
+export function tally(
+  stream: StreamCounts,
+  acknowledged: ReadonlySet<number>,
+  consumed: readonly ConsumedMessage[],
+): Tally {
   const values = new Map<number, number>();
   const offsets = new Set<string>();
   let redelivered = 0;
@@ -157,7 +161,11 @@ export function expectNothingLost(result: Tally, minimumAcknowledged: number): v
 }
 
 /** Waits until every acknowledged value has been consumed (or the time is up; the tally then shows what is lost). */
-export async function drain(acknowledged: ReadonlySet<number>, consumed: () => readonly ConsumedMessage[], timeoutMs: number): Promise<void> {
+export async function drain(
+  acknowledged: ReadonlySet<number>,
+  consumed: () => readonly ConsumedMessage[],
+  timeoutMs: number,
+): Promise<void> {
   const allConsumed = (): boolean => {
     const seen = new Set(consumed().map((m) => Number(m.value?.toString())));
     return [...acknowledged].every((seq) => seen.has(seq));
@@ -173,7 +181,8 @@ export async function expectCommittedToEnd(backend: Backend, groupId: string, to
     const ends = await admin.fetchTopicOffsets(topic);
     const committed = await admin.fetchCommittedOffsets(groupId, topic);
     const byPartition = new Map(committed.map((c) => [c.partition, c.offset]));
-    for (const end of ends) expect(byPartition.get(end.partition), `committed offset of ${topic}/${end.partition}`).to.equal(end.latest);
+    for (const end of ends)
+      expect(byPartition.get(end.partition), `committed offset of ${topic}/${end.partition}`).to.equal(end.latest);
   } finally {
     await admin.disconnect();
   }

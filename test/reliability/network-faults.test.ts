@@ -3,8 +3,23 @@ import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { startFaultProxy, type FaultProxy } from '../fixtures/fault-proxy';
 import { sleep, until } from '../helpers/poll';
 import { parseClientOptions } from '../../src/adapter/options';
-import { closeMembersQuietly, DRIVERS, groupSettled, resilientFacadeOptions, slug, type ScenarioMember } from './drivers';
-import { drain, expectCommittedToEnd, expectNothingLost, report, resilientKafka, StreamProducer, tally } from './harness';
+import {
+  closeMembersQuietly,
+  DRIVERS,
+  groupSettled,
+  resilientFacadeOptions,
+  slug,
+  type ScenarioMember,
+} from './drivers';
+import {
+  drain,
+  expectCommittedToEnd,
+  expectNothingLost,
+  report,
+  resilientKafka,
+  StreamProducer,
+  tally,
+} from './harness';
 
 // Scenario d: every client connection goes through a fault-injecting proxy (test/fixtures/fault-proxy.ts) in front of
 // a 3-node cluster. Mid-stream the proxy resets every connection several times, then delays each request, then refuses
@@ -25,7 +40,10 @@ describe('reliability/network faults through a proxy', function () {
         if (driver.kind === 'facade') {
           // The facade must ride out the faults with the same settings, given in kafka-node's names.
           const { config } = parseClientOptions(resilientFacadeOptions(backend, proxy.addresses));
-          expect(config, 'retryOptions / requestTimeout / connectTimeout as the common interface sees them').to.deep.include({
+          expect(
+            config,
+            'retryOptions / requestTimeout / connectTimeout as the common interface sees them',
+          ).to.deep.include({
             connectTimeoutMs: 2000,
             requestTimeoutMs: 5000,
             retry: { retries: 8, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 },
@@ -35,7 +53,10 @@ describe('reliability/network faults through a proxy', function () {
         await admin.connect();
         await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 3 }]);
         await admin.disconnect();
-        for (let i = 0; i < 2; i++) members.push(await driver.member(proxy.addresses, { groupId, topic, sessionTimeoutMs: 6000, autoCommitIntervalMs: 500 }));
+        for (let i = 0; i < 2; i++)
+          members.push(
+            await driver.member(proxy.addresses, { groupId, topic, sessionTimeoutMs: 6000, autoCommitIntervalMs: 500 }),
+          );
         const stream = new StreamProducer(driver.sender(proxy.addresses), topic, 3);
         stream.start();
         await until(() => stream.acknowledged.size >= 100, 'a first stretch acknowledged');
@@ -55,11 +76,17 @@ describe('reliability/network faults through a proxy', function () {
         const acknowledgedWhileRefused = stream.acknowledged.size;
         await sleep(900);
         // Nothing can be acknowledged while the proxy refuses, unless a client went around it to a broker directly.
-        expect(stream.acknowledged.size, 'acknowledgements while every connection is refused').to.equal(acknowledgedWhileRefused);
+        expect(stream.acknowledged.size, 'acknowledgements while every connection is refused').to.equal(
+          acknowledgedWhileRefused,
+        );
         proxy.setRefusing(false);
         const acknowledgedAfterFaults = stream.acknowledged.size;
 
-        await until(() => stream.acknowledged.size >= acknowledgedAfterFaults + 200, 'the stream to go on after the faults', 30000);
+        await until(
+          () => stream.acknowledged.size >= acknowledgedAfterFaults + 200,
+          'the stream to go on after the faults',
+          30000,
+        );
         await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
         await stream.stop();
         const consumed = () => members.flatMap((m) => m.messages);

@@ -52,18 +52,35 @@ export function servedDeepRequire(subpath: string): string | undefined {
 
 /** What replaces a kafka-node internal module, by its first path segments. */
 const ALTERNATIVES: ReadonlyArray<[RegExp, string]> = [
-  [/^lib\/(zookeeper|client)$/, "KafkaClient({ kafkaHost }) from the package root 'kafka-node' (the facade's Client reads brokers from ZooKeeper once)"],
-  [/^lib\/(protocol|codec|batch|wrapper|resources)(\/|$)/, "the classes of the package root 'kafka-node' (KafkaClient.loadMetadataForTopics, Offset, Admin): the facade has no kafka-node wire layer"],
-  [/^lib\/(partitioner|assignment)(\/|$)/, "the partitioners and the 'roundrobin'/'range' protocols exported by the package root 'kafka-node'"],
-  [/^lib\/(baseProducer|producer|highLevelProducer|producerStream)$/, "the producer classes exported by the package root 'kafka-node'"],
-  [/^lib\/(consumer|consumerGroup|consumerStream|consumerGroupStream|commitStream|consumerGroupHeartbeat|consumerGroupRecovery|offset)$/, "the consumer classes and Offset exported by the package root 'kafka-node'"],
+  [
+    /^lib\/(zookeeper|client)$/,
+    "KafkaClient({ kafkaHost }) from the package root 'kafka-node' (the facade's Client reads brokers from ZooKeeper once)",
+  ],
+  [
+    /^lib\/(protocol|codec|batch|wrapper|resources)(\/|$)/,
+    "the classes of the package root 'kafka-node' (KafkaClient.loadMetadataForTopics, Offset, Admin): the facade has no kafka-node wire layer",
+  ],
+  [
+    /^lib\/(partitioner|assignment)(\/|$)/,
+    "the partitioners and the 'roundrobin'/'range' protocols exported by the package root 'kafka-node'",
+  ],
+  [
+    /^lib\/(baseProducer|producer|highLevelProducer|producerStream)$/,
+    "the producer classes exported by the package root 'kafka-node'",
+  ],
+  [
+    /^lib\/(consumer|consumerGroup|consumerStream|consumerGroupStream|commitStream|consumerGroupHeartbeat|consumerGroupRecovery|offset)$/,
+    "the consumer classes and Offset exported by the package root 'kafka-node'",
+  ],
   [/^lib\/(kafkaClient|baseClient|admin)$/, "KafkaClient and Admin exported by the package root 'kafka-node'"],
 ];
 
 /** Why `kafka-node/<subpath>` is not served and what to use instead. */
 export function notServedMessage(subpath: string): string {
   const wanted = normalized(subpath);
-  const alternative = ALTERNATIVES.find(([pattern]) => pattern.test(wanted))?.[1] ?? "kafka-node's public API, the package root 'kafka-node'";
+  const alternative =
+    ALTERNATIVES.find(([pattern]) => pattern.test(wanted))?.[1] ??
+    "kafka-node's public API, the package root 'kafka-node'";
   return (
     `kafka-node-adapter does not serve 'kafka-node/${subpath}' (a kafka-node internal module): use ${alternative}. ` +
     "Served deep requires: 'kafka-node/logging', 'kafka-node/lib/logging', 'kafka-node/lib/errors', 'kafka-node/lib/errors/<Name>'"

@@ -8,4 +8,7 @@ import { KafkaNodeModuleNotServedError } from '../errors';
 import { notServedMessage } from './modules';
 
 const requiredBy = module.parent?.filename ?? 'an unknown file';
-throw new KafkaNodeModuleNotServedError('kafka-node/lib/*', `${notServedMessage('lib/<internal module>')} (required from ${requiredBy})`);
+throw new KafkaNodeModuleNotServedError(
+  'kafka-node/lib/*',
+  `${notServedMessage('lib/<internal module>')} (required from ${requiredBy})`,
+);

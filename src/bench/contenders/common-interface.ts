@@ -19,7 +19,13 @@ export function commonInterfaceContender(backend: BackendName, options: Contende
       await Promise.all(values.map((value) => producer!.send({ topic, acks, messages: [{ value, partition: 0 }] })));
     },
     async consume({ topic, groupId, onValues }: ConsumeOptions): Promise<Consumption> {
-      const group = kafka.consumerGroup({ groupId, topics: [topic], fromOffset: 'earliest', autoCommit: false, maxWaitTimeMs: 100 });
+      const group = kafka.consumerGroup({
+        groupId,
+        topics: [topic],
+        fromOffset: 'earliest',
+        autoCommit: false,
+        maxWaitTimeMs: 100,
+      });
       groups.add(group);
       await group.connect();
       await group.run({

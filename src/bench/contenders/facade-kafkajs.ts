@@ -3,4 +3,5 @@ import type { CreateContender } from '../types';
 import { kafkaNodeApiContender } from './kafka-node-api';
 
 /** kafka-node's API through the facade, on the kafkajs backend. */
-export const createContender: CreateContender = (options) => kafkaNodeApiContender(facade, options, { backend: 'kafkajs' });
+export const createContender: CreateContender = (options) =>
+  kafkaNodeApiContender(facade, options, { backend: 'kafkajs' });

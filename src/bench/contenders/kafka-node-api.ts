@@ -10,7 +10,10 @@ interface ClientLike {
 
 interface ProducerLike {
   on(event: 'ready' | 'error', listener: () => void): unknown;
-  send(payloads: Array<{ topic: string; partition: number; messages: Buffer[]; attributes: number }>, callback: Callback): void;
+  send(
+    payloads: Array<{ topic: string; partition: number; messages: Buffer[]; attributes: number }>,
+    callback: Callback,
+  ): void;
 }
 
 interface ConsumerGroupLike {
@@ -27,7 +30,10 @@ interface ConsumerGroupLike {
 export interface KafkaNodeApi<Client extends ClientLike> {
   KafkaClient: new (options: { kafkaHost: string; clientId?: string }) => Client;
   Producer: new (client: Client, options: { requireAcks: number; partitionerType: number }) => ProducerLike;
-  ConsumerGroup: new (options: Record<string, unknown> & { kafkaHost: string; groupId: string }, topics: string[]) => ConsumerGroupLike;
+  ConsumerGroup: new (
+    options: Record<string, unknown> & { kafkaHost: string; groupId: string },
+    topics: string[],
+  ) => ConsumerGroupLike;
 }
 
 function callback(resolve: () => void, reject: (error: Error) => void): Callback {
@@ -35,7 +41,11 @@ function callback(resolve: () => void, reject: (error: Error) => void): Callback
 }
 
 /** A contender written against kafka-node's API; `extraOptions` go to every client and group (the facade's `backend`). */
-export function kafkaNodeApiContender<Client extends ClientLike>(api: KafkaNodeApi<Client>, options: ContenderOptions, extraOptions: Record<string, unknown> = {}): Contender {
+export function kafkaNodeApiContender<Client extends ClientLike>(
+  api: KafkaNodeApi<Client>,
+  options: ContenderOptions,
+  extraOptions: Record<string, unknown> = {},
+): Contender {
   const kafkaHost = options.brokers.join(',');
   let client: Client | null = null;
   const producers = new Map<number, ProducerLike>();
@@ -50,7 +60,8 @@ export function kafkaNodeApiContender<Client extends ClientLike>(api: KafkaNodeA
     producers.set(acks, producer);
     producer.on('error', () => undefined);
     // On a ready client kafka-node's Producer says 'ready' inside its constructor, before a listener can be attached.
-    if (!(producer as { ready?: boolean }).ready) await new Promise<void>((resolve) => producer.on('ready', () => resolve()));
+    if (!(producer as { ready?: boolean }).ready)
+      await new Promise<void>((resolve) => producer.on('ready', () => resolve()));
     return producer;
   };
 
@@ -73,12 +84,26 @@ export function kafkaNodeApiContender<Client extends ClientLike>(api: KafkaNodeA
     async produceEach(topic, values, acks) {
       const producer = await producerFor(acks);
       await Promise.all(
-        values.map((value) => new Promise<void>((resolve, reject) => producer.send([{ topic, partition: 0, messages: [value], attributes: 0 }], callback(resolve, reject)))),
+        values.map(
+          (value) =>
+            new Promise<void>((resolve, reject) =>
+              producer.send([{ topic, partition: 0, messages: [value], attributes: 0 }], callback(resolve, reject)),
+            ),
+        ),
       );
     },
     async consume({ topic, groupId, onValues }: ConsumeOptions): Promise<Consumption> {
       const group = new api.ConsumerGroup(
-        { kafkaHost, ...extraOptions, groupId, fromOffset: 'earliest', autoCommit: false, encoding: 'buffer', keyEncoding: 'buffer', fetchMaxWaitMs: 100 },
+        {
+          kafkaHost,
+          ...extraOptions,
+          groupId,
+          fromOffset: 'earliest',
+          autoCommit: false,
+          encoding: 'buffer',
+          keyEncoding: 'buffer',
+          fetchMaxWaitMs: 100,
+        },
         [topic],
       );
       groups.add(group);

@@ -17,11 +17,19 @@ export const addOffsetsToTxnApi = defineApi<AddOffsetsToTxnRequest, { errorCode:
   minVersion: 0,
   maxVersion: 2,
   decodeRequest(reader) {
-    return { transactionalId: reader.string(), producerId: reader.int64Number(), producerEpoch: reader.int16(), groupId: reader.string() };
+    return {
+      transactionalId: reader.string(),
+      producerId: reader.int64Number(),
+      producerEpoch: reader.int16(),
+      groupId: reader.string(),
+    };
   },
   handle(request, { cluster, node, header }) {
     const { transactionalId, producerId, producerEpoch } = request;
-    const errorCode = cluster.transactions.addOffsets({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.groupId);
+    const errorCode = cluster.transactions.addOffsets(
+      { transactionalId, producerId, producerEpoch, nodeId: node.id },
+      request.groupId,
+    );
     return { errorCode: fencingErrorFor(errorCode, header.apiVersion, 2) };
   },
   encodeResponse(writer, response) {

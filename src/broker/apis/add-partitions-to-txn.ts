@@ -28,8 +28,12 @@ export const addPartitionsToTxnApi = defineApi<AddPartitionsToTxnRequest, TopicP
   },
   handle(request, { cluster, node, header }) {
     const { transactionalId, producerId, producerEpoch } = request;
-    const results = cluster.transactions.addPartitions({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.topics);
-    for (const topic of results) for (const p of topic.partitions) p.errorCode = fencingErrorFor(p.errorCode, header.apiVersion, 2);
+    const results = cluster.transactions.addPartitions(
+      { transactionalId, producerId, producerEpoch, nodeId: node.id },
+      request.topics,
+    );
+    for (const topic of results)
+      for (const p of topic.partitions) p.errorCode = fencingErrorFor(p.errorCode, header.apiVersion, 2);
     return results;
   },
   encodeResponse(writer, response) {

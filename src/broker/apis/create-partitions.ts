@@ -31,14 +31,22 @@ interface CreatePartitionsResponse {
 }
 
 /** Kafka's checks of a partition increase, in its order; null when the cluster may add the partitions. */
-function increaseProblem({ name, count, assignments }: TopicPartitionsRequest, cluster: Cluster): { errorCode: number; errorMessage: string } | null {
+function increaseProblem(
+  { name, count, assignments }: TopicPartitionsRequest,
+  cluster: Cluster,
+): { errorCode: number; errorMessage: string } | null {
   const topic = cluster.getTopic(name);
-  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The topic '${name}' does not exist.` };
+  if (!topic)
+    return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `The topic '${name}' does not exist.` };
   const current = topic.partitions.length;
   if (count < current) {
-    return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic currently has ${current} partitions, which is higher than the requested ${count}.` };
+    return {
+      errorCode: ErrorCode.INVALID_PARTITIONS,
+      errorMessage: `Topic currently has ${current} partitions, which is higher than the requested ${count}.`,
+    };
   }
-  if (count === current) return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic already has ${current} partitions.` };
+  if (count === current)
+    return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic already has ${current} partitions.` };
   if (count > cluster.settings.maxPartitionsPerTopic) {
     return {
       errorCode: ErrorCode.INVALID_PARTITIONS,
@@ -55,9 +63,16 @@ function increaseProblem({ name, count, assignments }: TopicPartitionsRequest, c
   const replicationFactor = topic.partitions[0]?.replicas.length ?? 1;
   for (const replicas of assignments) {
     const unknown = replicas.filter((id) => !cluster.nodes.has(id));
-    if (unknown.length > 0) return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Unknown broker(s) in replica assignment: ${unknown.join(', ')}.` };
+    if (unknown.length > 0)
+      return {
+        errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        errorMessage: `Unknown broker(s) in replica assignment: ${unknown.join(', ')}.`,
+      };
     if (new Set(replicas).size !== replicas.length) {
-      return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Duplicate brokers not allowed in replica assignment: ${replicas.join(', ')}.` };
+      return {
+        errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        errorMessage: `Duplicate brokers not allowed in replica assignment: ${replicas.join(', ')}.`,
+      };
     }
     if (replicas.length !== replicationFactor) {
       return {
@@ -75,7 +90,11 @@ export const createPartitionsApi = defineApi<CreatePartitionsRequest, CreatePart
   maxVersion: 1,
   decodeRequest(reader) {
     const topics = reader.array(
-      (r) => ({ name: r.string(), count: r.int32(), assignments: r.nullableArray((a) => a.array((b) => b.int32(), 4), 4) }),
+      (r) => ({
+        name: r.string(),
+        count: r.int32(),
+        assignments: r.nullableArray((a) => a.array((b) => b.int32(), 4), 4),
+      }),
       10,
     );
     const timeoutMs = reader.int32();
@@ -90,14 +109,21 @@ export const createPartitionsApi = defineApi<CreatePartitionsRequest, CreatePart
     return {
       results: request.topics.map((topic): PartitionsResult => {
         const { name } = topic;
-        if (notController !== null) return { name, errorCode: notController, errorMessage: 'This is not the correct controller for this cluster.' };
-        if (seen.get(name)! > 1) return { name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' };
+        if (notController !== null)
+          return {
+            name,
+            errorCode: notController,
+            errorMessage: 'This is not the correct controller for this cluster.',
+          };
+        if (seen.get(name)! > 1)
+          return { name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic in request.' };
         const problem = increaseProblem(topic, cluster);
         if (problem) return { name, ...problem };
         if (request.validateOnly) return { name, errorCode: ErrorCode.NONE, errorMessage: null };
         const result = cluster.addPartitions(name, topic.count, topic.assignments ?? undefined);
         // As Kafka: with timeout_ms <= 0 it does not wait for the new partitions and answers REQUEST_TIMED_OUT.
-        if (result.errorCode === ErrorCode.NONE && request.timeoutMs <= 0) return { name, errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: null };
+        if (result.errorCode === ErrorCode.NONE && request.timeoutMs <= 0)
+          return { name, errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: null };
         return { name, errorCode: result.errorCode, errorMessage: result.errorMessage };
       }),
     };

@@ -69,28 +69,42 @@ function collidingTopic(name: string, cluster: Cluster): string | undefined {
 function requestProblem(topic: TopicToCreate, cluster: Cluster): { errorCode: number; errorMessage: string } | null {
   const nameProblem = topicNameProblem(topic.name);
   if (nameProblem) return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: nameProblem };
-  if (cluster.getTopic(topic.name)) return { errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: `Topic '${topic.name}' already exists.` };
+  if (cluster.getTopic(topic.name))
+    return { errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: `Topic '${topic.name}' already exists.` };
   if (topic.nullConfigs.length > 0) {
-    return { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: `Null value not supported for topic configs: ${topic.nullConfigs.join(',')}` };
+    return {
+      errorCode: ErrorCode.INVALID_CONFIG,
+      errorMessage: `Null value not supported for topic configs: ${topic.nullConfigs.join(',')}`,
+    };
   }
   if (topic.assignments.length > 0) {
     if (topic.numPartitions !== -1 || topic.replicationFactor !== -1) {
       return {
         errorCode: ErrorCode.INVALID_REQUEST,
-        errorMessage: 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+        errorMessage:
+          'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
       };
     }
     const sorted = [...topic.assignments].sort((a, b) => a.partition - b.partition);
     if (sorted.some((a, i) => a.partition !== i)) {
-      return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: 'Partitions should be a consecutive 0-based integer sequence.' };
+      return {
+        errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        errorMessage: 'Partitions should be a consecutive 0-based integer sequence.',
+      };
     }
     if (new Set(sorted.map((a) => a.brokerIds.length)).size > 1) {
-      return { errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: 'All partitions should have the same number of replicas.' };
+      return {
+        errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        errorMessage: 'All partitions should have the same number of replicas.',
+      };
     }
   }
   const colliding = collidingTopic(topic.name, cluster);
   if (colliding !== undefined) {
-    return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: `Topic '${topic.name}' collides with existing topic: ${colliding}` };
+    return {
+      errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION,
+      errorMessage: `Topic '${topic.name}' collides with existing topic: ${colliding}`,
+    };
   }
   const configProblem = topicConfigProblem(topic.configs);
   if (configProblem) return { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: configProblem };
@@ -105,12 +119,20 @@ function createOne(topic: TopicToCreate, validateOnly: boolean, cluster: Cluster
     name: topic.name,
     // -1 means the broker's default (num.partitions, default.replication.factor), whatever the request version.
     numPartitions: topic.numPartitions === -1 ? settings.defaultPartitions : topic.numPartitions,
-    replicationFactor: topic.replicationFactor === -1 ? Math.min(settings.defaultReplicationFactor, cluster.liveNodeIds().length) : topic.replicationFactor,
+    replicationFactor:
+      topic.replicationFactor === -1
+        ? Math.min(settings.defaultReplicationFactor, cluster.liveNodeIds().length)
+        : topic.replicationFactor,
     configs: topic.configs,
   };
-  if (topic.assignments.length > 0) creation.assignments = [...topic.assignments].sort((a, b) => a.partition - b.partition).map((a) => a.brokerIds);
+  if (topic.assignments.length > 0)
+    creation.assignments = [...topic.assignments].sort((a, b) => a.partition - b.partition).map((a) => a.brokerIds);
   const result = validateOnly ? cluster.validateTopicCreation(creation) : cluster.createTopic(creation);
-  return { name: topic.name, errorCode: result?.errorCode ?? ErrorCode.NONE, errorMessage: result?.errorMessage ?? null };
+  return {
+    name: topic.name,
+    errorCode: result?.errorCode ?? ErrorCode.NONE,
+    errorMessage: result?.errorMessage ?? null,
+  };
 }
 
 export const createTopicsApi = defineApi<CreateTopicsRequest, CreateTopicsResponse>({
@@ -130,9 +152,18 @@ export const createTopicsApi = defineApi<CreateTopicsRequest, CreateTopicsRespon
     for (const topic of request.topics) seen.set(topic.name, (seen.get(topic.name) ?? 0) + 1);
     return {
       topics: request.topics.map((topic) => {
-        if (notController !== null) return { name: topic.name, errorCode: notController, errorMessage: 'This is not the correct controller for this cluster.' };
+        if (notController !== null)
+          return {
+            name: topic.name,
+            errorCode: notController,
+            errorMessage: 'This is not the correct controller for this cluster.',
+          };
         if (seen.get(topic.name)! > 1) {
-          return { name: topic.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Create topics request from client contains duplicate topic ${topic.name}.` };
+          return {
+            name: topic.name,
+            errorCode: ErrorCode.INVALID_REQUEST,
+            errorMessage: `Create topics request from client contains duplicate topic ${topic.name}.`,
+          };
         }
         const result = createOne(topic, request.validateOnly, cluster);
         // Kafka does not wait for the new topic's leaders when timeout_ms <= 0 and says so with REQUEST_TIMED_OUT

@@ -34,7 +34,10 @@ export const deleteTopicsApi = defineApi<DeleteTopicsRequest, DeleteTopicsRespon
         if (topicNameProblem(name)) return { name, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION };
         const errorCode = context.cluster.deleteTopic(name);
         // As Kafka: with timeout_ms <= 0 it does not wait for the deletion to complete and answers REQUEST_TIMED_OUT.
-        return { name, errorCode: errorCode === ErrorCode.NONE && request.timeoutMs <= 0 ? ErrorCode.REQUEST_TIMED_OUT : errorCode };
+        return {
+          name,
+          errorCode: errorCode === ErrorCode.NONE && request.timeoutMs <= 0 ? ErrorCode.REQUEST_TIMED_OUT : errorCode,
+        };
       }),
     };
   },

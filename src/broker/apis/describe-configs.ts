@@ -94,20 +94,34 @@ function topicConfigEntries(topic: TopicState, context: RequestContext): ConfigE
   });
 }
 
-function describeTopic(name: string, keys: string[] | null, context: RequestContext): Omit<ResourceResult, 'type' | 'name'> {
+function describeTopic(
+  name: string,
+  keys: string[] | null,
+  context: RequestContext,
+): Omit<ResourceResult, 'type' | 'name'> {
   const problem = topicNameProblem(name);
   if (problem) return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: problem, configs: [] };
   const topic = context.cluster.getTopic(name);
-  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic '${name}' does not exist.`, configs: [] };
+  if (!topic)
+    return {
+      errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      errorMessage: `Topic '${name}' does not exist.`,
+      configs: [],
+    };
   return { errorCode: ErrorCode.NONE, errorMessage: null, configs: select(topicConfigEntries(topic, context), keys) };
 }
 
-function describeBroker(name: string, keys: string[] | null, context: RequestContext): Omit<ResourceResult, 'type' | 'name'> {
+function describeBroker(
+  name: string,
+  keys: string[] | null,
+  context: RequestContext,
+): Omit<ResourceResult, 'type' | 'name'> {
   const invalid = (errorMessage: string) => ({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage, configs: [] });
   // An empty name asks for the cluster-wide dynamic defaults; this broker has none.
   if (name === '') return { errorCode: ErrorCode.NONE, errorMessage: null, configs: [] };
   if (!/^-?\d+$/.test(name)) return invalid(`Broker id must be an integer, but it is: ${name}`);
-  if (Number(name) !== context.node.id) return invalid(`Unexpected broker id, expected ${context.node.id} or empty string, but received ${name}`);
+  if (Number(name) !== context.node.id)
+    return invalid(`Unexpected broker id, expected ${context.node.id} or empty string, but received ${name}`);
   const entries = Object.entries(brokerConfigs(context)).map(([key, value]) => ({
     name: key,
     value,
@@ -124,7 +138,10 @@ export const describeConfigsApi = defineApi<DescribeConfigsRequest, DescribeConf
   minVersion: 0,
   maxVersion: 2,
   decodeRequest(reader, version) {
-    const resources = reader.array((r) => ({ type: r.int8(), name: r.string(), keys: r.nullableArray((k) => k.string(), 2) }), 7);
+    const resources = reader.array(
+      (r) => ({ type: r.int8(), name: r.string(), keys: r.nullableArray((k) => k.string(), 2) }),
+      7,
+    );
     const includeSynonyms = version >= 1 ? reader.boolean() : false;
     return { resources, includeSynonyms };
   },
@@ -132,7 +149,13 @@ export const describeConfigsApi = defineApi<DescribeConfigsRequest, DescribeConf
     const results = request.resources.map(({ type, name, keys }): ResourceResult => {
       if (type === RESOURCE_TOPIC) return { type, name, ...describeTopic(name, keys, context) };
       if (type === RESOURCE_BROKER) return { type, name, ...describeBroker(name, keys, context) };
-      return { type, name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type: ${type} (this broker describes topics (2) and brokers (4))`, configs: [] };
+      return {
+        type,
+        name,
+        errorCode: ErrorCode.INVALID_REQUEST,
+        errorMessage: `Unsupported resource type: ${type} (this broker describes topics (2) and brokers (4))`,
+        configs: [],
+      };
     });
     return { results, includeSynonyms: request.includeSynonyms };
   },

@@ -41,7 +41,11 @@ export const describeGroupsApi = defineApi<DescribeGroupsRequest, DescribeGroups
   encodeResponse(writer, response, version) {
     if (version >= 1) writer.int32(0);
     writer.array(response.groups, (w, group) => {
-      w.int16(group.errorCode).string(group.groupId).string(group.state).string(group.protocolType).string(group.protocolName);
+      w.int16(group.errorCode)
+        .string(group.groupId)
+        .string(group.state)
+        .string(group.protocolType)
+        .string(group.protocolName);
       w.array(group.members, (mw, member) => {
         mw.string(member.memberId);
         if (version >= 4) mw.string(member.groupInstanceId);

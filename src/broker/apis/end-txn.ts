@@ -17,11 +17,19 @@ export const endTxnApi = defineApi<EndTxnRequest, { errorCode: number }>({
   minVersion: 0,
   maxVersion: 2,
   decodeRequest(reader) {
-    return { transactionalId: reader.string(), producerId: reader.int64Number(), producerEpoch: reader.int16(), committed: reader.boolean() };
+    return {
+      transactionalId: reader.string(),
+      producerId: reader.int64Number(),
+      producerEpoch: reader.int16(),
+      committed: reader.boolean(),
+    };
   },
   handle(request, { cluster, node, header }) {
     const { transactionalId, producerId, producerEpoch } = request;
-    const errorCode = cluster.transactions.endTransaction({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.committed);
+    const errorCode = cluster.transactions.endTransaction(
+      { transactionalId, producerId, producerEpoch, nodeId: node.id },
+      request.committed,
+    );
     return { errorCode: fencingErrorFor(errorCode, header.apiVersion, 2) };
   },
   encodeResponse(writer, response) {

@@ -100,13 +100,15 @@ function readPartitions(request: FetchRequest, context: RequestContext): ReadOut
       const partition = context.cluster.getPartition(topicRequest.name, p.partition);
       if (!partition) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
       if (partition.leader !== context.node.id) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-      if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch < partition.leaderEpoch) return fail(ErrorCode.FENCED_LEADER_EPOCH);
+      if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch < partition.leaderEpoch)
+        return fail(ErrorCode.FENCED_LEADER_EPOCH);
       if (p.currentLeaderEpoch > partition.leaderEpoch) return fail(ErrorCode.UNKNOWN_LEADER_EPOCH);
       const { log } = partition;
       result.highWatermark = log.highWatermark;
       result.lastStableOffset = log.lastStableOffset;
       result.logStartOffset = log.logStartOffset;
-      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.highWatermark) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
+      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.highWatermark)
+        return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
       const readCommitted = request.isolationLevel === READ_COMMITTED;
       waitable.push({ log, fetchOffset: p.fetchOffset, maxBytes: p.maxBytes, readCommitted });
 
@@ -161,7 +163,10 @@ function waitForData(request: FetchRequest, waitable: ReadOutcome['waitable']): 
     const check = (): void => {
       let available = 0;
       for (const { log, fetchOffset, maxBytes, readCommitted } of waitable) {
-        available += Math.min(log.bytesAvailableFrom(fetchOffset, readCommitted ? log.lastStableOffset : log.logEndOffset), maxBytes);
+        available += Math.min(
+          log.bytesAvailableFrom(fetchOffset, readCommitted ? log.lastStableOffset : log.logEndOffset),
+          maxBytes,
+        );
       }
       if (available >= request.minBytes) finish();
     };
@@ -201,7 +206,18 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
     const forgottenTopics =
       version >= 7 ? reader.array((r) => ({ name: r.string(), partitions: r.array((pr) => pr.int32(), 4) }), 6) : [];
     const rackId = version >= 11 ? reader.string() : '';
-    return { replicaId, maxWaitMs, minBytes, maxBytes, isolationLevel, sessionId, sessionEpoch, topics, forgottenTopics, rackId };
+    return {
+      replicaId,
+      maxWaitMs,
+      minBytes,
+      maxBytes,
+      isolationLevel,
+      sessionId,
+      sessionEpoch,
+      topics,
+      forgottenTopics,
+      rackId,
+    };
   },
   async handle(request, context) {
     if (context.header.apiVersion >= 7 && request.sessionId !== 0) {
@@ -212,7 +228,11 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
     }
     const first = readPartitions(request, context);
     const respondNow =
-      request.maxWaitMs <= 0 || request.topics.length === 0 || first.bytes >= request.minBytes || first.anyError || first.waitable.length === 0;
+      request.maxWaitMs <= 0 ||
+      request.topics.length === 0 ||
+      first.bytes >= request.minBytes ||
+      first.anyError ||
+      first.waitable.length === 0;
     if (respondNow) return first.response;
     await waitForData(request, first.waitable);
     return readPartitions(request, context).response;

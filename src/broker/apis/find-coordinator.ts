@@ -38,7 +38,10 @@ export const findCoordinatorApi = defineApi<FindCoordinatorRequest, FindCoordina
   },
   handle(request, { cluster }) {
     if (request.keyType !== GROUP_KEY && request.keyType !== TRANSACTION_KEY) {
-      return failure(ErrorCode.INVALID_REQUEST, `Unknown coordinator type ${request.keyType} in FindCoordinator request`);
+      return failure(
+        ErrorCode.INVALID_REQUEST,
+        `Unknown coordinator type ${request.keyType} in FindCoordinator request`,
+      );
     }
     // Transaction coordinators are placed the same way (transactional ids hash onto __transaction_state's 50 partitions).
     const coordinator = cluster.coordinatorFor(request.key);

@@ -41,7 +41,12 @@ export const LATEST_TIMESTAMP = -1;
 export const EARLIEST_TIMESTAMP = -2;
 const READ_COMMITTED = 1;
 
-function listOffsets(topic: string, p: ListOffsetsPartitionRequest, request: ListOffsetsRequest, context: RequestContext): ListOffsetsPartitionResponse {
+function listOffsets(
+  topic: string,
+  p: ListOffsetsPartitionRequest,
+  request: ListOffsetsRequest,
+  context: RequestContext,
+): ListOffsetsPartitionResponse {
   const result: ListOffsetsPartitionResponse = {
     partition: p.partition,
     errorCode: ErrorCode.NONE,
@@ -53,7 +58,8 @@ function listOffsets(topic: string, p: ListOffsetsPartitionRequest, request: Lis
   const partition = context.cluster.getPartition(topic, p.partition);
   if (!partition) return { ...result, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
   if (partition.leader !== context.node.id) return { ...result, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
-  if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch < partition.leaderEpoch) return { ...result, errorCode: ErrorCode.FENCED_LEADER_EPOCH };
+  if (p.currentLeaderEpoch !== -1 && p.currentLeaderEpoch < partition.leaderEpoch)
+    return { ...result, errorCode: ErrorCode.FENCED_LEADER_EPOCH };
   if (p.currentLeaderEpoch > partition.leaderEpoch) return { ...result, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH };
   const { log } = partition;
   if (context.header.apiVersion === 0) {

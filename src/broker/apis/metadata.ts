@@ -76,7 +76,9 @@ export const metadataApi = defineApi<MetadataRequest, MetadataResponse>({
   handle(request, context) {
     const { cluster } = context;
     const names = request.topics ?? [...cluster.topics.keys()];
-    const topics = names.map((name) => describeTopic(name, context, request.topics !== null && request.allowAutoTopicCreation));
+    const topics = names.map((name) =>
+      describeTopic(name, context, request.topics !== null && request.allowAutoTopicCreation),
+    );
     const brokers = cluster.liveNodeIds().map((id) => {
       const node = cluster.nodes.get(id)!;
       return { id, host: node.host, port: node.port };

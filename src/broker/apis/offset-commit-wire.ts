@@ -32,7 +32,10 @@ export function decodeCommittedOffsets(reader: Reader, fields: CommittedOffsetFi
   );
 }
 
-export function encodeTopicPartitionErrors(writer: Writer, topics: { name: string; partitions: { partition: number; errorCode: number }[] }[]): void {
+export function encodeTopicPartitionErrors(
+  writer: Writer,
+  topics: { name: string; partitions: { partition: number; errorCode: number }[] }[],
+): void {
   writer.array(topics, (w, topic) => {
     w.string(topic.name);
     w.array(topic.partitions, (pw, p) => {

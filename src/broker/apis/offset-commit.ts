@@ -25,7 +25,14 @@ export const offsetCommitApi = defineApi<OffsetCommitInput, PartitionErrors[]>({
     const groupInstanceId = version >= 7 ? reader.nullableString() : null;
     if (version >= 2 && version <= 4) reader.int64();
     const topics = decodeCommittedOffsets(reader, { leaderEpoch: version >= 6, commitTimestamp: version === 1 });
-    return { groupId, generationId, memberId, groupInstanceId, namespace: version === 0 ? 'zookeeper' : 'kafka', topics };
+    return {
+      groupId,
+      generationId,
+      memberId,
+      groupInstanceId,
+      namespace: version === 0 ? 'zookeeper' : 'kafka',
+      topics,
+    };
   },
   handle(request, { cluster, node }) {
     return cluster.groups.commitOffsets(request, node.id);

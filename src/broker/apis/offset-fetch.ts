@@ -28,7 +28,8 @@ export const offsetFetchApi = defineApi<OffsetFetchInput, OffsetFetchResult>({
   },
   handle(request, { cluster, node, header }) {
     const result = cluster.groups.fetchOffsets(request, node.id);
-    if (header.apiVersion >= 2 && result.errorCode !== ErrorCode.NONE) return { errorCode: result.errorCode, topics: [] };
+    if (header.apiVersion >= 2 && result.errorCode !== ErrorCode.NONE)
+      return { errorCode: result.errorCode, topics: [] };
     return result;
   },
   encodeResponse(writer, response, version) {

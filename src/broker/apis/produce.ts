@@ -62,14 +62,18 @@ function produceToPartition(
   });
   if (acks !== 0 && acks !== 1 && acks !== -1) return failed(ErrorCode.INVALID_REQUIRED_ACKS);
   // Kafka checks no names here: a topic with an illegal name cannot exist, so it is unknown (as Kafka 4.4 answers).
-  if (isInternalTopic(topicName)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
+  if (isInternalTopic(topicName))
+    return failed(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
   const topic = context.cluster.getTopic(topicName);
   const partition = topic?.partitions[request.partition];
   if (!topic || !partition) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (partition.leader !== context.node.id) return failed(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const minInsync = Number(topic.configs.get('min.insync.replicas') ?? DEFAULT_MIN_INSYNC_REPLICAS);
   if (acks === -1 && partition.isr.length < minInsync) {
-    return failed(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR ${partition.isr.length} is below min.insync.replicas ${minInsync}`);
+    return failed(
+      ErrorCode.NOT_ENOUGH_REPLICAS,
+      `ISR ${partition.isr.length} is below min.insync.replicas ${minInsync}`,
+    );
   }
   const maxMessageBytes = Number(topic.configs.get('max.message.bytes') ?? context.cluster.settings.messageMaxBytes);
   const validated = validateProducedRecords(request.records, {
@@ -101,7 +105,14 @@ function produceToPartition(
     if (error instanceof KafkaStorageError) return failed(ErrorCode.KAFKA_STORAGE_ERROR, error.message);
     throw error;
   }
-  return { partition: request.partition, errorCode: ErrorCode.NONE, baseOffset, logAppendTime, logStartOffset: log.logStartOffset, detail: null };
+  return {
+    partition: request.partition,
+    errorCode: ErrorCode.NONE,
+    baseOffset,
+    logAppendTime,
+    logStartOffset: log.logStartOffset,
+    detail: null,
+  };
 }
 
 export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
@@ -128,13 +139,16 @@ export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
       partitions: topic.partitions.map((partitionRequest) => {
         const { detail, ...result } = produceToPartition(topic.name, partitionRequest, request.acks, context);
         if (result.errorCode !== ErrorCode.NONE) {
-          failures.push(`${topic.name}-${result.partition}: ${errorName(result.errorCode)}${detail ? ` (${detail})` : ''}`);
+          failures.push(
+            `${topic.name}-${result.partition}: ${errorName(result.errorCode)}${detail ? ` (${detail})` : ''}`,
+          );
         }
         return result;
       }),
     }));
     if (request.acks === 0) {
-      if (failures.length > 0) throw new UnacknowledgedProduceFailedError(`acks=0 produce failed: ${failures.join('; ')}`);
+      if (failures.length > 0)
+        throw new UnacknowledgedProduceFailedError(`acks=0 produce failed: ${failures.join('; ')}`);
       return null;
     }
     return { topics };

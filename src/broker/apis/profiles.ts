@@ -68,7 +68,11 @@ export interface ProfileVersions {
 }
 
 function clamp(handler: ApiHandler, min: number, max: number): ApiRange {
-  return { apiKey: handler.apiKey, minVersion: Math.max(handler.minVersion, min), maxVersion: Math.min(handler.maxVersion, max) };
+  return {
+    apiKey: handler.apiKey,
+    minVersion: Math.max(handler.minVersion, min),
+    maxVersion: Math.min(handler.maxVersion, max),
+  };
 }
 
 /** The version ranges of `profile`, given every registered API module (sorted by key). */
@@ -76,16 +80,26 @@ export function profileVersions(profile: BrokerProfile, handlers: readonly ApiHa
   const sorted = [...handlers].sort((a, b) => a.apiKey - b.apiKey);
   if (profile === 'default') {
     const ranges = sorted.map((handler) => clamp(handler, handler.minVersion, handler.maxVersion));
-    return { advertised: ranges, served: new Map(ranges.map((range) => [range.apiKey, range])), unsupportedApiVersionsRanges: ranges };
+    return {
+      advertised: ranges,
+      served: new Map(ranges.map((range) => [range.apiKey, range])),
+      unsupportedApiVersionsRanges: ranges,
+    };
   }
   const measured = sorted.filter((handler) => KAFKA_4_API_VERSIONS[handler.apiKey] !== undefined);
-  const served = new Map(measured.map((handler) => {
-    const { min, max } = KAFKA_4_API_VERSIONS[handler.apiKey]!;
-    return [handler.apiKey, clamp(handler, min, max)] as const;
-  }));
+  const served = new Map(
+    measured.map((handler) => {
+      const { min, max } = KAFKA_4_API_VERSIONS[handler.apiKey]!;
+      return [handler.apiKey, clamp(handler, min, max)] as const;
+    }),
+  );
   const advertised = measured.map((handler) => {
     const { min, max, advertisedMin = min } = KAFKA_4_API_VERSIONS[handler.apiKey]!;
     return clamp(handler, advertisedMin, max);
   });
-  return { advertised, served, unsupportedApiVersionsRanges: advertised.filter((range) => range.apiKey === ApiKey.ApiVersions) };
+  return {
+    advertised,
+    served,
+    unsupportedApiVersionsRanges: advertised.filter((range) => range.apiKey === ApiKey.ApiVersions),
+  };
 }

@@ -28,14 +28,31 @@ import { endTxnApi } from './end-txn';
 import { txnOffsetCommitApi } from './txn-offset-commit';
 
 const HANDLERS: ApiHandler[] = [
-  produceApi, fetchApi, listOffsetsApi,
+  produceApi,
+  fetchApi,
+  listOffsetsApi,
   metadataApi,
-  offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi,
+  offsetCommitApi,
+  offsetFetchApi,
+  findCoordinatorApi,
+  joinGroupApi,
+  heartbeatApi,
+  leaveGroupApi,
+  syncGroupApi,
+  describeGroupsApi,
+  listGroupsApi,
   saslHandshakeApi,
   apiVersionsApi,
-  createTopicsApi, deleteTopicsApi,
-  initProducerIdApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi,
-  describeConfigsApi, saslAuthenticateApi, createPartitionsApi,
+  createTopicsApi,
+  deleteTopicsApi,
+  initProducerIdApi,
+  addPartitionsToTxnApi,
+  addOffsetsToTxnApi,
+  endTxnApi,
+  txnOffsetCommitApi,
+  describeConfigsApi,
+  saslAuthenticateApi,
+  createPartitionsApi,
 ];
 
 const BY_KEY = new Map<number, ApiHandler>(HANDLERS.map((handler) => [handler.apiKey, handler]));

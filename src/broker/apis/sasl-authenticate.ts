@@ -34,7 +34,9 @@ function authenticationStep(token: Buffer, connection: ConnectionState, cluster:
   const step = exchange.step(token);
   if (step.outcome === 'failed') {
     exchanges.delete(connection);
-    cluster.logger.warn(`SASL/${String(mechanism)} authentication failed for connection ${connection.remoteAddress}: ${step.error}`);
+    cluster.logger.warn(
+      `SASL/${String(mechanism)} authentication failed for connection ${connection.remoteAddress}: ${step.error}`,
+    );
     return { error: step.error };
   }
   if (step.outcome === 'authenticated') {
@@ -70,11 +72,19 @@ export const saslAuthenticateApi = defineApi<{ authBytes: Buffer }, SaslAuthenti
   decodeRequest: (reader) => ({ authBytes: reader.bytes() ?? Buffer.alloc(0) }),
   handle(request, { cluster, connection }) {
     if (connection.authenticated) {
-      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'SaslAuthenticate request received after successful authentication', authBytes: NO_BYTES };
+      return {
+        errorCode: ErrorCode.ILLEGAL_SASL_STATE,
+        errorMessage: 'SaslAuthenticate request received after successful authentication',
+        authBytes: NO_BYTES,
+      };
     }
     if (connection.saslMechanism === null) {
       connection.closeAfterResponse = 'SaslAuthenticate before SaslHandshake';
-      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: 'SaslAuthenticate must follow a successful SaslHandshake', authBytes: NO_BYTES };
+      return {
+        errorCode: ErrorCode.ILLEGAL_SASL_STATE,
+        errorMessage: 'SaslAuthenticate must follow a successful SaslHandshake',
+        authBytes: NO_BYTES,
+      };
     }
     const outcome = authenticationStep(request.authBytes, connection, cluster);
     if ('response' in outcome) return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: outcome.response };

@@ -21,7 +21,8 @@ export const saslHandshakeApi = defineApi<{ mechanism: string }, SaslHandshakeRe
   decodeRequest: (reader) => ({ mechanism: reader.string() }),
   handle(request, { cluster, connection, header }) {
     const mechanisms = enabledMechanisms(cluster);
-    if (mechanisms.length === 0 || connection.authenticated) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] };
+    if (mechanisms.length === 0 || connection.authenticated)
+      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] };
     if (connection.saslMechanism !== null) {
       connection.closeAfterResponse = 'a second SaslHandshake during SASL authentication';
       return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms };

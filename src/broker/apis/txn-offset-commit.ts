@@ -31,7 +31,11 @@ export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TopicPartiti
   },
   handle(request, { cluster, node }) {
     const { transactionalId, producerId, producerEpoch } = request;
-    return cluster.transactions.commitOffsets({ transactionalId, producerId, producerEpoch, nodeId: node.id }, request.groupId, request.topics);
+    return cluster.transactions.commitOffsets(
+      { transactionalId, producerId, producerEpoch, nodeId: node.id },
+      request.groupId,
+      request.topics,
+    );
   },
   encodeResponse(writer, response) {
     writer.int32(0);

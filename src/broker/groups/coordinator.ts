@@ -90,7 +90,10 @@ export interface OffsetCommitInput {
   memberId: string;
   groupInstanceId: string | null;
   namespace: OffsetNamespace;
-  topics: { name: string; partitions: { partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }[] }[];
+  topics: {
+    name: string;
+    partitions: { partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }[];
+  }[];
 }
 
 export interface PartitionErrors {
@@ -254,7 +257,11 @@ export class GroupCoordinator {
     const error = this.coordinatorError(groupId, nodeId, true);
     if (error !== ErrorCode.NONE) return { errorCode: error, members: [] };
     const group = this.groups.get(groupId);
-    if (!group) return { errorCode: ErrorCode.NONE, members: leaving.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) };
+    if (!group)
+      return {
+        errorCode: ErrorCode.NONE,
+        members: leaving.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })),
+      };
     if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
     const members = leaving.map((m) => {
       const pending = group.pendingMembers.get(m.memberId);
@@ -284,7 +291,8 @@ export class GroupCoordinator {
 
   /** The groups this node coordinates (Kafka lists those of the `__consumer_offsets` partitions a broker leads). */
   list(nodeId: number): GroupListing {
-    if (this.closed || !this.cluster.nodes.get(nodeId)?.isUp) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] };
+    if (this.closed || !this.cluster.nodes.get(nodeId)?.isUp)
+      return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] };
     const groups = [...this.groups.values()]
       .filter((g) => g.state !== 'Dead' && this.cluster.coordinatorFor(g.groupId) === nodeId)
       .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '' }));
@@ -319,11 +327,16 @@ export class GroupCoordinator {
       name: t.name,
       partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode: ErrorCode.NONE })),
     }));
-    const known: { result: { errorCode: number }; topic: string; partition: (typeof request.topics)[number]['partitions'][number] }[] = [];
+    const known: {
+      result: { errorCode: number };
+      topic: string;
+      partition: (typeof request.topics)[number]['partitions'][number];
+    }[] = [];
     request.topics.forEach((topic, t) => {
       topic.partitions.forEach((partition, p) => {
         const result = results[t]!.partitions[p]!;
-        if (this.cluster.getPartition(topic.name, partition.partition) === undefined) result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        if (this.cluster.getPartition(topic.name, partition.partition) === undefined)
+          result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         else known.push({ result, topic: topic.name, partition });
       });
     });
@@ -338,7 +351,13 @@ export class GroupCoordinator {
       if (groupError !== ErrorCode.NONE) result.errorCode = groupError;
       else if (metadata.length > OFFSET_METADATA_MAX_BYTES) result.errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
       else {
-        toStore.push({ topic, partition: partition.partition, offset: partition.offset, leaderEpoch: partition.leaderEpoch, metadata });
+        toStore.push({
+          topic,
+          partition: partition.partition,
+          offset: partition.offset,
+          leaderEpoch: partition.leaderEpoch,
+          metadata,
+        });
         stored.push(result);
       }
     }
@@ -368,7 +387,13 @@ export class GroupCoordinator {
     if (error !== ErrorCode.NONE) {
       const topics = (requested ?? []).map((t) => ({
         name: t.name,
-        partitions: t.partitions.map((partition) => ({ partition, offset: NO_OFFSET, leaderEpoch: -1, metadata: '', errorCode: error })),
+        partitions: t.partitions.map((partition) => ({
+          partition,
+          offset: NO_OFFSET,
+          leaderEpoch: -1,
+          metadata: '',
+          errorCode: error,
+        })),
       }));
       return { errorCode: error, topics };
     }
@@ -390,11 +415,23 @@ export class GroupCoordinator {
       partitions: t.partitions.map((partition): FetchedOffset => {
         // Reading ZooKeeper (v0) looked the partition up in the broker's metadata first.
         if (namespace === 'zookeeper' && this.cluster.getPartition(t.name, partition) === undefined) {
-          return { partition, offset: NO_OFFSET, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+          return {
+            partition,
+            offset: NO_OFFSET,
+            leaderEpoch: -1,
+            metadata: '',
+            errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          };
         }
         const committed = this.offsets.get(namespace, groupId, t.name, partition);
         return committed
-          ? { partition, offset: committed.offset, leaderEpoch: committed.leaderEpoch, metadata: committed.metadata, errorCode: ErrorCode.NONE }
+          ? {
+              partition,
+              offset: committed.offset,
+              leaderEpoch: committed.leaderEpoch,
+              metadata: committed.metadata,
+              errorCode: ErrorCode.NONE,
+            }
           : { partition, offset: NO_OFFSET, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };
       }),
     }));
@@ -499,7 +536,12 @@ export class GroupCoordinator {
     this.maybePrepareRebalance(group);
   }
 
-  private updateMemberAndRebalance(group: Group, member: GroupMember, request: JoinGroupInput, callback: JoinCallback): void {
+  private updateMemberAndRebalance(
+    group: Group,
+    member: GroupMember,
+    request: JoinGroupInput,
+    callback: JoinCallback,
+  ): void {
     member.protocols = request.protocols;
     member.rebalanceTimeoutMs = request.rebalanceTimeoutMs;
     member.sessionTimeoutMs = request.sessionTimeoutMs;
@@ -546,7 +588,8 @@ export class GroupCoordinator {
   }
 
   private tryCompleteJoin(group: Group): void {
-    if (group.state === 'PreparingRebalance' && group.rebalanceKind === 'normal' && group.hasAllMembersJoined()) this.completeJoin(group);
+    if (group.state === 'PreparingRebalance' && group.rebalanceKind === 'normal' && group.hasAllMembersJoined())
+      this.completeJoin(group);
   }
 
   private completeJoin(group: Group): void {
@@ -595,7 +638,8 @@ export class GroupCoordinator {
 
   private completeSync(group: Group, assignments: SyncGroupInput['assignments']): void {
     const byMember = new Map(assignments.map((a) => [a.memberId, a.assignment]));
-    for (const member of group.members.values()) member.assignment = Buffer.from(byMember.get(member.memberId) ?? Buffer.alloc(0));
+    for (const member of group.members.values())
+      member.assignment = Buffer.from(byMember.get(member.memberId) ?? Buffer.alloc(0));
     group.state = 'Stable';
     this.propagateAssignments(group, ErrorCode.NONE, false);
     this.cluster.logger.info(`group ${group.groupId}: generation ${group.generationId} is stable`);
@@ -652,7 +696,9 @@ export class GroupCoordinator {
       this.scheduleHeartbeat(group, member);
       return;
     }
-    this.cluster.logger.info(`group ${group.groupId}: member ${member.memberId} session timed out after ${member.sessionTimeoutMs} ms`);
+    this.cluster.logger.info(
+      `group ${group.groupId}: member ${member.memberId} session timed out after ${member.sessionTimeoutMs} ms`,
+    );
     this.removeMemberAndUpdateGroup(group, member);
   }
 
@@ -663,7 +709,11 @@ export class GroupCoordinator {
 
   private persistGroup(group: Group): void {
     try {
-      this.offsets.recordGroup({ groupId: group.groupId, generationId: group.generationId, protocolType: group.protocolType });
+      this.offsets.recordGroup({
+        groupId: group.groupId,
+        generationId: group.generationId,
+        protocolType: group.protocolType,
+      });
     } catch (failure) {
       // Losing the generation record only restarts numbering after a crash; offsets are what must not be lost.
       this.cluster.logger.warn(`group ${group.groupId}: ${(failure as Error).message}`);

@@ -109,7 +109,12 @@ export class OffsetStore {
   recordGroup(group: StoredGroup): void {
     const known = this.groups.get(group.groupId);
     if (known && known.generationId === group.generationId && known.protocolType === group.protocolType) return;
-    const entry: LogEntry = { kind: 'group', group: group.groupId, generation: group.generationId, protocolType: group.protocolType };
+    const entry: LogEntry = {
+      kind: 'group',
+      group: group.groupId,
+      generation: group.generationId,
+      protocolType: group.protocolType,
+    };
     this.append([entry]);
     this.apply(entry);
   }
@@ -135,12 +140,21 @@ export class OffsetStore {
         for (const [topic, partition, offset, leaderEpoch, metadata] of entry.partitions) {
           let partitions = topics.get(topic);
           if (!partitions) topics.set(topic, (partitions = new Map()));
-          partitions.set(partition, { offset: BigInt(offset), leaderEpoch, metadata, commitTimestampMs: entry.timestamp });
+          partitions.set(partition, {
+            offset: BigInt(offset),
+            leaderEpoch,
+            metadata,
+            commitTimestampMs: entry.timestamp,
+          });
         }
         return;
       }
       case 'group':
-        this.groups.set(entry.group, { groupId: entry.group, generationId: entry.generation, protocolType: entry.protocolType });
+        this.groups.set(entry.group, {
+          groupId: entry.group,
+          generationId: entry.generation,
+          protocolType: entry.protocolType,
+        });
         return;
       case 'delete':
         this.groups.delete(entry.group);
@@ -195,7 +209,12 @@ export class OffsetStore {
     const file = this.file!;
     const entries: LogEntry[] = [];
     for (const group of this.groups.values()) {
-      entries.push({ kind: 'group', group: group.groupId, generation: group.generationId, protocolType: group.protocolType });
+      entries.push({
+        kind: 'group',
+        group: group.groupId,
+        generation: group.generationId,
+        protocolType: group.protocolType,
+      });
     }
     for (const [namespace, groups] of this.namespaces) {
       for (const [group, topics] of groups) {

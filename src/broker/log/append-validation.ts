@@ -33,8 +33,7 @@ export interface AppendValidationContext {
 }
 
 export type ValidatedAppend =
-  | { errorCode: typeof ErrorCode.NONE; batches: Buffer[] }
-  | { errorCode: number; message: string };
+  { errorCode: typeof ErrorCode.NONE; batches: Buffer[] } | { errorCode: number; message: string };
 
 function failure(errorCode: number, message: string): ValidatedAppend {
   return { errorCode, message };
@@ -45,7 +44,10 @@ export function validateProducedRecords(records: Buffer | null, context: AppendV
   const { produceVersion } = context;
   if (records === null || records.length === 0) {
     if (produceVersion >= 3) {
-      return failure(ErrorCode.INVALID_RECORD, `Produce requests with version ${produceVersion} must contain exactly one record batch`);
+      return failure(
+        ErrorCode.INVALID_RECORD,
+        `Produce requests with version ${produceVersion} must contain exactly one record batch`,
+      );
     }
     return { errorCode: ErrorCode.NONE, batches: [] };
   }
@@ -55,18 +57,24 @@ export function validateProducedRecords(records: Buffer | null, context: AppendV
   let position = 0;
   while (position < records.length) {
     const magic = magicAt(records, position);
-    if (magic === null) return failure(ErrorCode.CORRUPT_MESSAGE, `${records.length - position} trailing bytes are not a whole entry`);
+    if (magic === null)
+      return failure(ErrorCode.CORRUPT_MESSAGE, `${records.length - position} trailing bytes are not a whole entry`);
     if (magic === 2) {
-      if (legacy.length > 0) return failure(ErrorCode.CORRUPT_MESSAGE, 'a produce request mixes record batches with magic 0/1 messages');
+      if (legacy.length > 0)
+        return failure(ErrorCode.CORRUPT_MESSAGE, 'a produce request mixes record batches with magic 0/1 messages');
       const checked = checkRecordBatch(records, position, context);
       if (typeof checked !== 'number') return checked;
       batches.push(records.subarray(position, position + checked));
       position += checked;
     } else if (magic === 0 || magic === 1) {
       if (produceVersion >= 3) {
-        return failure(ErrorCode.INVALID_RECORD, `Produce requests with version ${produceVersion} are only allowed to contain record batches with magic version 2`);
+        return failure(
+          ErrorCode.INVALID_RECORD,
+          `Produce requests with version ${produceVersion} are only allowed to contain record batches with magic version 2`,
+        );
       }
-      if (batches.length > 0) return failure(ErrorCode.CORRUPT_MESSAGE, 'a produce request mixes record batches with magic 0/1 messages');
+      if (batches.length > 0)
+        return failure(ErrorCode.CORRUPT_MESSAGE, 'a produce request mixes record batches with magic 0/1 messages');
       const decoded = decodeLegacy(records, position, context);
       if ('errorCode' in decoded) return decoded;
       legacy.push(decoded);
@@ -76,41 +84,66 @@ export function validateProducedRecords(records: Buffer | null, context: AppendV
     }
   }
   if (produceVersion >= 3 && batches.length !== 1) {
-    return failure(ErrorCode.INVALID_RECORD, `Produce requests with version ${produceVersion} must contain exactly one record batch`);
+    return failure(
+      ErrorCode.INVALID_RECORD,
+      `Produce requests with version ${produceVersion} must contain exactly one record batch`,
+    );
   }
   if (legacy.length > 0) {
     const converted = upConvert(legacy);
-    if (context.compacted && converted.missingKey) return failure(ErrorCode.CORRUPT_MESSAGE, 'Compacted topic cannot accept message without key');
+    if (context.compacted && converted.missingKey)
+      return failure(ErrorCode.CORRUPT_MESSAGE, 'Compacted topic cannot accept message without key');
     batches.push(converted.batch);
   }
   return { errorCode: ErrorCode.NONE, batches };
 }
 
 /** Returns the batch size, or the failure. */
-function checkRecordBatch(records: Buffer, position: number, context: AppendValidationContext): number | ValidatedAppend {
+function checkRecordBatch(
+  records: Buffer,
+  position: number,
+  context: AppendValidationContext,
+): number | ValidatedAppend {
   const remaining = records.length - position;
-  if (remaining < RECORD_BATCH_HEADER_SIZE) return failure(ErrorCode.CORRUPT_MESSAGE, `record batch cut short: ${remaining} bytes`);
+  if (remaining < RECORD_BATCH_HEADER_SIZE)
+    return failure(ErrorCode.CORRUPT_MESSAGE, `record batch cut short: ${remaining} bytes`);
   const header = readRecordBatchHeader(records, position);
   const size = LOG_OVERHEAD + header.batchLength;
   if (header.batchLength < RECORD_BATCH_HEADER_SIZE - LOG_OVERHEAD || size > remaining) {
-    return failure(ErrorCode.CORRUPT_MESSAGE, `record batch length ${header.batchLength} does not match the ${remaining} bytes sent`);
+    return failure(
+      ErrorCode.CORRUPT_MESSAGE,
+      `record batch length ${header.batchLength} does not match the ${remaining} bytes sent`,
+    );
   }
   if (size > context.maxMessageBytes) {
-    return failure(ErrorCode.MESSAGE_TOO_LARGE, `record batch of ${size} bytes exceeds the maximum of ${context.maxMessageBytes}`);
+    return failure(
+      ErrorCode.MESSAGE_TOO_LARGE,
+      `record batch of ${size} bytes exceeds the maximum of ${context.maxMessageBytes}`,
+    );
   }
   if (!recordBatchCrcMatches(records, position, size)) {
     return failure(ErrorCode.CORRUPT_MESSAGE, `record batch CRC ${header.crc} does not match its contents`);
   }
-  if (!isKnownCodec(header.codec)) return failure(ErrorCode.CORRUPT_MESSAGE, `unknown compression codec ${header.codec}`);
+  if (!isKnownCodec(header.codec))
+    return failure(ErrorCode.CORRUPT_MESSAGE, `unknown compression codec ${header.codec}`);
   if (header.codec === CompressionCodec.Zstd && context.produceVersion < 7) {
-    return failure(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `Produce requests with version ${context.produceVersion} are not allowed to use ZStandard compression`);
+    return failure(
+      ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+      `Produce requests with version ${context.produceVersion} are not allowed to use ZStandard compression`,
+    );
   }
   if (header.recordCount <= 0 || header.lastOffsetDelta + 1 !== header.recordCount) {
-    return failure(ErrorCode.CORRUPT_MESSAGE, `inconsistent record batch: lastOffsetDelta ${header.lastOffsetDelta}, ${header.recordCount} records`);
+    return failure(
+      ErrorCode.CORRUPT_MESSAGE,
+      `inconsistent record batch: lastOffsetDelta ${header.lastOffsetDelta}, ${header.recordCount} records`,
+    );
   }
   if (header.control) return failure(ErrorCode.INVALID_RECORD, 'Clients are not allowed to write control records');
   if (header.producerId >= 0 && header.baseSequence < 0) {
-    return failure(ErrorCode.CORRUPT_MESSAGE, `producer id ${header.producerId} with an invalid sequence ${header.baseSequence}`);
+    return failure(
+      ErrorCode.CORRUPT_MESSAGE,
+      `producer id ${header.producerId} with an invalid sequence ${header.baseSequence}`,
+    );
   }
   if (context.compacted) {
     let decoded: DecodedBatch | null;
@@ -129,11 +162,18 @@ function checkRecordBatch(records: Buffer, position: number, context: AppendVali
   return size;
 }
 
-function decodeLegacy(records: Buffer, position: number, context: AppendValidationContext): DecodedBatch | ValidatedAppend {
+function decodeLegacy(
+  records: Buffer,
+  position: number,
+  context: AppendValidationContext,
+): DecodedBatch | ValidatedAppend {
   if (records.length - position >= LOG_OVERHEAD) {
     const size = LOG_OVERHEAD + records.readInt32BE(position + 8);
     if (size > context.maxMessageBytes) {
-      return failure(ErrorCode.MESSAGE_TOO_LARGE, `message of ${size} bytes exceeds the maximum of ${context.maxMessageBytes}`);
+      return failure(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `message of ${size} bytes exceeds the maximum of ${context.maxMessageBytes}`,
+      );
     }
   }
   try {

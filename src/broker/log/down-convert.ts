@@ -17,13 +17,20 @@ export function magicForFetchVersion(version: number): LegacyMagic | 2 {
 }
 
 /** Converts stored batches to `magic`; returns one buffer per batch that kept records. */
-export function downConvert(log: PartitionLog, batches: readonly StoredBatch[], fetchOffset: number, magic: LegacyMagic): Buffer[] {
+export function downConvert(
+  log: PartitionLog,
+  batches: readonly StoredBatch[],
+  fetchOffset: number,
+  magic: LegacyMagic,
+): Buffer[] {
   const converted: Buffer[] = [];
   for (const stored of batches) {
     const batch = log.decode(stored);
     if (batch.control) continue;
     const records =
-      batch.codec === CompressionCodec.None ? batch.records.filter((record) => record.offset >= fetchOffset) : batch.records;
+      batch.codec === CompressionCodec.None
+        ? batch.records.filter((record) => record.offset >= fetchOffset)
+        : batch.records;
     if (records.length === 0) continue;
     converted.push(
       encodeMessageSet(records, {

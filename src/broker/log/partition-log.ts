@@ -322,7 +322,8 @@ export class PartitionLog {
         return { offset: batch.baseOffset, timestamp: batch.maxTimestamp };
       }
       for (const record of decoded.records) {
-        if (record.timestamp >= timestamp && record.offset >= this.startOffset) return { offset: record.offset, timestamp: record.timestamp };
+        if (record.timestamp >= timestamp && record.offset >= this.startOffset)
+          return { offset: record.offset, timestamp: record.timestamp };
       }
     }
     return null;
@@ -335,7 +336,9 @@ export class PartitionLog {
    * earliest), newest first, at most `maxNumOffsets`.
    */
   legacyOffsetsBefore(timestamp: number, maxNumOffsets: number): number[] {
-    const candidates: { offset: number; time: number }[] = [{ offset: this.startOffset, time: this.lastAppendWallClock }];
+    const candidates: { offset: number; time: number }[] = [
+      { offset: this.startOffset, time: this.lastAppendWallClock },
+    ];
     if (this.totalBytes > 0) candidates.push({ offset: this.endOffset, time: Date.now() });
     let last: number;
     if (timestamp === -1) last = candidates.length - 1;
@@ -400,7 +403,15 @@ export class PartitionLog {
    */
   private abortTransactionsLeftOpen(): void {
     for (const { producerId, producerEpoch } of this.producers.producersWithOpenTransactions()) {
-      this.append(encodeTransactionMarker({ producerId, producerEpoch, type: ControlRecordType.Abort, coordinatorEpoch: 0, timestamp: Date.now() }));
+      this.append(
+        encodeTransactionMarker({
+          producerId,
+          producerEpoch,
+          type: ControlRecordType.Abort,
+          coordinatorEpoch: 0,
+          timestamp: Date.now(),
+        }),
+      );
     }
   }
 
@@ -410,16 +421,18 @@ export class PartitionLog {
     if (remaining < RECORD_BATCH_HEADER_SIZE) return `${remaining} bytes left, less than a batch header`;
     const header = readRecordBatchHeader(bytes, position);
     const size = LOG_OVERHEAD + header.batchLength;
-    if (header.batchLength < RECORD_BATCH_HEADER_SIZE - LOG_OVERHEAD || size > remaining) return `batch of ${size} bytes is cut short`;
+    if (header.batchLength < RECORD_BATCH_HEADER_SIZE - LOG_OVERHEAD || size > remaining)
+      return `batch of ${size} bytes is cut short`;
     if (header.magic !== RECORD_BATCH_MAGIC) return `magic ${header.magic}`;
-    if (header.baseOffset < this.endOffset || header.lastOffsetDelta < 0) return `offset ${header.baseOffset} out of sequence`;
+    if (header.baseOffset < this.endOffset || header.lastOffsetDelta < 0)
+      return `offset ${header.baseOffset} out of sequence`;
     if (!recordBatchCrcMatches(bytes, position, size)) return 'CRC mismatch';
     this.index(
       {
-      baseOffset: header.baseOffset,
-      lastOffset: header.baseOffset + header.lastOffsetDelta,
-      maxTimestamp: header.maxTimestamp,
-      codec: header.codec,
+        baseOffset: header.baseOffset,
+        lastOffset: header.baseOffset + header.lastOffsetDelta,
+        maxTimestamp: header.maxTimestamp,
+        codec: header.codec,
         chunk: bytes,
         position,
         size,

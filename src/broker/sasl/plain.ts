@@ -14,14 +14,19 @@ export class PlainSaslServer implements SaslServer {
 
   step(token: Buffer): SaslStep {
     const parts = token.toString('utf8').split('\u0000');
-    if (parts.length !== 3) return { outcome: 'failed', error: `Invalid SASL/PLAIN response: expected 3 tokens, got ${parts.length}` };
+    if (parts.length !== 3)
+      return { outcome: 'failed', error: `Invalid SASL/PLAIN response: expected 3 tokens, got ${parts.length}` };
     const [authorizationId, user, password] = parts as [string, string, string];
     if (user === '') return { outcome: 'failed', error: 'Authentication failed: username not specified' };
     if (password === '') return { outcome: 'failed', error: 'Authentication failed: password not specified' };
     const expected = Object.prototype.hasOwnProperty.call(this.users, user) ? this.users[user] : undefined;
-    if (expected === undefined || !sameSecret(expected, password)) return { outcome: 'failed', error: INVALID_CREDENTIALS };
+    if (expected === undefined || !sameSecret(expected, password))
+      return { outcome: 'failed', error: INVALID_CREDENTIALS };
     if (authorizationId !== '' && authorizationId !== user) {
-      return { outcome: 'failed', error: 'Authentication failed: Client requested an authorization id that is different from username' };
+      return {
+        outcome: 'failed',
+        error: 'Authentication failed: Client requested an authorization id that is different from username',
+      };
     }
     return { outcome: 'authenticated', response: Buffer.alloc(0), user };
   }

@@ -9,7 +9,10 @@ import { INVALID_CREDENTIALS, type SaslServer, type SaslStep } from './mechanism
 
 export type ScramDigest = 'sha256' | 'sha512';
 
-export const SCRAM_MECHANISMS: Readonly<Record<string, ScramDigest>> = { 'SCRAM-SHA-256': 'sha256', 'SCRAM-SHA-512': 'sha512' };
+export const SCRAM_MECHANISMS: Readonly<Record<string, ScramDigest>> = {
+  'SCRAM-SHA-256': 'sha256',
+  'SCRAM-SHA-512': 'sha512',
+};
 
 /** Kafka's minimum for both digests; kafkajs refuses fewer. */
 const ITERATIONS = 4096;
@@ -21,7 +24,8 @@ interface ScramCredential {
   serverKey: Buffer;
 }
 
-const hmac = (digest: ScramDigest, key: Buffer, text: string): Buffer => createHmac(digest, key).update(text, 'utf8').digest();
+const hmac = (digest: ScramDigest, key: Buffer, text: string): Buffer =>
+  createHmac(digest, key).update(text, 'utf8').digest();
 
 /** Derived credentials per user list, so each password is stretched once per digest rather than once per login. */
 class CredentialStore {
@@ -35,13 +39,26 @@ class CredentialStore {
   lookup(user: string, digest: ScramDigest): { credential: ScramCredential; known: boolean } {
     if (!Object.prototype.hasOwnProperty.call(this.users, user)) {
       const salt = hmac(digest, this.decoySecret, user).subarray(0, 16);
-      return { credential: { salt, storedKey: randomBytes(DIGEST_BYTES[digest]), serverKey: randomBytes(DIGEST_BYTES[digest]) }, known: false };
+      return {
+        credential: {
+          salt,
+          storedKey: randomBytes(DIGEST_BYTES[digest]),
+          serverKey: randomBytes(DIGEST_BYTES[digest]),
+        },
+        known: false,
+      };
     }
     const cacheKey = `${digest}\u0000${user}`;
     let credential = this.credentials.get(cacheKey);
     if (!credential) {
       const salt = randomBytes(16);
-      const saltedPassword = pbkdf2Sync(Buffer.from(this.users[user]!, 'utf8'), salt, ITERATIONS, DIGEST_BYTES[digest], digest);
+      const saltedPassword = pbkdf2Sync(
+        Buffer.from(this.users[user]!, 'utf8'),
+        salt,
+        ITERATIONS,
+        DIGEST_BYTES[digest],
+        digest,
+      );
       const clientKey = createHmac(digest, saltedPassword).update('Client Key').digest();
       credential = {
         salt,
@@ -83,7 +100,16 @@ function decodeSaslName(name: string): string | null {
 
 type ScramState =
   | { phase: 'first' }
-  | { phase: 'final'; user: string; known: boolean; credential: ScramCredential; gs2Header: string; nonce: string; clientFirstBare: string; serverFirst: string }
+  | {
+      phase: 'final';
+      user: string;
+      known: boolean;
+      credential: ScramCredential;
+      gs2Header: string;
+      nonce: string;
+      clientFirstBare: string;
+      serverFirst: string;
+    }
   | { phase: 'over' };
 
 export class ScramSaslServer implements SaslServer {
@@ -107,12 +133,21 @@ export class ScramSaslServer implements SaslServer {
   }
 
   private clientFirst(message: string): SaslStep {
-    const malformed = (why: string): SaslStep => ({ outcome: 'failed', error: `Invalid ${this.mechanism} client first message: ${why}` });
+    const malformed = (why: string): SaslStep => ({
+      outcome: 'failed',
+      error: `Invalid ${this.mechanism} client first message: ${why}`,
+    });
     const match = /^([nyp][^,]*),([^,]*),(.*)$/.exec(message);
     if (!match) return malformed('expected a GS2 header "n,," followed by n=user,r=nonce');
-    const [, channelBinding, authorizationField, clientFirstBare] = match as unknown as [string, string, string, string];
+    const [, channelBinding, authorizationField, clientFirstBare] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+    ];
     if (channelBinding.startsWith('p')) return malformed('channel binding is not supported');
-    if (authorizationField !== '' && !authorizationField.startsWith('a=')) return malformed('the authorization id must be a=name');
+    if (authorizationField !== '' && !authorizationField.startsWith('a='))
+      return malformed('the authorization id must be a=name');
     const fields = attributes(clientFirstBare);
     if (!fields) return malformed('attributes must be name=value pairs');
     if (fields.has('m')) return malformed('mandatory extensions are not supported');
@@ -122,23 +157,39 @@ export class ScramSaslServer implements SaslServer {
     if (clientNonce === '' || /[^\x21-\x2b\x2d-\x7e]/.test(clientNonce)) return malformed('no usable nonce (r=)');
     const authorizationId = authorizationField === '' ? '' : decodeSaslName(authorizationField.slice(2));
     if (authorizationId !== '' && authorizationId !== user) {
-      return { outcome: 'failed', error: 'Authentication failed: Client requested an authorization id that is different from username' };
+      return {
+        outcome: 'failed',
+        error: 'Authentication failed: Client requested an authorization id that is different from username',
+      };
     }
     const { credential, known } = this.store.lookup(user, this.digest);
     const nonce = clientNonce + randomBytes(18).toString('base64');
     const serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${ITERATIONS}`;
-    this.state = { phase: 'final', user, known, credential, gs2Header: `${channelBinding},${authorizationField},`, nonce, clientFirstBare, serverFirst };
+    this.state = {
+      phase: 'final',
+      user,
+      known,
+      credential,
+      gs2Header: `${channelBinding},${authorizationField},`,
+      nonce,
+      clientFirstBare,
+      serverFirst,
+    };
     return { outcome: 'continue', response: Buffer.from(serverFirst, 'utf8') };
   }
 
   private clientFinal(message: string, state: Extract<ScramState, { phase: 'final' }>): SaslStep {
-    const malformed = (why: string): SaslStep => ({ outcome: 'failed', error: `Invalid ${this.mechanism} client final message: ${why}` });
+    const malformed = (why: string): SaslStep => ({
+      outcome: 'failed',
+      error: `Invalid ${this.mechanism} client final message: ${why}`,
+    });
     const proofAt = message.lastIndexOf(',p=');
     if (proofAt < 0) return malformed('no proof (p=)');
     const withoutProof = message.slice(0, proofAt);
     const fields = attributes(withoutProof);
     if (!fields) return malformed('attributes must be name=value pairs');
-    if (fields.get('c') !== Buffer.from(state.gs2Header, 'utf8').toString('base64')) return malformed('channel binding (c=) does not match the first message');
+    if (fields.get('c') !== Buffer.from(state.gs2Header, 'utf8').toString('base64'))
+      return malformed('channel binding (c=) does not match the first message');
     if (fields.get('r') !== state.nonce) return malformed('the nonce (r=) is not the one the server sent');
     const proof = Buffer.from(message.slice(proofAt + 3), 'base64');
     const authMessage = `${state.clientFirstBare},${state.serverFirst},${withoutProof}`;

@@ -80,7 +80,8 @@ export class TransactionCoordinator {
 
   initProducerId(transactionalId: string | null, timeoutMs: number, nodeId: number): ProducerIdResult {
     const failed = (errorCode: number): ProducerIdResult => ({ errorCode, producerId: -1, producerEpoch: -1 });
-    if (transactionalId === null) return { errorCode: ErrorCode.NONE, producerId: this.nextProducerId++, producerEpoch: 0 };
+    if (transactionalId === null)
+      return { errorCode: ErrorCode.NONE, producerId: this.nextProducerId++, producerEpoch: 0 };
     if (transactionalId === '') return failed(ErrorCode.INVALID_REQUEST);
     const coordinatorError = this.coordinatorError(transactionalId, nodeId);
     if (coordinatorError !== ErrorCode.NONE) return failed(coordinatorError);
@@ -130,7 +131,9 @@ export class TransactionCoordinator {
     if (error !== ErrorCode.NONE || anyUnknown) return results;
     const metadata = this.transactions.get(caller.transactionalId)!;
     this.begin(metadata);
-    for (const t of topics) for (const partition of t.partitions) metadata.partitions.set(`${t.name}/${partition}`, { topic: t.name, partition });
+    for (const t of topics)
+      for (const partition of t.partitions)
+        metadata.partitions.set(`${t.name}/${partition}`, { topic: t.name, partition });
     return results;
   }
 
@@ -150,15 +153,18 @@ export class TransactionCoordinator {
     let error: number = ErrorCode.NONE;
     if (groupCoordinator === -1) error = ErrorCode.COORDINATOR_NOT_AVAILABLE;
     else if (groupCoordinator !== caller.nodeId) error = ErrorCode.NOT_COORDINATOR;
-    else if (!metadata || metadata.transactionalId !== caller.transactionalId) error = ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+    else if (!metadata || metadata.transactionalId !== caller.transactionalId)
+      error = ErrorCode.INVALID_PRODUCER_ID_MAPPING;
     else if (caller.producerEpoch !== metadata.producerEpoch) error = ErrorCode.INVALID_PRODUCER_EPOCH;
     else if (metadata.state !== 'Ongoing' || !metadata.pendingOffsets.has(groupId)) error = ErrorCode.INVALID_TXN_STATE;
     return topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
         let errorCode = error;
-        if (errorCode === ErrorCode.NONE && this.cluster.getPartition(t.name, p.partition) === undefined) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        if (errorCode === ErrorCode.NONE && (p.metadata ?? '').length > OFFSET_METADATA_MAX_BYTES) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        if (errorCode === ErrorCode.NONE && this.cluster.getPartition(t.name, p.partition) === undefined)
+          errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        if (errorCode === ErrorCode.NONE && (p.metadata ?? '').length > OFFSET_METADATA_MAX_BYTES)
+          errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
         if (errorCode === ErrorCode.NONE) {
           metadata!.pendingOffsets.get(groupId)!.set(`${t.name}/${p.partition}`, {
             topic: t.name,
@@ -182,7 +188,8 @@ export class TransactionCoordinator {
       return ErrorCode.NONE;
     }
     // A retried EndTxn whose first attempt completed is answered as the first one was.
-    if ((metadata.state === 'CompleteCommit' && commit) || (metadata.state === 'CompleteAbort' && !commit)) return ErrorCode.NONE;
+    if ((metadata.state === 'CompleteCommit' && commit) || (metadata.state === 'CompleteAbort' && !commit))
+      return ErrorCode.NONE;
     return ErrorCode.INVALID_TXN_STATE;
   }
 
@@ -223,7 +230,9 @@ export class TransactionCoordinator {
   private expire(metadata: TransactionMetadata, epoch: number): void {
     metadata.timer = null;
     if (metadata.state !== 'Ongoing' || metadata.producerEpoch !== epoch) return;
-    this.cluster.logger.info(`transaction ${metadata.transactionalId} timed out after ${metadata.timeoutMs} ms: aborting`);
+    this.cluster.logger.info(
+      `transaction ${metadata.transactionalId} timed out after ${metadata.timeoutMs} ms: aborting`,
+    );
     this.bumpEpoch(metadata);
     this.complete(metadata, false);
   }
@@ -256,7 +265,9 @@ export class TransactionCoordinator {
         state.log.append(marker, { leaderEpoch: state.leaderEpoch });
       } catch (error) {
         if (!(error instanceof KafkaStorageError)) throw error;
-        this.cluster.logger.warn(`transaction ${metadata.transactionalId}: marker not written to ${topic}-${partition}: ${error.message}`);
+        this.cluster.logger.warn(
+          `transaction ${metadata.transactionalId}: marker not written to ${topic}-${partition}: ${error.message}`,
+        );
       }
     }
     if (commit) {
@@ -280,5 +291,7 @@ export class TransactionCoordinator {
  * INVALID_PRODUCER_EPOCH for the same condition, as Kafka answers them.
  */
 export function fencingErrorFor(errorCode: number, version: number, firstVersionWithProducerFenced: number): number {
-  return errorCode === ErrorCode.PRODUCER_FENCED && version < firstVersionWithProducerFenced ? ErrorCode.INVALID_PRODUCER_EPOCH : errorCode;
+  return errorCode === ErrorCode.PRODUCER_FENCED && version < firstVersionWithProducerFenced
+    ? ErrorCode.INVALID_PRODUCER_EPOCH
+    : errorCode;
 }

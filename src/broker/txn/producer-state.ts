@@ -66,11 +66,17 @@ export class PartitionProducerState {
     // A producer this partition has no state for may start anywhere, as Kafka accepts (its state may have expired).
     if (!entry) return { outcome: 'append' };
     if (header.producerEpoch < entry.epoch) {
-      return reject(ErrorCode.INVALID_PRODUCER_EPOCH, `producer ${header.producerId} epoch ${header.producerEpoch} is older than the current epoch ${entry.epoch}`);
+      return reject(
+        ErrorCode.INVALID_PRODUCER_EPOCH,
+        `producer ${header.producerId} epoch ${header.producerEpoch} is older than the current epoch ${entry.epoch}`,
+      );
     }
     if (header.producerEpoch > entry.epoch || entry.batches.length === 0) {
       if (firstSequence !== 0) {
-        return reject(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `producer ${header.producerId} epoch ${header.producerEpoch} must start at sequence 0, not ${firstSequence}`);
+        return reject(
+          ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+          `producer ${header.producerId} epoch ${header.producerEpoch} must start at sequence 0, not ${firstSequence}`,
+        );
       }
       return { outcome: 'append' };
     }
@@ -79,7 +85,10 @@ export class PartitionProducerState {
     if (duplicate) return { outcome: 'duplicate', baseOffset: duplicate.baseOffset, lastOffset: duplicate.lastOffset };
     const expected = nextSequence(entry.batches[entry.batches.length - 1]!.lastSequence);
     if (firstSequence !== expected) {
-      return reject(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, `producer ${header.producerId}: expected sequence ${expected}, got ${firstSequence}`);
+      return reject(
+        ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        `producer ${header.producerId}: expected sequence ${expected}, got ${firstSequence}`,
+      );
     }
     return { outcome: 'append' };
   }
@@ -100,8 +109,14 @@ export class PartitionProducerState {
       this.openTransactions.delete(header.producerId);
       return;
     }
-    if (header.transactional && !this.openTransactions.has(header.producerId)) this.openTransactions.set(header.producerId, baseOffset);
-    entry.batches.push({ firstSequence: header.baseSequence, lastSequence: lastSequenceOf(header), baseOffset, lastOffset });
+    if (header.transactional && !this.openTransactions.has(header.producerId))
+      this.openTransactions.set(header.producerId, baseOffset);
+    entry.batches.push({
+      firstSequence: header.baseSequence,
+      lastSequence: lastSequenceOf(header),
+      baseOffset,
+      lastOffset,
+    });
     if (entry.batches.length > RETAINED_BATCHES_PER_PRODUCER) entry.batches.shift();
   }
 
@@ -114,7 +129,10 @@ export class PartitionProducerState {
 
   /** Producers with a transaction open on this partition, with their current epoch. */
   producersWithOpenTransactions(): { producerId: number; producerEpoch: number }[] {
-    return [...this.openTransactions.keys()].map((producerId) => ({ producerId, producerEpoch: this.producers.get(producerId)?.epoch ?? 0 }));
+    return [...this.openTransactions.keys()].map((producerId) => ({
+      producerId,
+      producerEpoch: this.producers.get(producerId)?.epoch ?? 0,
+    }));
   }
 
   /** Aborted transactions overlapping [fetchOffset, upperBound): what a read_committed Fetch response lists. */

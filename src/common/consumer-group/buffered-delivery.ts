@@ -161,7 +161,8 @@ export class BufferedDelivery<M, P extends BufferedPartition<M>> {
     }
     const now = Date.now();
     let until = Infinity;
-    for (const state of this.order) if (state.queue.length > 0 && state.retryAt > now) until = Math.min(until, state.retryAt);
+    for (const state of this.order)
+      if (state.queue.length > 0 && state.retryAt > now) until = Math.min(until, state.retryAt);
     if (this.active) until = Math.min(until, this.session.offsets.autoCommitDueAt(now), now + this.hooks.idleCheckMs);
     return new Promise<void>((resolve) => {
       const timer = until === Infinity ? null : setTimeout(() => this.wake(), Math.max(1, until - now));

@@ -48,7 +48,11 @@ export class HandlerRunner {
     this.failures.delete(partitionKey(topic, partition));
   }
 
-  private async attempt(topic: string, partition: number, call: () => Promise<void> | void): Promise<HandlerFailure | null> {
+  private async attempt(
+    topic: string,
+    partition: number,
+    call: () => Promise<void> | void,
+  ): Promise<HandlerFailure | null> {
     const key = partitionKey(topic, partition);
     try {
       await call();

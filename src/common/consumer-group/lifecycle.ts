@@ -1,8 +1,22 @@
 import { EventEmitter } from 'events';
 import { ConfigurationError, KafkaError } from '../errors';
-import { assertGroupOpen, checkCommitRequest, checkRunOptions, checkTopicList, emitGroupError, type ConsumerGroupState } from '../consumer-state';
+import {
+  assertGroupOpen,
+  checkCommitRequest,
+  checkRunOptions,
+  checkTopicList,
+  emitGroupError,
+  type ConsumerGroupState,
+} from '../consumer-state';
 import { deferred, type Deferred } from '../group-helpers';
-import type { ConsumerGroup, ConsumerGroupEvents, RetryOptions, RunOptions, TopicPartition, TopicPartitionOffset } from '../types';
+import type {
+  ConsumerGroup,
+  ConsumerGroupEvents,
+  RetryOptions,
+  RunOptions,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../types';
 import { validateTopicPartitionOffset, type ResolvedConsumerGroupConfig } from '../validation';
 import type { Assignment, ConsumerGroupDriver, GroupSession } from './driver';
 import { HandlerRunner } from './handler-runner';
@@ -31,7 +45,11 @@ export class DrivenConsumerGroup implements ConsumerGroup {
   private connected = false;
   private closing: Promise<void> | null = null;
 
-  constructor(config: ResolvedConsumerGroupConfig, retry: RetryOptions, createDriver: (session: GroupSession) => ConsumerGroupDriver) {
+  constructor(
+    config: ResolvedConsumerGroupConfig,
+    retry: RetryOptions,
+    createDriver: (session: GroupSession) => ConsumerGroupDriver,
+  ) {
     this.session = new Session(config, retry, this.emitter);
     this.driver = createDriver(this.session);
   }
@@ -65,7 +83,8 @@ export class DrivenConsumerGroup implements ConsumerGroup {
     const handlers = checkRunOptions(options);
     const session = this.session;
     assertGroupOpen(session.state, 'run');
-    if (session.state === 'running' || session.state === 'failed') throw new ConfigurationError('run was already called on this consumer group');
+    if (session.state === 'running' || session.state === 'failed')
+      throw new ConfigurationError('run was already called on this consumer group');
     session.handler.use(handlers);
     const first = deferred();
     session.firstAssignment = first;
@@ -101,7 +120,8 @@ export class DrivenConsumerGroup implements ConsumerGroup {
   seek(position: TopicPartitionOffset): void {
     validateTopicPartitionOffset(position, 'seek');
     const { topic, partition, offset } = position;
-    if (!this.driver.seek({ topic, partition, offset })) this.session.subscription.deferSeek({ topic, partition, offset });
+    if (!this.driver.seek({ topic, partition, offset }))
+      this.session.subscription.deferSeek({ topic, partition, offset });
   }
 
   async commit(offsets?: TopicPartitionOffset[]): Promise<void> {
@@ -124,7 +144,9 @@ export class DrivenConsumerGroup implements ConsumerGroup {
     const session = this.session;
     const wasRunning = session.state === 'running';
     session.state = 'closing';
-    session.failFirstAssignment(new KafkaError('the consumer group was closed before its first assignment', { retriable: false }));
+    session.failFirstAssignment(
+      new KafkaError('the consumer group was closed before its first assignment', { retriable: false }),
+    );
     await this.driver.quiesce();
     if (this.connecting) await this.connecting.catch(() => undefined);
     let commitError: KafkaError | null = null;
@@ -225,5 +247,9 @@ class Session implements GroupSession {
 }
 
 function copyAssignment(assignment: Assignment): Assignment {
-  return { generationId: assignment.generationId, memberId: assignment.memberId, partitions: assignment.partitions.map((p) => ({ ...p })) };
+  return {
+    generationId: assignment.generationId,
+    memberId: assignment.memberId,
+    partitions: assignment.partitions.map((p) => ({ ...p })),
+  };
 }

@@ -47,11 +47,16 @@ export class OffsetTracker {
 
   /** The positions to commit, for the partitions `owned` accepts. */
   committable(owned: (topic: string, partition: number) => boolean = () => true): TopicPartitionOffset[] {
-    return [...this.positions.values()].filter((p) => p.offset >= 0 && owned(p.topic, p.partition)).map((p) => ({ ...p }));
+    return [...this.positions.values()]
+      .filter((p) => p.offset >= 0 && owned(p.topic, p.partition))
+      .map((p) => ({ ...p }));
   }
 
   /** Commits every committable position with `send`; a failure leaves them to commit again. */
-  async commit(send: (offsets: TopicPartitionOffset[]) => Promise<void>, owned?: (topic: string, partition: number) => boolean): Promise<void> {
+  async commit(
+    send: (offsets: TopicPartitionOffset[]) => Promise<void>,
+    owned?: (topic: string, partition: number) => boolean,
+  ): Promise<void> {
     const offsets = this.committable(owned);
     this.changed = false;
     if (offsets.length === 0) return;
@@ -91,7 +96,10 @@ export class OffsetTracker {
   }
 
   /** Commits (reporting failures to `onError`) when autoCommit is on, something changed and the interval passed. */
-  async autoCommitIfDue(send: (offsets: TopicPartitionOffset[]) => Promise<void>, onError: (error: unknown) => void): Promise<void> {
+  async autoCommitIfDue(
+    send: (offsets: TopicPartitionOffset[]) => Promise<void>,
+    onError: (error: unknown) => void,
+  ): Promise<void> {
     if (!this.autoCommit || !this.changed || Date.now() < this.nextAutoCommit) return;
     this.nextAutoCommit = Date.now() + this.autoCommitIntervalMs;
     await this.commit(send).catch(onError);

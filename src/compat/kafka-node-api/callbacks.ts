@@ -1,7 +1,13 @@
 /** Settles a kafka-node style callback into a trace entry: the result, or the error's name and message. */
-export function settle<T>(run: (done: (error: unknown, result: T) => void) => void, timeoutMs = 15000): Promise<{ result: T } | { error: { name: string; message: string } }> {
+export function settle<T>(
+  run: (done: (error: unknown, result: T) => void) => void,
+  timeoutMs = 15000,
+): Promise<{ result: T } | { error: { name: string; message: string } }> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ error: { name: 'TestTimeout', message: `no callback within ${timeoutMs} ms` } }), timeoutMs);
+    const timer = setTimeout(
+      () => resolve({ error: { name: 'TestTimeout', message: `no callback within ${timeoutMs} ms` } }),
+      timeoutMs,
+    );
     try {
       run((error, result) => {
         clearTimeout(timer);

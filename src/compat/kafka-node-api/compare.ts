@@ -4,10 +4,20 @@ import type { DocumentedDifference, Trace } from './scenarios';
 /** Where two JSON values first differ ("[3].result.shapes.1: kafka-node 2, here 3"), or nothing when equal. */
 function firstDifference(expected: unknown, actual: unknown, at = ''): string | undefined {
   if (JSON.stringify(expected) === JSON.stringify(actual)) return undefined;
-  if (expected && actual && typeof expected === 'object' && typeof actual === 'object' && Array.isArray(expected) === Array.isArray(actual)) {
+  if (
+    expected &&
+    actual &&
+    typeof expected === 'object' &&
+    typeof actual === 'object' &&
+    Array.isArray(expected) === Array.isArray(actual)
+  ) {
     const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])];
     for (const key of keys) {
-      const inner = firstDifference((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], `${at}${Array.isArray(expected) ? `[${key}]` : `.${key}`}`);
+      const inner = firstDifference(
+        (expected as Record<string, unknown>)[key],
+        (actual as Record<string, unknown>)[key],
+        `${at}${Array.isArray(expected) ? `[${key}]` : `.${key}`}`,
+      );
       if (inner) return inner;
     }
   }
@@ -18,7 +28,11 @@ function firstDifference(expected: unknown, actual: unknown, at = ''): string | 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }
@@ -27,10 +41,15 @@ function canonical(value: unknown): unknown {
  * Every entry where `trace` differs from the reference, the first one first; documented entries are left out, but
  * must hold the documented facade value.
  */
-export function describeDifferences(reference: Trace, trace: Trace, documented: readonly DocumentedDifference[] = []): string[] {
+export function describeDifferences(
+  reference: Trace,
+  trace: Trace,
+  documented: readonly DocumentedDifference[] = [],
+): string[] {
   const skipped = new Set(documented.map((d) => d.entry));
   const lines: string[] = [];
-  if (trace.length !== reference.length) lines.push(`${trace.length} trace entries, kafka-node has ${reference.length}`);
+  if (trace.length !== reference.length)
+    lines.push(`${trace.length} trace entries, kafka-node has ${reference.length}`);
   for (let i = 0; i < Math.max(trace.length, reference.length); i++) {
     if (trace === reference || skipped.has(i)) continue;
     const difference = firstDifference(canonical(reference[i]), canonical(trace[i]), `[${i}]`);
@@ -38,8 +57,13 @@ export function describeDifferences(reference: Trace, trace: Trace, documented: 
   }
   for (const difference of documented) {
     if (trace === reference) continue;
-    const actual = firstDifference(canonical(difference.facadeValue), canonical(trace[difference.entry]), `[${difference.entry}]`);
-    if (actual) lines.push(`documented difference not as documented: ${actual.replace(': kafka-node ', ': documented ')}`);
+    const actual = firstDifference(
+      canonical(difference.facadeValue),
+      canonical(trace[difference.entry]),
+      `[${difference.entry}]`,
+    );
+    if (actual)
+      lines.push(`documented difference not as documented: ${actual.replace(': kafka-node ', ': documented ')}`);
   }
   return lines;
 }

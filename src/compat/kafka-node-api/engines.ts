@@ -13,7 +13,10 @@ export type KafkaNodeModule = typeof realKafkaNode;
 export type KafkaNodeApiEngine = 'kafka-node' | `facade:${BackendName}`;
 
 /** The real kafka-node first (the reference), then the facade on every backend. */
-export const KAFKA_NODE_API_ENGINES: readonly KafkaNodeApiEngine[] = ['kafka-node', ...BACKEND_NAMES.map((backend) => `facade:${backend}` as const)];
+export const KAFKA_NODE_API_ENGINES: readonly KafkaNodeApiEngine[] = [
+  'kafka-node',
+  ...BACKEND_NAMES.map((backend) => `facade:${backend}` as const),
+];
 
 export function backendOfEngine(engine: KafkaNodeApiEngine): BackendName | null {
   return engine === 'kafka-node' ? null : (engine.slice('facade:'.length) as BackendName);

@@ -28,18 +28,42 @@ export async function readBack(
   timeoutMs = 15000,
   clientId = 'kafka-node-adapter-read-back',
 ): Promise<StoredMessage[]> {
-  const client = new kafkaNode.KafkaClient({ kafkaHost, clientId, connectTimeout: 5000, requestTimeout: 10000, connectRetryOptions: { retries: 2, minTimeout: 100, maxTimeout: 500 } });
+  const client = new kafkaNode.KafkaClient({
+    kafkaHost,
+    clientId,
+    connectTimeout: 5000,
+    requestTimeout: 10000,
+    connectRetryOptions: { retries: 2, minTimeout: 100, maxTimeout: 500 },
+  });
   client.on('error', () => undefined);
-  const requests = Object.entries(fromOffsets).map(([partition, offset]) => ({ topic, partition: Number(partition), offset }));
-  const consumer = new kafkaNode.Consumer(client, requests, { fromOffset: true, autoCommit: false, fetchMaxWaitMs: 100, encoding: 'utf8', keyEncoding: 'utf8' });
+  const requests = Object.entries(fromOffsets).map(([partition, offset]) => ({
+    topic,
+    partition: Number(partition),
+    offset,
+  }));
+  const consumer = new kafkaNode.Consumer(client, requests, {
+    fromOffset: true,
+    autoCommit: false,
+    fetchMaxWaitMs: 100,
+    encoding: 'utf8',
+    keyEncoding: 'utf8',
+  });
   const received: StoredMessage[] = [];
   let timer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`read back ${received.length}/${count} messages from ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`read back ${received.length}/${count} messages from ${topic} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       if (count === 0) resolve();
       consumer.on('message', (message) => {
-        received.push({ partition: message.partition ?? -1, offset: message.offset ?? -1, key: text(message.key), value: text(message.value) });
+        received.push({
+          partition: message.partition ?? -1,
+          offset: message.offset ?? -1,
+          key: text(message.key),
+          value: text(message.value),
+        });
         if (received.length >= count) resolve();
       });
       consumer.on('error', reject);

@@ -15,11 +15,16 @@ export interface EngineTarget {
   nameSuffix?: string;
 }
 
-export async function runOnEngine(scenario: Pick<KafkaNodeApiScenario, 'run'>, engine: KafkaNodeApiEngine, target: EngineTarget): Promise<Trace> {
+export async function runOnEngine(
+  scenario: Pick<KafkaNodeApiScenario, 'run'>,
+  engine: KafkaNodeApiEngine,
+  target: EngineTarget,
+): Promise<Trace> {
   const trace: Trace = [];
   const prefix = target.namePrefix ?? '';
   const suffix = target.nameSuffix ?? '';
-  const strip = (json: string): string => [prefix, suffix].filter(Boolean).reduce((text, part) => text.split(part).join(''), json);
+  const strip = (json: string): string =>
+    [prefix, suffix].filter(Boolean).reduce((text, part) => text.split(part).join(''), json);
   const context: KafkaNodeApiContext = {
     kafka: kafkaModule(engine),
     kafkaHost: target.kafkaHost,
@@ -63,7 +68,11 @@ export interface KafkaNodeApiRun {
   onProgress?: (event: { scenario: KafkaNodeApiScenario; engine: KafkaNodeApiEngine; result?: EngineResult }) => void;
 }
 
-async function runOne(scenario: KafkaNodeApiScenario, engine: KafkaNodeApiEngine, run: KafkaNodeApiRun): Promise<EngineResult & { trace: Trace | null }> {
+async function runOne(
+  scenario: KafkaNodeApiScenario,
+  engine: KafkaNodeApiEngine,
+  run: KafkaNodeApiRun,
+): Promise<EngineResult & { trace: Trace | null }> {
   const base = { engine, durationMs: 0, differences: [], notes: [], warnings: [], trace: null };
   const missing = (scenario.uses ?? []).find((need) => !run.offers.includes(need));
   if (missing) return { ...base, status: 'unsupported', detail: `needs a ${missing}, which this run does not have` };
@@ -81,7 +90,13 @@ async function runOne(scenario: KafkaNodeApiScenario, engine: KafkaNodeApiEngine
     const trace = await runOnEngine(scenario, engine, run.targetFor(engine));
     return { ...base, status: 'pass', durationMs: Date.now() - started, detail: null, warnings, trace };
   } catch (error) {
-    return { ...base, status: 'error', durationMs: Date.now() - started, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error), warnings };
+    return {
+      ...base,
+      status: 'error',
+      durationMs: Date.now() - started,
+      detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      warnings,
+    };
   } finally {
     if (capture) {
       setWarningHandler(null);
@@ -91,7 +106,10 @@ async function runOne(scenario: KafkaNodeApiScenario, engine: KafkaNodeApiEngine
 }
 
 /** One scenario on every engine, the real kafka-node first; each facade is marked diff where its trace differs. */
-export async function runKafkaNodeApiScenario(scenario: KafkaNodeApiScenario, run: KafkaNodeApiRun): Promise<KafkaNodeApiOutcome> {
+export async function runKafkaNodeApiScenario(
+  scenario: KafkaNodeApiScenario,
+  run: KafkaNodeApiRun,
+): Promise<KafkaNodeApiOutcome> {
   const runEngine = async (engine: KafkaNodeApiEngine) => {
     run.onProgress?.({ scenario, engine });
     return runOne(scenario, engine, run);

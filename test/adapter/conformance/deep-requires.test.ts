@@ -9,7 +9,12 @@ import * as path from 'path';
 import { startEmbedded, type EmbeddedBroker } from '../../fixtures/embedded';
 import { describeRun, runProgram, type RunMode } from '../helpers/run-example';
 import { CONFORMANCE_MODES, ConformanceCounts, compareConformance } from './helpers';
-import { DEEP_REQUIRES_PROGRAM, INTERNAL_MODULE_BY_DESIGN, checkDeepRequiresReference, deepRequiresTrace } from './deep-requires-program';
+import {
+  DEEP_REQUIRES_PROGRAM,
+  INTERNAL_MODULE_BY_DESIGN,
+  checkDeepRequiresReference,
+  deepRequiresTrace,
+} from './deep-requires-program';
 
 describe('adapter/conformance: kafka-node deep requires (logging, lib/errors) through the register hook', function () {
   this.timeout(120000);
@@ -27,9 +32,15 @@ describe('adapter/conformance: kafka-node deep requires (logging, lib/errors) th
   it('serves the logger hook and the error classes (instanceof holds), and refuses internal modules at require time', async () => {
     const traces = new Map<RunMode, unknown[]>();
     for (const mode of CONFORMANCE_MODES) {
-      const result = await runProgram(mode, DEEP_REQUIRES_PROGRAM, { env: { KAFKA_HOST: broker.bootstrap }, timeoutMs: 60000 });
+      const result = await runProgram(mode, DEEP_REQUIRES_PROGRAM, {
+        env: { KAFKA_HOST: broker.bootstrap },
+        timeoutMs: 60000,
+      });
       expect(result.code, describeRun(mode, result)).to.equal(0);
-      traces.set(mode, deepRequiresTrace(JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, unknown>));
+      traces.set(
+        mode,
+        deepRequiresTrace(JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, unknown>),
+      );
     }
     compareConformance(counts, '', traces, checkDeepRequiresReference, [INTERNAL_MODULE_BY_DESIGN]);
   });
@@ -40,8 +51,16 @@ describe('adapter/conformance: kafka-node deep requires (logging, lib/errors) th
       const result = await runProgram(mode, file, { timeoutMs: 60000 });
       expect(result.code, describeRun(mode, result)).to.equal(0);
       expect(JSON.parse(result.stdout.trim())).to.deep.equal({
-        zookeeper: ['KafkaNodeModuleNotServedError', "kafka-node-adapter does not serve 'kafka-node/lib/zookeeper'", 'KafkaClient({ kafkaHost })'],
-        protocol: ['KafkaNodeModuleNotServedError', "kafka-node-adapter does not serve 'kafka-node/lib/protocol/protocol'", 'no kafka-node wire layer'],
+        zookeeper: [
+          'KafkaNodeModuleNotServedError',
+          "kafka-node-adapter does not serve 'kafka-node/lib/zookeeper'",
+          'KafkaClient({ kafkaHost })',
+        ],
+        protocol: [
+          'KafkaNodeModuleNotServedError',
+          "kafka-node-adapter does not serve 'kafka-node/lib/protocol/protocol'",
+          'no kafka-node wire layer',
+        ],
       });
     }
   });

@@ -22,7 +22,9 @@ export interface ConformanceScenario extends Omit<Scenario, 'id'> {
 
 export const CONFORMANCE_MODES: readonly RunMode[] = RUN_MODES;
 /** Apache Kafka 0.9 speaks only what kafka-node speaks: the facade's kafkajs backend cannot talk to it. */
-export const KAFKA_09_MODES: readonly RunMode[] = CONFORMANCE_MODES.filter((mode) => mode === 'kafka-node' || mode === 'facade:kafka-node');
+export const KAFKA_09_MODES: readonly RunMode[] = CONFORMANCE_MODES.filter(
+  (mode) => mode === 'kafka-node' || mode === 'facade:kafka-node',
+);
 
 /** A difference the facade has by design: the trace entry, the facade's value there, and its ADAPTER_WARNINGS name. */
 export interface ByDesign {
@@ -61,7 +63,13 @@ export class ConformanceCounts {
  * Checks the reference (the real kafka-node's trace, with `check`), then every facade mode against it, counting each
  * mode's outcome, and fails with every difference. Entries of `byDesign` must hold the facade's documented value.
  */
-export function compareConformance(counts: ConformanceCounts, target: string, traces: Map<RunMode, Trace>, check: (trace: Trace) => void, byDesign: ByDesign[] = []): void {
+export function compareConformance(
+  counts: ConformanceCounts,
+  target: string,
+  traces: Map<RunMode, Trace>,
+  check: (trace: Trace) => void,
+  byDesign: ByDesign[] = [],
+): void {
   const reference = traces.get('kafka-node');
   if (!reference) throw new Error('the conformance suite needs the real kafka-node as its reference');
   let referenceOk = true;
@@ -78,15 +86,25 @@ export function compareConformance(counts: ConformanceCounts, target: string, tr
   const documented = new Set(byDesign.map((d) => d.entry));
   for (const [mode, trace] of traces) {
     if (mode === 'kafka-node') continue;
-    const lines = describeDifferences(reference, trace, byDesign.map((d) => ({ entry: d.entry, reason: d.warning, facadeValue: d.facadeValue })));
+    const lines = describeDifferences(
+      reference,
+      trace,
+      byDesign.map((d) => ({ entry: d.entry, reason: d.warning, facadeValue: d.facadeValue })),
+    );
     for (const d of byDesign) {
-      if (JSON.stringify(trace[d.entry]) !== JSON.stringify(d.facadeValue)) lines.push(`[${d.entry}] by design (${d.warning}): expected ${JSON.stringify(d.facadeValue)}, here ${JSON.stringify(trace[d.entry])}`);
+      if (JSON.stringify(trace[d.entry]) !== JSON.stringify(d.facadeValue))
+        lines.push(
+          `[${d.entry}] by design (${d.warning}): expected ${JSON.stringify(d.facadeValue)}, here ${JSON.stringify(trace[d.entry])}`,
+        );
     }
     counts.add(target, mode, lines.length === 0);
     differences.push(...lines.map((line) => `${mode}: ${line}`));
   }
   if (documented.size > 0 && differences.length === 0) {
-    for (const d of byDesign) console.log(`      by design (${d.warning}): kafka-node ${JSON.stringify(reference[d.entry])}, facade ${JSON.stringify(d.facadeValue)}`);
+    for (const d of byDesign)
+      console.log(
+        `      by design (${d.warning}): kafka-node ${JSON.stringify(reference[d.entry])}, facade ${JSON.stringify(d.facadeValue)}`,
+      );
   }
   if (process.env.CONFORMANCE_DUMP) console.log(JSON.stringify([...traces]));
   expect(differences, 'differences from the real kafka-node').to.deep.equal([]);

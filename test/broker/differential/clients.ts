@@ -4,7 +4,13 @@
  */
 import * as kafkaNode from 'kafka-node';
 import { readBack, type StoredMessage } from '../../../src/compat/kafka-node-api/read-back';
-import { Kafka, logLevel, type Consumer as KafkajsConsumer, type ConsumerConfig, type EachMessagePayload } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type Consumer as KafkajsConsumer,
+  type ConsumerConfig,
+  type EachMessagePayload,
+} from 'kafkajs';
 import { until } from '../../helpers/poll';
 
 export const KAFKA_NODE_CLIENT_ID = 'differential';
@@ -23,7 +29,12 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 }
 
 /** The first value `attempt` returns (undefined: not yet); a failed attempt is tried again, its error reported at the end. */
-export async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 10000, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  attempt: () => Promise<T | undefined>,
+  timeoutMs = 10000,
+  intervalMs = 100,
+): Promise<T> {
   let value: T | undefined;
   let last: unknown;
   const found = async (): Promise<boolean> => {
@@ -79,7 +90,10 @@ export function closeKafkaNodeClient(client: kafkaNode.KafkaClient): Promise<voi
   return new Promise((resolve) => client.close(() => resolve()));
 }
 
-export async function withKafkaNodeClient<T>(bootstrap: string, use: (client: kafkaNode.KafkaClient) => Promise<T>): Promise<T> {
+export async function withKafkaNodeClient<T>(
+  bootstrap: string,
+  use: (client: kafkaNode.KafkaClient) => Promise<T>,
+): Promise<T> {
   const client = await openKafkaNodeClient(bootstrap);
   try {
     return await use(client);
@@ -119,7 +133,13 @@ export function sortMessages(messages: ConsumedMessage[]): ConsumedMessage[] {
 }
 
 /** Fetches with kafka-node's plain Consumer (no group) from the given offsets until `count` messages arrived. */
-export function kafkaNodeFetch(bootstrap: string, topic: string, fromOffsets: Record<number, number>, count: number, timeoutMs = 10000): Promise<ConsumedMessage[]> {
+export function kafkaNodeFetch(
+  bootstrap: string,
+  topic: string,
+  fromOffsets: Record<number, number>,
+  count: number,
+  timeoutMs = 10000,
+): Promise<ConsumedMessage[]> {
   return readBack(bootstrap, topic, fromOffsets, count, timeoutMs, KAFKA_NODE_CLIENT_ID);
 }
 
@@ -173,7 +193,12 @@ export function startKafkaNodeMember(
   const errors: unknown[] = [];
   let joins = 0;
   group.on('message', (message) => {
-    messages.push({ partition: message.partition ?? -1, offset: message.offset ?? -1, key: text(message.key), value: text(message.value) });
+    messages.push({
+      partition: message.partition ?? -1,
+      offset: message.offset ?? -1,
+      key: text(message.key),
+      value: text(message.value),
+    });
   });
   group.on('error', (error) => errors.push(error));
   group.on('rebalanced', () => {
@@ -190,7 +215,9 @@ export function startKafkaNodeMember(
       timeoutMs,
       25,
     ).catch((error: unknown) => {
-      throw new Error(`${describeError(error)}${errors.length ? ` (errors: ${errors.map(describeError).join('; ')})` : ''}`);
+      throw new Error(
+        `${describeError(error)}${errors.length ? ` (errors: ${errors.map(describeError).join('; ')})` : ''}`,
+      );
     });
   };
   return {
@@ -215,7 +242,12 @@ export function startKafkaNodeMember(
 }
 
 /** Waits until every member is stable in the same generation and together they own `partitionCount` partitions. */
-export async function kafkaNodeGroupSettled(members: KafkaNodeMember[], topic: string, partitionCount: number, timeoutMs = 20000): Promise<number[][]> {
+export async function kafkaNodeGroupSettled(
+  members: KafkaNodeMember[],
+  topic: string,
+  partitionCount: number,
+  timeoutMs = 20000,
+): Promise<number[][]> {
   return eventually(
     `kafka-node group of ${members.length} settled on ${topic}`,
     async () => {
@@ -265,7 +297,8 @@ export interface KafkajsMember {
 
 function headerText(headers: Record<string, unknown> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers ?? {})) out[key] = Array.isArray(value) ? value.map((v) => text(v)).join(',') : (text(value) ?? '');
+  for (const [key, value] of Object.entries(headers ?? {}))
+    out[key] = Array.isArray(value) ? value.map((v) => text(v)).join(',') : (text(value) ?? '');
   return out;
 }
 
@@ -280,7 +313,13 @@ export async function startKafkajsMember(
   topic: string,
   options: { fromBeginning: boolean; autoCommit?: boolean },
 ): Promise<KafkajsMember> {
-  const consumer = kafka.consumer({ sessionTimeout: 6000, heartbeatInterval: 300, maxWaitTimeInMs: 100, rebalanceTimeout: 10000, ...config });
+  const consumer = kafka.consumer({
+    sessionTimeout: 6000,
+    heartbeatInterval: 300,
+    maxWaitTimeInMs: 100,
+    rebalanceTimeout: 10000,
+    ...config,
+  });
   const messages: KafkajsMessage[] = [];
   let join: { assignment: Record<string, number[]>; protocol: string } | undefined;
   let joins = 0;
@@ -288,7 +327,8 @@ export async function startKafkajsMember(
   let crashed: unknown;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const assignment: Record<string, number[]> = {};
-    for (const [name, partitions] of Object.entries(event.payload.memberAssignment)) assignment[name] = [...partitions].sort((a, b) => a - b);
+    for (const [name, partitions] of Object.entries(event.payload.memberAssignment))
+      assignment[name] = [...partitions].sort((a, b) => a - b);
     join = { assignment, protocol: event.payload.groupProtocol };
     joins += 1;
     fetchesSinceJoin = 0;
@@ -342,7 +382,12 @@ export async function startKafkajsMember(
 }
 
 /** Waits until the members' latest assignments of `topic` are disjoint and cover all `partitionCount` partitions. */
-export async function kafkajsGroupSettled(members: KafkajsMember[], topic: string, partitionCount: number, timeoutMs = 30000): Promise<number[][]> {
+export async function kafkajsGroupSettled(
+  members: KafkajsMember[],
+  topic: string,
+  partitionCount: number,
+  timeoutMs = 30000,
+): Promise<number[][]> {
   return eventually(
     `kafkajs group of ${members.length} settled on ${topic}`,
     async () => {

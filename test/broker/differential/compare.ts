@@ -13,7 +13,10 @@ function omit(value: object, keys: string[]): Record<string, unknown> {
 
 export async function compare(definition: Scenario<object>, embedded: Target, real: Target): Promise<void> {
   // Both sides always run to their end (a failing side must not leave the other's clients running into later tests).
-  const [embeddedRun, realRun] = await Promise.allSettled([runScenario(definition, embedded), runScenario(definition, real)]);
+  const [embeddedRun, realRun] = await Promise.allSettled([
+    runScenario(definition, embedded),
+    runScenario(definition, real),
+  ]);
   if (embeddedRun.status === 'rejected' || realRun.status === 'rejected') {
     const failures = [
       embeddedRun.status === 'rejected' ? `embedded broker: ${describeError(embeddedRun.reason)}` : null,
@@ -24,7 +27,9 @@ export async function compare(definition: Scenario<object>, embedded: Target, re
   const embeddedResult = embeddedRun.value;
   const realResult = realRun.value;
   if (process.env.DIFFERENTIAL_DEBUG) {
-    console.log(JSON.stringify({ scenario: definition.name, embedded: embeddedResult, [real.kind]: realResult }, null, 1));
+    console.log(
+      JSON.stringify({ scenario: definition.name, embedded: embeddedResult, [real.kind]: realResult }, null, 1),
+    );
   }
   const difference = definition.differences?.[real.kind];
   if (!difference) {
@@ -33,6 +38,10 @@ export async function compare(definition: Scenario<object>, embedded: Target, re
   }
   const keys = [...new Set([...Object.keys(difference.real), ...Object.keys(difference.embedded)])];
   expect(pick(realResult, keys), `${real.kind}, documented: ${difference.why}`).to.deep.equal(difference.real);
-  expect(pick(embeddedResult, keys), `embedded broker, where ${real.kind} differs: ${difference.why}`).to.deep.equal(difference.embedded);
-  expect(omit(embeddedResult, keys), `embedded broker vs ${real.kind} (other fields)`).to.deep.equal(omit(realResult, keys));
+  expect(pick(embeddedResult, keys), `embedded broker, where ${real.kind} differs: ${difference.why}`).to.deep.equal(
+    difference.embedded,
+  );
+  expect(omit(embeddedResult, keys), `embedded broker vs ${real.kind} (other fields)`).to.deep.equal(
+    omit(realResult, keys),
+  );
 }

@@ -24,7 +24,10 @@ const KEYED_PARTITIONER = 3;
 interface KafkaNodeAdmin {
   listGroups(cb: (error: unknown, groups: Record<string, string>) => void): void;
   describeGroups(groupIds: string[], cb: (error: unknown, groups: Record<string, DescribedGroup>) => void): void;
-  createTopics(topics: { topic: string; partitions: number; replicationFactor: number }[], cb: (error: unknown, result: unknown) => void): void;
+  createTopics(
+    topics: { topic: string; partitions: number; replicationFactor: number }[],
+    cb: (error: unknown, result: unknown) => void,
+  ): void;
 }
 const KafkaNodeAdmin = (kafkaNode as unknown as { Admin: new (client: kafkaNode.KafkaClient) => KafkaNodeAdmin }).Admin;
 
@@ -59,10 +62,17 @@ const produceAndFetch = scenario({
     for (const [codec, attributes] of CODECS) {
       const keyed = await kafkaNodeProduce(
         target.bootstrap,
-        ['a', 'b', 'c', 'd'].map((key) => ({ topic: name, key: `key-${key}`, attributes, messages: [new kafkaNode.KeyedMessage(`key-${key}`, `${codec}-${key}`)] })),
+        ['a', 'b', 'c', 'd'].map((key) => ({
+          topic: name,
+          key: `key-${key}`,
+          attributes,
+          messages: [new kafkaNode.KeyedMessage(`key-${key}`, `${codec}-${key}`)],
+        })),
         { requireAcks: 1, partitionerType: KEYED_PARTITIONER },
       );
-      const unkeyed = await kafkaNodeProduce(target.bootstrap, [{ topic: name, partition: 1, attributes, messages: [`${codec}-u1`, `${codec}-u2`] }]);
+      const unkeyed = await kafkaNodeProduce(target.bootstrap, [
+        { topic: name, partition: 1, attributes, messages: [`${codec}-u1`, `${codec}-u2`] },
+      ]);
       produced[codec] = { keyed: keyed[name]!, unkeyed: unkeyed[name]! };
     }
     const messages = await kafkaNodeFetch(target.bootstrap, name, { 0: 0, 1: 0, 2: 0 }, CODECS.length * 6);
@@ -104,7 +114,9 @@ const assignments = scenario({
       } finally {
         await closeAll([alone]);
       }
-      const pair = [0, 1].map(() => startKafkaNodeMember(target.bootstrap, group(`${protocol}-two`), [name], { protocol: [protocol] }));
+      const pair = [0, 1].map(() =>
+        startKafkaNodeMember(target.bootstrap, group(`${protocol}-two`), [name], { protocol: [protocol] }),
+      );
       try {
         const two = await kafkaNodeGroupSettled(pair, name, 5, 30000);
         // Which member gets which share depends on member ids (random): compare the shares, sorted.
@@ -128,10 +140,15 @@ const commitAndResume = scenario({
     const fetchCommitted = () =>
       withKafkaNodeClient(target.bootstrap, (client) => {
         const offset = new kafkaNode.Offset(client);
-        return callback<Record<string, Record<string, number>>>((done) => offset.fetchCommits(groupId, [{ topic: name, partition: 0 }], done));
+        return callback<Record<string, Record<string, number>>>((done) =>
+          offset.fetchCommits(groupId, [{ topic: name, partition: 0 }], done),
+        );
       });
 
-    const first = startKafkaNodeMember(target.bootstrap, groupId, [name], { fromOffset: 'earliest', autoCommit: false });
+    const first = startKafkaNodeMember(target.bootstrap, groupId, [name], {
+      fromOffset: 'earliest',
+      autoCommit: false,
+    });
     let firstMessages: ConsumedMessage[];
     try {
       firstMessages = await first.waitForMessages(5);
@@ -141,7 +158,10 @@ const commitAndResume = scenario({
     const committedAfterFirst = await fetchCommitted();
 
     await kafkaNodeProduce(target.bootstrap, [{ topic: name, partition: 0, messages: ['m5', 'm6', 'm7'] }]);
-    const second = startKafkaNodeMember(target.bootstrap, groupId, [name], { fromOffset: 'earliest', autoCommit: false });
+    const second = startKafkaNodeMember(target.bootstrap, groupId, [name], {
+      fromOffset: 'earliest',
+      autoCommit: false,
+    });
     let secondMessages: ConsumedMessage[];
     try {
       secondMessages = await second.waitForMessages(3);
@@ -165,8 +185,12 @@ const offsets = scenario({
     await kafkaNodeProduce(target.bootstrap, [{ topic: name, partition: 1, messages: ['d'] }]);
     return withKafkaNodeClient(target.bootstrap, async (client) => {
       const offset = new kafkaNode.Offset(client);
-      const earliest = await callback<Record<string, OffsetsByPartition>>((done) => offset.fetchEarliestOffsets([name], done));
-      const latest = await callback<Record<string, OffsetsByPartition>>((done) => offset.fetchLatestOffsets([name], done));
+      const earliest = await callback<Record<string, OffsetsByPartition>>((done) =>
+        offset.fetchEarliestOffsets([name], done),
+      );
+      const latest = await callback<Record<string, OffsetsByPartition>>((done) =>
+        offset.fetchLatestOffsets([name], done),
+      );
       const listed = await callback<Record<string, OffsetsByPartition>>((done) =>
         offset.fetch(
           [
@@ -207,7 +231,9 @@ const listAndDescribe = scenario({
       return await withKafkaNodeClient(target.bootstrap, async (client) => {
         const admin = new KafkaNodeAdmin(client);
         const listed = await callback<Record<string, string>>((done) => admin.listGroups(done));
-        const described = await callback<Record<string, DescribedGroup>>((done) => admin.describeGroups([groupId], done));
+        const described = await callback<Record<string, DescribedGroup>>((done) =>
+          admin.describeGroups([groupId], done),
+        );
         const ours = described[groupId]!;
         return {
           listed: Object.fromEntries(Object.entries(listed).filter(([id]) => id === groupId)),
@@ -239,7 +265,9 @@ const createTopics = scenario({
       const admin = new KafkaNodeAdmin(client);
       const create = async (): Promise<unknown> => {
         try {
-          return await callback<unknown>((done) => admin.createTopics([{ topic: name, partitions: 3, replicationFactor: 1 }], done));
+          return await callback<unknown>((done) =>
+            admin.createTopics([{ topic: name, partitions: 3, replicationFactor: 1 }], done),
+          );
         } catch (error) {
           return describeError(error);
         }
@@ -247,7 +275,12 @@ const createTopics = scenario({
       const created = await create();
       const createdAgain = await create();
       // A topic that was just created (or auto-created by this very request) may have no leader yet; 0 if it never shows.
-      const partitions = await eventually(`metadata of ${name}`, async () => (await partitionCount(client, name)) || undefined, 5000, 100).catch(() => 0);
+      const partitions = await eventually(
+        `metadata of ${name}`,
+        async () => (await partitionCount(client, name)) || undefined,
+        5000,
+        100,
+      ).catch(() => 0);
       return { created, createdAgain, partitions };
     });
   },
@@ -261,7 +294,11 @@ const createTopics = scenario({
         createdAgain: 'BrokerNotAvailableError: Controller broker not available',
         partitions: 1,
       },
-      embedded: { created: [], createdAgain: [{ topic: 'created', error: "Topic 'created' already exists." }], partitions: 3 },
+      embedded: {
+        created: [],
+        createdAgain: [{ topic: 'created', error: "Topic 'created' already exists." }],
+        partitions: 3,
+      },
     },
   },
 });

@@ -9,12 +9,26 @@ import { errorName } from '../../../src/protocol/error-codes';
 import type { DecodedBatch } from '../../../src/protocol/records';
 import { RawConnection } from '../../helpers/raw-client';
 import { fetch, latestOffset, READ_COMMITTED, READ_UNCOMMITTED } from '../../helpers/txn-wire';
-import { callback, describeError, eventually, kafkaNodeProduce, kafkajs, startKafkajsMember, withKafkaNodeClient, withTimeout } from './clients';
+import {
+  callback,
+  describeError,
+  eventually,
+  kafkaNodeProduce,
+  kafkajs,
+  startKafkajsMember,
+  withKafkaNodeClient,
+  withTimeout,
+} from './clients';
 import { scenario, type Scenario } from './scenario';
 
 /** An error as a user sees it: name, kafkajs's error type when there is one, message, and what it wraps. */
 function userError(error: unknown): string {
-  const { type, cause, originalError, errors } = (error ?? {}) as { type?: string; cause?: unknown; originalError?: unknown; errors?: unknown[] };
+  const { type, cause, originalError, errors } = (error ?? {}) as {
+    type?: string;
+    cause?: unknown;
+    originalError?: unknown;
+    errors?: unknown[];
+  };
   const inner = cause ?? originalError;
   const each = Array.isArray(errors) ? ` {${errors.map(userError).join('; ')}}` : '';
   return `${describeError(error)}${type ? ` [${type}]` : ''}${each}${inner ? ` <- ${userError(inner)}` : ''}`;
@@ -27,7 +41,11 @@ function outcome(action: Promise<unknown>): Promise<string> {
   );
 }
 
-async function withProducer<T>(kafka: Kafka, use: (producer: ReturnType<Kafka['producer']>) => Promise<T>, transactionalId?: string): Promise<T> {
+async function withProducer<T>(
+  kafka: Kafka,
+  use: (producer: ReturnType<Kafka['producer']>) => Promise<T>,
+  transactionalId?: string,
+): Promise<T> {
   const producer = transactionalId
     ? kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 })
     : kafka.producer({ allowAutoTopicCreation: false, idempotent: true, retry: { retries: 1, initialRetryTime: 100 } });
@@ -125,7 +143,9 @@ const transactions = scenario({
       },
       topic('txn-id'),
     );
-    const member = await startKafkajsMember(kafka, { groupId: group('read-committed'), readUncommitted: false }, name, { fromBeginning: true });
+    const member = await startKafkajsMember(kafka, { groupId: group('read-committed'), readUncommitted: false }, name, {
+      fromBeginning: true,
+    });
     try {
       const readCommitted = (await member.waitForMessages(3)).map((m) => `${m.offset}:${m.value}`);
       return { whileOpen, afterCommit, readCommitted };
@@ -144,7 +164,9 @@ async function firstGroupError(bootstrap: string, groupId: string, topic: string
   try {
     return await withTimeout(
       new Promise<string>((resolve) => {
-        group.on('error', (error: unknown) => resolve(`${describeError(error)} <- ${describeError((error as { nested?: unknown }).nested)}`));
+        group.on('error', (error: unknown) =>
+          resolve(`${describeError(error)} <- ${describeError((error as { nested?: unknown }).nested)}`),
+        );
         group.on('message', () => resolve('consumed'));
       }),
       30000,

@@ -55,17 +55,22 @@ const apiVersions = scenario({
     'kafka-4.4': {
       why:
         'the embedded broker serves only the non-flexible versions of each API (the highest kafkajs 2.2.4 and kafka-node ' +
-        'send), and only the 25 APIs those clients use (not, e.g., KIP-848\'s ConsumerGroupHeartbeat, key 68: both clients ' +
+        "send), and only the 25 APIs those clients use (not, e.g., KIP-848's ConsumerGroupHeartbeat, key 68: both clients " +
         'use the classic group protocol); the maxima Kafka 4.4 answers are the kafka-4 profile table',
       real: {
         maxVersions: byName(API_RANGES.map((range) => [range.apiKey, KAFKA_4_API_VERSIONS[range.apiKey]!.max])),
         otherApiKeys: [
-          21, 23, 27, 29, 30, 31, 33, 34, 35, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 55, 57, 60, 61, 64, 65, 66, 68, 69,
-          74, 75, 76, 77, 78, 79, 80, 81, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94,
+          21, 23, 27, 29, 30, 31, 33, 34, 35, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 55, 57, 60, 61,
+          64, 65, 66, 68, 69, 74, 75, 76, 77, 78, 79, 80, 81, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94,
         ],
       },
       embedded: {
-        maxVersions: byName(API_RANGES.map((range) => [range.apiKey, Math.min(range.maxVersion, KAFKA_4_API_VERSIONS[range.apiKey]!.max)])),
+        maxVersions: byName(
+          API_RANGES.map((range) => [
+            range.apiKey,
+            Math.min(range.maxVersion, KAFKA_4_API_VERSIONS[range.apiKey]!.max),
+          ]),
+        ),
         otherApiKeys: [],
       },
     },
@@ -74,7 +79,11 @@ const apiVersions = scenario({
 
 /** A well-formed request body of each probed version (empty topic lists: the answer says nothing but "served"). */
 const PROBES: [ApiKey, number, (w: Writer) => void][] = [
-  ...[0, 1, 2, 3].map((v): [ApiKey, number, (w: Writer) => void] => [ApiKey.Produce, v, (w) => (v >= 3 ? w.string(null) : w).int16(1).int32(1000).int32(0)]),
+  ...[0, 1, 2, 3].map((v): [ApiKey, number, (w: Writer) => void] => [
+    ApiKey.Produce,
+    v,
+    (w) => (v >= 3 ? w.string(null) : w).int16(1).int32(1000).int32(0),
+  ]),
   ...[0, 1, 2, 3, 4].map((v): [ApiKey, number, (w: Writer) => void] => [
     ApiKey.Fetch,
     v,
@@ -126,18 +135,35 @@ const refusals = scenario({
   differences: {
     'kafka-4.4': {
       why: 'the answer to an unknown ApiVersions version lists ApiVersions itself, whose highest version is 2 on the embedded broker',
-      real: { unknownApiVersions: { errorCode: 'UNSUPPORTED_VERSION', ranges: [{ apiKey: ApiKey.ApiVersions, min: 0, max: 5 }] } },
-      embedded: { unknownApiVersions: { errorCode: 'UNSUPPORTED_VERSION', ranges: [{ apiKey: ApiKey.ApiVersions, min: 0, max: 2 }] } },
+      real: {
+        unknownApiVersions: {
+          errorCode: 'UNSUPPORTED_VERSION',
+          ranges: [{ apiKey: ApiKey.ApiVersions, min: 0, max: 5 }],
+        },
+      },
+      embedded: {
+        unknownApiVersions: {
+          errorCode: 'UNSUPPORTED_VERSION',
+          ranges: [{ apiKey: ApiKey.ApiVersions, min: 0, max: 2 }],
+        },
+      },
     },
   },
 });
 
 function recordBatch(values: string[]): Buffer {
-  return encodeRecordBatch({ records: values.map((value) => ({ timestamp: 1_700_000_000_000, key: null, value: Buffer.from(value) })) });
+  return encodeRecordBatch({
+    records: values.map((value) => ({ timestamp: 1_700_000_000_000, key: null, value: Buffer.from(value) })),
+  });
 }
 
 /** The partition-level error of a Produce v7 of `records`, by name. */
-async function produceError(connection: RawConnection, topic: string, partition: number, records: Buffer): Promise<string> {
+async function produceError(
+  connection: RawConnection,
+  topic: string,
+  partition: number,
+  records: Buffer,
+): Promise<string> {
   return errorName((await produce(connection, topic, partition, records)).errorCode);
 }
 
@@ -150,8 +176,16 @@ const badInput = scenario({
       const corrupt = recordBatch(['a', 'b']);
       corrupt[corrupt.length - 1] ^= 0xff; // the last value byte: the CRC-32C no longer matches
       const oversized = recordBatch(['x'.repeat(1_100_000)]);
-      const control = encodeRecordBatch({ control: true, records: [{ timestamp: 1_700_000_000_000, key: Buffer.from([0, 0, 0, 1]), value: Buffer.from([0, 0, 0, 0, 0, 0]) }] });
-      const magicOne = encodeMessageSet([{ offset: 0, timestamp: 1_700_000_000_000, key: null, value: Buffer.from('old') }], { magic: 1 });
+      const control = encodeRecordBatch({
+        control: true,
+        records: [
+          { timestamp: 1_700_000_000_000, key: Buffer.from([0, 0, 0, 1]), value: Buffer.from([0, 0, 0, 0, 0, 0]) },
+        ],
+      });
+      const magicOne = encodeMessageSet(
+        [{ offset: 0, timestamp: 1_700_000_000_000, key: null, value: Buffer.from('old') }],
+        { magic: 1 },
+      );
       return {
         invalidTopic: await produceError(connection, 'not a valid name!', 0, recordBatch(['v'])),
         internalTopic: await produceError(connection, '__consumer_offsets', 0, recordBatch(['v'])),
@@ -196,20 +230,36 @@ const groupErrors = scenario({
     const groupId = group('errors');
     const name = topic('group-errors');
     await target.createTopic(name, 1);
-    const [a, b, c] = await Promise.all([coordinatorOf(target.brokers[0]!, groupId), coordinatorOf(target.brokers[0]!, groupId), coordinatorOf(target.brokers[0]!, groupId)]);
+    const [a, b, c] = await Promise.all([
+      coordinatorOf(target.brokers[0]!, groupId),
+      coordinatorOf(target.brokers[0]!, groupId),
+      coordinatorOf(target.brokers[0]!, groupId),
+    ]);
     try {
       // Long timeouts: a busy machine must not expire a member between two steps.
       const fields = { groupId, sessionTimeoutMs: 30000, rebalanceTimeoutMs: 30000, protocols: [{ name: 'range' }] };
-      const heartbeatOfUnknownGroup = errorName(await heartbeat(a, HEARTBEAT_VERSION, { groupId, generationId: 1, memberId: 'nobody' }));
+      const heartbeatOfUnknownGroup = errorName(
+        await heartbeat(a, HEARTBEAT_VERSION, { groupId, generationId: 1, memberId: 'nobody' }),
+      );
       const firstJoin = await joinGroup(a, JOIN_VERSION, fields);
       const joinA = await joinGroup(a, JOIN_VERSION, { ...fields, memberId: firstJoin.memberId });
       const member = { groupId, generationId: joinA.generationId, memberId: joinA.memberId };
-      const syncA = await syncGroup(a, SYNC_VERSION, { ...member, assignments: [{ memberId: joinA.memberId, assignment: Buffer.from('plan') }] });
+      const syncA = await syncGroup(a, SYNC_VERSION, {
+        ...member,
+        assignments: [{ memberId: joinA.memberId, assignment: Buffer.from('plan') }],
+      });
       const commit = (generationId: number, memberId: string) =>
-        offsetCommit(a, 7, { groupId, generationId, memberId, topics: [{ name, partitions: [{ partition: 0, offset: 0 }] }] }).then((r) => errorName(r[0]!.partitions[0]!.errorCode));
+        offsetCommit(a, 7, {
+          groupId,
+          generationId,
+          memberId,
+          topics: [{ name, partitions: [{ partition: 0, offset: 0 }] }],
+        }).then((r) => errorName(r[0]!.partitions[0]!.errorCode));
       const stable = {
         heartbeat: errorName(await heartbeat(a, HEARTBEAT_VERSION, member)),
-        heartbeatNextGeneration: errorName(await heartbeat(a, HEARTBEAT_VERSION, { ...member, generationId: member.generationId + 1 })),
+        heartbeatNextGeneration: errorName(
+          await heartbeat(a, HEARTBEAT_VERSION, { ...member, generationId: member.generationId + 1 }),
+        ),
         heartbeatUnknownMember: errorName(await heartbeat(a, HEARTBEAT_VERSION, { ...member, memberId: 'nobody' })),
         commit: await commit(member.generationId, member.memberId),
         commitOldGeneration: await commit(member.generationId - 1, member.memberId),
@@ -237,7 +287,12 @@ const groupErrors = scenario({
       return {
         heartbeatOfUnknownGroup,
         firstJoin: { errorCode: errorName(firstJoin.errorCode), memberIdGiven: firstJoin.memberId.length > 0 },
-        join: { errorCode: errorName(joinA.errorCode), generationId: joinA.generationId, leader: joinA.leaderId === joinA.memberId, members: joinA.members.length },
+        join: {
+          errorCode: errorName(joinA.errorCode),
+          generationId: joinA.generationId,
+          leader: joinA.leaderId === joinA.memberId,
+          members: joinA.members.length,
+        },
         sync: { errorCode: errorName(syncA.errorCode), assignment: syncA.assignment.toString() },
         stable,
         otherProtocol: errorName(otherProtocol.errorCode),

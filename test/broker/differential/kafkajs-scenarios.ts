@@ -12,7 +12,15 @@ import {
   type Kafka,
   type PartitionAssigner,
 } from 'kafkajs';
-import { describeError, eventually, kafkajs, kafkajsGroupSettled, startKafkajsMember, type KafkajsMember, type KafkajsMessage } from './clients';
+import {
+  describeError,
+  eventually,
+  kafkajs,
+  kafkajsGroupSettled,
+  startKafkajsMember,
+  type KafkajsMember,
+  type KafkajsMessage,
+} from './clients';
 import { scenario, type Scenario } from './scenario';
 
 const CODECS = [
@@ -46,11 +54,18 @@ export const rangeAssigner: PartitionAssigner = ({ cluster }): Assigner => ({
     }
     return sorted.map((member) => ({
       memberId: member.memberId,
-      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: plan.get(member.memberId)!, userData: Buffer.alloc(0) }),
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        version: 0,
+        assignment: plan.get(member.memberId)!,
+        userData: Buffer.alloc(0),
+      }),
     }));
   },
   protocol({ topics }: { topics: string[] }) {
-    return { name: 'range', metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+    return {
+      name: 'range',
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
+    };
   },
 });
 
@@ -58,7 +73,11 @@ async function closeAll(members: KafkajsMember[]): Promise<void> {
   await Promise.all(members.map((m) => m.close()));
 }
 
-async function produce(kafka: Kafka, topic: string, messages: { partition?: number; key?: string; value: string }[]): Promise<void> {
+async function produce(
+  kafka: Kafka,
+  topic: string,
+  messages: { partition?: number; key?: string; value: string }[],
+): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
@@ -94,7 +113,11 @@ const produceAndConsume = scenario({
           topic: name,
           compression,
           acks: -1,
-          messages: ['a', 'b', 'c', 'd'].map((key) => ({ key: `key-${key}`, value: `${codec}-${key}`, headers: { codec, key } })),
+          messages: ['a', 'b', 'c', 'd'].map((key) => ({
+            key: `key-${key}`,
+            value: `${codec}-${key}`,
+            headers: { codec, key },
+          })),
         });
         const unkeyed = await producer.send({
           topic: name,
@@ -107,7 +130,12 @@ const produceAndConsume = scenario({
         });
         const summary = (answer: typeof keyed) =>
           answer
-            .map(({ partition, errorCode, baseOffset, logStartOffset }) => ({ partition, errorCode, baseOffset, logStartOffset }))
+            .map(({ partition, errorCode, baseOffset, logStartOffset }) => ({
+              partition,
+              errorCode,
+              baseOffset,
+              logStartOffset,
+            }))
             .sort((a, b) => a.partition - b.partition);
         produced[codec] = { keyed: summary(keyed), unkeyed: summary(unkeyed) };
       }
@@ -131,7 +159,11 @@ const earliestAndLatest = scenario({
     const name = topic('positions');
     await target.createTopic(name, 1);
     const kafka = kafkajs(target.brokers);
-    await produce(kafka, name, ['old-0', 'old-1', 'old-2'].map((value) => ({ partition: 0, value })));
+    await produce(
+      kafka,
+      name,
+      ['old-0', 'old-1', 'old-2'].map((value) => ({ partition: 0, value })),
+    );
     const [earliest, latest] = await Promise.all([
       startKafkajsMember(kafka, { groupId: group('earliest') }, name, { fromBeginning: true }),
       startKafkajsMember(kafka, { groupId: group('latest') }, name, { fromBeginning: false }),
@@ -139,7 +171,11 @@ const earliestAndLatest = scenario({
     try {
       const fromEarliest = await earliest.waitForMessages(3);
       await latest.fetchedOnce();
-      await produce(kafka, name, ['new-0', 'new-1'].map((value) => ({ partition: 0, value })));
+      await produce(
+        kafka,
+        name,
+        ['new-0', 'new-1'].map((value) => ({ partition: 0, value })),
+      );
       const fromLatest = await latest.waitForMessages(2);
       const earliestTotal = (await earliest.waitForMessages(5)).length;
       return { fromEarliest, fromLatest, earliestTotal };
@@ -156,7 +192,12 @@ const assignments = scenario({
     await target.createTopic(name, 5);
     const kafka = kafkajs(target.brokers);
     const byProtocol = async (label: string, assigner: PartitionAssigner) => {
-      const alone = await startKafkajsMember(kafka, { groupId: group(`${label}-one`), partitionAssigners: [assigner] }, name, { fromBeginning: true });
+      const alone = await startKafkajsMember(
+        kafka,
+        { groupId: group(`${label}-one`), partitionAssigners: [assigner] },
+        name,
+        { fromBeginning: true },
+      );
       let one: number[][];
       let protocol: string | undefined;
       try {
@@ -167,7 +208,11 @@ const assignments = scenario({
       }
       // Both members start together: the mock elects after its initial 3 s delay, so both are in the first generation.
       const pair = await Promise.all(
-        [0, 1].map(() => startKafkajsMember(kafka, { groupId: group(`${label}-two`), partitionAssigners: [assigner] }, name, { fromBeginning: true })),
+        [0, 1].map(() =>
+          startKafkajsMember(kafka, { groupId: group(`${label}-two`), partitionAssigners: [assigner] }, name, {
+            fromBeginning: true,
+          }),
+        ),
       );
       try {
         const two = await kafkajsGroupSettled(pair, name, 5);
@@ -176,7 +221,10 @@ const assignments = scenario({
         await closeAll(pair);
       }
     };
-    const [roundRobin, range] = await Promise.all([byProtocol('roundrobin', PartitionAssigners.roundRobin), byProtocol('range', rangeAssigner)]);
+    const [roundRobin, range] = await Promise.all([
+      byProtocol('roundrobin', PartitionAssigners.roundRobin),
+      byProtocol('range', rangeAssigner),
+    ]);
     return { roundRobin, range };
   },
 });
@@ -188,7 +236,11 @@ const commitAndResume = scenario({
     const groupId = group('resume');
     await target.createTopic(name, 1);
     const kafka = kafkajs(target.brokers);
-    await produce(kafka, name, ['m0', 'm1', 'm2', 'm3', 'm4'].map((value) => ({ partition: 0, value })));
+    await produce(
+      kafka,
+      name,
+      ['m0', 'm1', 'm2', 'm3', 'm4'].map((value) => ({ partition: 0, value })),
+    );
 
     const first = await startKafkajsMember(kafka, { groupId }, name, { fromBeginning: true });
     let firstMessages: KafkajsMessage[];
@@ -199,7 +251,11 @@ const commitAndResume = scenario({
     }
     const committedAfterFirst = await committedOffsets(kafka, groupId, name);
 
-    await produce(kafka, name, ['m5', 'm6', 'm7'].map((value) => ({ partition: 0, value })));
+    await produce(
+      kafka,
+      name,
+      ['m5', 'm6', 'm7'].map((value) => ({ partition: 0, value })),
+    );
     const second = await startKafkajsMember(kafka, { groupId }, name, { fromBeginning: true });
     let secondMessages: KafkajsMessage[];
     try {
@@ -320,7 +376,10 @@ const createTopics = scenario({
     try {
       let created: unknown;
       try {
-        created = await admin.createTopics({ topics: [{ topic: name, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+        created = await admin.createTopics({
+          topics: [{ topic: name, numPartitions: 3, replicationFactor: 1 }],
+          waitForLeaders: true,
+        });
       } catch (error) {
         created = describeError(error);
       }

@@ -49,7 +49,10 @@ let runCounter = 0;
 
 export function createContext(target: Target, scenarioName: string): { context: ScenarioContext; prefix: string } {
   runCounter += 1;
-  const slug = scenarioName.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 40);
+  const slug = scenarioName
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
   const prefix = `d${runCounter}${Math.random().toString(36).slice(2, 7)}-${slug}-`;
   return {
     prefix,

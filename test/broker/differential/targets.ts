@@ -15,7 +15,10 @@ export function embeddedTarget(broker: EmbeddedBroker): Target {
     brokers: broker.brokers,
     async createTopic(name, partitions) {
       const result = broker.cluster.createTopic({ name, numPartitions: partitions, replicationFactor: 1 });
-      if (result.errorCode !== 0) throw new Error(`embedded broker: creating ${name} failed with ${result.errorCode} ${result.errorMessage ?? ''}`);
+      if (result.errorCode !== 0)
+        throw new Error(
+          `embedded broker: creating ${name} failed with ${result.errorCode} ${result.errorMessage ?? ''}`,
+        );
       await eventually(`embedded topic ${name} led`, async () => {
         const topic = broker.cluster.getTopic(name);
         return topic && topic.partitions.every((p) => p.leader >= 0) ? true : undefined;

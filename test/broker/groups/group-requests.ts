@@ -54,7 +54,12 @@ export async function joinGroup(connection: RawConnection, version: number, fiel
 export async function syncGroup(
   connection: RawConnection,
   version: number,
-  fields: { groupId: string; generationId: number; memberId: string; assignments?: { memberId: string; assignment: Buffer }[] },
+  fields: {
+    groupId: string;
+    generationId: number;
+    memberId: string;
+    assignments?: { memberId: string; assignment: Buffer }[];
+  },
 ): Promise<{ errorCode: number; assignment: Buffer }> {
   const reader = await connection.request(ApiKey.SyncGroup, version, (w) => {
     w.string(fields.groupId).int32(fields.generationId).string(fields.memberId);
@@ -85,7 +90,12 @@ export interface LeaveResponse {
   members: { memberId: string; groupInstanceId: string | null; errorCode: number }[];
 }
 
-export async function leaveGroup(connection: RawConnection, version: number, groupId: string, memberIds: string[]): Promise<LeaveResponse> {
+export async function leaveGroup(
+  connection: RawConnection,
+  version: number,
+  groupId: string,
+  memberIds: string[],
+): Promise<LeaveResponse> {
   const reader = await connection.request(ApiKey.LeaveGroup, version, (w) => {
     w.string(groupId);
     if (version >= 3) {
@@ -99,7 +109,9 @@ export async function leaveGroup(connection: RawConnection, version: number, gro
   if (version >= 1) reader.int32();
   const errorCode = reader.int16();
   const members =
-    version >= 3 ? reader.array((r) => ({ memberId: r.string(), groupInstanceId: r.nullableString(), errorCode: r.int16() })) : [];
+    version >= 3
+      ? reader.array((r) => ({ memberId: r.string(), groupInstanceId: r.nullableString(), errorCode: r.int16() }))
+      : [];
   return { errorCode, members };
 }
 
@@ -107,12 +119,19 @@ export interface CommitFields {
   groupId: string;
   generationId?: number;
   memberId?: string;
-  topics: { name: string; partitions: { partition: number; offset: bigint | number; leaderEpoch?: number; metadata?: string | null }[] }[];
+  topics: {
+    name: string;
+    partitions: { partition: number; offset: bigint | number; leaderEpoch?: number; metadata?: string | null }[];
+  }[];
 }
 
 export type CommitResponse = { name: string; partitions: { partition: number; errorCode: number }[] }[];
 
-export async function offsetCommit(connection: RawConnection, version: number, fields: CommitFields): Promise<CommitResponse> {
+export async function offsetCommit(
+  connection: RawConnection,
+  version: number,
+  fields: CommitFields,
+): Promise<CommitResponse> {
   const reader = await connection.request(ApiKey.OffsetCommit, version, (w) => {
     w.string(fields.groupId);
     if (version >= 1) w.int32(fields.generationId ?? -1).string(fields.memberId ?? '');
@@ -129,12 +148,24 @@ export async function offsetCommit(connection: RawConnection, version: number, f
     });
   });
   if (version >= 3) reader.int32();
-  return reader.array((r) => ({ name: r.string(), partitions: r.array((pr) => ({ partition: pr.int32(), errorCode: pr.int16() })) }));
+  return reader.array((r) => ({
+    name: r.string(),
+    partitions: r.array((pr) => ({ partition: pr.int32(), errorCode: pr.int16() })),
+  }));
 }
 
 export interface FetchResponse {
   errorCode: number;
-  topics: { name: string; partitions: { partition: number; offset: bigint; leaderEpoch: number; metadata: string | null; errorCode: number }[] }[];
+  topics: {
+    name: string;
+    partitions: {
+      partition: number;
+      offset: bigint;
+      leaderEpoch: number;
+      metadata: string | null;
+      errorCode: number;
+    }[];
+  }[];
 }
 
 export async function offsetFetch(
@@ -173,7 +204,12 @@ export interface CoordinatorResponse {
   port: number;
 }
 
-export async function findCoordinator(connection: RawConnection, version: number, key: string, keyType = 0): Promise<CoordinatorResponse> {
+export async function findCoordinator(
+  connection: RawConnection,
+  version: number,
+  key: string,
+  keyType = 0,
+): Promise<CoordinatorResponse> {
   const reader = await connection.request(ApiKey.FindCoordinator, version, (w) => {
     w.string(key);
     if (version >= 1) w.int8(keyType);
@@ -190,11 +226,22 @@ export interface DescribedGroup {
   state: string;
   protocolType: string;
   protocolName: string;
-  members: { memberId: string; groupInstanceId: string | null; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }[];
+  members: {
+    memberId: string;
+    groupInstanceId: string | null;
+    clientId: string;
+    clientHost: string;
+    metadata: Buffer;
+    assignment: Buffer;
+  }[];
   authorizedOperations: number | null;
 }
 
-export async function describeGroups(connection: RawConnection, version: number, groupIds: string[]): Promise<DescribedGroup[]> {
+export async function describeGroups(
+  connection: RawConnection,
+  version: number,
+  groupIds: string[],
+): Promise<DescribedGroup[]> {
   const reader = await connection.request(ApiKey.DescribeGroups, version, (w) => {
     w.array(groupIds, (gw, id) => {
       gw.string(id);
@@ -220,7 +267,10 @@ export async function describeGroups(connection: RawConnection, version: number,
   }));
 }
 
-export async function listGroups(connection: RawConnection, version: number): Promise<{ errorCode: number; groups: { groupId: string; protocolType: string }[] }> {
+export async function listGroups(
+  connection: RawConnection,
+  version: number,
+): Promise<{ errorCode: number; groups: { groupId: string; protocolType: string }[] }> {
   const reader = await connection.request(ApiKey.ListGroups, version, () => undefined);
   if (version >= 1) reader.int32();
   const errorCode = reader.int16();

@@ -3,7 +3,16 @@ import { startBroker, silentLogger, type EmbeddedBroker } from '../../../src/bro
 import { ErrorCode } from '../../../src/protocol/error-codes';
 import { RawConnection } from '../../helpers/raw-client';
 import { until } from '../../helpers/poll';
-import { describeGroups, findCoordinator, heartbeat, joinGroup, leaveGroup, listGroups, syncGroup, type JoinResponse } from './group-requests';
+import {
+  describeGroups,
+  findCoordinator,
+  heartbeat,
+  joinGroup,
+  leaveGroup,
+  listGroups,
+  syncGroup,
+  type JoinResponse,
+} from './group-requests';
 
 /** Resolves with the promise's value, or with 'pending' if it has not settled within `ms`. */
 async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
@@ -55,13 +64,18 @@ describe('broker/groups: membership over the wire', () => {
 
   it('a lone member is its own leader, sees its metadata and gets the assignment it sent (v0)', async () => {
     const connection = await connect(0, 'solo-client');
-    const joined = await joinGroup(connection, 0, { groupId: 'solo', protocols: [{ name: 'range', metadata: Buffer.from([1, 2, 3]) }] });
+    const joined = await joinGroup(connection, 0, {
+      groupId: 'solo',
+      protocols: [{ name: 'range', metadata: Buffer.from([1, 2, 3]) }],
+    });
     expect(joined.errorCode).to.equal(ErrorCode.NONE);
     expect(joined.generationId).to.equal(1);
     expect(joined.memberId).to.match(/^solo-client-[0-9a-f-]{36}$/);
     expect(joined.leaderId).to.equal(joined.memberId);
     expect(joined.protocolName).to.equal('range');
-    expect(joined.members).to.deep.equal([{ memberId: joined.memberId, groupInstanceId: null, metadata: Buffer.from([1, 2, 3]) }]);
+    expect(joined.members).to.deep.equal([
+      { memberId: joined.memberId, groupInstanceId: null, metadata: Buffer.from([1, 2, 3]) },
+    ]);
 
     const synced = await syncGroup(connection, 0, {
       groupId: 'solo',
@@ -70,10 +84,18 @@ describe('broker/groups: membership over the wire', () => {
       assignments: [{ memberId: joined.memberId, assignment: Buffer.from([9, 8, 7]) }],
     });
     expect(synced).to.deep.equal({ errorCode: ErrorCode.NONE, assignment: Buffer.from([9, 8, 7]) });
-    expect(await heartbeat(connection, 0, { groupId: 'solo', generationId: 1, memberId: joined.memberId })).to.equal(ErrorCode.NONE);
+    expect(await heartbeat(connection, 0, { groupId: 'solo', generationId: 1, memberId: joined.memberId })).to.equal(
+      ErrorCode.NONE,
+    );
 
     const [described] = await describeGroups(connection, 4, ['solo']);
-    expect(described).to.deep.include({ errorCode: 0, groupId: 'solo', state: 'Stable', protocolType: 'consumer', protocolName: 'range' });
+    expect(described).to.deep.include({
+      errorCode: 0,
+      groupId: 'solo',
+      state: 'Stable',
+      protocolType: 'consumer',
+      protocolName: 'range',
+    });
     expect(described!.members).to.deep.equal([
       {
         memberId: joined.memberId,
@@ -91,7 +113,14 @@ describe('broker/groups: membership over the wire', () => {
       expect(older!.members[0]!.assignment, `v${version}`).to.deep.equal(Buffer.from([9, 8, 7]));
     }
     const [unknown] = await describeGroups(connection, 2, ['never-joined']);
-    expect(unknown).to.deep.include({ errorCode: 0, groupId: 'never-joined', state: 'Dead', protocolType: '', protocolName: '', members: [] });
+    expect(unknown).to.deep.include({
+      errorCode: 0,
+      groupId: 'never-joined',
+      state: 'Dead',
+      protocolType: '',
+      protocolName: '',
+      members: [],
+    });
   });
 
   it('waits group.initial.rebalance.delay.ms for more members before the first generation', async () => {
@@ -100,10 +129,18 @@ describe('broker/groups: membership over the wire', () => {
     const first = await connect();
     const second = await connect();
     const started = Date.now();
-    const firstJoin = joinGroup(first, 1, { groupId: 'delayed', rebalanceTimeoutMs: 5000, protocols: [{ name: 'range' }] });
+    const firstJoin = joinGroup(first, 1, {
+      groupId: 'delayed',
+      rebalanceTimeoutMs: 5000,
+      protocols: [{ name: 'range' }],
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Joining within the delay restarts it, so both end up in generation 1.
-    const secondJoin = joinGroup(second, 1, { groupId: 'delayed', rebalanceTimeoutMs: 5000, protocols: [{ name: 'range' }] });
+    const secondJoin = joinGroup(second, 1, {
+      groupId: 'delayed',
+      rebalanceTimeoutMs: 5000,
+      protocols: [{ name: 'range' }],
+    });
     const [a, b] = await Promise.all([firstJoin, secondJoin]);
     const waited = Date.now() - started;
     expect(waited).to.be.within(450, 3000);
@@ -119,7 +156,11 @@ describe('broker/groups: membership over the wire', () => {
     expect(first.generationId).to.equal(-1);
     expect(first.memberId).to.match(/^kip394-/);
 
-    const second = await joinGroup(connection, 5, { groupId: 'kip394', memberId: first.memberId, protocols: [{ name: 'range' }] });
+    const second = await joinGroup(connection, 5, {
+      groupId: 'kip394',
+      memberId: first.memberId,
+      protocols: [{ name: 'range' }],
+    });
     expect(second.errorCode).to.equal(ErrorCode.NONE);
     expect(second.memberId).to.equal(first.memberId);
     expect(second.members.map((m) => m.memberId)).to.deep.equal([first.memberId]);
@@ -131,34 +172,62 @@ describe('broker/groups: membership over the wire', () => {
 
   it('answers UNKNOWN_MEMBER_ID and ILLEGAL_GENERATION for strangers and stale generations', async () => {
     const connection = await connect();
-    expect(await heartbeat(connection, 0, { groupId: 'nobody-here', generationId: 1, memberId: 'ghost' })).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
-    const joinUnknownGroup = await joinGroup(connection, 1, { groupId: 'nobody-here', memberId: 'ghost', protocols: [{ name: 'range' }] });
+    expect(await heartbeat(connection, 0, { groupId: 'nobody-here', generationId: 1, memberId: 'ghost' })).to.equal(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
+    const joinUnknownGroup = await joinGroup(connection, 1, {
+      groupId: 'nobody-here',
+      memberId: 'ghost',
+      protocols: [{ name: 'range' }],
+    });
     expect(joinUnknownGroup.errorCode).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
 
     const joined = await stableMember(connection, 'strict');
-    expect(await heartbeat(connection, 1, { groupId: 'strict', generationId: 1, memberId: 'ghost' })).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect(await heartbeat(connection, 2, { groupId: 'strict', generationId: 0, memberId: joined.memberId })).to.equal(ErrorCode.ILLEGAL_GENERATION);
-    expect(await heartbeat(connection, 3, { groupId: 'strict', generationId: 7, memberId: joined.memberId })).to.equal(ErrorCode.ILLEGAL_GENERATION);
+    expect(await heartbeat(connection, 1, { groupId: 'strict', generationId: 1, memberId: 'ghost' })).to.equal(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
+    expect(await heartbeat(connection, 2, { groupId: 'strict', generationId: 0, memberId: joined.memberId })).to.equal(
+      ErrorCode.ILLEGAL_GENERATION,
+    );
+    expect(await heartbeat(connection, 3, { groupId: 'strict', generationId: 7, memberId: joined.memberId })).to.equal(
+      ErrorCode.ILLEGAL_GENERATION,
+    );
     const staleSync = await syncGroup(connection, 3, { groupId: 'strict', generationId: 0, memberId: joined.memberId });
     expect(staleSync.errorCode).to.equal(ErrorCode.ILLEGAL_GENERATION);
     const strangerSync = await syncGroup(connection, 0, { groupId: 'strict', generationId: 1, memberId: 'ghost' });
     expect(strangerSync.errorCode).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
-    const strangerJoin = await joinGroup(connection, 2, { groupId: 'strict', memberId: 'ghost', protocols: [{ name: 'range' }] });
+    const strangerJoin = await joinGroup(connection, 2, {
+      groupId: 'strict',
+      memberId: 'ghost',
+      protocols: [{ name: 'range' }],
+    });
     expect(strangerJoin.errorCode).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(strangerJoin.memberId).to.equal('ghost');
     expect((await leaveGroup(connection, 0, 'strict', ['ghost'])).errorCode).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
     // A still valid member is untouched by all of that.
-    expect(await heartbeat(connection, 0, { groupId: 'strict', generationId: 1, memberId: joined.memberId })).to.equal(ErrorCode.NONE);
+    expect(await heartbeat(connection, 0, { groupId: 'strict', generationId: 1, memberId: joined.memberId })).to.equal(
+      ErrorCode.NONE,
+    );
   });
 
   it('rejects empty group ids and session timeouts outside the broker bounds', async () => {
     const connection = await connect();
     const noGroup = await joinGroup(connection, 0, { groupId: '', protocols: [{ name: 'range' }] });
     expect(noGroup.errorCode).to.equal(ErrorCode.INVALID_GROUP_ID);
-    expect(await heartbeat(connection, 0, { groupId: '', generationId: 1, memberId: 'm' })).to.equal(ErrorCode.INVALID_GROUP_ID);
-    const tooShort = await joinGroup(connection, 1, { groupId: 'bounds', sessionTimeoutMs: 199, protocols: [{ name: 'range' }] });
+    expect(await heartbeat(connection, 0, { groupId: '', generationId: 1, memberId: 'm' })).to.equal(
+      ErrorCode.INVALID_GROUP_ID,
+    );
+    const tooShort = await joinGroup(connection, 1, {
+      groupId: 'bounds',
+      sessionTimeoutMs: 199,
+      protocols: [{ name: 'range' }],
+    });
     expect(tooShort.errorCode).to.equal(ErrorCode.INVALID_SESSION_TIMEOUT);
-    const tooLong = await joinGroup(connection, 1, { groupId: 'bounds', sessionTimeoutMs: 300001, protocols: [{ name: 'range' }] });
+    const tooLong = await joinGroup(connection, 1, {
+      groupId: 'bounds',
+      sessionTimeoutMs: 300001,
+      protocols: [{ name: 'range' }],
+    });
     expect(tooLong.errorCode).to.equal(ErrorCode.INVALID_SESSION_TIMEOUT);
     const [described] = await describeGroups(connection, 0, ['bounds']);
     expect(described!.state).to.equal('Dead');
@@ -176,11 +245,21 @@ describe('broker/groups: membership over the wire', () => {
     expect(preparing!.protocolName).to.equal('');
     expect(preparing!.members.every((m) => m.assignment.length === 0 && m.metadata.length === 0)).to.equal(true);
 
-    expect(await heartbeat(first, 0, { groupId: 'grow', generationId: 1, memberId: leader.memberId })).to.equal(ErrorCode.REBALANCE_IN_PROGRESS);
-    const syncDuringRebalance = await syncGroup(first, 0, { groupId: 'grow', generationId: 1, memberId: leader.memberId });
+    expect(await heartbeat(first, 0, { groupId: 'grow', generationId: 1, memberId: leader.memberId })).to.equal(
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
+    const syncDuringRebalance = await syncGroup(first, 0, {
+      groupId: 'grow',
+      generationId: 1,
+      memberId: leader.memberId,
+    });
     expect(syncDuringRebalance.errorCode).to.equal(ErrorCode.REBALANCE_IN_PROGRESS);
 
-    const rejoined = await joinGroup(first, 1, { groupId: 'grow', memberId: leader.memberId, protocols: [{ name: 'range' }] });
+    const rejoined = await joinGroup(first, 1, {
+      groupId: 'grow',
+      memberId: leader.memberId,
+      protocols: [{ name: 'range' }],
+    });
     const joined = await secondJoin;
     expect(rejoined.generationId).to.equal(2);
     expect(joined.generationId).to.equal(2);
@@ -192,7 +271,9 @@ describe('broker/groups: membership over the wire', () => {
     const [completing] = await describeGroups(first, 0, ['grow']);
     expect(completing!.state).to.equal('CompletingRebalance');
     // Heartbeats between JoinGroup and SyncGroup are fine; a follower's SyncGroup waits for the leader's.
-    expect(await heartbeat(second, 0, { groupId: 'grow', generationId: 2, memberId: joined.memberId })).to.equal(ErrorCode.NONE);
+    expect(await heartbeat(second, 0, { groupId: 'grow', generationId: 2, memberId: joined.memberId })).to.equal(
+      ErrorCode.NONE,
+    );
     const followerSync = syncGroup(second, 0, { groupId: 'grow', generationId: 2, memberId: joined.memberId });
     expect(await settledWithin(followerSync, 100)).to.equal('pending');
     const leaderSync = await syncGroup(first, 0, {
@@ -221,8 +302,17 @@ describe('broker/groups: membership over the wire', () => {
     await syncGroup(first, 1, { groupId: 'calm', generationId: 2, memberId: leader.memberId, assignments: [] });
     await followerSync;
 
-    const again = await joinGroup(second, 1, { groupId: 'calm', memberId: follower.memberId, protocols: [{ name: 'range' }] });
-    expect(again).to.deep.include({ errorCode: ErrorCode.NONE, generationId: 2, leaderId: leader.memberId, members: [] });
+    const again = await joinGroup(second, 1, {
+      groupId: 'calm',
+      memberId: follower.memberId,
+      protocols: [{ name: 'range' }],
+    });
+    expect(again).to.deep.include({
+      errorCode: ErrorCode.NONE,
+      generationId: 2,
+      leaderId: leader.memberId,
+      members: [],
+    });
     expect(broker.cluster.groups.groupState('calm')).to.equal('Stable');
   });
 
@@ -231,28 +321,47 @@ describe('broker/groups: membership over the wire', () => {
     const second = await connect();
     const leader = await stableMember(first, 'evict', { sessionTimeoutMs: 30000, rebalanceTimeoutMs: 600 });
     const started = Date.now();
-    const joined = await joinGroup(second, 1, { groupId: 'evict', rebalanceTimeoutMs: 600, protocols: [{ name: 'range' }] });
+    const joined = await joinGroup(second, 1, {
+      groupId: 'evict',
+      rebalanceTimeoutMs: 600,
+      protocols: [{ name: 'range' }],
+    });
     const waited = Date.now() - started;
     expect(waited).to.be.within(500, 3000);
     expect(joined.errorCode).to.equal(ErrorCode.NONE);
     expect(joined.generationId).to.equal(2);
     expect(joined.leaderId).to.equal(joined.memberId);
     expect(joined.members.map((m) => m.memberId)).to.deep.equal([joined.memberId]);
-    expect(await heartbeat(first, 0, { groupId: 'evict', generationId: 1, memberId: leader.memberId })).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await heartbeat(first, 0, { groupId: 'evict', generationId: 1, memberId: leader.memberId })).to.equal(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
   });
 
   it('JoinGroup v0 waits up to the session timeout for the others to rejoin', async () => {
     const first = await connect();
     const second = await connect();
-    const v0 = await joinGroup(first, 0, { groupId: 'v0-timeout', sessionTimeoutMs: 500, protocols: [{ name: 'range' }] });
-    await syncGroup(first, 0, { groupId: 'v0-timeout', generationId: v0.generationId, memberId: v0.memberId, assignments: [] });
+    const v0 = await joinGroup(first, 0, {
+      groupId: 'v0-timeout',
+      sessionTimeoutMs: 500,
+      protocols: [{ name: 'range' }],
+    });
+    await syncGroup(first, 0, {
+      groupId: 'v0-timeout',
+      generationId: v0.generationId,
+      memberId: v0.memberId,
+      assignments: [],
+    });
     // Keep the first member's session alive but never rejoin: only the rebalance (= session) timeout removes it.
     const keepAlive = setInterval(() => {
       heartbeat(first, 0, { groupId: 'v0-timeout', generationId: 1, memberId: v0.memberId }).catch(() => undefined);
     }, 100);
     try {
       const started = Date.now();
-      const joined = await joinGroup(second, 0, { groupId: 'v0-timeout', sessionTimeoutMs: 500, protocols: [{ name: 'range' }] });
+      const joined = await joinGroup(second, 0, {
+        groupId: 'v0-timeout',
+        sessionTimeoutMs: 500,
+        protocols: [{ name: 'range' }],
+      });
       expect(Date.now() - started).to.be.within(400, 3000);
       expect(joined.members.map((m) => m.memberId)).to.deep.equal([joined.memberId]);
     } finally {
@@ -264,8 +373,18 @@ describe('broker/groups: membership over the wire', () => {
     const first = await connect();
     const second = await connect();
     const leader = await stableMember(first, 'expire', { sessionTimeoutMs: 5000 });
-    const secondJoin = joinGroup(second, 1, { groupId: 'expire', sessionTimeoutMs: 400, rebalanceTimeoutMs: 5000, protocols: [{ name: 'range' }] });
-    await joinGroup(first, 1, { groupId: 'expire', memberId: leader.memberId, sessionTimeoutMs: 5000, protocols: [{ name: 'range' }] });
+    const secondJoin = joinGroup(second, 1, {
+      groupId: 'expire',
+      sessionTimeoutMs: 400,
+      rebalanceTimeoutMs: 5000,
+      protocols: [{ name: 'range' }],
+    });
+    await joinGroup(first, 1, {
+      groupId: 'expire',
+      memberId: leader.memberId,
+      sessionTimeoutMs: 5000,
+      protocols: [{ name: 'range' }],
+    });
     const follower = await secondJoin;
     const followerSync = syncGroup(second, 1, { groupId: 'expire', generationId: 2, memberId: follower.memberId });
     await syncGroup(first, 1, { groupId: 'expire', generationId: 2, memberId: leader.memberId, assignments: [] });
@@ -279,18 +398,34 @@ describe('broker/groups: membership over the wire', () => {
     };
     await until(heartbeatRefused, "the leader's heartbeat to be refused", 3000, 100);
     expect(error).to.equal(ErrorCode.REBALANCE_IN_PROGRESS);
-    const rejoined = await joinGroup(first, 1, { groupId: 'expire', memberId: leader.memberId, sessionTimeoutMs: 5000, protocols: [{ name: 'range' }] });
+    const rejoined = await joinGroup(first, 1, {
+      groupId: 'expire',
+      memberId: leader.memberId,
+      sessionTimeoutMs: 5000,
+      protocols: [{ name: 'range' }],
+    });
     expect(rejoined.generationId).to.equal(3);
     expect(rejoined.members.map((m) => m.memberId)).to.deep.equal([leader.memberId]);
-    expect(await heartbeat(second, 1, { groupId: 'expire', generationId: 2, memberId: follower.memberId })).to.equal(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await heartbeat(second, 1, { groupId: 'expire', generationId: 2, memberId: follower.memberId })).to.equal(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
   });
 
   it('keeps a member alive while its SyncGroup waits for a slow leader', async () => {
     const first = await connect();
     const second = await connect();
     const leader = await stableMember(first, 'slow-leader', { sessionTimeoutMs: 5000 });
-    const secondJoin = joinGroup(second, 1, { groupId: 'slow-leader', sessionTimeoutMs: 300, protocols: [{ name: 'range' }] });
-    await joinGroup(first, 1, { groupId: 'slow-leader', memberId: leader.memberId, sessionTimeoutMs: 5000, protocols: [{ name: 'range' }] });
+    const secondJoin = joinGroup(second, 1, {
+      groupId: 'slow-leader',
+      sessionTimeoutMs: 300,
+      protocols: [{ name: 'range' }],
+    });
+    await joinGroup(first, 1, {
+      groupId: 'slow-leader',
+      memberId: leader.memberId,
+      sessionTimeoutMs: 5000,
+      protocols: [{ name: 'range' }],
+    });
     const follower = await secondJoin;
     const followerSync = syncGroup(second, 1, { groupId: 'slow-leader', generationId: 2, memberId: follower.memberId });
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -301,7 +436,9 @@ describe('broker/groups: membership over the wire', () => {
       assignments: [{ memberId: follower.memberId, assignment: Buffer.from('late') }],
     });
     expect(await followerSync).to.deep.equal({ errorCode: ErrorCode.NONE, assignment: Buffer.from('late') });
-    expect(await heartbeat(second, 1, { groupId: 'slow-leader', generationId: 2, memberId: follower.memberId })).to.equal(ErrorCode.NONE);
+    expect(
+      await heartbeat(second, 1, { groupId: 'slow-leader', generationId: 2, memberId: follower.memberId }),
+    ).to.equal(ErrorCode.NONE);
   });
 
   it('an expired lone member leaves an Empty group with the next generation', async () => {
@@ -317,23 +454,40 @@ describe('broker/groups: membership over the wire', () => {
 
   it('selects the protocol all members support by vote, and refuses members with nothing in common', async () => {
     const [a, b, c, d] = [await connect(), await connect(), await connect(), await connect()];
-    const joinA = await joinGroup(a, 1, { groupId: 'vote', protocols: [{ name: 'range' }, { name: 'roundrobin' }, { name: 'sticky' }] });
+    const joinA = await joinGroup(a, 1, {
+      groupId: 'vote',
+      protocols: [{ name: 'range' }, { name: 'roundrobin' }, { name: 'sticky' }],
+    });
     await syncGroup(a, 1, { groupId: 'vote', generationId: 1, memberId: joinA.memberId, assignments: [] });
 
-    const mismatchedType = await joinGroup(d, 1, { groupId: 'vote', protocolType: 'connect', protocols: [{ name: 'range' }] });
+    const mismatchedType = await joinGroup(d, 1, {
+      groupId: 'vote',
+      protocolType: 'connect',
+      protocols: [{ name: 'range' }],
+    });
     expect(mismatchedType.errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     const nothingInCommon = await joinGroup(d, 1, { groupId: 'vote', protocols: [{ name: 'cooperative' }] });
     expect(nothingInCommon.errorCode).to.equal(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     expect(nothingInCommon.memberId).to.equal('');
 
     // B and C prefer roundrobin; C lacks sticky. Candidates: range, roundrobin. Votes: A range, B and C roundrobin.
-    const joinB = joinGroup(b, 1, { groupId: 'vote', protocols: [{ name: 'roundrobin' }, { name: 'range' }, { name: 'sticky' }] });
-    const joinC = joinGroup(c, 1, { groupId: 'vote', protocols: [{ name: 'sticky-v2' }, { name: 'roundrobin' }, { name: 'range' }] });
+    const joinB = joinGroup(b, 1, {
+      groupId: 'vote',
+      protocols: [{ name: 'roundrobin' }, { name: 'range' }, { name: 'sticky' }],
+    });
+    const joinC = joinGroup(c, 1, {
+      groupId: 'vote',
+      protocols: [{ name: 'sticky-v2' }, { name: 'roundrobin' }, { name: 'range' }],
+    });
     await settledWithin(joinC, 50);
     const rejoinA = await joinGroup(a, 1, {
       groupId: 'vote',
       memberId: joinA.memberId,
-      protocols: [{ name: 'range', metadata: Buffer.from('a') }, { name: 'roundrobin', metadata: Buffer.from('A') }, { name: 'sticky' }],
+      protocols: [
+        { name: 'range', metadata: Buffer.from('a') },
+        { name: 'roundrobin', metadata: Buffer.from('A') },
+        { name: 'sticky' },
+      ],
     });
     const [resultB, resultC] = await Promise.all([joinB, joinC]);
     for (const result of [rejoinA, resultB!, resultC!]) {
@@ -359,8 +513,14 @@ describe('broker/groups: membership over the wire', () => {
     await followerSync;
 
     expect((await leaveGroup(first, 0, 'depart', [leader.memberId])).errorCode).to.equal(ErrorCode.NONE);
-    expect(await heartbeat(second, 0, { groupId: 'depart', generationId: 2, memberId: follower.memberId })).to.equal(ErrorCode.REBALANCE_IN_PROGRESS);
-    const alone = await joinGroup(second, 1, { groupId: 'depart', memberId: follower.memberId, protocols: [{ name: 'range' }] });
+    expect(await heartbeat(second, 0, { groupId: 'depart', generationId: 2, memberId: follower.memberId })).to.equal(
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
+    const alone = await joinGroup(second, 1, {
+      groupId: 'depart',
+      memberId: follower.memberId,
+      protocols: [{ name: 'range' }],
+    });
     expect(alone).to.deep.include({ generationId: 3, leaderId: follower.memberId });
 
     const batch = await leaveGroup(second, 3, 'depart', [follower.memberId, 'ghost']);
@@ -392,16 +552,25 @@ describe('broker/groups: membership over the wire', () => {
     const coordinatorId = broker.cluster.coordinatorFor(groupId);
     const other = [1, 2, 3].find((id) => id !== coordinatorId)!;
 
-    for (const [version, node] of [[0, other], [2, coordinatorId]] as const) {
+    for (const [version, node] of [
+      [0, other],
+      [2, coordinatorId],
+    ] as const) {
       const connection = await connect(node - 1);
       const found = await findCoordinator(connection, version, groupId);
-      expect(found).to.deep.include({ errorCode: ErrorCode.NONE, nodeId: coordinatorId, port: broker.cluster.nodes.get(coordinatorId)!.port });
+      expect(found).to.deep.include({
+        errorCode: ErrorCode.NONE,
+        nodeId: coordinatorId,
+        port: broker.cluster.nodes.get(coordinatorId)!.port,
+      });
       expect(found.host).to.equal('127.0.0.1');
     }
     const wrongNode = await connect(other - 1);
     const refused = await joinGroup(wrongNode, 1, { groupId, protocols: [{ name: 'range' }] });
     expect(refused.errorCode).to.equal(ErrorCode.NOT_COORDINATOR);
-    expect(await heartbeat(wrongNode, 0, { groupId, generationId: 1, memberId: 'm' })).to.equal(ErrorCode.NOT_COORDINATOR);
+    expect(await heartbeat(wrongNode, 0, { groupId, generationId: 1, memberId: 'm' })).to.equal(
+      ErrorCode.NOT_COORDINATOR,
+    );
     const [notHere] = await describeGroups(wrongNode, 0, [groupId]);
     expect(notHere).to.deep.include({ errorCode: ErrorCode.NOT_COORDINATOR, state: '' });
 
@@ -417,12 +586,17 @@ describe('broker/groups: membership over the wire', () => {
     expect(moved.nodeId).to.not.equal(coordinatorId);
     const newHome = await connect(moved.nodeId - 1);
     // The group and its generation survive the move, as Kafka reloads them from __consumer_offsets.
-    expect(await heartbeat(newHome, 0, { groupId, generationId: 1, memberId: member.memberId })).to.equal(ErrorCode.NONE);
+    expect(await heartbeat(newHome, 0, { groupId, generationId: 1, memberId: member.memberId })).to.equal(
+      ErrorCode.NONE,
+    );
 
     for (const id of [1, 2, 3]) if (id !== coordinatorId) await broker.stopNode(id);
-    expect(broker.cluster.groups.heartbeat({ groupId, generationId: 1, memberId: member.memberId, groupInstanceId: null }, 1)).to.equal(
-      ErrorCode.COORDINATOR_NOT_AVAILABLE,
-    );
+    expect(
+      broker.cluster.groups.heartbeat(
+        { groupId, generationId: 1, memberId: member.memberId, groupInstanceId: null },
+        1,
+      ),
+    ).to.equal(ErrorCode.COORDINATOR_NOT_AVAILABLE);
   });
 
   it('a JoinGroup parked on a node whose group moves away is answered NOT_COORDINATOR', async () => {
@@ -439,8 +613,12 @@ describe('broker/groups: membership over the wire', () => {
 
     await broker.startNode(1);
     expect((await parked).errorCode).to.equal(ErrorCode.NOT_COORDINATOR);
-    expect(await heartbeat(first, 0, { groupId, generationId: 1, memberId: leader.memberId })).to.equal(ErrorCode.NOT_COORDINATOR);
+    expect(await heartbeat(first, 0, { groupId, generationId: 1, memberId: leader.memberId })).to.equal(
+      ErrorCode.NOT_COORDINATOR,
+    );
     const newHome = await connect(0);
-    expect(await heartbeat(newHome, 0, { groupId, generationId: 1, memberId: leader.memberId })).to.equal(ErrorCode.REBALANCE_IN_PROGRESS);
+    expect(await heartbeat(newHome, 0, { groupId, generationId: 1, memberId: leader.memberId })).to.equal(
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
   });
 });

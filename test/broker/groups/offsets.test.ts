@@ -43,7 +43,13 @@ describe('broker/groups: committed offsets over the wire', () => {
       expect(fetched.topics, `v${version}`).to.deep.equal([
         {
           name: 'orders',
-          partitions: [0, 2].map((partition) => ({ partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE })),
+          partitions: [0, 2].map((partition) => ({
+            partition,
+            offset: -1n,
+            leaderEpoch: -1,
+            metadata: '',
+            errorCode: ErrorCode.NONE,
+          })),
         },
       ]);
     }
@@ -55,10 +61,24 @@ describe('broker/groups: committed offsets over the wire', () => {
     await start();
     const committed = await offsetCommit(connection, 2, {
       groupId: 'simple',
-      topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 42, metadata: 'note' }, { partition: 1, offset: 7, metadata: null }] }],
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partition: 0, offset: 42, metadata: 'note' },
+            { partition: 1, offset: 7, metadata: null },
+          ],
+        },
+      ],
     });
     expect(committed).to.deep.equal([
-      { name: 'orders', partitions: [{ partition: 0, errorCode: 0 }, { partition: 1, errorCode: 0 }] },
+      {
+        name: 'orders',
+        partitions: [
+          { partition: 0, errorCode: 0 },
+          { partition: 1, errorCode: 0 },
+        ],
+      },
     ]);
     const fetched = await offsetFetch(connection, 1, 'simple', [{ name: 'orders', partitions: [0, 1, 2] }]);
     expect(fetched.topics[0]!.partitions.map((p) => [p.partition, p.offset, p.metadata])).to.deep.equal([
@@ -87,7 +107,14 @@ describe('broker/groups: committed offsets over the wire', () => {
     const committed = await offsetCommit(connection, 7, {
       groupId: 'epochs',
       topics: [
-        { name: 'orders', partitions: [{ partition: 2, offset: 100, leaderEpoch: 4 }, { partition: 9, offset: 1 }, { partition: 1, offset: 5, metadata: 'x'.repeat(4097) }] },
+        {
+          name: 'orders',
+          partitions: [
+            { partition: 2, offset: 100, leaderEpoch: 4 },
+            { partition: 9, offset: 1 },
+            { partition: 1, offset: 5, metadata: 'x'.repeat(4097) },
+          ],
+        },
         { name: 'no-such-topic', partitions: [{ partition: 0, offset: 1 }] },
       ],
     });
@@ -111,9 +138,18 @@ describe('broker/groups: committed offsets over the wire', () => {
 
   it('v0 commits go to "ZooKeeper", which only OffsetFetch v0 reads, as on a ZooKeeper-based Kafka', async () => {
     await start();
-    await offsetCommit(connection, 0, { groupId: 'zk', topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 11 }] }] });
-    await offsetCommit(connection, 1, { groupId: 'zk', topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 22 }] }] });
-    const fromZooKeeper = await offsetFetch(connection, 0, 'zk', [{ name: 'orders', partitions: [0] }, { name: 'gone', partitions: [0] }]);
+    await offsetCommit(connection, 0, {
+      groupId: 'zk',
+      topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 11 }] }],
+    });
+    await offsetCommit(connection, 1, {
+      groupId: 'zk',
+      topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 22 }] }],
+    });
+    const fromZooKeeper = await offsetFetch(connection, 0, 'zk', [
+      { name: 'orders', partitions: [0] },
+      { name: 'gone', partitions: [0] },
+    ]);
     expect(fromZooKeeper.topics[0]!.partitions[0]!.offset).to.equal(11n);
     expect(fromZooKeeper.topics[1]!.partitions[0]!.errorCode).to.equal(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     const fromKafka = await offsetFetch(connection, 1, 'zk', [{ name: 'orders', partitions: [0] }]);
@@ -137,7 +173,12 @@ describe('broker/groups: committed offsets over the wire', () => {
     expect(await errorOf(1, { generationId: 1, memberId: member.memberId })).to.equal(ErrorCode.NONE);
     expect(await errorOf(6, { generationId: 1, memberId: member.memberId })).to.equal(ErrorCode.NONE);
     // A group the coordinator never saw cannot have a generation.
-    const unknown = await offsetCommit(connection, 2, { groupId: 'never-seen', generationId: 3, memberId: 'm', topics });
+    const unknown = await offsetCommit(connection, 2, {
+      groupId: 'never-seen',
+      generationId: 3,
+      memberId: 'm',
+      topics,
+    });
     expect(unknown[0]!.partitions[0]!.errorCode).to.equal(ErrorCode.ILLEGAL_GENERATION);
     // v0 does not involve the coordinator at all.
     expect(await errorOf(0, {})).to.equal(ErrorCode.NONE);
@@ -150,7 +191,10 @@ describe('broker/groups: committed offsets over the wire', () => {
     const groupId = 'elsewhere';
     const wrongNode = broker.cluster.coordinatorFor(groupId) === 1 ? 1 : 0;
     connection = await RawConnection.open(broker.brokers[wrongNode]!);
-    const committed = await offsetCommit(connection, 2, { groupId, topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 1 }] }] });
+    const committed = await offsetCommit(connection, 2, {
+      groupId,
+      topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 1 }] }],
+    });
     expect(committed[0]!.partitions[0]!.errorCode).to.equal(ErrorCode.NOT_COORDINATOR);
     const v1 = await offsetFetch(connection, 1, groupId, [{ name: 'orders', partitions: [0] }]);
     expect(v1.topics[0]!.partitions[0]).to.deep.include({ offset: -1n, errorCode: ErrorCode.NOT_COORDINATOR });
@@ -173,9 +217,20 @@ describe('broker/groups: committed offsets over the wire', () => {
       groupId: 'durable',
       generationId: 1,
       memberId: member.memberId,
-      topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 12, leaderEpoch: 3, metadata: 'second' }, { partition: 2, offset: 2 }] }],
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partition: 0, offset: 12, leaderEpoch: 3, metadata: 'second' },
+            { partition: 2, offset: 2 },
+          ],
+        },
+      ],
     });
-    await offsetCommit(connection, 0, { groupId: 'zk-durable', topics: [{ name: 'orders', partitions: [{ partition: 1, offset: 99 }] }] });
+    await offsetCommit(connection, 0, {
+      groupId: 'zk-durable',
+      topics: [{ name: 'orders', partitions: [{ partition: 1, offset: 99 }] }],
+    });
     await stop();
 
     await start({ dataDir: dir });
@@ -201,17 +256,26 @@ describe('broker/groups: committed offsets over the wire', () => {
     const dir = dataDir();
     await start({ dataDir: dir });
     const coordinator = broker.cluster.coordinatorFor('doomed');
-    await offsetCommit(connection, 2, { groupId: 'doomed', topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 4 }] }] });
+    await offsetCommit(connection, 2, {
+      groupId: 'doomed',
+      topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 4 }] }],
+    });
     const member = await joinGroup(connection, 1, { groupId: 'busy', protocols: [{ name: 'range' }] });
     expect(member.errorCode).to.equal(ErrorCode.NONE);
     expect(broker.cluster.groups.deleteGroup('busy', coordinator)).to.equal(ErrorCode.NON_EMPTY_GROUP);
     expect(broker.cluster.groups.deleteGroup('absent', coordinator)).to.equal(ErrorCode.GROUP_ID_NOT_FOUND);
     expect(broker.cluster.groups.deleteGroup('doomed', coordinator)).to.equal(ErrorCode.NONE);
     expect(broker.cluster.groups.groupState('doomed')).to.equal(undefined);
-    expect((await offsetFetch(connection, 1, 'doomed', [{ name: 'orders', partitions: [0] }])).topics[0]!.partitions[0]!.offset).to.equal(-1n);
+    expect(
+      (await offsetFetch(connection, 1, 'doomed', [{ name: 'orders', partitions: [0] }])).topics[0]!.partitions[0]!
+        .offset,
+    ).to.equal(-1n);
     await stop();
     await start({ dataDir: dir });
-    expect((await offsetFetch(connection, 1, 'doomed', [{ name: 'orders', partitions: [0] }])).topics[0]!.partitions[0]!.offset).to.equal(-1n);
+    expect(
+      (await offsetFetch(connection, 1, 'doomed', [{ name: 'orders', partitions: [0] }])).topics[0]!.partitions[0]!
+        .offset,
+    ).to.equal(-1n);
     expect((await listGroups(connection, 0)).groups.map((g) => g.groupId)).to.deep.equal(['busy']);
   });
 
@@ -227,7 +291,9 @@ describe('broker/groups: committed offsets over the wire', () => {
           memberId: '',
           groupInstanceId: null,
           namespace: 'kafka',
-          topics: [{ name: 'orders', partitions: [{ partition: 0, offset: BigInt(offset), leaderEpoch: -1, metadata: null }] }],
+          topics: [
+            { name: 'orders', partitions: [{ partition: 0, offset: BigInt(offset), leaderEpoch: -1, metadata: null }] },
+          ],
         },
         node,
       );
@@ -239,26 +305,44 @@ describe('broker/groups: committed offsets over the wire', () => {
     await stop();
     await start({ dataDir: dir });
     expect(linesOf()).to.equal(1);
-    expect((await offsetFetch(connection, 1, 'busy-committer', [{ name: 'orders', partitions: [0] }])).topics[0]!.partitions[0]!.offset).to.equal(1200n);
+    expect(
+      (await offsetFetch(connection, 1, 'busy-committer', [{ name: 'orders', partitions: [0] }])).topics[0]!
+        .partitions[0]!.offset,
+    ).to.equal(1200n);
   });
 
   it('a memory-only broker forgets, and a torn last line in the offsets file is dropped on replay', async () => {
     await start();
-    await offsetCommit(connection, 2, { groupId: 'volatile', topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 3 }] }] });
+    await offsetCommit(connection, 2, {
+      groupId: 'volatile',
+      topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 3 }] }],
+    });
     await stop();
     await start();
-    expect((await offsetFetch(connection, 1, 'volatile', [{ name: 'orders', partitions: [0] }])).topics[0]!.partitions[0]!.offset).to.equal(-1n);
+    expect(
+      (await offsetFetch(connection, 1, 'volatile', [{ name: 'orders', partitions: [0] }])).topics[0]!.partitions[0]!
+        .offset,
+    ).to.equal(-1n);
     await stop();
 
     const dir = dataDir();
     await start({ dataDir: dir });
-    await offsetCommit(connection, 2, { groupId: 'torn', topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 8 }] }] });
+    await offsetCommit(connection, 2, {
+      groupId: 'torn',
+      topics: [{ name: 'orders', partitions: [{ partition: 0, offset: 8 }] }],
+    });
     await stop();
-    fs.appendFileSync(path.join(dir, OFFSETS_FILE_NAME), '{"kind":"offsets","namespace":"kafka","group":"torn","timest');
+    fs.appendFileSync(
+      path.join(dir, OFFSETS_FILE_NAME),
+      '{"kind":"offsets","namespace":"kafka","group":"torn","timest',
+    );
     const logger = new MemoryLogger();
     await start({ dataDir: dir, logger });
     expect(logger.lines.some((line) => line.includes('partially written'))).to.equal(true);
-    await offsetCommit(connection, 2, { groupId: 'torn', topics: [{ name: 'orders', partitions: [{ partition: 1, offset: 9 }] }] });
+    await offsetCommit(connection, 2, {
+      groupId: 'torn',
+      topics: [{ name: 'orders', partitions: [{ partition: 1, offset: 9 }] }],
+    });
     await stop();
     await start({ dataDir: dir });
     const fetched = await offsetFetch(connection, 1, 'torn', [{ name: 'orders', partitions: [0, 1] }]);

@@ -10,7 +10,8 @@ import { decodeRecordSet, recordsOf } from '../../../src/protocol/record-set';
 
 function batch(count: number, timestamp: number, codec: number = CompressionCodec.None, valueSize = 10): Buffer {
   const records = [];
-  for (let i = 0; i < count; i++) records.push({ timestamp: timestamp + i, key: Buffer.from(`k${i}`), value: Buffer.alloc(valueSize, 97 + i) });
+  for (let i = 0; i < count; i++)
+    records.push({ timestamp: timestamp + i, key: Buffer.from(`k${i}`), value: Buffer.alloc(valueSize, 97 + i) });
   return encodeRecordBatch({ baseOffset: 0, codec, records });
 }
 
@@ -33,7 +34,9 @@ describe('broker/log/partition-log', () => {
     const first = stored.chunks[0]!.subarray(0, produced.length);
     expect(first.subarray(21).equals(produced.subarray(21)), 'CRC-covered bytes untouched').to.equal(true);
     expect(readRecordBatchHeader(first).partitionLeaderEpoch).to.equal(4);
-    expect(recordsOf(decodeRecordSet(Buffer.concat(stored.chunks)).batches).map((r) => r.offset)).to.deep.equal([0, 1, 2, 3, 4]);
+    expect(recordsOf(decodeRecordSet(Buffer.concat(stored.chunks)).batches).map((r) => r.offset)).to.deep.equal([
+      0, 1, 2, 3, 4,
+    ]);
   });
 
   it('finds the batch holding an offset and reads whole batches within the byte limit', () => {
@@ -48,7 +51,10 @@ describe('broker/log/partition-log', () => {
     expect(log.read(4, size * 2 + 5, false).batches.map((b) => b.baseOffset)).to.deep.equal([3, 6]);
     const tooSmall = log.read(4, size - 1, false);
     expect([tooSmall.batches.length, tooSmall.firstBatchTooLarge]).to.deep.equal([0, true]);
-    expect(log.read(4, size - 1, true).batches.map((b) => b.baseOffset), 'first batch even if larger').to.deep.equal([3]);
+    expect(
+      log.read(4, size - 1, true).batches.map((b) => b.baseOffset),
+      'first batch even if larger',
+    ).to.deep.equal([3]);
     expect(log.read(30, 1000, true).batches).to.deep.equal([]);
   });
 
@@ -111,7 +117,12 @@ describe('broker/log/partition-log', () => {
     expect(fs.readFileSync(file).equals(before)).to.equal(true);
 
     const reopened = PartitionLog.open({ topic: 't', partition: 0, directory: partitionDir });
-    expect([reopened.logStartOffset, reopened.highWatermark, reopened.batchCount, reopened.truncatedOnOpen]).to.deep.equal([0, 6, 3, 0]);
+    expect([
+      reopened.logStartOffset,
+      reopened.highWatermark,
+      reopened.batchCount,
+      reopened.truncatedOnOpen,
+    ]).to.deep.equal([0, 6, 3, 0]);
     expect(Buffer.concat(reopened.read(0, 1 << 30, false).chunks).equals(before)).to.equal(true);
     expect(reopened.append(batch(1, 40)).baseOffset).to.equal(6);
     reopened.close();

@@ -1,6 +1,17 @@
-import { BufferedDelivery, DrivenConsumerGroup, type BufferedPartition, type ConsumerGroupDriver, type GroupSession } from '../../../src/common/consumer-group';
+import {
+  BufferedDelivery,
+  DrivenConsumerGroup,
+  type BufferedPartition,
+  type ConsumerGroupDriver,
+  type GroupSession,
+} from '../../../src/common/consumer-group';
 import { KafkaError } from '../../../src/common/errors';
-import type { ConsumerGroupConfig, RetryOptions, TopicPartition, TopicPartitionOffset } from '../../../src/common/types';
+import type {
+  ConsumerGroupConfig,
+  RetryOptions,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../../../src/common/types';
 import { resolveConsumerGroupConfig } from '../../../src/common/validation';
 
 /**
@@ -25,7 +36,15 @@ export class FakeDriver implements ConsumerGroupDriver {
 
   constructor(readonly session: GroupSession) {
     this.delivery = new BufferedDelivery(session, {
-      consumed: ({ topic, partition, offset }) => ({ topic, partition, offset, key: null, value: Buffer.from(`${topic}-${offset}`), timestamp: 0, headers: {} }),
+      consumed: ({ topic, partition, offset }) => ({
+        topic,
+        partition,
+        offset,
+        key: null,
+        value: Buffer.from(`${topic}-${offset}`),
+        timestamp: 0,
+        headers: {},
+      }),
       highWatermark: (message) => message.offset + 1,
       isMember: () => this.member,
       commit: (offsets) => this.commit(offsets),
@@ -38,7 +57,12 @@ export class FakeDriver implements ConsumerGroupDriver {
   /** The library joined a generation with these partitions, starting at `start` unless a seek is pending. */
   assign(partitions: TopicPartition[], start = 0): void {
     this.member = true;
-    const states = partitions.map(({ topic, partition }): BufferedPartition<FakeMessage> => ({ topic, partition, queue: [], retryAt: 0 }));
+    const states = partitions.map(({ topic, partition }): BufferedPartition<FakeMessage> => ({
+      topic,
+      partition,
+      queue: [],
+      retryAt: 0,
+    }));
     for (const { topic, partition } of partitions) {
       const seek = this.session.subscription.takeSeek(topic, partition);
       this.session.offsets.started(topic, partition, seek ? seek.offset : start);
@@ -102,7 +126,12 @@ export class FakeDriver implements ConsumerGroupDriver {
   async commitOnClose(): Promise<void> {
     this.calls.push('commitOnClose');
     if (this.session.assignment && this.member) {
-      await this.session.offsets.commitPersistently((offsets) => this.commit(offsets), this.session.retry, (error) => this.mapError(error), () => this.member);
+      await this.session.offsets.commitPersistently(
+        (offsets) => this.commit(offsets),
+        this.session.retry,
+        (error) => this.mapError(error),
+        () => this.member,
+      );
     }
   }
 
@@ -121,7 +150,10 @@ export class FakeDriver implements ConsumerGroupDriver {
 export const RETRY: RetryOptions = { retries: 3, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 };
 
 /** A consumer group on a FakeDriver. */
-export function fakeGroup(config: Partial<ConsumerGroupConfig> = {}): { group: DrivenConsumerGroup; driver: FakeDriver } {
+export function fakeGroup(config: Partial<ConsumerGroupConfig> = {}): {
+  group: DrivenConsumerGroup;
+  driver: FakeDriver;
+} {
   let driver!: FakeDriver;
   const group = new DrivenConsumerGroup(
     resolveConsumerGroupConfig({ groupId: 'unit', topics: ['a', 'b'], autoCommit: false, ...config }),

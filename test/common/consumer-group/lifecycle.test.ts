@@ -17,7 +17,10 @@ describe('common/consumer-group core (fake driver, fake timers)', () => {
   });
 
   /** Starts run() with a handler recording "topic/partition@offset"; resolves once the fake driver assigned. */
-  async function running(setup: ReturnType<typeof fakeGroup>, handle: (message: ConsumedMessage) => void = () => undefined) {
+  async function running(
+    setup: ReturnType<typeof fakeGroup>,
+    handle: (message: ConsumedMessage) => void = () => undefined,
+  ) {
     const seen: string[] = [];
     const run = setup.group.run({
       eachMessage: (message) => {
@@ -117,7 +120,13 @@ describe('common/consumer-group core (fake driver, fake timers)', () => {
     await group.commit();
     expect(driver.commits).to.deep.equal([[{ topic: 'a', partition: 0, offset: 5 }]]);
     // Partition 1 was not assigned: its seek waits for an assignment that has it.
-    driver.assign([{ topic: 'a', partition: 0 }, { topic: 'a', partition: 1 }], 0);
+    driver.assign(
+      [
+        { topic: 'a', partition: 0 },
+        { topic: 'a', partition: 1 },
+      ],
+      0,
+    );
     await group.commit();
     expect(driver.commits[1]).to.deep.equal([
       { topic: 'a', partition: 0, offset: 0 },
@@ -144,7 +153,9 @@ describe('common/consumer-group core (fake driver, fake timers)', () => {
     await clock.tickAsync(0);
     expect(seen).to.deep.equal(['a/0@0', 'a/0@1']);
     await group.commit();
-    expect(driver.commits.at(-1), 'commit stops before the failing message').to.deep.equal([{ topic: 'a', partition: 0, offset: 1 }]);
+    expect(driver.commits.at(-1), 'commit stops before the failing message').to.deep.equal([
+      { topic: 'a', partition: 0, offset: 1 },
+    ]);
     await clock.tickAsync(99);
     expect(seen, 'not retried before the first backoff (100 ms)').to.have.length(2);
     await clock.tickAsync(1);
@@ -177,12 +188,15 @@ describe('common/consumer-group core (fake driver, fake timers)', () => {
     group.resume(['a']);
     await clock.tickAsync(0);
     expect(seen).to.deep.equal(['b/0@0', 'a/0@0', 'a/0@1']);
-    expect(driver.calls.filter((call) => call.startsWith('pausesChanged'))).to.deep.equal(['pausesChanged a / ', 'pausesChanged  / a']);
+    expect(driver.calls.filter((call) => call.startsWith('pausesChanged'))).to.deep.equal([
+      'pausesChanged a / ',
+      'pausesChanged  / a',
+    ]);
     expect(() => group.pause(['' as string])).to.throw(/array of topic names/);
     await group.close();
   });
 
-  it('eachBatch gets a partition\'s buffered messages together; commit() without offsets commits what was handled', async () => {
+  it("eachBatch gets a partition's buffered messages together; commit() without offsets commits what was handled", async () => {
     const setup = fakeGroup({ topics: ['a'] });
     const { driver, group } = setup;
     const batches: number[][] = [];

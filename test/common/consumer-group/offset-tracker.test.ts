@@ -6,7 +6,8 @@ import type { TopicPartitionOffset } from '../../../src/common/types';
 
 describe('common/consumer-group OffsetTracker', () => {
   const retry = { retries: 2, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 };
-  const mapError = (error: unknown): KafkaError => (error instanceof KafkaError ? error : new KafkaError(String(error)));
+  const mapError = (error: unknown): KafkaError =>
+    error instanceof KafkaError ? error : new KafkaError(String(error));
 
   it('commits handled and sought positions, not start positions of -1; a failed commit leaves them dirty', async () => {
     const tracker = new OffsetTracker(true, 1000);
@@ -17,7 +18,12 @@ describe('common/consumer-group OffsetTracker', () => {
     expect(tracker.dirty).to.equal(true);
     const sent: TopicPartitionOffset[][] = [];
     await tracker.commit(async (offsets) => void sent.push(offsets));
-    expect(sent).to.deep.equal([[{ topic: 't', partition: 1, offset: 4 }, { topic: 't', partition: 2, offset: 8 }]]);
+    expect(sent).to.deep.equal([
+      [
+        { topic: 't', partition: 1, offset: 4 },
+        { topic: 't', partition: 2, offset: 8 },
+      ],
+    ]);
     expect(tracker.dirty).to.equal(false);
     tracker.moved('t', 2, 9);
     const failing = tracker.commit(async () => {
@@ -28,7 +34,9 @@ describe('common/consumer-group OffsetTracker', () => {
       (error: Error) => expect(error.message).to.equal('coordinator gone'),
     );
     expect(tracker.dirty, 'still to commit').to.equal(true);
-    expect(tracker.committable((_topic, partition) => partition === 2)).to.deep.equal([{ topic: 't', partition: 2, offset: 9 }]);
+    expect(tracker.committable((_topic, partition) => partition === 2)).to.deep.equal([
+      { topic: 't', partition: 2, offset: 9 },
+    ]);
   });
 
   it('commitPersistently retries retriable failures on the backoff schedule, up to `retries`, and not a fatal one', async () => {

@@ -17,8 +17,18 @@ export type EnginePath =
 /** Every way a user's code reaches a broker: the examples as programs (three ways), and the common interface. */
 export const ENGINE_PATHS: readonly EnginePath[] = [
   { id: 'kafka-node', kind: 'program', mode: 'kafka-node', title: 'examples on the real kafka-node 5.0.0' },
-  ...BACKEND_NAMES.map((backend): EnginePath => ({ id: `facade:${backend}`, kind: 'program', mode: `facade:${backend}` as RunMode, title: `examples on the facade, backend ${backend}` })),
-  ...BACKEND_NAMES.map((backend): EnginePath => ({ id: `common:${backend}`, kind: 'common', backend, title: `parity scenarios on the common interface, backend ${backend}` })),
+  ...BACKEND_NAMES.map((backend): EnginePath => ({
+    id: `facade:${backend}`,
+    kind: 'program',
+    mode: `facade:${backend}` as RunMode,
+    title: `examples on the facade, backend ${backend}`,
+  })),
+  ...BACKEND_NAMES.map((backend): EnginePath => ({
+    id: `common:${backend}`,
+    kind: 'common',
+    backend,
+    title: `parity scenarios on the common interface, backend ${backend}`,
+  })),
 ];
 
 /** 'pass', 'n/a' (the broker lacks what the item needs), or the exact failure a user sees. */
@@ -61,7 +71,12 @@ const EXPECTED: Record<string, Partial<Record<BrokerId, CellExpectation>>> = {
     // The clear refusal, in each program's own words ('producer error:' is its client's 'error' event).
     'kafka-4': {
       all: `producer error: ${KAFKA_4_REFUSAL}`,
-      items: { '03': `consumer error: ${KAFKA_4_REFUSAL}`, '04': `producer failed: ${KAFKA_4_REFUSAL}`, '05': 'n/a', '06': `consumer error: ${KAFKA_4_REFUSAL}` },
+      items: {
+        '03': `consumer error: ${KAFKA_4_REFUSAL}`,
+        '04': `producer failed: ${KAFKA_4_REFUSAL}`,
+        '05': 'n/a',
+        '06': `consumer error: ${KAFKA_4_REFUSAL}`,
+      },
     },
   },
   'facade:kafkajs': {
@@ -70,7 +85,11 @@ const EXPECTED: Record<string, Partial<Record<BrokerId, CellExpectation>>> = {
     // The consumers print no error: they wait for their own deadline.
     'kafka-0.9': {
       all: 'producer error: Broker not connected',
-      items: { '03': 'consumed 0 message(s), stopping: timeout', '04': 'producer failed: Broker not connected', '06': 'read 0 message(s), stopping: timeout' },
+      items: {
+        '03': 'consumed 0 message(s), stopping: timeout',
+        '04': 'producer failed: Broker not connected',
+        '06': 'read 0 message(s), stopping: timeout',
+      },
     },
     'kafka-4': { items: NO_ZOOKEEPER },
   },
@@ -105,9 +124,11 @@ export function renderCell(outcomes: ReadonlyMap<string, ItemOutcome>): string {
   const passed = applicable.filter(([, outcome]) => outcome === 'pass');
   const notApplicable = items.filter(([, outcome]) => outcome === 'n/a').map(([id]) => id);
   const failures = new Map<string, string[]>();
-  for (const [id, outcome] of applicable) if (outcome !== 'pass') failures.set(outcome, [...(failures.get(outcome) ?? []), id]);
+  for (const [id, outcome] of applicable)
+    if (outcome !== 'pass') failures.set(outcome, [...(failures.get(outcome) ?? []), id]);
   const parts = [`${passed.length}/${applicable.length} pass`];
-  for (const [failure, ids] of failures) parts.push(`${ids.length === applicable.length ? 'all' : ids.join(',')}: ${shorten(failure)}`);
+  for (const [failure, ids] of failures)
+    parts.push(`${ids.length === applicable.length ? 'all' : ids.join(',')}: ${shorten(failure)}`);
   if (notApplicable.length > 0) parts.push(`${notApplicable.join(',')} n/a`);
   return parts.join('; ');
 }
@@ -117,9 +138,14 @@ function shorten(failure: string): string {
 }
 
 /** A Markdown table: one row per engine path, one column per broker. */
-export function renderTable(columns: readonly { id: BrokerId; title: string }[], cells: (path: EnginePath, broker: BrokerId) => string | undefined): string {
+export function renderTable(
+  columns: readonly { id: BrokerId; title: string }[],
+  cells: (path: EnginePath, broker: BrokerId) => string | undefined,
+): string {
   const header = `| engine path | ${columns.map((c) => c.title).join(' | ')} |`;
   const rule = `| --- | ${columns.map(() => '---').join(' | ')} |`;
-  const rows = ENGINE_PATHS.map((path) => `| ${path.id} | ${columns.map((c) => cells(path, c.id) ?? 'not run').join(' | ')} |`);
+  const rows = ENGINE_PATHS.map(
+    (path) => `| ${path.id} | ${columns.map((c) => cells(path, c.id) ?? 'not run').join(' | ')} |`,
+  );
   return [header, rule, ...rows].join('\n');
 }

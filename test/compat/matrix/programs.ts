@@ -48,7 +48,10 @@ export const PROGRAMS: readonly ProgramItem[] = [
     file: '01-keyed-producer.js',
     phase: 1,
     env: (n) => ({ EXAMPLE_TOPIC: n.orders, EXAMPLE_COUNT: '6' }),
-    passes: (out) => /^producer ready\n(order \d key=\w+ -> partition [0-2] offset \d\n){6}sent 6 message\(s\)\nproducer closed\n$/.test(out),
+    passes: (out) =>
+      /^producer ready\n(order \d key=\w+ -> partition [0-2] offset \d\n){6}sent 6 message\(s\)\nproducer closed\n$/.test(
+        out,
+      ),
   },
   {
     id: '02',
@@ -57,7 +60,12 @@ export const PROGRAMS: readonly ProgramItem[] = [
     env: (n) => ({ EXAMPLE_TOPIC: n.events, EXAMPLE_COUNT: '5', EXAMPLE_INTERVAL_MS: '20' }),
     passes: (out, n) =>
       out ===
-      ['producer ready', ...[0, 1, 2, 0, 1].map((p, i) => `event ${i + 1} data: {"${n.events}":{"${p}":${i < 3 ? 0 : 1}}}`), 'sent 5 event(s), producer closed', ''].join('\n'),
+      [
+        'producer ready',
+        ...[0, 1, 2, 0, 1].map((p, i) => `event ${i + 1} data: {"${n.events}":{"${p}":${i < 3 ? 0 : 1}}}`),
+        'sent 5 event(s), producer closed',
+        '',
+      ].join('\n'),
   },
   {
     id: '03',
@@ -66,8 +74,14 @@ export const PROGRAMS: readonly ProgramItem[] = [
     env: (n) => ({ EXAMPLE_TOPIC: n.orders, EXAMPLE_GROUP: n.group, EXAMPLE_COUNT: '6', EXAMPLE_TIMEOUT_MS: '30000' }),
     passes: (out, n) => {
       const lines = out.trim().split('\n');
-      const ids = lines.slice(1, 7).map((line) => new RegExp(`^${n.orders}/\\d@\\d key=\\w+ value=.*"id":(\\d)`).exec(line)?.[1]);
-      return lines[0] === 'joined group' && ids.sort().join() === '1,2,3,4,5,6' && lines.slice(7).join('\n') === 'consumed 6 message(s), stopping: done\nleft the group';
+      const ids = lines
+        .slice(1, 7)
+        .map((line) => new RegExp(`^${n.orders}/\\d@\\d key=\\w+ value=.*"id":(\\d)`).exec(line)?.[1]);
+      return (
+        lines[0] === 'joined group' &&
+        ids.sort().join() === '1,2,3,4,5,6' &&
+        lines.slice(7).join('\n') === 'consumed 6 message(s), stopping: done\nleft the group'
+      );
     },
   },
   {
@@ -77,7 +91,13 @@ export const PROGRAMS: readonly ProgramItem[] = [
     env: (n) => ({ EXAMPLE_TOPIC: n.audit, EXAMPLE_COUNT: '3' }),
     passes: (out, n) =>
       out ===
-      [`sent: {"${n.audit}":{"0":0}}`, `latest: {"${n.audit}":{"0":3,"1":0}}`, `earliest: {"${n.audit}":{"0":0,"1":0}}`, `fetch partition 0, time -1: {"${n.audit}":{"0":[3]}}`, ''].join('\n'),
+      [
+        `sent: {"${n.audit}":{"0":0}}`,
+        `latest: {"${n.audit}":{"0":3,"1":0}}`,
+        `earliest: {"${n.audit}":{"0":0,"1":0}}`,
+        `fetch partition 0, time -1: {"${n.audit}":{"0":[3]}}`,
+        '',
+      ].join('\n'),
   },
   {
     id: '05',
@@ -86,14 +106,29 @@ export const PROGRAMS: readonly ProgramItem[] = [
     needsZooKeeper: true,
     env: (n) => ({ EXAMPLE_TOPIC: n.zk }),
     passes: (out, n) =>
-      out === ['producer ready', ...[1, 2, 3].map((i) => `event ${i}: {"${n.zk}":{"0":${i - 1}}}`), 'sent 3 message(s) through ZooKeeper discovery', 'producer closed', ''].join('\n'),
+      out ===
+      [
+        'producer ready',
+        ...[1, 2, 3].map((i) => `event ${i}: {"${n.zk}":{"0":${i - 1}}}`),
+        'sent 3 message(s) through ZooKeeper discovery',
+        'producer closed',
+        '',
+      ].join('\n'),
   },
   {
     id: '06',
     file: '06-consumer.js',
     phase: 2,
-    env: (n) => ({ EXAMPLE_TOPIC: n.events, EXAMPLE_GROUP: n.plainGroup, EXAMPLE_OFFSET: '0', EXAMPLE_COUNT: '2', EXAMPLE_TIMEOUT_MS: '30000' }),
-    passes: (out) => out === 'partition 0 offset 0: event 1 on /page/1\npartition 0 offset 1: event 4 on /page/1\nread 2 message(s), stopping: done\n',
+    env: (n) => ({
+      EXAMPLE_TOPIC: n.events,
+      EXAMPLE_GROUP: n.plainGroup,
+      EXAMPLE_OFFSET: '0',
+      EXAMPLE_COUNT: '2',
+      EXAMPLE_TIMEOUT_MS: '30000',
+    }),
+    passes: (out) =>
+      out ===
+      'partition 0 offset 0: event 1 on /page/1\npartition 0 offset 1: event 4 on /page/1\nread 2 message(s), stopping: done\n',
   },
 ];
 

@@ -12,11 +12,18 @@ export const PRODUCER_SCENARIOS: ConformanceScenario[] = [
     byDesign: [{ entry: 1, facadeValue: 'thrown ConfigurationError', warning: 'producer.buildPayloads' }],
     async run(context) {
       await context.createTopic(context.name('build'), 1);
-      const producer = new context.kafka.HighLevelProducer(newClient(context.kafka, context.kafkaHost), { requireAcks: 1 });
+      const producer = new context.kafka.HighLevelProducer(newClient(context.kafka, context.kafkaHost), {
+        requireAcks: 1,
+      });
       context.record(await readyOrError(producer, 'producer'));
-      const build = (producer as unknown as { buildPayloads(payloads: object[], metadata: object): unknown }).buildPayloads.bind(producer);
+      const build = (
+        producer as unknown as { buildPayloads(payloads: object[], metadata: object): unknown }
+      ).buildPayloads.bind(producer);
       try {
-        const built = build([{ topic: context.name('build'), partition: 0, messages: ['x'] }], (producer as unknown as { client: { topicMetadata: object } }).client.topicMetadata);
+        const built = build(
+          [{ topic: context.name('build'), partition: 0, messages: ['x'] }],
+          (producer as unknown as { client: { topicMetadata: object } }).client.topicMetadata,
+        );
         context.record(Array.isArray(built) ? 'answered an array' : `answered ${typeof built}`);
       } catch (error) {
         context.record(`thrown ${(error as Error).name}`);

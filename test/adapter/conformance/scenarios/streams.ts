@@ -28,8 +28,14 @@ export const CONSUMER_STREAM_SCENARIOS: ConformanceScenario[] = [
       const client = newClient(context.kafka, context.kafkaHost);
       // Not in kafka-node's type declarations; no `encoding` option: kafka-node hands its options to Readable, where
       // an encoding breaks object mode.
-      const { ConsumerStream } = context.kafka as unknown as { ConsumerStream: new (client: unknown, topics: object[], options: object) => ConsumerStreamLike };
-      const stream = new ConsumerStream(client, [{ topic, partition: 0, offset: 0 }], { groupId: context.name('stream-group'), fromOffset: true, autoCommit: false });
+      const { ConsumerStream } = context.kafka as unknown as {
+        ConsumerStream: new (client: unknown, topics: object[], options: object) => ConsumerStreamLike;
+      };
+      const stream = new ConsumerStream(client, [{ topic, partition: 0, offset: 0 }], {
+        groupId: context.name('stream-group'),
+        fromOffset: true,
+        autoCommit: false,
+      });
       const data: string[] = [];
       const messages: string[] = [];
       stream.on('data', (message: Message) => data.push(String(message.value)));
@@ -39,16 +45,26 @@ export const CONSUMER_STREAM_SCENARIOS: ConformanceScenario[] = [
       commitStream.on('commitComplete', (event: CommitComplete) => completed.push(event));
       stream.pipe(commitStream);
       await until(() => data.length >= 3, 'three messages', 20000);
-      await until(() => completed.some((c) => c.commits.some((p) => p.offset === 3)), `the commit of three messages (completed: ${JSON.stringify(completed)})`, 20000);
+      await until(
+        () => completed.some((c) => c.commits.some((p) => p.offset === 3)),
+        `the commit of three messages (completed: ${JSON.stringify(completed)})`,
+        20000,
+      );
       context.record({ data, messages });
       const last = completed.find((c) => c.commits.some((p) => p.offset === 3))!;
-      context.record({ group: last.group, commits: last.commits.map(({ topic: t, partition, offset }) => ({ topic: t, partition, offset })) });
+      context.record({
+        group: last.group,
+        commits: last.commits.map(({ topic: t, partition, offset }) => ({ topic: t, partition, offset })),
+      });
       commitStream.clearInterval();
       await new Promise<void>((resolve) => stream.close(false, () => resolve()));
     },
     check(trace) {
       expect(trace[1]).to.deep.equal({ data: ['m0', 'm1', 'm2'], messages: ['m0', 'm1', 'm2'] });
-      expect(trace[2]).to.deep.equal({ group: 'stream-group', commits: [{ topic: 'stream-commit', partition: 0, offset: 3 }] });
+      expect(trace[2]).to.deep.equal({
+        group: 'stream-group',
+        commits: [{ topic: 'stream-commit', partition: 0, offset: 3 }],
+      });
     },
   },
 ];
