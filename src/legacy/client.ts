@@ -12,6 +12,7 @@ import { ErrorCode } from '../protocol/error-codes';
 import { Reader, Writer } from '../protocol/primitives';
 import { settle, toKafkaError } from './errors';
 import { kafkaNode, type KafkaNodeBroker, type KafkaNodeClient, type KafkaNodeClientOptions } from './kafka-node';
+import { encodeRequestFrame } from '../protocol/request-frame';
 
 export function sslOptionsOf(config: ResolvedKafkaConfig): Record<string, unknown> | undefined {
   if (config.ssl === undefined || config.ssl === false) return undefined;
@@ -218,12 +219,7 @@ export function rawRequest<T>(
   request: { apiKey: number; version: number; writeBody: (writer: Writer) => void; readBody: (reader: Reader) => T },
 ): Promise<T> {
   const correlationId = client.nextId();
-  const writer = new Writer();
-  const sizeAt = writer.reserveInt32();
-  writer.int16(request.apiKey).int16(request.version).int32(correlationId).string(client.clientId);
-  request.writeBody(writer);
-  writer.patchInt32(sizeAt, writer.length - 4);
-  const frame = Buffer.from(writer.toBuffer());
+  const frame = encodeRequestFrame(request.apiKey, request.version, correlationId, client.clientId, request.writeBody);
   return settle<T>((callback) =>
     client.sendWhenReady(
       broker,

@@ -23,6 +23,7 @@ import { TimestampType, type KafkaRecord } from '../../src/protocol/records';
 import { decodeRecordSet, recordsOf } from '../../src/protocol/record-set';
 import { RawConnection } from '../helpers/raw-client';
 import { until } from '../helpers/poll';
+import { encodeRequestFrame } from '../../src/protocol/request-frame';
 
 /**
  * The data path of the embedded broker (Produce v0-7, Fetch v0-11, ListOffsets v0-4) as kafka-node 5.0.0 and kafkajs
@@ -647,14 +648,8 @@ describe('broker/produce-fetch: the data path with kafka-node 5.0.0 and kafkajs 
       const socket = net.connect({ host: '127.0.0.1', port: broker.cluster.nodes.get(1)!.port });
       cleanups.push(() => socket.destroy());
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-      const frame = (apiKey: number, version: number, correlationId: number, body: (w: Writer) => void): Buffer => {
-        const writer = new Writer();
-        const sizeAt = writer.reserveInt32();
-        writer.int16(apiKey).int16(version).int32(correlationId).string('raw');
-        body(writer);
-        writer.patchInt32(sizeAt, writer.length - 4);
-        return Buffer.from(writer.toBuffer());
-      };
+      const frame = (apiKey: number, version: number, correlationId: number, body: (w: Writer) => void): Buffer =>
+        encodeRequestFrame(apiKey, version, correlationId, 'raw', body);
       const received: Buffer[] = [];
       socket.on('data', (chunk) => received.push(chunk));
       socket.write(

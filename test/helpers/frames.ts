@@ -1,5 +1,6 @@
 import * as net from 'net';
 import { Writer } from '../../src/protocol/primitives';
+import { encodeRequestFrame } from '../../src/protocol/request-frame';
 
 /** A request frame: INT32 size, then header v1 (api key, version, correlation id, client id), then the body. */
 export function requestFrame(
@@ -8,12 +9,7 @@ export function requestFrame(
   writeBody: (writer: Writer) => void,
   correlationId = 1,
 ): Buffer {
-  const writer = new Writer();
-  const sizeAt = writer.reserveInt32();
-  writer.int16(apiKey).int16(apiVersion).int32(correlationId).string('frames-test');
-  writeBody(writer);
-  writer.patchInt32(sizeAt, writer.length - 4);
-  return Buffer.from(writer.toBuffer());
+  return encodeRequestFrame(apiKey, apiVersion, correlationId, 'frames-test', writeBody);
 }
 
 export interface ExchangeOutcome {

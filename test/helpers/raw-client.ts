@@ -1,5 +1,6 @@
 import * as net from 'net';
 import { Reader, Writer } from '../../src/protocol/primitives';
+import { encodeRequestFrame } from '../../src/protocol/request-frame';
 
 /**
  * A bare Kafka connection for tests that need exact control over a request: it frames one request with header v1
@@ -42,13 +43,9 @@ export class RawConnection {
   request(apiKey: number, apiVersion: number, writeBody: (writer: Writer) => void): Promise<Reader> {
     if (this.failure) return Promise.reject(this.failure);
     const correlationId = this.nextCorrelationId++;
-    const writer = new Writer();
-    const sizeAt = writer.reserveInt32();
-    writer.int16(apiKey).int16(apiVersion).int32(correlationId).string(this.clientId);
-    writeBody(writer);
-    writer.patchInt32(sizeAt, writer.length - 4);
+    const frame = encodeRequestFrame(apiKey, apiVersion, correlationId, this.clientId, writeBody);
     const promise = new Promise<Reader>((resolve, reject) => this.waiting.push({ correlationId, resolve, reject }));
-    this.socket.write(Buffer.from(writer.toBuffer()));
+    this.socket.write(frame);
     return promise;
   }
 
