@@ -93,11 +93,28 @@ const EXPECTED: Record<string, Partial<Record<BrokerId, CellExpectation>>> = {
     },
     'kafka-4': { items: NO_ZOOKEEPER },
   },
+  'facade:confluent': {
+    embedded: { items: NO_ZOOKEEPER },
+    // librdkafka asks 0.9 for ApiVersions, gets no answer, falls back to 0.10's protocol and 0.9 drops it.
+    // The consumers print no error: they wait for their own deadline.
+    'kafka-0.9': {
+      all: 'producer error: broker transport failure',
+      items: {
+        '03': 'consumed 0 message(s), stopping: timeout',
+        '04': 'producer failed: broker transport failure',
+        '06': 'read 0 message(s), stopping: timeout',
+      },
+    },
+    'kafka-4': { items: NO_ZOOKEEPER },
+  },
   'common:kafka-node': {
     'kafka-4': { all: `UnsupportedBrokerVersionError: ${KAFKA_4_REFUSAL}` },
   },
   'common:kafkajs': {
     'kafka-0.9': { all: 'KafkaError: Broker not connected' },
+  },
+  'common:confluent': {
+    'kafka-0.9': { all: 'KafkaConnectionError: broker transport failure' },
   },
 };
 
