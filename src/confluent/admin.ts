@@ -10,6 +10,7 @@ import { KafkaProtocolError, UnsupportedFeatureError } from '../common/errors';
 import { toGroupDescriptions } from '../common/group-description';
 import type { Admin, ClusterMetadata, ConfigResource, ConfigResourceDescription, GroupDescription, GroupListing, NewTopic, PartitionOffsets, TopicPartitionOffset } from '../common/types';
 import { ErrorCode } from '../protocol/error-codes';
+import { commitStandalone } from './commit';
 import { toKafkaError, translated } from './errors';
 
 /** KafkaJS.IsolationLevel.READ_UNCOMMITTED: the log end, as the other backends report it. */
@@ -181,14 +182,12 @@ export class ConfluentAdmin implements Admin {
       throw new KafkaProtocolError(ErrorCode.REBALANCE_IN_PROGRESS, `group "${groupId}" has active members (state ${state}): offsets can be committed from outside only while it has none`);
     }
     const consumer = this.kafka.consumer({ kafkaJS: { groupId, autoCommit: false } });
-    await translated(async () => {
-      await consumer.connect();
-      try {
-        await consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })));
-      } finally {
-        await consumer.disconnect().catch(() => undefined);
-      }
-    });
+    await translated(() => consumer.connect());
+    try {
+      await commitStandalone(consumer, offsets, this.config.requestTimeoutMs);
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
   }
 
   async describeConfigs(resources: ConfigResource[]): Promise<ConfigResourceDescription[]> {

@@ -5,11 +5,12 @@
  */
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { ResolvedKafkaConfig } from '../common/config';
-import type { Admin, Backend, Capabilities, ConsumerGroup, ConsumerGroupConfig, Producer, ProducerOptions } from '../common/types';
+import type { Admin, Backend, Capabilities, ConsumerGroup, ConsumerGroupConfig, PartitionFetcher, Producer, ProducerOptions } from '../common/types';
 import { ConfluentAdmin } from './admin';
 import { confluentConfig } from './client';
 import { ConfluentConsumerGroup } from './consumer-group';
 import { loadConfluent } from './library';
+import { ConfluentPartitionFetcher } from './partition-fetcher';
 import { ConfluentProducer } from './producer';
 
 /**
@@ -45,6 +46,11 @@ class ConfluentBackend implements Backend {
 
   admin(): Admin {
     return new ConfluentAdmin(this.kafka, this.config);
+  }
+
+  /** kafka-node's plain Consumer: librdkafka's assign() reads without a group; commits carry no generation. */
+  partitionFetcher(): PartitionFetcher {
+    return new ConfluentPartitionFetcher(this.kafka, this.config);
   }
 }
 
