@@ -27,6 +27,7 @@ import type {
   TopicPartitionOffset,
 } from '../common/types';
 import { ErrorCode } from '../protocol/error-codes';
+import { commitStandalone } from './commit';
 import { toKafkaError, translated } from './errors';
 
 /** KafkaJS.IsolationLevel.READ_UNCOMMITTED: the log end, as the other backends report it. */
@@ -233,16 +234,12 @@ export class ConfluentAdmin implements Admin {
       );
     }
     const consumer = this.kafka.consumer({ kafkaJS: { groupId, autoCommit: false } });
-    await translated(async () => {
-      await consumer.connect();
-      try {
-        await consumer.commitOffsets(
-          offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: String(offset) })),
-        );
-      } finally {
-        await consumer.disconnect().catch(() => undefined);
-      }
-    });
+    await translated(() => consumer.connect());
+    try {
+      await commitStandalone(consumer, offsets, this.config.requestTimeoutMs);
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
   }
 
   async describeConfigs(resources: ConfigResource[]): Promise<ConfigResourceDescription[]> {

@@ -11,6 +11,7 @@ import type {
   Capabilities,
   ConsumerGroup,
   ConsumerGroupConfig,
+  PartitionFetcher,
   Producer,
   ProducerOptions,
 } from '../common/types';
@@ -18,6 +19,7 @@ import { ConfluentAdmin } from './admin';
 import { confluentConfig } from './client';
 import { ConfluentConsumerGroup } from './consumer-group';
 import { loadConfluent } from './library';
+import { ConfluentPartitionFetcher } from './partition-fetcher';
 import { ConfluentProducer } from './producer';
 
 /**
@@ -53,6 +55,11 @@ class ConfluentBackend implements Backend {
 
   admin(): Admin {
     return new ConfluentAdmin(this.kafka, this.config);
+  }
+
+  /** kafka-node's plain Consumer: librdkafka's assign() reads without a group; commits carry no generation. */
+  partitionFetcher(): PartitionFetcher {
+    return new ConfluentPartitionFetcher(this.kafka, this.config);
   }
 }
 

@@ -32,7 +32,7 @@ interface PartitionAnswer {
 
 export class LegacyPartitionFetcher implements PartitionFetcher {
   private client: Promise<KafkaNodeClient> | null = null;
-  private admin: LegacyAdmin | null = null;
+  private admin: Promise<LegacyAdmin> | null = null;
 
   constructor(private readonly config: ResolvedKafkaConfig) {}
 
@@ -171,11 +171,17 @@ export class LegacyPartitionFetcher implements PartitionFetcher {
   }
 
   async commit(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
-    if (!this.admin) {
-      this.admin = new LegacyAdmin(this.config);
-      await this.admin.connect();
-    }
-    await this.admin.commitOffsets(groupId, offsets);
+    // One connection for every commit; a commit that comes while it is being made waits for it.
+    this.admin ??= (async () => {
+      const admin = new LegacyAdmin(this.config);
+      await admin.connect();
+      return admin;
+    })();
+    const admin = this.admin;
+    admin.catch(() => {
+      if (this.admin === admin) this.admin = null;
+    });
+    await (await admin).commitOffsets(groupId, offsets);
   }
 
   async close(): Promise<void> {
@@ -183,7 +189,7 @@ export class LegacyPartitionFetcher implements PartitionFetcher {
     this.client = null;
     const admin = this.admin;
     this.admin = null;
-    await admin?.disconnect().catch(() => undefined);
+    if (admin) await admin.then((connected) => connected.disconnect()).catch(() => undefined);
     const connected = client ? await client.catch(() => null) : null;
     if (connected) await closeClient(connected).catch(() => undefined);
   }

@@ -12,12 +12,12 @@ import {
 } from '../../src/adapter';
 import type { BackendName } from '../../src/common/types';
 
-for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
+for (const backend of ['kafka-node', 'kafkajs', 'confluent'] as BackendName[]) {
   describe(`adapter facade on the ${backend} backend: the plain Consumer (assigned partitions, explicit offsets)`, function () {
     this.timeout(60000);
     const suite = useFacadeSuite();
     const { closers } = suite;
-    const prefix = `consumer-${backend === 'kafkajs' ? 'modern' : 'legacy'}`;
+    const prefix = `consumer-${backend === 'kafkajs' ? 'modern' : backend === 'confluent' ? 'confluent' : 'legacy'}`;
 
     async function readyClient(): Promise<KafkaClient> {
       const client = new KafkaClient({ kafkaHost: suite.broker.bootstrap, backend });
