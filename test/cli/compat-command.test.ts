@@ -186,8 +186,7 @@ describe('cli/compat command', function () {
       expect(api[0]!.trim().split(/\s{2,}/)).to.deep.equal([
         'scenario',
         'kafka-node',
-        'facade:kafka-node',
-        'facade:kafkajs',
+        ...ALL.map((backend) => `facade:${backend}`),
       ]);
       const rows = tableRows(api.join('\n'));
       expect([...rows.keys()]).to.deep.equal(['plain-consumer', 'offset-api']);
@@ -272,6 +271,7 @@ describe('cli/compat command', function () {
       expect(keyed.results.map((r) => [r.backend, r.status])).to.deep.equal([
         ['kafka-node', 'unsupported'],
         ['kafkajs', 'pass'],
+        ['confluent', 'pass'],
       ]);
       expect(keyed.results[0]!.detail).to.match(/^unsupported here: Produce v2 refused: Apache Kafka 4\.x removed it/);
       const offsetApi = report.kafkaNodeApi!.scenarios.find((s) => s.id === 'offset-api')!;
@@ -279,6 +279,7 @@ describe('cli/compat command', function () {
         ['kafka-node', 'unsupported'],
         ['facade:kafka-node', 'unsupported'],
         ['facade:kafkajs', 'pass'],
+        ['facade:confluent', 'pass'],
       ]);
       expect(offsetApi.results[2]!.notes).to.include(
         'no kafka-node reference on this cluster: ran without error, nothing to compare with',
