@@ -150,9 +150,15 @@ async function runCommonCell(
     outcomes.set(scenario.id, outcome);
     progress(`${path.id} @ ${broker.id} ${scenario.id} (${Date.now() - started} ms): ${outcome}`);
   };
-  if (expectedToFailAtConnect(path, broker.id))
-    await Promise.all(PARITY_SCENARIOS.map((scenario) => runItem(scenario, (task) => task())));
-  else for (const scenario of PARITY_SCENARIOS) await runItem(scenario, slot);
+  if (expectedToFailAtConnect(path, broker.id)) {
+    // Every scenario starts by connecting, so a cell that fails there fails each the same way: its first scenario
+    // is run to show the failure, the others are not (kafkajs and librdkafka wait out their own timeouts against 0.9,
+    // a minute or more per scenario, and fourteen librdkafka clients at once outlast the 240 s bound).
+    const [first] = PARITY_SCENARIOS;
+    await runItem(first!, (task) => task());
+    return new Map([[first!.id, outcomes.get(first!.id)!]]);
+  }
+  for (const scenario of PARITY_SCENARIOS) await runItem(scenario, slot);
   return new Map(PARITY_SCENARIOS.map((scenario) => [scenario.id, outcomes.get(scenario.id)!]));
 }
 
