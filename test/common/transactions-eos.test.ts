@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
-import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { startEmbedded } from '../fixtures/embedded';
+import { KAFKA_4_VERSION, sharedKafka4 } from '../fixtures/real-kafka';
 import type { Backend } from '../../src/common/types';
 import { closeQuietly, modernBackend, startMember, until, type Member } from '../modern/helpers';
 
@@ -10,8 +11,8 @@ import { closeQuietly, modernBackend, startMember, until, type Member } from '..
 // record and stops before committing; then it is killed with SIGKILL (no goodbye: its open transaction and group
 // membership are simply abandoned), and started again with the same transactional id and group. read_committed readers of B must see every result exactly once: the restarted
 // instance fences the dead one and aborts what it left open, and resumes after the last committed offset.
-// Embedded broker only: the librdkafka 2.0.2 mock writes no markers and never applies transactional offsets (see
-// test/common/transactions.test.ts).
+// On the embedded broker and on real Apache Kafka 4.x (whose outcome it must match); not on the librdkafka 2.0.2 mock,
+// which writes no markers and never applies transactional offsets (see test/common/transactions.test.ts).
 const PIPELINE = path.join(__dirname, '..', 'fixtures', 'eos-pipeline.ts');
 const TOTAL = 60;
 
@@ -51,74 +52,105 @@ function startPipeline(args: string[]): Pipeline {
   return pipeline;
 }
 
-describe('transactions: exactly-once consume-transform-produce across a SIGKILL', function () {
-  this.timeout(50000);
-  let broker: EmbeddedBroker;
-  let backend: Backend;
-  const running: Pipeline[] = [];
-  const members: Member[] = [];
+interface Target {
+  name: string;
+  /** Brokers, and a stop for what was started for this file only. */
+  start(context: Mocha.Context): Promise<{ brokers: string[]; stop(): Promise<void> }>;
+}
 
-  before(async () => {
-    broker = await startEmbedded();
-    backend = modernBackend(broker.brokers);
-  });
-  after(async () => {
-    for (const pipeline of running) pipeline.child.kill('SIGKILL');
-    await closeQuietly(members.map((m) => m.group));
-    await broker?.stop();
-  });
+const TARGETS: Target[] = [
+  {
+    name: 'embedded broker',
+    async start() {
+      const broker = await startEmbedded();
+      return { brokers: broker.brokers, stop: () => broker.stop() };
+    },
+  },
+  {
+    name: `Apache Kafka ${KAFKA_4_VERSION} (KRaft)`,
+    async start(context) {
+      // Shared with the other files of the run: this file's topics, group and transactional ids are its own.
+      const kafka = await sharedKafka4(context);
+      return { brokers: kafka.brokers, stop: async () => undefined };
+    },
+  },
+];
 
-  it('B holds each result exactly once for read_committed readers after a kill and a restart', async () => {
-    const admin = backend.admin();
-    await admin.connect();
-    await admin.createTopics([
-      { topic: 'eos-a', numPartitions: 2 },
-      { topic: 'eos-b', numPartitions: 2 },
-    ]);
-    await admin.disconnect();
-    const producer = backend.producer({ partitioner: 'keyed' });
-    await producer.connect();
-    await producer.send({
-      topic: 'eos-a',
-      messages: Array.from({ length: TOTAL }, (_, i) => ({ key: `k${i % 7}`, value: `r${i}` })),
+for (const target of TARGETS)
+  describe(`transactions: exactly-once consume-transform-produce across a SIGKILL, ${target.name}`, function () {
+    this.timeout(60000);
+    let broker: { brokers: string[]; stop(): Promise<void> } | undefined;
+    let backend: Backend;
+    // Unique per run, so a shared cluster never holds a previous file's state under these names.
+    const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+    const [source, sink, groupId, transactionalId] = ['eos-a', 'eos-b', 'eos-group', 'eos-pipeline'].map(
+      (name) => `${name}-${run}`,
+    );
+    const running: Pipeline[] = [];
+    const members: Member[] = [];
+
+    before(async function () {
+      this.timeout(240000);
+      broker = await target.start(this);
+      backend = modernBackend(broker.brokers);
     });
-    await producer.disconnect();
+    after(async () => {
+      for (const pipeline of running) pipeline.child.kill('SIGKILL');
+      await closeQuietly(members.map((m) => m.group));
+      await broker?.stop();
+    });
 
-    const args = [broker.brokers.join(','), 'eos-a', 'eos-b', 'eos-group', 'eos-pipeline'];
-    const first = startPipeline([...args, '15']);
-    running.push(first);
-    await until(() => first.hanging || first.child.exitCode !== null, '15 commits and an open transaction', 30000);
-    expect(first.child.exitCode, first.output.join('\n')).to.equal(null);
-    expect(first.commits).to.equal(15);
-    first.child.kill('SIGKILL');
-    await first.exited;
+    it('B holds each result exactly once for read_committed readers after a kill and a restart', async () => {
+      const admin = backend.admin();
+      await admin.connect();
+      await admin.createTopics([
+        { topic: source, numPartitions: 2 },
+        { topic: sink, numPartitions: 2 },
+      ]);
+      await admin.disconnect();
+      const producer = backend.producer({ partitioner: 'keyed' });
+      await producer.connect();
+      await producer.send({
+        topic: source,
+        messages: Array.from({ length: TOTAL }, (_, i) => ({ key: `k${i % 7}`, value: `r${i}` })),
+      });
+      await producer.disconnect();
 
-    const second = startPipeline(args);
-    running.push(second);
-    const [reader, uncommitted] = await Promise.all(
-      (['read_committed', 'read_uncommitted'] as const).map((isolationLevel) =>
-        startMember(backend, {
-          groupId: `eos-${isolationLevel}`,
-          topics: ['eos-b'],
-          fromOffset: 'earliest',
-          isolationLevel,
-        }),
-      ),
-    );
-    members.push(reader!, uncommitted!);
-    await until(() => reader!.messages.length >= TOTAL || second.child.exitCode !== null, `${TOTAL} results`, 35000);
-    // Let anything duplicated show up before judging.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    second.child.kill('SIGKILL');
-    await second.exited;
+      const args = [broker!.brokers.join(','), source, sink, groupId, transactionalId];
+      const first = startPipeline([...args, '15']);
+      running.push(first);
+      await until(() => first.hanging || first.child.exitCode !== null, '15 commits and an open transaction', 30000);
+      expect(first.child.exitCode, first.output.join('\n')).to.equal(null);
+      expect(first.commits).to.equal(15);
+      first.child.kill('SIGKILL');
+      await first.exited;
 
-    const results = reader!.messages.map((m) => m.value!.toString());
-    const expected = Array.from({ length: TOTAL }, (_, i) => `r${i}:transformed`);
-    expect([...results].sort(), second.output.slice(-5).join('\n')).to.deep.equal([...expected].sort());
-    expect(second.commits, 'the restarted instance did the rest, the abandoned record again included').to.equal(
-      TOTAL - 15,
-    );
-    // The abandoned transaction's record is in B, aborted: read_uncommitted readers get it twice.
-    await until(() => uncommitted!.messages.length === TOTAL + 1, `${TOTAL + 1} records for read_uncommitted`);
+      const second = startPipeline(args);
+      running.push(second);
+      const [reader, uncommitted] = await Promise.all(
+        (['read_committed', 'read_uncommitted'] as const).map((isolationLevel) =>
+          startMember(backend, {
+            groupId: `eos-${isolationLevel}-${run}`,
+            topics: [sink],
+            fromOffset: 'earliest',
+            isolationLevel,
+          }),
+        ),
+      );
+      members.push(reader!, uncommitted!);
+      await until(() => reader!.messages.length >= TOTAL || second.child.exitCode !== null, `${TOTAL} results`, 35000);
+      // Let anything duplicated show up before judging.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      second.child.kill('SIGKILL');
+      await second.exited;
+
+      const results = reader!.messages.map((m) => m.value!.toString());
+      const expected = Array.from({ length: TOTAL }, (_, i) => `r${i}:transformed`);
+      expect([...results].sort(), second.output.slice(-5).join('\n')).to.deep.equal([...expected].sort());
+      expect(second.commits, 'the restarted instance did the rest, the abandoned record again included').to.equal(
+        TOTAL - 15,
+      );
+      // The abandoned transaction's record is in B, aborted: read_uncommitted readers get it twice.
+      await until(() => uncommitted!.messages.length === TOTAL + 1, `${TOTAL + 1} records for read_uncommitted`);
+    });
   });
-});
