@@ -142,6 +142,41 @@ export const KAFKAJS_REQUESTS: EngineFacts = {
 };
 
 /**
+ * librdkafka 2.15.1 (under @confluentinc/kafka-javascript 1.10.1) as the confluent backend uses it: the highest version
+ * each request builder asks `rd_kafka_broker_ApiVersion_supported` for (its src/rdkafka_request.c, rdkafka_fetcher.c,
+ * rdkafka_msgset_writer.c). Like kafkajs it sends the highest version both sides have; with no ApiVersions answer it
+ * assumes a 0.10.0 broker (`broker.version.fallback`) and sends requests Kafka 0.9 does not take.
+ */
+export const LIBRDKAFKA_REQUESTS: EngineFacts = {
+  engine: 'librdkafka 2.15.1',
+  worksWithoutApiVersions: false,
+  requests: [
+    { apiKey: ApiKey.ApiVersions, upTo: 3, usedBy: 'every connection', role: 'core' },
+    { apiKey: ApiKey.Metadata, upTo: 13, usedBy: 'every client', role: 'core' },
+    { apiKey: ApiKey.Produce, upTo: 10, usedBy: 'producer', role: 'core' },
+    { apiKey: ApiKey.ListOffsets, upTo: 7, usedBy: 'consumer start positions, offsets', role: 'core' },
+    { apiKey: ApiKey.FindCoordinator, upTo: 2, usedBy: 'consumer group, transactions', role: 'core' },
+    { apiKey: ApiKey.JoinGroup, upTo: 5, usedBy: 'consumer group', role: 'core' },
+    { apiKey: ApiKey.SyncGroup, upTo: 3, usedBy: 'consumer group', role: 'core' },
+    { apiKey: ApiKey.Heartbeat, upTo: 3, usedBy: 'consumer group', role: 'core' },
+    { apiKey: ApiKey.OffsetFetch, upTo: 9, usedBy: 'consumer group start positions', role: 'core' },
+    { apiKey: ApiKey.Fetch, upTo: 16, usedBy: 'consumer', role: 'core' },
+    { apiKey: ApiKey.OffsetCommit, upTo: 9, usedBy: 'consumer group commits', role: 'core' },
+    { apiKey: ApiKey.LeaveGroup, upTo: 1, usedBy: 'consumer group close', role: 'core' },
+    { apiKey: ApiKey.InitProducerId, upTo: 4, usedBy: 'idempotent and transactional producers', role: 'other' },
+    { apiKey: ApiKey.EndTxn, upTo: 1, usedBy: 'transactional producers', role: 'other' },
+    { apiKey: ApiKey.TxnOffsetCommit, upTo: 3, usedBy: 'transactional producers (sendOffsets)', role: 'other' },
+    { apiKey: ApiKey.CreateTopics, upTo: 4, usedBy: 'admin createTopics', role: 'admin' },
+    { apiKey: ApiKey.DeleteTopics, upTo: 4, usedBy: 'admin deleteTopics', role: 'admin' },
+    { apiKey: ApiKey.CreatePartitions, upTo: 2, usedBy: 'admin createPartitions', role: 'admin' },
+    { apiKey: ApiKey.ListGroups, upTo: 5, usedBy: 'admin listGroups', role: 'admin' },
+    { apiKey: ApiKey.DescribeGroups, upTo: 5, usedBy: 'admin describeGroups', role: 'admin' },
+    { apiKey: ApiKey.SaslHandshake, upTo: 1, usedBy: 'SASL authentication', role: 'sasl' },
+    { apiKey: ApiKey.SaslAuthenticate, upTo: 1, usedBy: 'SASL authentication', role: 'sasl' },
+  ],
+};
+
+/**
  * What Apache Kafka 0.9.0 accepts (its ApiKeys at the 0.9.0 tag; the broker cannot say so itself): the ranges the
  * probe assumes for a broker that does not answer ApiVersions.
  */
@@ -179,6 +214,7 @@ export function engineOfBackend(backend: BackendName): EngineFacts | undefined {
   const engines: Partial<Record<string, EngineFacts>> = {
     'kafka-node': KAFKA_NODE_REQUESTS,
     kafkajs: KAFKAJS_REQUESTS,
+    confluent: LIBRDKAFKA_REQUESTS,
   };
   return engines[backend];
 }

@@ -71,6 +71,11 @@ describe('cli/probe command', function () {
       expect(report.kafkaNode.status).to.equal('works');
       expect(backend(report, 'kafka-node').status).to.equal('works');
       expect(backend(report, 'kafkajs').status).to.equal('works');
+      expect(backend(report, 'confluent')).to.include({ status: 'works', engine: 'librdkafka 2.15.1' });
+      // librdkafka asks for the highest version both sides have.
+      expect(backend(report, 'confluent').checks.find((c) => c.api === 'Produce')!.version).to.equal(
+        Math.min(10, produceRange.maxVersion),
+      );
     });
 
     it('an address where nothing listens is reported unreachable, with exit code 1', async () => {
@@ -158,6 +163,11 @@ describe('cli/probe command', function () {
       expect(backend(report, 'kafkajs').firstFailure).to.match(
         /ApiVersions not answered .* needs Apache Kafka 0\.10 or later/,
       );
+      // As the compatibility matrix sees it: librdkafka never gets to produce on 0.9.
+      expect(backend(report, 'confluent')).to.include({ status: 'fails' });
+      expect(backend(report, 'confluent').firstFailure).to.match(
+        /ApiVersions not answered .* librdkafka 2\.15\.1 needs Apache Kafka 0\.10 or later/,
+      );
       expect(report.verdict).to.match(
         /^kafka-node 5\.0\.0 produces and consumes on this cluster, but Admin\.createTopics/,
       );
@@ -184,6 +194,8 @@ describe('cli/probe command', function () {
       expect(backend(report, 'kafka-node').status).to.equal('partial');
       expect(backend(report, 'kafkajs').status).to.equal('partial');
       expect(backend(report, 'kafkajs').firstFailure).to.match(/^CreateTopics v3 refused/);
+      expect(backend(report, 'confluent').status).to.equal('partial');
+      expect(backend(report, 'confluent').firstFailure).to.match(/^CreateTopics v4 refused/);
       expect(report.verdict).to.match(/no backend fills that gap here/);
     });
   });
@@ -203,10 +215,11 @@ describe('cli/probe command', function () {
     expect(check(report, 'JoinGroup').accepted).to.equal(true);
     expect(backend(report, 'kafka-node').status).to.equal('fails');
     expect(backend(report, 'kafkajs').status).to.equal('works');
+    expect(backend(report, 'confluent').status).to.equal('works');
     expect(report.verdict).to.match(
       /^kafka-node 5\.0\.0 does not work on this cluster: Produce v2 refused: Apache Kafka 4\.x removed it \(KIP-896/,
     );
-    expect(report.verdict).to.include("What to do: run the same code on backend 'kafkajs'");
+    expect(report.verdict).to.include("What to do: run the same code on backend 'kafkajs' or 'confluent'");
   }
 
   describe("on the embedded broker's kafka-4 profile", () => {
@@ -253,6 +266,7 @@ describe('cli/probe command', function () {
       expect(report.kafkaNode.status).to.equal('works');
       expect(backend(report, 'kafka-node').status).to.equal('works');
       expect(backend(report, 'kafkajs').status).to.equal('works');
+      expect(backend(report, 'confluent').status).to.equal('works');
     });
   });
 });
