@@ -4,7 +4,8 @@
  * over each backend) on every broker (the embedded broker, Apache Kafka 0.9.0.1, 3.9 in ZooKeeper mode, 4.x in
  * KRaft mode). Each item of a cell (a program, a scenario) ends as 'pass', 'n/a', or the one-line failure a user sees;
  * the test prints the matrix and requires every item to equal its expected outcome, by-design failures included
- * (kafka-node on Kafka 4.x, kafkajs on 0.9).
+ * (kafka-node on Kafka 4.x, kafkajs on 0.9). A parity scenario that passes on a real broker must also leave the same
+ * trace there as on the embedded broker through the same backend: the embedded broker stands in for the real ones.
  *
  * Cells share the brokers (each cell has its own topics and groups) and run concurrently, a few child processes or
  * scenarios at a time: the real clusters are the shared ones of the mocha run.
@@ -12,6 +13,7 @@
 import { expect } from 'chai';
 import { PARITY_SCENARIOS } from '../../src/compat/scenarios';
 import { runScenario } from '../../src/compat/runner';
+import { describeDifference, firstDifference, type TraceSection } from '../../src/compat/trace';
 import { startKafka09Proxy } from '../broker/differential/targets';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
@@ -115,10 +117,15 @@ async function runProgramCell(
   return new Map(PROGRAMS.map((program) => [program.id, outcomes.get(program.id)!]));
 }
 
+/** The trace of each scenario that passed, by "backend|broker|scenario". */
+type PassedTraces = Map<string, TraceSection[]>;
+const traceKey = (backend: string, broker: BrokerId, scenario: string): string => `${backend}|${broker}|${scenario}`;
+
 async function runCommonCell(
   path: Extract<EnginePath, { kind: 'common' }>,
   broker: MatrixBroker,
   slot: ReturnType<typeof limiter>,
+  traces: PassedTraces,
 ): Promise<Map<string, ItemOutcome>> {
   const namespace = `kna-matrix-${broker.id.replace(/\./g, '')}-${path.backend}`;
   const outcomes = new Map<string, ItemOutcome>();
@@ -138,11 +145,12 @@ async function runCommonCell(
             provisionTopic: (name, partitions) => broker.createTopic(name, partitions),
           },
           namespace,
-        ).then((result) =>
-          result.outcomes[0]!.status === 'pass'
-            ? 'pass'
-            : generic(result.outcomes[0]!.detail ?? result.outcomes[0]!.status),
-        ),
+        ).then((result) => {
+          const [outcome] = result.outcomes;
+          if (outcome!.status !== 'pass') return generic(outcome!.detail ?? outcome!.status);
+          traces.set(traceKey(path.backend, broker.id, scenario.id), outcome!.trace);
+          return 'pass';
+        }),
         SCENARIO_LIMIT_MS,
         () => `no outcome within ${SCENARIO_LIMIT_MS / 1000} s`,
       ),
@@ -232,11 +240,14 @@ describe('compat/compatibility-matrix: every engine path on every broker, each c
     const only = process.env.MATRIX_CELLS?.split(',');
     const started = Date.now();
     const results = new Map<string, Map<string, ItemOutcome>>();
+    const traces: PassedTraces = new Map();
     const key = (path: EnginePath, broker: BrokerId): string => `${path.id} @ ${broker}`;
     const runCell = async (path: EnginePath, brokerId: BrokerId): Promise<void> => {
       const broker = brokers.get(brokerId)!;
       const outcomes =
-        path.kind === 'program' ? await runProgramCell(path, broker, slot) : await runCommonCell(path, broker, slot);
+        path.kind === 'program'
+          ? await runProgramCell(path, broker, slot)
+          : await runCommonCell(path, broker, slot, traces);
       results.set(key(path, brokerId), outcomes);
     };
     await Promise.all(
@@ -278,5 +289,31 @@ describe('compat/compatibility-matrix: every engine path on every broker, each c
       }
     }
     expect(unexpected, 'cells that differ from their expected outcome').to.deep.equal([]);
+
+    // Parity with the embedded broker: the same backend leaves the same trace on a real broker as on the embedded one.
+    const differing: string[] = [];
+    let compared = 0;
+    for (const path of ENGINE_PATHS) {
+      if (path.kind !== 'common') continue;
+      for (const broker of BROKER_IDS.filter((id) => id !== 'embedded')) {
+        for (const scenario of PARITY_SCENARIOS) {
+          const real = traces.get(traceKey(path.backend, broker, scenario.id));
+          const reference = traces.get(traceKey(path.backend, 'embedded', scenario.id));
+          if (!real || !reference) continue;
+          compared++;
+          const difference = firstDifference(reference, real);
+          if (difference)
+            differing.push(
+              `${path.id} @ ${broker} ${scenario.id}: ${describeDifference(difference, 'embedded broker', broker)}`,
+            );
+        }
+      }
+    }
+    console.log(
+      `      parity traces on the real brokers equal to the embedded broker's: ${compared - differing.length} of ${compared}`,
+    );
+    if (!only)
+      expect(compared, 'scenarios that passed on a real broker and on the embedded broker').to.be.greaterThan(0);
+    expect(differing, "traces on real brokers that differ from the embedded broker's").to.deep.equal([]);
   });
 });

@@ -4,16 +4,13 @@ import { startBroker, silentLogger, type EmbeddedBroker } from '../../src/broker
 import { PARITY_SCENARIOS } from '../../src/compat/scenarios';
 import { runScenario, type ParityRunOptions } from '../../src/compat/runner';
 import type { BackendName } from '../../src/common/types';
-import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
 import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
 import { startOrSkip } from '../fixtures/processes';
-import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4, type RealKafka } from '../fixtures/real-kafka';
-import { startKafka09Proxy } from '../broker/differential/targets';
 
-// The same parity scenarios on the real brokers each backend can use: the kafka-node backend on Apache Kafka 0.9 and
-// 3.9, the kafkajs backend on librdkafka's mock cluster, Kafka 3.9 and Kafka 4.x (which refuses kafka-node's protocol
-// versions). Each trace must equal that backend's trace on the embedded broker, so the embedded broker is shown to
-// stand in faithfully for them.
+// The parity scenarios on librdkafka's mock cluster through the kafkajs backend: each trace must equal the kafkajs
+// backend's trace on the embedded broker. The real Apache Kafka brokers (0.9, 3.9 in ZooKeeper mode, 4.x in KRaft
+// mode) get the same comparison for every backend that runs on them in the compatibility matrix
+// (test/compat/compatibility-matrix.test.ts), which runs these scenarios there anyway.
 interface RealBroker {
   brokers: string[];
   provision: ParityRunOptions['provisionTopic'];
@@ -77,22 +74,6 @@ function realBrokerParity(
   });
 }
 
-realBrokerParity('kafka-node', 'Apache Kafka 0.9', async (context) => {
-  const kafka: Kafka09 = await startOrSkip(context, () => startKafka09());
-  // 0.9 never answers ApiVersions, and the exception it throws drops other requests read in the same poll (joins,
-  // heartbeats) until kafka-node's 30 s timeout; the proxy swallows ApiVersions so clients see the same silence
-  // without that collateral loss (see test/fixtures/recording-proxy.ts).
-  const proxy = await startKafka09Proxy(kafka);
-  return {
-    brokers: [proxy.address],
-    provision: (name, partitions) => kafka.createTopic(name, partitions),
-    stop: async () => {
-      await proxy.close();
-      await kafka.stop();
-    },
-  };
-});
-
 realBrokerParity('kafkajs', 'the librdkafka mock cluster', async (context) => {
   const mock: RdkafkaMock = await startOrSkip(context, () => startRdkafkaMock());
   return {
@@ -108,19 +89,3 @@ realBrokerParity('kafkajs', 'the librdkafka mock cluster', async (context) => {
     },
   };
 });
-
-/** A shared real cluster (started once per test run): topics are namespaced by the runner, the cluster stays up. */
-function sharedRealKafka(start: (context: Mocha.Context) => Promise<RealKafka>) {
-  return async (context: Mocha.Context): Promise<RealBroker> => {
-    const kafka = await start(context);
-    return {
-      brokers: kafka.brokers,
-      provision: (name, partitions) => kafka.createTopic(name, partitions),
-      stop: async () => undefined,
-    };
-  };
-}
-
-realBrokerParity('kafkajs', `Apache Kafka ${KAFKA_4_VERSION} (KRaft)`, sharedRealKafka(sharedKafka4));
-realBrokerParity('kafkajs', `Apache Kafka ${KAFKA_39_VERSION} (ZooKeeper mode)`, sharedRealKafka(sharedKafka39));
-realBrokerParity('kafka-node', `Apache Kafka ${KAFKA_39_VERSION} (ZooKeeper mode)`, sharedRealKafka(sharedKafka39));
