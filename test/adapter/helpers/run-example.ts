@@ -79,7 +79,9 @@ export function runNode(args: string[], options: RunOptions = {}): Promise<Examp
       clearTimeout(timer);
       reject(error);
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': a loaded machine can deliver the exit before the last chunks of stdout, and the output
+    // would end early (a program seen to stop after its first line with exit code 0).
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started });
     });
