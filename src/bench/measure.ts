@@ -1,6 +1,7 @@
 import { createKafka } from '../kafka';
 import type { Admin } from '../common/types';
 import type { Workload } from './plan';
+import { MeasurementProfiler } from './profiler';
 import { percentile } from './stats';
 import type { Contender, ContenderDefinition } from './types';
 
@@ -30,6 +31,8 @@ export interface ContenderPlan {
   brokers: string[];
   runId: string;
   warmupMessages: number;
+  /** Profile each measurement (V8's CPU profiler) into this directory; the profiler's cost inflates the figures. */
+  cpuProfileDir?: string;
 }
 
 const MIB = 1024 * 1024;
@@ -126,6 +129,32 @@ async function measureConsume(
   let seconds: number;
   let cpuSeconds: number;
   try {
+    await count.done;
+    seconds = elapsedSeconds(start);
+    cpuSeconds = cpuSecondsSince(cpu);
+  } finally {
+    await consumption.stop();
+  }
+  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, cpuSeconds };
+}
+
+/** Produce N and consume N at once: wall and CPU time from the first send to the last message received. */
+async function measureProduceConsume(
+  contender: Contender,
+  topic: string,
+  groupId: string,
+  workload: Workload,
+): Promise<Omit<Measurement, 'repetition'>> {
+  const count = counter(workload.messages, workload.id);
+  // The member joins (and is assigned the empty topic) before the clock starts, as in the consume workload.
+  const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
+  const value = Buffer.alloc(workload.size, 'x');
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  let seconds: number;
+  let cpuSeconds: number;
+  try {
+    await produceAll(contender, topic, workload, value);
     await count.done;
     seconds = elapsedSeconds(start);
     cpuSeconds = cpuSecondsSince(cpu);
@@ -247,6 +276,13 @@ export async function openContender(
     if (topics.length > 0) await admin.deleteTopics(topics).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   };
+  const profiler = plan.cpuProfileDir ? new MeasurementProfiler(plan.cpuProfileDir, definition.name) : null;
+  const measureWorkload = (topic: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> => {
+    if (workload.type === 'produce') return measureProduce(contender, topic, workload);
+    if (workload.type === 'consume') return measureConsume(contender, topic, topic, workload);
+    if (workload.type === 'produce-consume') return measureProduceConsume(contender, topic, topic, workload);
+    return measureLatency(contender, topic, topic, workload);
+  };
   await admin.connect();
   let afterWarmup: number;
   try {
@@ -271,10 +307,14 @@ export async function openContender(
   return {
     async measure(workload, repetition) {
       const topic = `kna-bench-${plan.runId}-${slug}-${repetition}-${workload.id}`;
-      const run = await withTopic(topic, () => {
-        if (workload.type === 'produce') return measureProduce(contender, topic, workload);
-        if (workload.type === 'consume') return measureConsume(contender, topic, topic, workload);
-        return measureLatency(contender, topic, topic, workload);
+      const run = await withTopic(topic, async () => {
+        if (!profiler) return measureWorkload(topic, workload);
+        await profiler.start();
+        try {
+          return await measureWorkload(topic, workload);
+        } finally {
+          progress(`${definition.name}: profile ${await profiler.stop(workload.id, repetition)}`);
+        }
       });
       sampleRss();
       progress(

@@ -8,6 +8,7 @@ import type { ContenderPlan, ContenderRun, Measurement } from './measure';
 import { buildWorkloads, type Workload } from './plan';
 import { pairedRatioInterval, round, spread, type BootstrapOptions, type RatioInterval, type Spread } from './stats';
 import type { BrokerProcessReply } from './broker-process';
+import { checkTargets, type TargetCheck } from './targets';
 import type { WorkerReply, WorkerRequest } from './worker';
 
 export type BrokerMode = 'embedded-process' | 'embedded-inline' | 'external';
@@ -31,6 +32,8 @@ export interface BenchOptions {
   brokers: string[];
   brokerMode: BrokerMode;
   short: boolean;
+  /** Write a V8 CPU profile of every measurement here (for profiles only: the profiler inflates the figures). */
+  cpuProfileDir?: string;
 }
 
 export interface WorkloadResult {
@@ -105,6 +108,8 @@ export interface BenchReport {
   contenders: ContenderSummary[];
   results: WorkloadResult[];
   comparisons: Comparison[];
+  /** Issue 14's targets checked on the comparisons above (each judged on its interval's far end). */
+  targets: TargetCheck[];
   environment: {
     node: string;
     runtime: string;
@@ -115,6 +120,8 @@ export interface BenchReport {
     memoryGiB: number;
     kafkajs: string;
     kafkaNode: string;
+    /** @confluentinc/kafka-javascript and its librdkafka, or 'not installed'. */
+    confluent: string;
   };
 }
 
@@ -273,21 +280,23 @@ function cpuUsPerMessage(measurement: Measurement): number {
 }
 
 /**
- * The pairs compared when --compare is not given: each layer over its raw engine, kafkajs over kafka-node, and the
- * project's promise, kafka-node code unchanged on the kafkajs backend over kafka-node itself.
+ * The pairs compared when --compare is not given: each layer over its raw engine, each other engine over kafka-node,
+ * and the project's promise, kafka-node code unchanged on another engine over kafka-node itself.
  */
 export function defaultComparisons(contenders: readonly string[]): ComparisonPair[] {
   const pairs: ComparisonPair[] = [];
-  for (const backend of ['kafka-node', 'kafkajs']) {
+  for (const backend of ['kafka-node', 'kafkajs', 'confluent']) {
     pairs.push(
       { numerator: `facade/${backend}`, denominator: backend },
       { numerator: `common/${backend}`, denominator: backend },
     );
   }
-  pairs.push(
-    { numerator: 'kafkajs', denominator: 'kafka-node' },
-    { numerator: 'facade/kafkajs', denominator: 'kafka-node' },
-  );
+  for (const engine of ['kafkajs', 'confluent']) {
+    pairs.push(
+      { numerator: engine, denominator: 'kafka-node' },
+      { numerator: `facade/${engine}`, denominator: 'kafka-node' },
+    );
+  }
   return pairs.filter((pair) => contenders.includes(pair.numerator) && contenders.includes(pair.denominator));
 }
 
@@ -343,6 +352,18 @@ function packageVersion(name: string): string {
   }
 }
 
+function confluentVersion(): string {
+  const version = packageVersion('@confluentinc/kafka-javascript');
+  if (version === 'unknown') return 'not installed';
+  try {
+    // The native binding is loaded only to name its librdkafka; a missing build is reported, not thrown.
+    const library = createRequire(__filename)('@confluentinc/kafka-javascript') as { librdkafkaVersion: string };
+    return `${version} (librdkafka ${library.librdkafkaVersion})`;
+  } catch {
+    return `${version} (native module not built)`;
+  }
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -362,6 +383,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     latencyRate: options.latencyRate,
     latencyMessages: options.latencyMessages,
     latencySize: options.sizes.includes(1024) ? 1024 : options.sizes[0]!,
+    endToEndSize: options.sizes.includes(1024) ? 1024 : options.sizes[0]!,
   });
   const broker = await startBenchBroker(options);
   progress(`broker: ${broker.brokers.join(',')} (${RUNS_IN[options.brokerMode]})`);
@@ -383,7 +405,13 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         workers.set(
           name,
           await startWorker(
-            { contender: name, brokers: broker.brokers, runId, warmupMessages: options.warmupMessages },
+            {
+              contender: name,
+              brokers: broker.brokers,
+              runId,
+              warmupMessages: options.warmupMessages,
+              ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
+            },
             progress,
           ),
         );
@@ -430,6 +458,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     };
   });
   const cpus = os.cpus();
+  const comparisons = compare(measurements, options.compare, workloads, options.seed);
   return {
     benchmark: 'kafka-node-adapter',
     schemaVersion: 2,
@@ -462,7 +491,8 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     },
     contenders,
     results: options.contenders.flatMap((name) => summarise(name, measurements.get(name)!, workloads)),
-    comparisons: compare(measurements, options.compare, workloads, options.seed),
+    comparisons,
+    targets: checkTargets(comparisons),
     environment: {
       node: process.version,
       // ts-node (running from sources) adds about 50 MiB to every process's RSS.
@@ -474,6 +504,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       memoryGiB: round(os.totalmem() / 1024 ** 3, 1),
       kafkajs: packageVersion('kafkajs'),
       kafkaNode: packageVersion('kafka-node'),
+      confluent: confluentVersion(),
     },
   };
 }

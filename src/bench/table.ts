@@ -66,6 +66,22 @@ export function formatBenchTable(report: BenchReport): string {
       lines.push('', pad(rows));
     }
   }
+  if (report.targets.length > 0) {
+    lines.push('', "issue 14's targets, each judged on its interval's far end:");
+    const rows: string[][] = [['target', 'pair', 'workload', 'figure', 'ratio [interval]', 'goal', 'met']];
+    for (const check of report.targets) {
+      rows.push([
+        check.target,
+        `${check.numerator} / ${check.denominator}`,
+        check.workload,
+        check.figure === 'cpuPerMessage' ? 'cpu/msg' : 'msg/s',
+        interval(check.value),
+        `${check.direction === 'at-most' ? '<=' : '>='} ${check.bound}`,
+        check.met ? 'yes' : 'no',
+      ]);
+    }
+    lines.push(pad(rows));
+  }
   for (const contender of report.contenders)
     if (contender.error) lines.push('', `${contender.name} failed: ${contender.error}`);
   return `${lines.join('\n')}\n`;

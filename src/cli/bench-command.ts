@@ -1,6 +1,7 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { Acks } from '../common/types';
-import { CONTENDERS } from '../bench/contenders';
+import { CONTENDERS, contenderInstalled } from '../bench/contenders';
 import { defaultComparisons, runBench, type BenchOptions, type BrokerMode, type ComparisonPair } from '../bench/runner';
 import { formatBenchTable } from '../bench/table';
 import { UsageError } from './usage-error';
@@ -23,6 +24,7 @@ export interface BenchCommandOptions {
   json?: boolean;
   out?: string;
   short?: boolean;
+  cpuProf?: string;
 }
 
 const DEFAULT_SIZES = [100, 1024, 10240];
@@ -56,7 +58,7 @@ function parseAcks(item: string): Acks {
 
 function parseContenders(value: string | undefined): string[] {
   const known = CONTENDERS.map((c) => c.name);
-  if (value === undefined) return known;
+  if (value === undefined) return CONTENDERS.filter(contenderInstalled).map((c) => c.name);
   return list(value, '--contenders', (name) => {
     if (!known.includes(name)) throw new UsageError(`unknown contender "${name}"; known: ${known.join(', ')}`);
     return name;
@@ -100,7 +102,7 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
   if (compare && options.contenders === undefined) {
     // Only the compared contenders run, in registry order.
     const named = new Set(compare.flatMap((pair) => [pair.numerator, pair.denominator]));
-    contenders = contenders.filter((name) => named.has(name));
+    contenders = CONTENDERS.map((c) => c.name).filter((name) => named.has(name));
   }
   for (const pair of compare ?? []) {
     for (const name of [pair.numerator, pair.denominator])
@@ -143,6 +145,7 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
     brokers,
     brokerMode,
     short: options.short === true,
+    ...(options.cpuProf ? { cpuProfileDir: path.resolve(options.cpuProf) } : {}),
   };
 }
 
