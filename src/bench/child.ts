@@ -5,7 +5,7 @@ import * as path from 'path';
  * Forks one of the bench's entry modules. From TypeScript sources (npm run bench, tests) the child needs ts-node as
  * the parent has it; from the compiled package it runs the .js directly.
  */
-export function forkEntry(moduleBaseName: 'worker' | 'broker-process'): ChildProcess {
+export function forkEntry(moduleBaseName: 'worker' | 'broker-process' | 'startup-probe'): ChildProcess {
   const fromSources = __filename.endsWith('.ts');
   const entry = require.resolve(`./${moduleBaseName}${fromSources ? '.ts' : '.js'}`);
   const execArgv = fromSources ? ['-r', require.resolve('ts-node/register/transpile-only')] : [];

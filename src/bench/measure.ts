@@ -3,6 +3,7 @@ import type { Admin } from '../common/types';
 import type { Workload } from './plan';
 import { MeasurementProfiler } from './profiler';
 import { percentile } from './stats';
+import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu';
 import type { Contender, ContenderDefinition } from './types';
 
 /** One timed run of one workload. */
@@ -15,6 +16,11 @@ export interface Measurement {
   /** CPU time (user + system) of the contender's process over the same interval: unlike seconds, it hardly moves
    * when other processes compete for the cores, so it is the steadier measure of a layer's overhead. */
   cpuSeconds: number;
+  /**
+   * The same CPU time split by thread (Linux): the main thread runs the client's JavaScript, the others are V8's
+   * garbage collector and compiler threads and libuv's pool. Absent where /proc is not available.
+   */
+  threadCpuSeconds?: { main: number; other: number };
   /** Latency workloads: end-to-end milliseconds from just before the send to the consumer's handler. */
   latencyMs?: { p50: number; p90: number; p99: number; max: number };
 }
@@ -41,9 +47,20 @@ function elapsedSeconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
+interface CpuMark {
+  usage: NodeJS.CpuUsage;
+  threads: ThreadCpu | null;
+}
+
+function cpuMark(): CpuMark {
+  return { threads: threadCpu(), usage: process.cpuUsage() };
+}
+
+/** The process's CPU time since `start` and, where /proc has it, its split by thread. */
+function cpuSince(start: CpuMark): Pick<Measurement, 'cpuSeconds' | 'threadCpuSeconds'> {
+  const used = process.cpuUsage(start.usage);
+  const threads = threadCpuSince(start.threads);
+  return { cpuSeconds: (used.user + used.system) / 1e6, ...(threads ? { threadCpuSeconds: threads } : {}) };
 }
 
 /** Resolves once `target` values have been counted by `count`, or fails after a deadline scaled to the work. */
@@ -97,7 +114,7 @@ async function measureProduce(
   workload: Workload,
 ): Promise<Omit<Measurement, 'repetition'>> {
   const value = Buffer.alloc(workload.size, 'x');
-  const cpu = process.cpuUsage();
+  const cpu = cpuMark();
   const start = process.hrtime.bigint();
   await produceAll(contender, topic, workload, value);
   const seconds = elapsedSeconds(start);
@@ -106,7 +123,7 @@ async function measureProduce(
     messages: workload.messages,
     bytes: workload.messages * workload.size,
     seconds,
-    cpuSeconds: cpuSecondsSince(cpu),
+    ...cpuSince(cpu),
   };
 }
 
@@ -118,24 +135,24 @@ async function measureConsume(
 ): Promise<Omit<Measurement, 'repetition'>> {
   await produceAll(contender, topic, workload, Buffer.alloc(workload.size, 'x'));
   const count = counter(workload.messages, workload.id);
-  const joinCpu = process.cpuUsage();
+  const joinCpu = cpuMark();
   const joinStart = process.hrtime.bigint();
   const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
   // Timed (wall clock and CPU) from the assignment, so that the group join, a fixed cost that a short run would
   // otherwise spread over its messages, stays out; should a fast client already have data by then, from the join.
   const joined = count.received === 0;
   const start = joined ? process.hrtime.bigint() : joinStart;
-  const cpu = joined ? process.cpuUsage() : joinCpu;
+  const cpu = joined ? cpuMark() : joinCpu;
   let seconds: number;
-  let cpuSeconds: number;
+  let cpuUsed: ReturnType<typeof cpuSince>;
   try {
     await count.done;
     seconds = elapsedSeconds(start);
-    cpuSeconds = cpuSecondsSince(cpu);
+    cpuUsed = cpuSince(cpu);
   } finally {
     await consumption.stop();
   }
-  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, cpuSeconds };
+  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, ...cpuUsed };
 }
 
 /** Produce N and consume N at once: wall and CPU time from the first send to the last message received. */
@@ -149,19 +166,19 @@ async function measureProduceConsume(
   // The member joins (and is assigned the empty topic) before the clock starts, as in the consume workload.
   const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
   const value = Buffer.alloc(workload.size, 'x');
-  const cpu = process.cpuUsage();
+  const cpu = cpuMark();
   const start = process.hrtime.bigint();
   let seconds: number;
-  let cpuSeconds: number;
+  let cpuUsed: ReturnType<typeof cpuSince>;
   try {
     await produceAll(contender, topic, workload, value);
     await count.done;
     seconds = elapsedSeconds(start);
-    cpuSeconds = cpuSecondsSince(cpu);
+    cpuUsed = cpuSince(cpu);
   } finally {
     await consumption.stop();
   }
-  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, cpuSeconds };
+  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, ...cpuUsed };
 }
 
 async function measureLatency(
@@ -177,10 +194,10 @@ async function measureLatency(
   const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
   const intervalNs = 1e9 / workload.rate!;
   const sends: Promise<void>[] = [];
-  const cpu = process.cpuUsage();
+  const cpu = cpuMark();
   const start = process.hrtime.bigint();
   let seconds: number;
-  let cpuSeconds: number;
+  let cpuUsed: ReturnType<typeof cpuSince>;
   try {
     for (let i = 0; i < workload.messages; i++) {
       const dueInMs = (i * intervalNs - Number(process.hrtime.bigint() - start)) / 1e6;
@@ -193,7 +210,7 @@ async function measureLatency(
     await Promise.all(sends);
     await count.done;
     seconds = elapsedSeconds(start);
-    cpuSeconds = cpuSecondsSince(cpu);
+    cpuUsed = cpuSince(cpu);
   } finally {
     await consumption.stop();
   }
@@ -203,7 +220,7 @@ async function measureLatency(
     messages: count.received,
     bytes: count.bytes,
     seconds,
-    cpuSeconds,
+    ...cpuUsed,
     latencyMs: {
       p50: percentile(sorted, 50),
       p90: percentile(sorted, 90),
@@ -318,7 +335,7 @@ export async function openContender(
       });
       sampleRss();
       progress(
-        `${definition.name} #${repetition} ${workload.id}: ${Math.round(run.messages / run.seconds)} msg/s, ${((run.cpuSeconds * 1e6) / run.messages).toFixed(1)} µs CPU/msg${run.latencyMs ? `, p99 ${run.latencyMs.p99.toFixed(1)} ms` : ''}`,
+        `${definition.name} #${repetition} ${workload.id}: ${Math.round(run.messages / run.seconds)} msg/s, ${((run.cpuSeconds * 1e6) / run.messages).toFixed(1)} µs CPU/msg${run.threadCpuSeconds ? ` (main thread ${((run.threadCpuSeconds.main * 1e6) / run.messages).toFixed(1)}, other threads ${((run.threadCpuSeconds.other * 1e6) / run.messages).toFixed(1)})` : ''}${run.latencyMs ? `, p99 ${run.latencyMs.p99.toFixed(1)} ms` : ''}`,
       );
       return { ...run, repetition };
     },

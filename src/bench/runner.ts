@@ -9,6 +9,7 @@ import { buildWorkloads, type Workload } from './plan';
 import { pairedRatioInterval, round, spread, type BootstrapOptions, type RatioInterval, type Spread } from './stats';
 import type { BrokerProcessReply } from './broker-process';
 import { checkTargets, type TargetCheck } from './targets';
+import { measureTestBroker, type TestBrokerReport } from './test-broker';
 import type { WorkerReply, WorkerRequest } from './worker';
 
 export type BrokerMode = 'embedded-process' | 'embedded-inline' | 'external';
@@ -20,6 +21,8 @@ export interface BenchOptions {
   inFlight: number[];
   acks: Acks[];
   repetitions: number;
+  /** Untimed runs of each workload by every contender before its timed repetitions (JIT and caches warm). */
+  workloadWarmups: number;
   warmupMessages: number;
   latencyRate: number;
   latencyMessages: number;
@@ -32,6 +35,8 @@ export interface BenchOptions {
   brokers: string[];
   brokerMode: BrokerMode;
   short: boolean;
+  /** Fresh-process runs of each embedded-broker startup variant (0: none). */
+  testBrokerRuns: number;
   /** Write a V8 CPU profile of every measurement here (for profiles only: the profiler inflates the figures). */
   cpuProfileDir?: string;
 }
@@ -49,6 +54,11 @@ export interface WorkloadResult {
   mbPerSec: Spread;
   /** CPU time of the client's process per message, in microseconds (the broker's CPU is not counted). */
   cpuUsPerMessage: Spread;
+  /**
+   * The part of it on the main thread, which runs the client's JavaScript (Linux): the rest is V8's garbage
+   * collection and compiler threads and libuv's pool.
+   */
+  mainThreadCpuUsPerMessage?: Spread;
   latencyMs?: { p50: Spread; p99: Spread };
 }
 
@@ -64,6 +74,8 @@ export interface Comparison extends ComparisonPair {
   pairs: number;
   /** Client CPU time per message, numerator over denominator: the primary figure (above 1: the numerator costs more). */
   cpuPerMessage: RatioInterval;
+  /** The same on the main thread only (Linux), where the client's JavaScript runs: garbage collection threads left out. */
+  mainThreadCpuPerMessage?: RatioInterval;
   /** Messages per second, numerator over denominator (above 1: the numerator is faster). */
   throughput: RatioInterval;
   /** Latency workloads: p50 and p99, numerator over denominator (above 1: the numerator is slower). */
@@ -92,6 +104,7 @@ export interface BenchReport {
     inFlight: number[];
     acks: number[];
     repetitions: number;
+    workloadWarmups: number;
     warmupMessages: number;
     latencyRate: number;
     latencyMessages: number;
@@ -110,6 +123,8 @@ export interface BenchReport {
   comparisons: Comparison[];
   /** Issue 14's targets checked on the comparisons above (each judged on its interval's far end). */
   targets: TargetCheck[];
+  /** The embedded broker as a test broker: startBroker() to the first produce, by phase (null unless asked for). */
+  testBroker: TestBrokerReport | null;
   environment: {
     node: string;
     runtime: string;
@@ -259,6 +274,8 @@ function summarise(contender: string, measurements: Measurement[], workloads: Wo
       mbPerSec: spread(runs.map((m) => m.bytes / MIB / m.seconds)),
       cpuUsPerMessage: spread(runs.map(cpuUsPerMessage)),
     };
+    if (runs.every((m) => m.threadCpuSeconds !== undefined))
+      result.mainThreadCpuUsPerMessage = spread(runs.map(mainThreadCpuUsPerMessage));
     if (workload.type === 'latency') {
       result.latencyMs = {
         p50: spread(
@@ -277,6 +294,10 @@ function summarise(contender: string, measurements: Measurement[], workloads: Wo
 
 function cpuUsPerMessage(measurement: Measurement): number {
   return (measurement.cpuSeconds * 1e6) / measurement.messages;
+}
+
+function mainThreadCpuUsPerMessage(measurement: Measurement): number {
+  return (measurement.threadCpuSeconds!.main * 1e6) / measurement.messages;
 }
 
 /**
@@ -334,6 +355,10 @@ export function compare(
         cpuPerMessage: series(cpuUsPerMessage),
         throughput: series((m) => m.messages / m.seconds),
       };
+      const measuredByThread = (runs: Map<number, Measurement>) =>
+        both.every((repetition) => runs.get(repetition)!.threadCpuSeconds !== undefined);
+      if (measuredByThread(top) && measuredByThread(bottom))
+        comparison.mainThreadCpuPerMessage = series(mainThreadCpuUsPerMessage);
       if (workload.type === 'latency') {
         comparison.latencyP50 = series((m) => m.latencyMs!.p50);
         comparison.latencyP99 = series((m) => m.latencyMs!.p99);
@@ -420,12 +445,14 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       }
     }
     for (const workload of workloads) {
-      for (let repetition = 1; repetition <= options.repetitions; repetition++) {
+      // Repetitions up to 0 are the workload's warm-up runs: measured as the others, then left out.
+      for (let repetition = 1 - options.workloadWarmups; repetition <= options.repetitions; repetition++) {
         for (const name of options.contenders) {
           const worker = workers.get(name);
           if (!worker) continue;
           try {
-            measurements.get(name)!.push(await worker.measure(workload, repetition));
+            const measurement = await worker.measure(workload, repetition);
+            if (repetition >= 1) measurements.get(name)!.push(measurement);
           } catch (error) {
             fail(name, error);
           }
@@ -443,6 +470,8 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     for (const worker of workers.values()) worker.kill();
     brokerPeakRssMiB = await broker.stop();
   }
+  // After the contenders, so that neither competes with the other for the cores.
+  const testBroker = options.testBrokerRuns > 0 ? await measureTestBroker(options.testBrokerRuns, progress) : null;
   const contenders: ContenderSummary[] = options.contenders.map((name) => {
     const definition = CONTENDERS.find((c) => c.name === name)!;
     const figures = rss.get(name);
@@ -477,6 +506,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       inFlight: options.inFlight,
       acks: options.acks,
       repetitions: options.repetitions,
+      workloadWarmups: options.workloadWarmups,
       warmupMessages: options.warmupMessages,
       latencyRate: options.latencyRate,
       latencyMessages: options.latencyMessages,
@@ -493,6 +523,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     results: options.contenders.flatMap((name) => summarise(name, measurements.get(name)!, workloads)),
     comparisons,
     targets: checkTargets(comparisons),
+    testBroker,
     environment: {
       node: process.version,
       // ts-node (running from sources) adds about 50 MiB to every process's RSS.

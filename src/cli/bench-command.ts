@@ -13,6 +13,7 @@ export interface BenchCommandOptions {
   inFlight?: string;
   acks?: string;
   repetitions?: string;
+  workloadWarmups?: string;
   warmup?: string;
   rate?: string;
   latencyMessages?: string;
@@ -25,12 +26,13 @@ export interface BenchCommandOptions {
   out?: string;
   short?: boolean;
   cpuProf?: string;
+  testBroker?: string;
 }
 
 const DEFAULT_SIZES = [100, 1024, 10240];
 /** Short mode: small enough for a test (a few seconds per contender), large enough to exercise every workload. */
-const SHORT = { messages: 500, repetitions: 1, warmup: 100, latencyMessages: 100 };
-const FULL = { messages: 20000, repetitions: 5, warmup: 2000, latencyMessages: 2000 };
+const SHORT = { messages: 500, repetitions: 1, workloadWarmups: 0, warmup: 100, latencyMessages: 100 };
+const FULL = { messages: 20000, repetitions: 5, workloadWarmups: 1, warmup: 2000, latencyMessages: 2000 };
 /** The latency payload starts with an 8-byte send timestamp. */
 const MIN_SIZE = 8;
 
@@ -132,6 +134,10 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
       options.repetitions === undefined
         ? defaults.repetitions
         : wholeNumber(options.repetitions, '--repetitions', 1, 100),
+    workloadWarmups:
+      options.workloadWarmups === undefined
+        ? defaults.workloadWarmups
+        : wholeNumber(options.workloadWarmups, '--workload-warmups', 0, 100),
     warmupMessages:
       options.warmup === undefined ? defaults.warmup : wholeNumber(options.warmup, '--warmup', 0, 10_000_000),
     latencyRate: options.rate === undefined ? 1000 : wholeNumber(options.rate, '--rate', 1, 1_000_000),
@@ -145,6 +151,7 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
     brokers,
     brokerMode,
     short: options.short === true,
+    testBrokerRuns: options.testBroker === undefined ? 0 : wholeNumber(options.testBroker, '--test-broker', 1, 100),
     ...(options.cpuProf ? { cpuProfileDir: path.resolve(options.cpuProf) } : {}),
   };
 }

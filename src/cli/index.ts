@@ -129,6 +129,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       'timed runs of each workload, interleaved across contenders (default 5, --short 1)',
     )
     .option(
+      '--workload-warmups <count>',
+      'untimed runs of each workload by every contender before its timed repetitions, so that JIT compilation is done (default 1, --short 0)',
+    )
+    .option(
       '--warmup <count>',
       'untimed messages produced and consumed first by each contender (default 2000, --short 100)',
     )
@@ -153,6 +157,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print the report as JSON (validates against src/bench/schema.json) instead of a table')
     .option('--out <file>', 'also write the JSON report to FILE')
     .option('--short', 'small run for smoke tests: fewer messages, one repetition')
+    .option(
+      '--test-broker <runs>',
+      'also time the embedded broker as a test broker: startBroker() to the first produce, by phase, RUNS fresh processes per variant (wire client / kafkajs, created / auto-created topic)',
+    )
     .option(
       '--cpu-prof <dir>',
       "write a V8 CPU profile of each measurement to DIR (summarise with bench/cpuprofile-summary.ts; the profiler's cost inflates that run's figures)",

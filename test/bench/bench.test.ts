@@ -205,6 +205,8 @@ describe('bench: kafka-node-adapter bench', function () {
           '50',
           '--latency-messages',
           '50',
+          '--test-broker',
+          '1',
         ],
         280000,
       );
@@ -247,6 +249,13 @@ describe('bench: kafka-node-adapter bench', function () {
         const expectedMbPerSec = (result.msgsPerSec.median * result.size) / (1024 * 1024);
         expect(result.mbPerSec.median, label).to.be.closeTo(expectedMbPerSec, expectedMbPerSec * 0.02 + 0.02);
         expect(result.cpuUsPerMessage.median, label).to.be.greaterThan(0);
+        if (process.platform === 'linux') {
+          // The main thread's share of the process's CPU time (measured by another clock: allow a little over).
+          expect(result.mainThreadCpuUsPerMessage!.median, label).to.be.greaterThan(0);
+          expect(result.mainThreadCpuUsPerMessage!.median, label).to.be.at.most(
+            result.cpuUsPerMessage.median * 1.2 + 5,
+          );
+        }
         if (result.type === 'latency') {
           expect(result.latencyMs!.p50.median, label).to.be.greaterThan(0);
           expect(result.latencyMs!.p99.median, label).to.be.at.least(result.latencyMs!.p50.median);
@@ -302,6 +311,28 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(endToEnd.every((t) => t.workload === 'produce-consume-1024B-batch100' && t.bound === 2)).to.equal(true);
       expect(report.environment.confluent).to.be.a('string');
     });
+
+    it('times the embedded broker as a test broker, phase by phase, in fresh processes', () => {
+      const testBroker = report.testBroker!;
+      expect(testBroker.runs).to.equal(1);
+      expect(testBroker.targetMs).to.equal(50);
+      expect(testBroker.results.map((r) => `${r.client} ${r.createTopic}`)).to.deep.equal([
+        'wire true',
+        'kafkajs true',
+        'kafkajs false',
+      ]);
+      for (const result of testBroker.results) {
+        const label = `${result.client} ${result.createTopic}`;
+        expect(result.error, label).to.equal(null);
+        const p = result.phases;
+        expect(p.loadBrokerMs.median, label).to.be.greaterThan(0);
+        expect(p.startBrokerMs.median, label).to.be.greaterThan(0);
+        expect(p.firstSendMs.median, label).to.be.greaterThan(0);
+        const sum = p.startBrokerMs.median + p.createTopicMs.median + p.connectMs.median + p.firstSendMs.median;
+        expect(p.startToFirstProduceMs.median, label).to.be.closeTo(sum, 0.1);
+        expect(p.loadClientMs.median > 0, label).to.equal(result.client === 'kafkajs');
+      }
+    });
   });
 
   it('interleaves the contenders of a --compare pair and prints the ratio with its interval', async () => {
@@ -328,6 +359,8 @@ describe('bench: kafka-node-adapter bench', function () {
         '20',
         '--repetitions',
         '3',
+        '--workload-warmups',
+        '1',
       ],
       280000,
     );
@@ -339,20 +372,27 @@ describe('bench: kafka-node-adapter bench', function () {
     expect(run.stdout).to.match(/^consume-100B\s+\d+ ±\d+% msg\/s/m);
     expect(run.stdout).to.match(/^latency-100B-1000ps\s+p50 [\d.]+ \/ p99 [\d.]+ ms/m);
     expect(run.stdout).to.match(/^peak RSS \(MiB\)\s+\d+\s+\d+$/m);
-    expect(run.stdout).to.match(/^facade\/kafkajs \/ kafkajs\s+cpu\/msg\s+msg\/s\s+pairs$/m);
+    expect(run.stdout).to.match(/^facade\/kafkajs \/ kafkajs\s+cpu\/msg\s+main thread cpu\/msg\s+msg\/s\s+pairs$/m);
+    const interval = String.raw`[\d.]+ \[[\d.]+, [\d.]+\]`;
+    // The main-thread column needs Linux's /proc; elsewhere it is '-'.
+    const mainThread = process.platform === 'linux' ? interval : '-';
     expect(run.stdout).to.match(
-      /^produce-100B-batch100-acks1\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m,
+      new RegExp(String.raw`^produce-100B-batch100-acks1\s+${interval}\s+${mainThread}\s+${interval}\s+3$`, 'm'),
     );
     expect(run.stdout).to.match(
-      /^latency-100B-1000ps\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+p99 [\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m,
+      new RegExp(String.raw`^latency-100B-1000ps\s+${interval}\s+${mainThread}\s+p99 ${interval}\s+3$`, 'm'),
     );
+    expect(run.stdout).to.match(/1 untimed run\(s\) of each workload excluded/);
     // Progress lines, in the order the runs happened: A B A B ... within each workload.
     const order = run.stderr
       .split('\n')
       .map((line) => /^(\S+) #(\d) produce-100B-batch100-acks1:/.exec(line))
       .filter((match): match is RegExpExecArray => match !== null)
       .map((match) => `${match[1]}#${match[2]}`);
+    // The workload's untimed warm-up run (#0) comes first, interleaved as the others.
     expect(order).to.deep.equal([
+      'kafkajs#0',
+      'facade/kafkajs#0',
       'kafkajs#1',
       'facade/kafkajs#1',
       'kafkajs#2',
