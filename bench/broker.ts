@@ -28,8 +28,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { silentLogger, startBroker } from '../src/broker';
 import { startRdkafkaMock } from '../test/fixtures/rdkafka-mock';
 import { startKafka4 } from '../test/fixtures/real-kafka';
-import { forkEntry, nextMessage } from '../src/bench/child';
-import type { BrokerProcessReply } from '../src/bench/broker-process';
+import { forkBroker } from '../src/bench/child';
 
 interface Options {
   messages: number;
@@ -210,16 +209,8 @@ async function runTarget(name: string, options: Options): Promise<TargetResult> 
     }
   }
   if (name === 'embedded-process') {
-    const child = forkEntry('broker-process');
+    const { child, brokers } = await forkBroker();
     try {
-      const { brokers } = await nextMessage(
-        child,
-        (m) =>
-          (m as BrokerProcessReply).type === 'listening'
-            ? (m as Extract<BrokerProcessReply, { type: 'listening' }>)
-            : undefined,
-        'embedded broker process',
-      );
       const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
       await admin.createTopics({ topics: [{ topic, numPartitions: options.partitions }], waitForLeaders: true });

@@ -4,7 +4,7 @@ import type { Workload } from './plan';
 import { MeasurementProfiler } from './profiler';
 import { percentile } from './stats';
 import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu';
-import type { Contender, ContenderDefinition } from './types';
+import type { ConsumeOptions, Consumption, Contender, ContenderDefinition } from './types';
 
 /** One timed run of one workload. */
 export interface Measurement {
@@ -63,6 +63,48 @@ function cpuSince(start: CpuMark): Pick<Measurement, 'cpuSeconds' | 'threadCpuSe
   return { cpuSeconds: (used.user + used.system) / 1e6, ...(threads ? { threadCpuSeconds: threads } : {}) };
 }
 
+/**
+ * Waits for a closing step, at most CLOSE_STEP_MS, ignoring its failure. The timer also keeps the process alive: a
+ * client whose close never calls back and holds no handle any more would otherwise let the worker exit (code 0)
+ * before it reports its RSS.
+ */
+function bounded(step: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_STEP_MS);
+    step
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+  });
+}
+
+const CLOSE_STEP_MS = 15000;
+
+/** How long a group member may take to get its assignment before the measurement fails. */
+const JOIN_DEADLINE_MS = 90000;
+
+/** The contender's member of `groupId`, once assigned; fails after JOIN_DEADLINE_MS instead of waiting forever. */
+function joinGroup(contender: Contender, options: ConsumeOptions): Promise<Consumption> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${options.groupId}: no assignment within ${JOIN_DEADLINE_MS / 1000} s of joining`)),
+      JOIN_DEADLINE_MS,
+    );
+    contender.consume(options).then(
+      (consumption) => {
+        clearTimeout(timer);
+        resolve(consumption);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
 /** Resolves once `target` values have been counted by `count`, or fails after a deadline scaled to the work. */
 function counter(target: number, what: string, onValue?: (value: Buffer) => void) {
   let received = 0;
@@ -77,8 +119,11 @@ function counter(target: number, what: string, onValue?: (value: Buffer) => void
     () => rejectDone(new Error(`${what}: received ${received} of ${target} messages within the deadline`)),
     60000 + target * 5,
   );
+  const settled = done.finally(() => clearTimeout(timer));
+  // Failing before anyone awaits it (a member still joining) must not crash the worker: the join has its own deadline.
+  settled.catch(() => undefined);
   return {
-    done: done.finally(() => clearTimeout(timer)),
+    done: settled,
     get received() {
       return received;
     },
@@ -137,15 +182,31 @@ async function measureConsume(
   const count = counter(workload.messages, workload.id);
   const joinCpu = cpuMark();
   const joinStart = process.hrtime.bigint();
-  const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
+  const consumption = await joinGroup(contender, { topic, groupId, onValues: (values) => count.onValues(values) });
   // Timed (wall clock and CPU) from the assignment, so that the group join, a fixed cost that a short run would
   // otherwise spread over its messages, stays out; should a fast client already have data by then, from the join.
   const joined = count.received === 0;
   const start = joined ? process.hrtime.bigint() : joinStart;
   const cpu = joined ? cpuMark() : joinCpu;
+  return untilReceived(workload, count, consumption, start, cpu, async () => undefined);
+}
+
+/**
+ * Runs `work`, then waits for the member to have received every message; timed from `start` and `cpu` to the last
+ * message. The member leaves in any case.
+ */
+async function untilReceived(
+  workload: Workload,
+  count: ReturnType<typeof counter>,
+  consumption: Consumption,
+  start: bigint,
+  cpu: CpuMark,
+  work: () => Promise<void>,
+): Promise<Omit<Measurement, 'repetition'>> {
   let seconds: number;
   let cpuUsed: ReturnType<typeof cpuSince>;
   try {
+    await work();
     await count.done;
     seconds = elapsedSeconds(start);
     cpuUsed = cpuSince(cpu);
@@ -164,21 +225,11 @@ async function measureProduceConsume(
 ): Promise<Omit<Measurement, 'repetition'>> {
   const count = counter(workload.messages, workload.id);
   // The member joins (and is assigned the empty topic) before the clock starts, as in the consume workload.
-  const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
+  const consumption = await joinGroup(contender, { topic, groupId, onValues: (values) => count.onValues(values) });
   const value = Buffer.alloc(workload.size, 'x');
   const cpu = cpuMark();
   const start = process.hrtime.bigint();
-  let seconds: number;
-  let cpuUsed: ReturnType<typeof cpuSince>;
-  try {
-    await produceAll(contender, topic, workload, value);
-    await count.done;
-    seconds = elapsedSeconds(start);
-    cpuUsed = cpuSince(cpu);
-  } finally {
-    await consumption.stop();
-  }
-  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, ...cpuUsed };
+  return untilReceived(workload, count, consumption, start, cpu, () => produceAll(contender, topic, workload, value));
 }
 
 async function measureLatency(
@@ -191,7 +242,7 @@ async function measureLatency(
   const count = counter(workload.messages, workload.id, (value) => {
     latencies.push(Number(process.hrtime.bigint() - value.readBigInt64BE(0)) / 1e6);
   });
-  const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
+  const consumption = await joinGroup(contender, { topic, groupId, onValues: (values) => count.onValues(values) });
   const intervalNs = 1e9 / workload.rate!;
   const sends: Promise<void>[] = [];
   const cpu = cpuMark();
@@ -288,10 +339,10 @@ export async function openContender(
     return body();
   };
   const close = async (): Promise<void> => {
-    await contender.close().catch(() => undefined);
+    await bounded(contender.close());
     // The embedded broker keeps logs in memory: the other contenders should not pay for this one's data.
-    if (topics.length > 0) await admin.deleteTopics(topics).catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
+    if (topics.length > 0) await bounded(admin.deleteTopics(topics));
+    await bounded(admin.disconnect());
   };
   const profiler = plan.cpuProfileDir ? new MeasurementProfiler(plan.cpuProfileDir, definition.name) : null;
   const measureWorkload = (topic: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> => {

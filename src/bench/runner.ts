@@ -3,7 +3,7 @@ import { createRequire } from 'module';
 import { silentLogger, startBroker, type EmbeddedBroker } from '../broker';
 import type { Acks } from '../common/types';
 import { CONTENDERS } from './contenders';
-import { forkEntry, nextMessage } from './child';
+import { forkBroker, forkEntry, nextMessage } from './child';
 import type { ContenderPlan, ContenderRun, Measurement } from './measure';
 import { buildWorkloads, type Workload } from './plan';
 import { pairedRatioInterval, round, spread, type BootstrapOptions, type RatioInterval, type Spread } from './stats';
@@ -165,20 +165,9 @@ async function startBenchBroker(options: BenchOptions): Promise<BrokerHandle> {
       },
     };
   }
-  const child = forkEntry('broker-process');
-  const listening = await nextMessage(
-    child,
-    (message) =>
-      (message as BrokerProcessReply).type === 'listening'
-        ? (message as Extract<BrokerProcessReply, { type: 'listening' }>)
-        : undefined,
-    'embedded broker',
-  ).catch((error: unknown) => {
-    child.kill();
-    throw error;
-  });
+  const { child, brokers } = await forkBroker();
   return {
-    brokers: listening.brokers,
+    brokers,
     stop: async () => {
       const stopped = nextMessage(
         child,

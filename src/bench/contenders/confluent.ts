@@ -1,6 +1,7 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { Acks } from '../../common/types';
 import type { ConsumeOptions, Consumption, CreateContender, ContenderOptions, Contender } from '../types';
+import { disconnecting, valuesOf } from './consumption';
 
 /** librdkafka's rebalance event that hands out partitions (RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS). */
 const ASSIGN_PARTITIONS = -175;
@@ -50,19 +51,10 @@ function rawConfluent(options: ContenderOptions): Contender {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic] });
       await consumer.run({
-        eachBatch: async ({ batch }) => {
-          const values: Buffer[] = [];
-          for (const message of batch.messages) if (message.value !== null) values.push(message.value);
-          onValues(values);
-        },
+        eachBatch: async ({ batch }) => onValues(valuesOf(batch.messages)),
       });
       await joined;
-      return {
-        stop: async () => {
-          consumers.delete(consumer);
-          await consumer.disconnect();
-        },
-      };
+      return disconnecting(consumers, consumer);
     },
     async close() {
       for (const consumer of consumers) await consumer.disconnect();
