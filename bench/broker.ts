@@ -4,7 +4,8 @@
  * KRaft mode (test/fixtures/real-kafka.ts). Prints one JSON
  * document on stdout (progress goes to stderr). No assertions: numbers depend on the machine.
  *
- *   npm run bench:broker -- [--messages 20000] [--size 1024] [--batch 500] [--partitions N] [--targets embedded,rdkafka-mock]
+ *   npm run bench:broker -- [--messages 20000] [--size 1024] [--batch 500] [--partitions N]
+ *     [--targets embedded,embedded-process,rdkafka-mock,kafka4]
  *
  * The mock keeps only about the last 5 MiB of each partition (older message sets are deleted), so the default
  * partition count spreads the data to at most 4 MiB per partition (at least 3 partitions); both brokers get the same.
@@ -17,7 +18,8 @@
  * launcher, compiled beforehand; Kafka 4.x: the JVM fixture, when bash scripts/fetch-kafka.sh has fetched its jars) to
  * the first acknowledged produce, the figure that matters for a test broker.
  *
- * The embedded broker runs inside the benchmark's own Node process, sharing one event loop with the kafkajs client;
+ * The embedded broker runs inside the benchmark's own Node process (embedded), sharing one event loop with the kafkajs
+ * client, or in a child process of its own (embedded-process, as npm run bench runs it);
  * the mock runs in its own process with its own threads. Each result says where its broker ran (runsIn).
  */
 import { createRequire } from 'module';
@@ -26,6 +28,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { silentLogger, startBroker } from '../src/broker';
 import { startRdkafkaMock } from '../test/fixtures/rdkafka-mock';
 import { startKafka4 } from '../test/fixtures/real-kafka';
+import { forkBroker } from '../src/bench/child';
 
 interface Options {
   messages: number;
@@ -52,10 +55,11 @@ interface TargetResult {
   error?: string;
 }
 
-const TARGETS = ['embedded', 'rdkafka-mock', 'kafka4'];
+const TARGETS = ['embedded', 'embedded-process', 'rdkafka-mock', 'kafka4'];
 const MOCK_SAFE_PARTITION_BYTES = 4 * 1024 * 1024;
 const RUNS_IN: Record<string, string> = {
   embedded: 'the benchmark process (shares the client event loop)',
+  'embedded-process': 'a child process of its own (as in npm run bench; startup includes the fork and module loading)',
   'rdkafka-mock': 'a separate process (librdkafka mock threads)',
   kafka4: 'a separate JVM (Apache Kafka 4.x, KRaft, test/fixtures/real-kafka.ts)',
 };
@@ -202,6 +206,20 @@ async function runTarget(name: string, options: Options): Promise<TargetResult> 
       return { ...result, ...(await measure(broker.brokers, options, topic)) };
     } finally {
       await broker.stop();
+    }
+  }
+  if (name === 'embedded-process') {
+    const { child, brokers } = await forkBroker();
+    try {
+      const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: options.partitions }], waitForLeaders: true });
+      await admin.disconnect();
+      await firstProduce(brokers, topic);
+      const result: TargetResult = { runsIn: RUNS_IN['embedded-process']!, startupMs: startupMs() };
+      return { ...result, ...(await measure(brokers, options, topic)) };
+    } finally {
+      child.kill();
     }
   }
   if (name === 'kafka4') {

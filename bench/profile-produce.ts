@@ -13,8 +13,7 @@ import { Session } from 'inspector';
 import { Kafka, logLevel } from 'kafkajs';
 import * as kafkaNode from 'kafka-node';
 import * as facade from '../src/adapter';
-import { forkEntry, nextMessage } from '../src/bench/child';
-import type { BrokerProcessReply } from '../src/bench/broker-process';
+import { forkBroker } from '../src/bench/child';
 
 type Send = (values: Buffer[]) => Promise<void>;
 
@@ -60,15 +59,7 @@ function post(session: Session, method: string): Promise<unknown> {
 
 async function main(): Promise<void> {
   const [which = 'facade', size = '100', batch = '100', messages = '100000', profileTo] = process.argv.slice(2);
-  const broker = forkEntry('broker-process');
-  const { brokers } = await nextMessage(
-    broker,
-    (m) =>
-      (m as BrokerProcessReply).type === 'listening'
-        ? (m as Extract<BrokerProcessReply, { type: 'listening' }>)
-        : undefined,
-    'broker',
-  );
+  const { child: broker, brokers } = await forkBroker();
   const send =
     which === 'kafkajs'
       ? await kafkajsSender(brokers)

@@ -1,8 +1,10 @@
 import { createKafka } from '../kafka';
 import type { Admin } from '../common/types';
 import type { Workload } from './plan';
+import { MeasurementProfiler } from './profiler';
 import { percentile } from './stats';
-import type { Contender, ContenderDefinition } from './types';
+import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu';
+import type { ConsumeOptions, Consumption, Contender, ContenderDefinition } from './types';
 
 /** One timed run of one workload. */
 export interface Measurement {
@@ -14,6 +16,11 @@ export interface Measurement {
   /** CPU time (user + system) of the contender's process over the same interval: unlike seconds, it hardly moves
    * when other processes compete for the cores, so it is the steadier measure of a layer's overhead. */
   cpuSeconds: number;
+  /**
+   * The same CPU time split by thread (Linux): the main thread runs the client's JavaScript, the others are V8's
+   * garbage collector and compiler threads and libuv's pool. Absent where /proc is not available.
+   */
+  threadCpuSeconds?: { main: number; other: number };
   /** Latency workloads: end-to-end milliseconds from just before the send to the consumer's handler. */
   latencyMs?: { p50: number; p90: number; p99: number; max: number };
 }
@@ -30,6 +37,8 @@ export interface ContenderPlan {
   brokers: string[];
   runId: string;
   warmupMessages: number;
+  /** Profile each measurement (V8's CPU profiler) into this directory; the profiler's cost inflates the figures. */
+  cpuProfileDir?: string;
 }
 
 const MIB = 1024 * 1024;
@@ -38,9 +47,62 @@ function elapsedSeconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
+interface CpuMark {
+  usage: NodeJS.CpuUsage;
+  threads: ThreadCpu | null;
+}
+
+function cpuMark(): CpuMark {
+  return { threads: threadCpu(), usage: process.cpuUsage() };
+}
+
+/** The process's CPU time since `start` and, where /proc has it, its split by thread. */
+function cpuSince(start: CpuMark): Pick<Measurement, 'cpuSeconds' | 'threadCpuSeconds'> {
+  const used = process.cpuUsage(start.usage);
+  const threads = threadCpuSince(start.threads);
+  return { cpuSeconds: (used.user + used.system) / 1e6, ...(threads ? { threadCpuSeconds: threads } : {}) };
+}
+
+/**
+ * Waits for a closing step, at most CLOSE_STEP_MS, ignoring its failure. The timer also keeps the process alive: a
+ * client whose close never calls back and holds no handle any more would otherwise let the worker exit (code 0)
+ * before it reports its RSS.
+ */
+function bounded(step: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_STEP_MS);
+    step
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+  });
+}
+
+const CLOSE_STEP_MS = 15000;
+
+/** How long a group member may take to get its assignment before the measurement fails. */
+const JOIN_DEADLINE_MS = 90000;
+
+/** The contender's member of `groupId`, once assigned; fails after JOIN_DEADLINE_MS instead of waiting forever. */
+function joinGroup(contender: Contender, options: ConsumeOptions): Promise<Consumption> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${options.groupId}: no assignment within ${JOIN_DEADLINE_MS / 1000} s of joining`)),
+      JOIN_DEADLINE_MS,
+    );
+    contender.consume(options).then(
+      (consumption) => {
+        clearTimeout(timer);
+        resolve(consumption);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** Resolves once `target` values have been counted by `count`, or fails after a deadline scaled to the work. */
@@ -57,8 +119,11 @@ function counter(target: number, what: string, onValue?: (value: Buffer) => void
     () => rejectDone(new Error(`${what}: received ${received} of ${target} messages within the deadline`)),
     60000 + target * 5,
   );
+  const settled = done.finally(() => clearTimeout(timer));
+  // Failing before anyone awaits it (a member still joining) must not crash the worker: the join has its own deadline.
+  settled.catch(() => undefined);
   return {
-    done: done.finally(() => clearTimeout(timer)),
+    done: settled,
     get received() {
       return received;
     },
@@ -94,7 +159,7 @@ async function measureProduce(
   workload: Workload,
 ): Promise<Omit<Measurement, 'repetition'>> {
   const value = Buffer.alloc(workload.size, 'x');
-  const cpu = process.cpuUsage();
+  const cpu = cpuMark();
   const start = process.hrtime.bigint();
   await produceAll(contender, topic, workload, value);
   const seconds = elapsedSeconds(start);
@@ -103,7 +168,7 @@ async function measureProduce(
     messages: workload.messages,
     bytes: workload.messages * workload.size,
     seconds,
-    cpuSeconds: cpuSecondsSince(cpu),
+    ...cpuSince(cpu),
   };
 }
 
@@ -115,24 +180,56 @@ async function measureConsume(
 ): Promise<Omit<Measurement, 'repetition'>> {
   await produceAll(contender, topic, workload, Buffer.alloc(workload.size, 'x'));
   const count = counter(workload.messages, workload.id);
-  const joinCpu = process.cpuUsage();
+  const joinCpu = cpuMark();
   const joinStart = process.hrtime.bigint();
-  const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
+  const consumption = await joinGroup(contender, { topic, groupId, onValues: (values) => count.onValues(values) });
   // Timed (wall clock and CPU) from the assignment, so that the group join, a fixed cost that a short run would
   // otherwise spread over its messages, stays out; should a fast client already have data by then, from the join.
   const joined = count.received === 0;
   const start = joined ? process.hrtime.bigint() : joinStart;
-  const cpu = joined ? process.cpuUsage() : joinCpu;
+  const cpu = joined ? cpuMark() : joinCpu;
+  return untilReceived(workload, count, consumption, start, cpu, async () => undefined);
+}
+
+/**
+ * Runs `work`, then waits for the member to have received every message; timed from `start` and `cpu` to the last
+ * message. The member leaves in any case.
+ */
+async function untilReceived(
+  workload: Workload,
+  count: ReturnType<typeof counter>,
+  consumption: Consumption,
+  start: bigint,
+  cpu: CpuMark,
+  work: () => Promise<void>,
+): Promise<Omit<Measurement, 'repetition'>> {
   let seconds: number;
-  let cpuSeconds: number;
+  let cpuUsed: ReturnType<typeof cpuSince>;
   try {
+    await work();
     await count.done;
     seconds = elapsedSeconds(start);
-    cpuSeconds = cpuSecondsSince(cpu);
+    cpuUsed = cpuSince(cpu);
   } finally {
     await consumption.stop();
   }
-  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, cpuSeconds };
+  return { workload: workload.id, messages: count.received, bytes: count.bytes, seconds, ...cpuUsed };
+}
+
+/** Produce N and consume N at once: wall and CPU time from the first send to the last message received. */
+async function measureProduceConsume(
+  contender: Contender,
+  topic: string,
+  groupId: string,
+  workload: Workload,
+): Promise<Omit<Measurement, 'repetition'>> {
+  const count = counter(workload.messages, workload.id);
+  // The member joins (and is assigned the empty topic) before the clock starts, as in the consume workload.
+  const consumption = await joinGroup(contender, { topic, groupId, onValues: (values) => count.onValues(values) });
+  const value = Buffer.alloc(workload.size, 'x');
+  const cpu = cpuMark();
+  const start = process.hrtime.bigint();
+  return untilReceived(workload, count, consumption, start, cpu, () => produceAll(contender, topic, workload, value));
 }
 
 async function measureLatency(
@@ -145,13 +242,13 @@ async function measureLatency(
   const count = counter(workload.messages, workload.id, (value) => {
     latencies.push(Number(process.hrtime.bigint() - value.readBigInt64BE(0)) / 1e6);
   });
-  const consumption = await contender.consume({ topic, groupId, onValues: (values) => count.onValues(values) });
+  const consumption = await joinGroup(contender, { topic, groupId, onValues: (values) => count.onValues(values) });
   const intervalNs = 1e9 / workload.rate!;
   const sends: Promise<void>[] = [];
-  const cpu = process.cpuUsage();
+  const cpu = cpuMark();
   const start = process.hrtime.bigint();
   let seconds: number;
-  let cpuSeconds: number;
+  let cpuUsed: ReturnType<typeof cpuSince>;
   try {
     for (let i = 0; i < workload.messages; i++) {
       const dueInMs = (i * intervalNs - Number(process.hrtime.bigint() - start)) / 1e6;
@@ -164,7 +261,7 @@ async function measureLatency(
     await Promise.all(sends);
     await count.done;
     seconds = elapsedSeconds(start);
-    cpuSeconds = cpuSecondsSince(cpu);
+    cpuUsed = cpuSince(cpu);
   } finally {
     await consumption.stop();
   }
@@ -174,7 +271,7 @@ async function measureLatency(
     messages: count.received,
     bytes: count.bytes,
     seconds,
-    cpuSeconds,
+    ...cpuUsed,
     latencyMs: {
       p50: percentile(sorted, 50),
       p90: percentile(sorted, 90),
@@ -242,10 +339,17 @@ export async function openContender(
     return body();
   };
   const close = async (): Promise<void> => {
-    await contender.close().catch(() => undefined);
+    await bounded(contender.close());
     // The embedded broker keeps logs in memory: the other contenders should not pay for this one's data.
-    if (topics.length > 0) await admin.deleteTopics(topics).catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
+    if (topics.length > 0) await bounded(admin.deleteTopics(topics));
+    await bounded(admin.disconnect());
+  };
+  const profiler = plan.cpuProfileDir ? new MeasurementProfiler(plan.cpuProfileDir, definition.name) : null;
+  const measureWorkload = (topic: string, workload: Workload): Promise<Omit<Measurement, 'repetition'>> => {
+    if (workload.type === 'produce') return measureProduce(contender, topic, workload);
+    if (workload.type === 'consume') return measureConsume(contender, topic, topic, workload);
+    if (workload.type === 'produce-consume') return measureProduceConsume(contender, topic, topic, workload);
+    return measureLatency(contender, topic, topic, workload);
   };
   await admin.connect();
   let afterWarmup: number;
@@ -271,14 +375,18 @@ export async function openContender(
   return {
     async measure(workload, repetition) {
       const topic = `kna-bench-${plan.runId}-${slug}-${repetition}-${workload.id}`;
-      const run = await withTopic(topic, () => {
-        if (workload.type === 'produce') return measureProduce(contender, topic, workload);
-        if (workload.type === 'consume') return measureConsume(contender, topic, topic, workload);
-        return measureLatency(contender, topic, topic, workload);
+      const run = await withTopic(topic, async () => {
+        if (!profiler) return measureWorkload(topic, workload);
+        await profiler.start();
+        try {
+          return await measureWorkload(topic, workload);
+        } finally {
+          progress(`${definition.name}: profile ${await profiler.stop(workload.id, repetition)}`);
+        }
       });
       sampleRss();
       progress(
-        `${definition.name} #${repetition} ${workload.id}: ${Math.round(run.messages / run.seconds)} msg/s, ${((run.cpuSeconds * 1e6) / run.messages).toFixed(1)} µs CPU/msg${run.latencyMs ? `, p99 ${run.latencyMs.p99.toFixed(1)} ms` : ''}`,
+        `${definition.name} #${repetition} ${workload.id}: ${Math.round(run.messages / run.seconds)} msg/s, ${((run.cpuSeconds * 1e6) / run.messages).toFixed(1)} µs CPU/msg${run.threadCpuSeconds ? ` (main thread ${((run.threadCpuSeconds.main * 1e6) / run.messages).toFixed(1)}, other threads ${((run.threadCpuSeconds.other * 1e6) / run.messages).toFixed(1)})` : ''}${run.latencyMs ? `, p99 ${run.latencyMs.p99.toFixed(1)} ms` : ''}`,
       );
       return { ...run, repetition };
     },

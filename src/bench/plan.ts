@@ -1,14 +1,17 @@
 import type { Acks } from '../common/types';
 
-export type WorkloadType = 'produce' | 'consume' | 'latency';
+export type WorkloadType = 'produce' | 'consume' | 'produce-consume' | 'latency';
 
 export interface Workload {
-  /** Stable id, e.g. "produce-1024B-batch100-acks1", "consume-1024B", "latency-1024B-1000ps". */
+  /**
+   * Stable id, e.g. "produce-1024B-batch100-acks1", "consume-1024B", "produce-consume-1024B-batch100",
+   * "latency-1024B-1000ps".
+   */
   id: string;
   type: WorkloadType;
   /** Value size in bytes. */
   size: number;
-  /** Messages per produce request (consume: of the untimed prefill; latency: always 1). */
+  /** Messages per produce request (consume: of the untimed prefill; produce-consume: of the timed sends; latency: 1). */
   batch: number;
   acks: Acks;
   messages: number;
@@ -28,6 +31,8 @@ export interface WorkloadOptions {
   latencyRate: number;
   latencyMessages: number;
   latencySize: number;
+  /** Size of the end-to-end produce-then-consume workload (1 KB when 1 KB is among the sizes). */
+  endToEndSize: number;
 }
 
 /** Fewest messages a workload gets, so that a scaled-down one still measures more than a couple of requests. */
@@ -74,6 +79,16 @@ export function buildWorkloads(options: WorkloadOptions): Workload[] {
   for (const size of options.sizes) {
     workloads.push({ id: `consume-${size}B`, type: 'consume', size, batch: 100, acks: 1, messages: scaled(size, 100) });
   }
+  // End to end: a joined member reads while the producer sends awaited batches of 100, timed from the first send to
+  // the last message received.
+  workloads.push({
+    id: `produce-consume-${options.endToEndSize}B-batch100`,
+    type: 'produce-consume',
+    size: options.endToEndSize,
+    batch: 100,
+    acks: 1,
+    messages: scaled(options.endToEndSize, 100),
+  });
   workloads.push({
     id: `latency-${options.latencySize}B-${options.latencyRate}ps`,
     type: 'latency',

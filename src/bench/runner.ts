@@ -3,11 +3,13 @@ import { createRequire } from 'module';
 import { silentLogger, startBroker, type EmbeddedBroker } from '../broker';
 import type { Acks } from '../common/types';
 import { CONTENDERS } from './contenders';
-import { forkEntry, nextMessage } from './child';
+import { forkBroker, forkEntry, nextMessage } from './child';
 import type { ContenderPlan, ContenderRun, Measurement } from './measure';
 import { buildWorkloads, type Workload } from './plan';
 import { pairedRatioInterval, round, spread, type BootstrapOptions, type RatioInterval, type Spread } from './stats';
 import type { BrokerProcessReply } from './broker-process';
+import { checkTargets, type TargetCheck } from './targets';
+import { measureTestBroker, type TestBrokerReport } from './test-broker';
 import type { WorkerReply, WorkerRequest } from './worker';
 
 export type BrokerMode = 'embedded-process' | 'embedded-inline' | 'external';
@@ -19,6 +21,8 @@ export interface BenchOptions {
   inFlight: number[];
   acks: Acks[];
   repetitions: number;
+  /** Untimed runs of each workload by every contender before its timed repetitions (JIT and caches warm). */
+  workloadWarmups: number;
   warmupMessages: number;
   latencyRate: number;
   latencyMessages: number;
@@ -31,6 +35,10 @@ export interface BenchOptions {
   brokers: string[];
   brokerMode: BrokerMode;
   short: boolean;
+  /** Fresh-process runs of each embedded-broker startup variant (0: none). */
+  testBrokerRuns: number;
+  /** Write a V8 CPU profile of every measurement here (for profiles only: the profiler inflates the figures). */
+  cpuProfileDir?: string;
 }
 
 export interface WorkloadResult {
@@ -46,6 +54,11 @@ export interface WorkloadResult {
   mbPerSec: Spread;
   /** CPU time of the client's process per message, in microseconds (the broker's CPU is not counted). */
   cpuUsPerMessage: Spread;
+  /**
+   * The part of it on the main thread, which runs the client's JavaScript (Linux): the rest is V8's garbage
+   * collection and compiler threads and libuv's pool.
+   */
+  mainThreadCpuUsPerMessage?: Spread;
   latencyMs?: { p50: Spread; p99: Spread };
 }
 
@@ -61,6 +74,8 @@ export interface Comparison extends ComparisonPair {
   pairs: number;
   /** Client CPU time per message, numerator over denominator: the primary figure (above 1: the numerator costs more). */
   cpuPerMessage: RatioInterval;
+  /** The same on the main thread only (Linux), where the client's JavaScript runs: garbage collection threads left out. */
+  mainThreadCpuPerMessage?: RatioInterval;
   /** Messages per second, numerator over denominator (above 1: the numerator is faster). */
   throughput: RatioInterval;
   /** Latency workloads: p50 and p99, numerator over denominator (above 1: the numerator is slower). */
@@ -89,6 +104,7 @@ export interface BenchReport {
     inFlight: number[];
     acks: number[];
     repetitions: number;
+    workloadWarmups: number;
     warmupMessages: number;
     latencyRate: number;
     latencyMessages: number;
@@ -105,6 +121,10 @@ export interface BenchReport {
   contenders: ContenderSummary[];
   results: WorkloadResult[];
   comparisons: Comparison[];
+  /** Issue 14's targets checked on the comparisons above (each judged on its interval's far end). */
+  targets: TargetCheck[];
+  /** The embedded broker as a test broker: startBroker() to the first produce, by phase (null unless asked for). */
+  testBroker: TestBrokerReport | null;
   environment: {
     node: string;
     runtime: string;
@@ -115,6 +135,8 @@ export interface BenchReport {
     memoryGiB: number;
     kafkajs: string;
     kafkaNode: string;
+    /** @confluentinc/kafka-javascript and its librdkafka, or 'not installed'. */
+    confluent: string;
   };
 }
 
@@ -143,20 +165,9 @@ async function startBenchBroker(options: BenchOptions): Promise<BrokerHandle> {
       },
     };
   }
-  const child = forkEntry('broker-process');
-  const listening = await nextMessage(
-    child,
-    (message) =>
-      (message as BrokerProcessReply).type === 'listening'
-        ? (message as Extract<BrokerProcessReply, { type: 'listening' }>)
-        : undefined,
-    'embedded broker',
-  ).catch((error: unknown) => {
-    child.kill();
-    throw error;
-  });
+  const { child, brokers } = await forkBroker();
   return {
-    brokers: listening.brokers,
+    brokers,
     stop: async () => {
       const stopped = nextMessage(
         child,
@@ -252,6 +263,8 @@ function summarise(contender: string, measurements: Measurement[], workloads: Wo
       mbPerSec: spread(runs.map((m) => m.bytes / MIB / m.seconds)),
       cpuUsPerMessage: spread(runs.map(cpuUsPerMessage)),
     };
+    if (runs.every((m) => m.threadCpuSeconds !== undefined))
+      result.mainThreadCpuUsPerMessage = spread(runs.map(mainThreadCpuUsPerMessage));
     if (workload.type === 'latency') {
       result.latencyMs = {
         p50: spread(
@@ -272,22 +285,28 @@ function cpuUsPerMessage(measurement: Measurement): number {
   return (measurement.cpuSeconds * 1e6) / measurement.messages;
 }
 
+function mainThreadCpuUsPerMessage(measurement: Measurement): number {
+  return (measurement.threadCpuSeconds!.main * 1e6) / measurement.messages;
+}
+
 /**
- * The pairs compared when --compare is not given: each layer over its raw engine, kafkajs over kafka-node, and the
- * project's promise, kafka-node code unchanged on the kafkajs backend over kafka-node itself.
+ * The pairs compared when --compare is not given: each layer over its raw engine, each other engine over kafka-node,
+ * and the project's promise, kafka-node code unchanged on another engine over kafka-node itself.
  */
 export function defaultComparisons(contenders: readonly string[]): ComparisonPair[] {
   const pairs: ComparisonPair[] = [];
-  for (const backend of ['kafka-node', 'kafkajs']) {
+  for (const backend of ['kafka-node', 'kafkajs', 'confluent']) {
     pairs.push(
       { numerator: `facade/${backend}`, denominator: backend },
       { numerator: `common/${backend}`, denominator: backend },
     );
   }
-  pairs.push(
-    { numerator: 'kafkajs', denominator: 'kafka-node' },
-    { numerator: 'facade/kafkajs', denominator: 'kafka-node' },
-  );
+  for (const engine of ['kafkajs', 'confluent']) {
+    pairs.push(
+      { numerator: engine, denominator: 'kafka-node' },
+      { numerator: `facade/${engine}`, denominator: 'kafka-node' },
+    );
+  }
   return pairs.filter((pair) => contenders.includes(pair.numerator) && contenders.includes(pair.denominator));
 }
 
@@ -325,6 +344,10 @@ export function compare(
         cpuPerMessage: series(cpuUsPerMessage),
         throughput: series((m) => m.messages / m.seconds),
       };
+      const measuredByThread = (runs: Map<number, Measurement>) =>
+        both.every((repetition) => runs.get(repetition)!.threadCpuSeconds !== undefined);
+      if (measuredByThread(top) && measuredByThread(bottom))
+        comparison.mainThreadCpuPerMessage = series(mainThreadCpuUsPerMessage);
       if (workload.type === 'latency') {
         comparison.latencyP50 = series((m) => m.latencyMs!.p50);
         comparison.latencyP99 = series((m) => m.latencyMs!.p99);
@@ -340,6 +363,18 @@ function packageVersion(name: string): string {
     return (createRequire(__filename)(`${name}/package.json`) as { version: string }).version;
   } catch {
     return 'unknown';
+  }
+}
+
+function confluentVersion(): string {
+  const version = packageVersion('@confluentinc/kafka-javascript');
+  if (version === 'unknown') return 'not installed';
+  try {
+    // The native binding is loaded only to name its librdkafka; a missing build is reported, not thrown.
+    const library = createRequire(__filename)('@confluentinc/kafka-javascript') as { librdkafkaVersion: string };
+    return `${version} (librdkafka ${library.librdkafkaVersion})`;
+  } catch {
+    return `${version} (native module not built)`;
   }
 }
 
@@ -362,6 +397,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     latencyRate: options.latencyRate,
     latencyMessages: options.latencyMessages,
     latencySize: options.sizes.includes(1024) ? 1024 : options.sizes[0]!,
+    endToEndSize: options.sizes.includes(1024) ? 1024 : options.sizes[0]!,
   });
   const broker = await startBenchBroker(options);
   progress(`broker: ${broker.brokers.join(',')} (${RUNS_IN[options.brokerMode]})`);
@@ -383,7 +419,13 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         workers.set(
           name,
           await startWorker(
-            { contender: name, brokers: broker.brokers, runId, warmupMessages: options.warmupMessages },
+            {
+              contender: name,
+              brokers: broker.brokers,
+              runId,
+              warmupMessages: options.warmupMessages,
+              ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
+            },
             progress,
           ),
         );
@@ -392,12 +434,14 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       }
     }
     for (const workload of workloads) {
-      for (let repetition = 1; repetition <= options.repetitions; repetition++) {
+      // Repetitions up to 0 are the workload's warm-up runs: measured as the others, then left out.
+      for (let repetition = 1 - options.workloadWarmups; repetition <= options.repetitions; repetition++) {
         for (const name of options.contenders) {
           const worker = workers.get(name);
           if (!worker) continue;
           try {
-            measurements.get(name)!.push(await worker.measure(workload, repetition));
+            const measurement = await worker.measure(workload, repetition);
+            if (repetition >= 1) measurements.get(name)!.push(measurement);
           } catch (error) {
             fail(name, error);
           }
@@ -415,6 +459,8 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     for (const worker of workers.values()) worker.kill();
     brokerPeakRssMiB = await broker.stop();
   }
+  // After the contenders, so that neither competes with the other for the cores.
+  const testBroker = options.testBrokerRuns > 0 ? await measureTestBroker(options.testBrokerRuns, progress) : null;
   const contenders: ContenderSummary[] = options.contenders.map((name) => {
     const definition = CONTENDERS.find((c) => c.name === name)!;
     const figures = rss.get(name);
@@ -430,6 +476,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     };
   });
   const cpus = os.cpus();
+  const comparisons = compare(measurements, options.compare, workloads, options.seed);
   return {
     benchmark: 'kafka-node-adapter',
     schemaVersion: 2,
@@ -448,6 +495,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       inFlight: options.inFlight,
       acks: options.acks,
       repetitions: options.repetitions,
+      workloadWarmups: options.workloadWarmups,
       warmupMessages: options.warmupMessages,
       latencyRate: options.latencyRate,
       latencyMessages: options.latencyMessages,
@@ -462,7 +510,9 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     },
     contenders,
     results: options.contenders.flatMap((name) => summarise(name, measurements.get(name)!, workloads)),
-    comparisons: compare(measurements, options.compare, workloads, options.seed),
+    comparisons,
+    targets: checkTargets(comparisons),
+    testBroker,
     environment: {
       node: process.version,
       // ts-node (running from sources) adds about 50 MiB to every process's RSS.
@@ -474,6 +524,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       memoryGiB: round(os.totalmem() / 1024 ** 3, 1),
       kafkajs: packageVersion('kafkajs'),
       kafkaNode: packageVersion('kafka-node'),
+      confluent: confluentVersion(),
     },
   };
 }

@@ -43,7 +43,7 @@ export function formatBenchTable(report: BenchReport): string {
   rows.push(['peak RSS (MiB)', ...report.contenders.map((c) => (c.rssMiB ? c.rssMiB.peak.toFixed(0) : 'failed'))]);
   const lines = [
     `broker: ${report.broker.brokers.join(',')}, runs in ${report.broker.runsIn}${report.broker.peakRssMiB !== null ? `, peak RSS ${report.broker.peakRssMiB.toFixed(0)} MiB` : ''}`,
-    `repetitions: ${report.options.repetitions}, contenders interleaved (median ±(max-min)/median), warm-up ${report.options.warmupMessages} messages excluded; ${report.environment.node} (${report.environment.runtime}), ${report.environment.cpus} CPUs`,
+    `repetitions: ${report.options.repetitions}, contenders interleaved (median ±(max-min)/median), warm-up ${report.options.warmupMessages} messages and ${report.options.workloadWarmups} untimed run(s) of each workload excluded; ${report.environment.node} (${report.environment.runtime}), ${report.environment.cpus} CPUs`,
     '',
     pad(rows),
   ];
@@ -53,18 +53,75 @@ export function formatBenchTable(report: BenchReport): string {
     lines.push(
       '',
       `ratios, numerator / denominator: mean over the interleaved repetitions [${confidence * 100}% paired bootstrap interval, ${resamples} resamples, seed ${seed}]`,
-      'cpu: client CPU per message (above 1: the numerator costs more); msg/s: throughput (above 1: the numerator is faster); latency: p99',
+      'cpu: client CPU per message, all threads (above 1: the numerator costs more); main thread: without V8 garbage collection and compiler threads; msg/s: throughput (above 1: the numerator is faster); latency: p99',
     );
     for (const pair of pairs) {
-      const rows: string[][] = [[pair, 'cpu/msg', 'msg/s', 'pairs']];
+      const rows: string[][] = [[pair, 'cpu/msg', 'main thread cpu/msg', 'msg/s', 'pairs']];
       for (const comparison of report.comparisons.filter((c) => `${c.numerator} / ${c.denominator}` === pair)) {
         const second = comparison.latencyP99
           ? `p99 ${interval(comparison.latencyP99)}`
           : interval(comparison.throughput);
-        rows.push([comparison.workload, interval(comparison.cpuPerMessage), second, String(comparison.pairs)]);
+        rows.push([
+          comparison.workload,
+          interval(comparison.cpuPerMessage),
+          comparison.mainThreadCpuPerMessage ? interval(comparison.mainThreadCpuPerMessage) : '-',
+          second,
+          String(comparison.pairs),
+        ]);
       }
       lines.push('', pad(rows));
     }
+  }
+  if (report.targets.length > 0) {
+    lines.push('', "issue 14's targets, each judged on its interval's far end:");
+    const rows: string[][] = [['target', 'pair', 'workload', 'figure', 'ratio [interval]', 'goal', 'met']];
+    for (const check of report.targets) {
+      rows.push([
+        check.target,
+        `${check.numerator} / ${check.denominator}`,
+        check.workload,
+        check.figure === 'cpuPerMessage' ? 'cpu/msg' : 'msg/s',
+        interval(check.value),
+        `${check.direction === 'at-most' ? '<=' : '>='} ${check.bound}`,
+        check.met ? 'yes' : 'no',
+      ]);
+    }
+    lines.push(pad(rows));
+  }
+  if (report.testBroker) {
+    const { runs, targetMs, results } = report.testBroker;
+    lines.push(
+      '',
+      `embedded broker as a test broker (median ms of ${runs} fresh processes each; target: startBroker() to the first produce <= ${targetMs} ms):`,
+    );
+    const rows: string[][] = [
+      [
+        'first produce by',
+        'load modules',
+        'startBroker',
+        'create topic',
+        'load client',
+        'connect',
+        'send',
+        'start to produce',
+      ],
+    ];
+    for (const result of results) {
+      const label = `${result.client}, ${result.createTopic ? 'created' : 'auto-created'} topic`;
+      if (result.error) {
+        rows.push([label, ...Array.from({ length: 6 }, () => '-'), `failed: ${result.error}`]);
+        continue;
+      }
+      const p = result.phases;
+      rows.push([
+        label,
+        ...[p.loadBrokerMs, p.startBrokerMs, p.createTopicMs, p.loadClientMs, p.connectMs, p.firstSendMs].map((value) =>
+          value.median.toFixed(1),
+        ),
+        withSpread(p.startToFirstProduceMs, 1),
+      ]);
+    }
+    lines.push(pad(rows));
   }
   for (const contender of report.contenders)
     if (contender.error) lines.push('', `${contender.name} failed: ${contender.error}`);

@@ -46,6 +46,8 @@ export interface ContenderDefinition {
   readonly name: string;
   readonly backend: BackendName;
   readonly kind: ContenderKind;
+  /** An optional peer dependency the contender needs; without it installed the contender is left out by default. */
+  readonly library?: string;
   /** Loads the contender's module only when it runs, so a worker process holds only its own client library. */
   load(): Promise<CreateContender>;
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { Acks } from '../common/types';
-import { CONTENDERS } from '../bench/contenders';
+import { CONTENDERS, contenderInstalled } from '../bench/contenders';
 import { defaultComparisons, runBench, type BenchOptions, type BrokerMode, type ComparisonPair } from '../bench/runner';
 import { formatBenchTable } from '../bench/table';
 import { UsageError } from './usage-error';
@@ -12,6 +13,7 @@ export interface BenchCommandOptions {
   inFlight?: string;
   acks?: string;
   repetitions?: string;
+  workloadWarmups?: string;
   warmup?: string;
   rate?: string;
   latencyMessages?: string;
@@ -23,12 +25,14 @@ export interface BenchCommandOptions {
   json?: boolean;
   out?: string;
   short?: boolean;
+  cpuProf?: string;
+  testBroker?: string;
 }
 
 const DEFAULT_SIZES = [100, 1024, 10240];
 /** Short mode: small enough for a test (a few seconds per contender), large enough to exercise every workload. */
-const SHORT = { messages: 500, repetitions: 1, warmup: 100, latencyMessages: 100 };
-const FULL = { messages: 20000, repetitions: 5, warmup: 2000, latencyMessages: 2000 };
+const SHORT = { messages: 500, repetitions: 1, workloadWarmups: 0, warmup: 100, latencyMessages: 100 };
+const FULL = { messages: 20000, repetitions: 5, workloadWarmups: 1, warmup: 2000, latencyMessages: 2000 };
 /** The latency payload starts with an 8-byte send timestamp. */
 const MIN_SIZE = 8;
 
@@ -56,7 +60,7 @@ function parseAcks(item: string): Acks {
 
 function parseContenders(value: string | undefined): string[] {
   const known = CONTENDERS.map((c) => c.name);
-  if (value === undefined) return known;
+  if (value === undefined) return CONTENDERS.filter(contenderInstalled).map((c) => c.name);
   return list(value, '--contenders', (name) => {
     if (!known.includes(name)) throw new UsageError(`unknown contender "${name}"; known: ${known.join(', ')}`);
     return name;
@@ -100,7 +104,7 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
   if (compare && options.contenders === undefined) {
     // Only the compared contenders run, in registry order.
     const named = new Set(compare.flatMap((pair) => [pair.numerator, pair.denominator]));
-    contenders = contenders.filter((name) => named.has(name));
+    contenders = CONTENDERS.map((c) => c.name).filter((name) => named.has(name));
   }
   for (const pair of compare ?? []) {
     for (const name of [pair.numerator, pair.denominator])
@@ -130,6 +134,10 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
       options.repetitions === undefined
         ? defaults.repetitions
         : wholeNumber(options.repetitions, '--repetitions', 1, 100),
+    workloadWarmups:
+      options.workloadWarmups === undefined
+        ? defaults.workloadWarmups
+        : wholeNumber(options.workloadWarmups, '--workload-warmups', 0, 100),
     warmupMessages:
       options.warmup === undefined ? defaults.warmup : wholeNumber(options.warmup, '--warmup', 0, 10_000_000),
     latencyRate: options.rate === undefined ? 1000 : wholeNumber(options.rate, '--rate', 1, 1_000_000),
@@ -143,6 +151,8 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
     brokers,
     brokerMode,
     short: options.short === true,
+    testBrokerRuns: options.testBroker === undefined ? 0 : wholeNumber(options.testBroker, '--test-broker', 1, 100),
+    ...(options.cpuProf ? { cpuProfileDir: path.resolve(options.cpuProf) } : {}),
   };
 }
 

@@ -129,6 +129,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       'timed runs of each workload, interleaved across contenders (default 5, --short 1)',
     )
     .option(
+      '--workload-warmups <count>',
+      'untimed runs of each workload by every contender before its timed repetitions, so that JIT compilation is done (default 1, --short 0)',
+    )
+    .option(
       '--warmup <count>',
       'untimed messages produced and consumed first by each contender (default 2000, --short 100)',
     )
@@ -136,11 +140,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--latency-messages <count>', 'messages of the latency workload (default 2000, --short 100)')
     .option(
       '--contenders <names>',
-      'comma-separated subset of: kafka-node, kafkajs, common/kafka-node, common/kafkajs, facade/kafka-node, facade/kafkajs',
+      'comma-separated subset of: kafka-node, kafkajs, confluent, common/kafka-node, common/kafkajs, common/confluent, facade/kafka-node, facade/kafkajs, facade/confluent (default: all; the confluent ones when @confluentinc/kafka-javascript is installed)',
     )
     .option(
       '--compare <a,b>',
-      'print A over B per workload (client CPU per message, msg/s) with a bootstrap interval; repeatable (default: facade/X over X, common/X over X, kafkajs over kafka-node, facade/kafkajs over kafka-node)',
+      'print A over B per workload (client CPU per message, msg/s) with a bootstrap interval; repeatable (default: facade/X over X, common/X over X, each engine and facade/X over kafka-node)',
       collect,
     )
     .option('--seed <n>', 'seed of the bootstrap resampling (default 1)')
@@ -153,6 +157,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print the report as JSON (validates against src/bench/schema.json) instead of a table')
     .option('--out <file>', 'also write the JSON report to FILE')
     .option('--short', 'small run for smoke tests: fewer messages, one repetition')
+    .option(
+      '--test-broker <runs>',
+      'also time the embedded broker as a test broker: startBroker() to the first produce, by phase, RUNS fresh processes per variant (wire client / kafkajs, created / auto-created topic)',
+    )
+    .option(
+      '--cpu-prof <dir>',
+      "write a V8 CPU profile of each measurement to DIR (summarise with bench/cpuprofile-summary.ts; the profiler's cost inflates that run's figures)",
+    )
     .allowExcessArguments(false)
     .action(async (options) => {
       const { runBenchCommand } = await import('./bench-command');

@@ -5,7 +5,8 @@ import Ajv from 'ajv';
 import { main } from '../../src/cli';
 import { benchOptionsFrom } from '../../src/cli/bench-command';
 import { UsageError } from '../../src/cli/usage-error';
-import { CONTENDERS } from '../../src/bench/contenders';
+import { CONTENDERS, contenderInstalled } from '../../src/bench/contenders';
+import { checkTargets } from '../../src/bench/targets';
 import { buildWorkloads } from '../../src/bench/plan';
 import { pairedRatioInterval, percentile, spread } from '../../src/bench/stats';
 import type { BenchReport } from '../../src/bench/runner';
@@ -84,10 +85,10 @@ describe('bench: kafka-node-adapter bench', function () {
 
     it('defaults to every registered contender, the embedded broker in a child process, and the full workload matrix', () => {
       const options = benchOptionsFrom({});
-      expect(options.contenders).to.deep.equal(CONTENDERS.map((c) => c.name));
+      expect(options.contenders).to.deep.equal(CONTENDERS.filter(contenderInstalled).map((c) => c.name));
       expect(options.brokerMode).to.equal('embedded-process');
       expect(options.sizes).to.deep.equal([100, 1024, 10240]);
-      const workloads = buildWorkloads({ ...options, latencySize: 1024 });
+      const workloads = buildWorkloads({ ...options, latencySize: 1024, endToEndSize: 1024 });
       // 3 sizes x (2 batch sizes + 100 unawaited sends) x 2 acks settings, a consume workload per size, one latency workload.
       expect(workloads.filter((w) => w.type === 'produce')).to.have.length(18);
       expect(workloads.filter((w) => w.inFlight === 100).map((w) => w.id)).to.include(
@@ -95,9 +96,21 @@ describe('bench: kafka-node-adapter bench', function () {
       );
       expect(workloads.filter((w) => w.type === 'consume')).to.have.length(3);
       expect(workloads.filter((w) => w.type === 'latency')).to.have.length(1);
+      expect(workloads.filter((w) => w.type === 'produce-consume').map((w) => w.id)).to.deep.equal([
+        'produce-consume-1024B-batch100',
+      ]);
       expect(new Set(workloads.map((w) => w.id)).size).to.equal(workloads.length);
       expect(benchOptionsFrom({ short: true }).messages).to.be.lessThan(options.messages);
       expect(options.compare).to.deep.include({ numerator: 'facade/kafkajs', denominator: 'kafka-node' });
+    });
+
+    it('leaves out by default the contenders whose optional library is not installed, and names them when asked', () => {
+      const confluent = CONTENDERS.filter((c) => c.library === '@confluentinc/kafka-javascript').map((c) => c.name);
+      expect(confluent).to.deep.equal(['confluent', 'common/confluent', 'facade/confluent']);
+      expect(contenderInstalled({ ...CONTENDERS[0]!, library: 'no-such-package-kna' })).to.equal(false);
+      expect(contenderInstalled(CONTENDERS[0]!)).to.equal(true);
+      const options = benchOptionsFrom({ compare: ['facade/confluent,confluent'] });
+      expect(options.contenders).to.deep.equal(['confluent', 'facade/confluent']);
     });
 
     it('runs only the compared contenders when --compare is given without --contenders', () => {
@@ -106,6 +119,41 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(options.compare).to.deep.equal([
         { numerator: 'facade/kafkajs', denominator: 'kafkajs' },
         { numerator: 'kafkajs', denominator: 'kafka-node' },
+      ]);
+    });
+  });
+
+  describe('targets', () => {
+    const interval = (ratio: number, low: number, high: number) => ({ ratio, low, high });
+    const comparison = (numerator: string, denominator: string, workload: string, cpu: number[], rate: number[]) => ({
+      numerator,
+      denominator,
+      workload,
+      pairs: 5,
+      cpuPerMessage: interval(cpu[0]!, cpu[1]!, cpu[2]!),
+      throughput: interval(rate[0]!, rate[1]!, rate[2]!),
+    });
+
+    it("judges issue 14's targets on the far end of each interval", () => {
+      const checks = checkTargets([
+        comparison('facade/kafkajs', 'kafkajs', 'produce-100B-batch100-acks1', [1.01, 0.99, 1.02], [1, 0.9, 1.1]),
+        comparison('facade/kafkajs', 'kafkajs', 'consume-100B', [1.01, 0.98, 1.04], [1, 0.9, 1.1]),
+        comparison('facade/kafkajs', 'kafka-node', 'produce-100B-batch100-acks1', [0.9, 0.8, 0.95], [1.2, 1.05, 1.3]),
+        comparison('facade/kafkajs', 'kafka-node', 'produce-consume-1024B-batch100', [0.5, 0.4, 0.6], [2.1, 1.9, 2.3]),
+        comparison('facade/kafkajs', 'kafka-node', 'latency-1024B-1000ps', [0.5, 0.4, 0.6], [1, 1, 1]),
+        comparison('common/kafkajs', 'kafkajs', 'consume-100B', [1.5, 1.4, 1.6], [1, 1, 1]),
+        comparison('facade/kafka-node', 'kafka-node', 'consume-100B', [1.01, 1, 1.02], [1, 1, 1]),
+      ]);
+      const summary = checks.map(
+        (c) => `${c.target} ${c.numerator}/${c.denominator} ${c.workload} ${c.figure} ${c.met}`,
+      );
+      expect(summary).to.deep.equal([
+        'facade-overhead facade/kafkajs/kafkajs produce-100B-batch100-acks1 cpuPerMessage true',
+        'facade-overhead facade/kafkajs/kafkajs consume-100B cpuPerMessage false',
+        'no-slower facade/kafkajs/kafka-node produce-100B-batch100-acks1 throughput true',
+        'no-slower facade/kafkajs/kafka-node produce-100B-batch100-acks1 cpuPerMessage true',
+        'end-to-end-2x facade/kafkajs/kafka-node produce-consume-1024B-batch100 throughput false',
+        'facade-overhead facade/kafka-node/kafka-node consume-100B cpuPerMessage true',
       ]);
     });
   });
@@ -157,6 +205,8 @@ describe('bench: kafka-node-adapter bench', function () {
           '50',
           '--latency-messages',
           '50',
+          '--test-broker',
+          '1',
         ],
         280000,
       );
@@ -175,16 +225,20 @@ describe('bench: kafka-node-adapter bench', function () {
     });
 
     it('measures every workload for every contender, with positive and consistent figures', () => {
-      expect(report.contenders.map((c) => c.name)).to.deep.equal(CONTENDERS.map((c) => c.name));
+      expect(report.contenders.map((c) => c.name)).to.deep.equal(
+        CONTENDERS.filter(contenderInstalled).map((c) => c.name),
+      );
       expect(report.contenders.map((c) => c.kind)).to.include.members(['raw', 'common', 'facade']);
       for (const contender of report.contenders) {
         expect(contender.error, contender.name).to.equal(null);
         expect(contender.rssMiB!.peak).to.be.at.least(contender.rssMiB!.afterWarmup);
       }
       const workloads = new Set(report.results.map((r) => r.workload));
-      // 2 sizes x (2 batch sizes + 100 unawaited sends) (acks 1), a consume workload per size, one latency workload.
-      expect(workloads.size).to.equal(9);
-      expect(report.results).to.have.length(9 * report.contenders.length);
+      // 2 sizes x (2 batch sizes + 100 unawaited sends) (acks 1), a consume workload per size, one produce-then-consume
+      // workload (1 KB), one latency workload.
+      expect(workloads.size).to.equal(10);
+      expect(workloads).to.include('produce-consume-1024B-batch100');
+      expect(report.results).to.have.length(10 * report.contenders.length);
       for (const result of report.results) {
         const label = `${result.contender} ${result.workload}`;
         expect(result.msgsPerSec.median, label).to.be.greaterThan(0);
@@ -195,6 +249,13 @@ describe('bench: kafka-node-adapter bench', function () {
         const expectedMbPerSec = (result.msgsPerSec.median * result.size) / (1024 * 1024);
         expect(result.mbPerSec.median, label).to.be.closeTo(expectedMbPerSec, expectedMbPerSec * 0.02 + 0.02);
         expect(result.cpuUsPerMessage.median, label).to.be.greaterThan(0);
+        if (process.platform === 'linux') {
+          // The main thread's share of the process's CPU time (measured by another clock: allow a little over).
+          expect(result.mainThreadCpuUsPerMessage!.median, label).to.be.greaterThan(0);
+          expect(result.mainThreadCpuUsPerMessage!.median, label).to.be.at.most(
+            result.cpuUsPerMessage.median * 1.2 + 5,
+          );
+        }
         if (result.type === 'latency') {
           expect(result.latencyMs!.p50.median, label).to.be.greaterThan(0);
           expect(result.latencyMs!.p99.median, label).to.be.at.least(result.latencyMs!.p50.median);
@@ -206,6 +267,14 @@ describe('bench: kafka-node-adapter bench', function () {
 
     it('compares the default pairs workload by workload, from the same runs as the results', () => {
       const pairs = [...new Set(report.comparisons.map((c) => `${c.numerator} / ${c.denominator}`))];
+      const confluent = report.contenders.some((c) => c.name === 'confluent')
+        ? [
+            'facade/confluent / confluent',
+            'common/confluent / confluent',
+            'confluent / kafka-node',
+            'facade/confluent / kafka-node',
+          ]
+        : [];
       expect(pairs).to.have.members([
         'facade/kafka-node / kafka-node',
         'common/kafka-node / kafka-node',
@@ -213,6 +282,7 @@ describe('bench: kafka-node-adapter bench', function () {
         'common/kafkajs / kafkajs',
         'kafkajs / kafka-node',
         'facade/kafkajs / kafka-node',
+        ...confluent,
       ]);
       const result = (contender: string, workload: string) =>
         report.results.find((r) => r.contender === contender && r.workload === workload)!;
@@ -232,6 +302,36 @@ describe('bench: kafka-node-adapter bench', function () {
         expect(comparison.latencyP99 !== undefined, label).to.equal(comparison.workload.startsWith('latency-'));
       }
       expect(report.method).to.include({ order: 'interleaved', seed: 1 });
+    });
+
+    it("checks issue 14's targets on the run's own comparisons", () => {
+      expect(report.targets).to.deep.equal(checkTargets(report.comparisons));
+      const endToEnd = report.targets.filter((t) => t.target === 'end-to-end-2x');
+      expect(endToEnd.map((t) => t.numerator)).to.include('facade/kafkajs');
+      expect(endToEnd.every((t) => t.workload === 'produce-consume-1024B-batch100' && t.bound === 2)).to.equal(true);
+      expect(report.environment.confluent).to.be.a('string');
+    });
+
+    it('times the embedded broker as a test broker, phase by phase, in fresh processes', () => {
+      const testBroker = report.testBroker!;
+      expect(testBroker.runs).to.equal(1);
+      expect(testBroker.targetMs).to.equal(50);
+      expect(testBroker.results.map((r) => `${r.client} ${r.createTopic}`)).to.deep.equal([
+        'wire true',
+        'kafkajs true',
+        'kafkajs false',
+      ]);
+      for (const result of testBroker.results) {
+        const label = `${result.client} ${result.createTopic}`;
+        expect(result.error, label).to.equal(null);
+        const p = result.phases;
+        expect(p.loadBrokerMs.median, label).to.be.greaterThan(0);
+        expect(p.startBrokerMs.median, label).to.be.greaterThan(0);
+        expect(p.firstSendMs.median, label).to.be.greaterThan(0);
+        const sum = p.startBrokerMs.median + p.createTopicMs.median + p.connectMs.median + p.firstSendMs.median;
+        expect(p.startToFirstProduceMs.median, label).to.be.closeTo(sum, 0.1);
+        expect(p.loadClientMs.median > 0, label).to.equal(result.client === 'kafkajs');
+      }
     });
   });
 
@@ -259,6 +359,8 @@ describe('bench: kafka-node-adapter bench', function () {
         '20',
         '--repetitions',
         '3',
+        '--workload-warmups',
+        '1',
       ],
       280000,
     );
@@ -270,20 +372,27 @@ describe('bench: kafka-node-adapter bench', function () {
     expect(run.stdout).to.match(/^consume-100B\s+\d+ ±\d+% msg\/s/m);
     expect(run.stdout).to.match(/^latency-100B-1000ps\s+p50 [\d.]+ \/ p99 [\d.]+ ms/m);
     expect(run.stdout).to.match(/^peak RSS \(MiB\)\s+\d+\s+\d+$/m);
-    expect(run.stdout).to.match(/^facade\/kafkajs \/ kafkajs\s+cpu\/msg\s+msg\/s\s+pairs$/m);
+    expect(run.stdout).to.match(/^facade\/kafkajs \/ kafkajs\s+cpu\/msg\s+main thread cpu\/msg\s+msg\/s\s+pairs$/m);
+    const interval = String.raw`[\d.]+ \[[\d.]+, [\d.]+\]`;
+    // The main-thread column needs Linux's /proc; elsewhere it is '-'.
+    const mainThread = process.platform === 'linux' ? interval : '-';
     expect(run.stdout).to.match(
-      /^produce-100B-batch100-acks1\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m,
+      new RegExp(String.raw`^produce-100B-batch100-acks1\s+${interval}\s+${mainThread}\s+${interval}\s+3$`, 'm'),
     );
     expect(run.stdout).to.match(
-      /^latency-100B-1000ps\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+p99 [\d.]+ \[[\d.]+, [\d.]+\]\s+3$/m,
+      new RegExp(String.raw`^latency-100B-1000ps\s+${interval}\s+${mainThread}\s+p99 ${interval}\s+3$`, 'm'),
     );
+    expect(run.stdout).to.match(/1 untimed run\(s\) of each workload excluded/);
     // Progress lines, in the order the runs happened: A B A B ... within each workload.
     const order = run.stderr
       .split('\n')
       .map((line) => /^(\S+) #(\d) produce-100B-batch100-acks1:/.exec(line))
       .filter((match): match is RegExpExecArray => match !== null)
       .map((match) => `${match[1]}#${match[2]}`);
+    // The workload's untimed warm-up run (#0) comes first, interleaved as the others.
     expect(order).to.deep.equal([
+      'kafkajs#0',
+      'facade/kafkajs#0',
       'kafkajs#1',
       'facade/kafkajs#1',
       'kafkajs#2',

@@ -1,6 +1,7 @@
 import { createKafka } from '../../kafka';
 import type { Acks, BackendName, ConsumerGroup, Producer } from '../../common/types';
 import type { ConsumeOptions, Consumption, Contender, ContenderOptions } from '../types';
+import { valuesOf } from './consumption';
 
 /** The common interface (createKafka) on one backend: shared by the two `common-*` contenders. */
 export function commonInterfaceContender(backend: BackendName, options: ContenderOptions): Contender {
@@ -29,11 +30,7 @@ export function commonInterfaceContender(backend: BackendName, options: Contende
       groups.add(group);
       await group.connect();
       await group.run({
-        eachBatch: (batch) => {
-          const values: Buffer[] = [];
-          for (const message of batch.messages) if (message.value !== null) values.push(message.value);
-          onValues(values);
-        },
+        eachBatch: (batch) => onValues(valuesOf(batch.messages)),
       });
       return {
         stop: async () => {

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { ConsumeOptions, Consumption, CreateContender, ContenderOptions, Contender } from '../types';
+import { disconnecting, valuesOf } from './consumption';
 
 function rawKafkajs(options: ContenderOptions): Contender {
   const kafka = new Kafka({ brokers: options.brokers, clientId: options.clientId, logLevel: logLevel.NOTHING });
@@ -23,19 +24,10 @@ function rawKafkajs(options: ContenderOptions): Contender {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const values: Buffer[] = [];
-          for (const message of batch.messages) if (message.value !== null) values.push(message.value);
-          onValues(values);
-        },
+        eachBatch: async ({ batch }) => onValues(valuesOf(batch.messages)),
       });
       await joined;
-      return {
-        stop: async () => {
-          consumers.delete(consumer);
-          await consumer.disconnect();
-        },
-      };
+      return disconnecting(consumers, consumer);
     },
     async close() {
       for (const consumer of consumers) await consumer.disconnect();
