@@ -7,7 +7,6 @@
  * commit() and before a rebalance); close(true) commits before leaving, close() does not, as in kafka-node.
  */
 import { EventEmitter } from 'events';
-import { Readable } from 'stream';
 import { ConfigurationError, OffsetOutOfRangeError } from '../common/errors';
 import type {
   ConsumedMessage,
@@ -24,7 +23,6 @@ import { InvalidConfigError, InvalidConsumerOffsetError, InvalidTopicError } fro
 import { KNOWN_CLIENT_OPTIONS, expectType } from './options';
 import type {
   ConsumerGroupOptions,
-  ConsumerGroupStreamOptions,
   CustomPartitionAssignmentProtocol,
   ErrorCallback,
   KafkaClientOptions,
@@ -540,47 +538,5 @@ export class ConsumerGroup extends EventEmitter {
       () => callback?.(null),
       (error: Error) => callback?.(error),
     );
-  }
-}
-
-/** kafka-node's ConsumerGroupStream: a Readable of messages; commit(message) commits up to it. */
-export class ConsumerGroupStream extends Readable {
-  readonly consumerGroup: ConsumerGroup;
-  readonly client: KafkaClient;
-
-  constructor(options: ConsumerGroupStreamOptions, topics: string | string[]) {
-    super({ objectMode: true, highWaterMark: options.highWaterMark ?? 100 });
-    warnOnce(
-      'consumer-group-stream.autocommit',
-      'ConsumerGroupStream: offsets are committed by the group as messages are emitted',
-    );
-    this.consumerGroup = new ConsumerGroup({ ...options, connectOnReady: true }, topics);
-    this.client = this.consumerGroup.client;
-    this.consumerGroup.on('message', (message: Message) => {
-      if (!this.push(message)) this.consumerGroup.pause();
-    });
-    this.consumerGroup.on('error', (error: Error) => this.emit('error', error));
-  }
-
-  override _read(): void {
-    if (this.consumerGroup.paused) this.consumerGroup.resume();
-  }
-
-  commit(message: Message, force?: boolean, cb?: NodeCallback<unknown>): void {
-    this.consumerGroup.sendOffsetCommitRequest(
-      [{ topic: message.topic, partition: message.partition, offset: (message.offset ?? -1) + 1 }],
-      cb ?? (() => undefined),
-    );
-  }
-
-  transmitMessages(): void {
-    this.consumerGroup.resume();
-  }
-
-  close(cb: () => void): void {
-    this.consumerGroup.close(false, () => {
-      this.push(null);
-      cb();
-    });
   }
 }

@@ -6,7 +6,8 @@
 export { KafkaClient } from './client';
 export { Client } from './zookeeper';
 export { Producer, HighLevelProducer, BaseProducer, ProducerStream, KeyedMessage, PARTITIONER_TYPES } from './producer';
-export { ConsumerGroup, ConsumerGroupStream } from './consumer-group';
+export { ConsumerGroup } from './consumer-group';
+export { ConsumerGroupStream } from './consumer-group-stream';
 export { Consumer, ConsumerStream } from './consumer';
 export { Offset } from './offset';
 export { Admin } from './admin';

@@ -36,7 +36,7 @@ export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
   'consumer-group.change-topics':
     'ConsumerGroup addTopics/removeTopics leave and rejoin the group with the new topic list',
   'consumer-group-stream.autocommit':
-    'ConsumerGroupStream: the group commits messages as they are emitted (autoCommit), commit(message) commits explicitly',
+    'ConsumerGroupStream (autoCommit) commits the offsets of the messages read on the auto-commit interval and on close, as kafka-node does, but not before a rebalance (kafka-node commits through onRebalance)',
   'consumer.commit.kafka-storage':
     "the plain Consumer commits standalone with OffsetCommit v2 (generation -1, no member), stored in Kafka and seen by Offset.fetchCommits; kafka-node's OffsetCommit v0 went to ZooKeeper-stored offsets on ZooKeeper-era brokers",
   'producer.buildPayloads':

@@ -163,7 +163,10 @@ const CLASSES: Record<KafkaNodeClass, CompatibilityEntry> = {
   ConsumerGroup: supported(
     'common consumerGroup (fromOffset, outOfRangeOffset, roundrobin/range, auto or manual commit)',
   ),
-  ConsumerGroupStream: emulated('a Readable over a ConsumerGroup', 'consumer-group-stream.autocommit'),
+  ConsumerGroupStream: emulated(
+    'a Readable over a ConsumerGroup; autoCommit commits what was read, on the interval and on close',
+    'consumer-group-stream.autocommit',
+  ),
   ConsumerStream: supported(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`),
   Offset: supported('common Admin.fetchTopicOffsets / fetchCommittedOffsets'),
   Admin: supported('common Admin (listGroups, describeGroups, createTopics, listTopics, describeConfigs)'),
@@ -378,9 +381,9 @@ const GROUP_METHODS: Record<string, CompatibilityEntry> = {
 
 const GROUP_STREAM_METHODS: Record<string, CompatibilityEntry> = {
   ...PAUSE_RESUME,
-  commit: supported('commit(message) commits up to that message'),
+  commit: supported('commit(message, force, cb) queues the offset after that message and commits the queue'),
   transmitMessages: supported('resumes the group'),
-  close: supported('closes the group without committing, then ends the stream'),
+  close: supported('commits the offsets of the messages read (autoCommit), closes the group, then ends the stream'),
   consumerGroup: supported('the ConsumerGroup underneath'),
   client: supported("the group's KafkaClient"),
 };
