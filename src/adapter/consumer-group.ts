@@ -6,6 +6,7 @@
  * Commits are the common group's (the offset after the last message emitted, on the auto-commit interval, on
  * commit() and before a rebalance); close(true) commits before leaving, close() does not, as in kafka-node.
  */
+import { strict as assert } from 'assert';
 import { EventEmitter } from 'events';
 import { ConfigurationError, OffsetOutOfRangeError } from '../common/errors';
 import type {
@@ -18,9 +19,9 @@ import type {
   TopicPartition,
 } from '../common/types';
 import { topicNameProblem } from '../common/validation';
-import { KafkaClient, callbackOf, clientCore } from './client';
+import { KafkaClient, callbackOf, clientCore, outsidePromise } from './client';
 import { InvalidConfigError, InvalidConsumerOffsetError, InvalidTopicError } from './errors';
-import { KNOWN_CLIENT_OPTIONS, expectType } from './options';
+import { KNOWN_CLIENT_OPTIONS, checkKafkaNodeId, expectType } from './options';
 import type {
   ConsumerGroupOptions,
   CustomPartitionAssignmentProtocol,
@@ -282,8 +283,10 @@ export class ConsumerGroup extends EventEmitter {
     }
     this.options = options;
     const topicList = typeof topics === 'string' ? [topics] : topics;
-    if (!Array.isArray(topicList)) throw new Error('Array of topics is required');
-    if (topicList.length === 0) throw new Error('Array of topics shall not be empty');
+    // kafka-node's checks, with its error classes (assert's AssertionError, its InvalidConfigError).
+    assert(Array.isArray(topicList), 'Array of topics is required');
+    assert(topicList.length, 'Array of topics shall not be empty');
+    if (options.groupId) checkKafkaNodeId('options.groupId', options.groupId);
     this.topics = [...topicList];
     this.client = this.createClient(options);
     this.client.on('error', (error: Error) => this.emit('error', error));
@@ -348,7 +351,7 @@ export class ConsumerGroup extends EventEmitter {
     this.joining = this.join();
     this.joining.catch((error: unknown) => {
       this.joining = null;
-      if (!this.closing) this.emit('error', error);
+      if (!this.closing) outsidePromise(() => this.emit('error', error));
     });
   }
 
@@ -535,8 +538,8 @@ export class ConsumerGroup extends EventEmitter {
       this.closed = true;
     })();
     work.then(
-      () => callback?.(null),
-      (error: Error) => callback?.(error),
+      () => outsidePromise(() => callback?.(null)),
+      (error: Error) => outsidePromise(() => callback?.(error)),
     );
   }
 }

@@ -43,6 +43,8 @@ export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
     "Producer/HighLevelProducer buildPayloads (kafka-node's internal payload encoding) throws a ConfigurationError: call send()",
   'client.sendOffsetCommitV2Request':
     'KafkaClient.sendOffsetCommitV2Request commits as a standalone tool (generation and member id ignored)',
+  'admin.describeConfigs.confluent':
+    'confluent backend: Admin.describeConfigs answers UnsupportedFeatureError (the confluent client has no DescribeConfigs); broker ids are still checked against the metadata first',
   'createTopics.replicaAssignment': 'createTopics ignores replicaAssignment: the broker places replicas',
   'zookeeper.kafka-host-fallback':
     'ZooKeeper Client: ZooKeeper unreachable, kafkaHost used instead (the ZooKeeper Client is deprecated)',

@@ -461,7 +461,8 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
     listTopics: supported('Admin.listTopics'),
     createTopics: CREATE_TOPICS,
     describeConfigs: supported(
-      "Admin.describeConfigs, in kafka-node's shape (not on the confluent backend: its library has no DescribeConfigs, UnsupportedFeatureError)",
+      "Admin.describeConfigs, in kafka-node's shape, the broker's errors as kafka-node passes them (not on the confluent backend: its library has no DescribeConfigs, UnsupportedFeatureError)",
+      'admin.describeConfigs.confluent',
     ),
   },
 };

@@ -137,7 +137,7 @@ describe('adapter facade: entry points, backend selection, options, warnings, er
     expect(() => new facade.KafkaClient({ kafkaHost: 'nohost' })).to.throw(ConfigurationError, /host:port/);
     expect(() => new facade.KafkaClient({ clientId: 'bad id!' })).to.throw(
       facade.InvalidConfigError,
-      'Invalid clientId: bad id!',
+      "clientId bad id! is illegal, contains a character other than ASCII alphanumerics, '.', '_' and '-'",
     );
     const options = { autoConnect: false, kafkaHostz: 'x' } as unknown as ConstructorParameters<
       typeof facade.KafkaClient
