@@ -20,7 +20,8 @@ import type {
 } from '../common/types';
 import { topicNameProblem } from '../common/validation';
 import { KafkaClient, callbackOf, clientCore, outsidePromise } from './client';
-import { InvalidConfigError, InvalidConsumerOffsetError, InvalidTopicError } from './errors';
+import { InvalidConfigError, InvalidConsumerOffsetError, InvalidTopicError, KafkaNodeError } from './errors';
+import { TopicPartitionCheck, partitionCounts } from './partition-check';
 import { KNOWN_CLIENT_OPTIONS, checkKafkaNodeId, expectType } from './options';
 import type {
   ConsumerGroupOptions,
@@ -72,7 +73,6 @@ const IGNORED_GROUP_OPTIONS = [
   'retryMinTimeout',
   'migrateRolling',
   'commitOffsetsOnFirstJoin',
-  'topicPartitionCheckInterval',
 ];
 
 const GROUP_NUMBER_OPTIONS = [
@@ -261,6 +261,7 @@ export class ConsumerGroup extends EventEmitter {
   /** kafka-node's commit bookkeeping: something was consumed since the last commit; a commit ran recently. */
   private needToCommit = false;
   private committing = false;
+  private readonly partitionCheck: TopicPartitionCheck;
 
   constructor(memberOptions: ConsumerGroupOptions, topics: string[] | string) {
     super();
@@ -290,6 +291,17 @@ export class ConsumerGroup extends EventEmitter {
     this.topics = [...topicList];
     this.client = this.createClient(options);
     this.client.on('error', (error: Error) => this.emit('error', error));
+    this.partitionCheck = new TopicPartitionCheck(
+      options.topicPartitionCheckInterval,
+      async () => partitionCounts(await clientCore(this.client).admin(), this.topics),
+      () => {
+        this.partitionCheck.stop();
+        this.rejoin().catch((error: unknown) => {
+          if (!this.closing) outsidePromise(() => this.emit('error', error));
+        });
+      },
+      (error) => this.emit('error', new KafkaNodeError(`topic/partition change check failed: ${error.message}`)),
+    );
     if (options.protocol.some((p) => typeof p !== 'string')) {
       clientCore(this.client).gap(
         'consumer-group.custom-protocol',
@@ -382,6 +394,7 @@ export class ConsumerGroup extends EventEmitter {
       this.generationId = event.generationId;
       this.memberId = event.memberId;
       this.ready = true;
+      this.partitionCheck.start();
       this.emit('connect');
       this.emit('rebalanced');
     });
@@ -506,6 +519,19 @@ export class ConsumerGroup extends EventEmitter {
     );
   }
 
+  /** kafka-node's answer to a partition count change: commit (with autoCommit), leave, join again. */
+  private async rejoin(): Promise<void> {
+    const group = this.group;
+    if (!group || this.closing) return;
+    this.group = null;
+    this.joining = null;
+    this.ready = false;
+    await group.close({ commit: this.options.autoCommit });
+    if (this.closing) return;
+    this.connect();
+    await this.joining;
+  }
+
   private async resubscribe(topics: string[]): Promise<void> {
     clientCore(this.client).gap(
       'consumer-group.change-topics',
@@ -529,6 +555,7 @@ export class ConsumerGroup extends EventEmitter {
     const callback = typeof force === 'function' ? force : cb;
     this.closing = true;
     this.ready = false;
+    this.partitionCheck.stop();
     const group = this.group;
     this.group = null;
     const work = (async () => {

@@ -280,9 +280,8 @@ const GROUP_OPTIONS: Record<string, CompatibilityEntry> = {
   retryFactor: ignoredGroupOption('retryFactor', "the client's retry options apply"),
   retryMinTimeout: ignoredGroupOption('retryMinTimeout', "the client's retry options apply"),
   commitOffsetsOnFirstJoin: ignoredGroupOption('commitOffsetsOnFirstJoin', 'the group commits only consumed messages'),
-  topicPartitionCheckInterval: ignoredGroupOption(
-    'topicPartitionCheckInterval',
-    'the backend notices new partitions through metadata refreshes',
+  topicPartitionCheckInterval: supported(
+    "kafka-node's check: partition counts re-read every interval (default 30 s), the member rejoins when one changed",
   ),
   migrateRolling: ignoredGroupOption(
     'migrateRolling',
