@@ -519,6 +519,11 @@ export class ConsumerGroup extends EventEmitter {
     );
   }
 
+  /** kafka-node's (re)start of the topic/partition check; the group runs it after every assignment by itself. */
+  scheduleTopicPartitionCheck(): void {
+    if (this.ready && !this.closing) this.partitionCheck.start();
+  }
+
   /** kafka-node's answer to a partition count change: commit (with autoCommit), leave, join again. */
   private async rejoin(): Promise<void> {
     const group = this.group;

@@ -50,6 +50,8 @@ export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
     'ZooKeeper Client: ZooKeeper unreachable, kafkaHost used instead (the ZooKeeper Client is deprecated)',
   'require.kafka-node-internal':
     'a deep require of a kafka-node internal (kafka-node/lib/protocol, lib/codec, lib/zookeeper...) fails at require time with KafkaNodeModuleNotServedError; kafka-node/logging, lib/logging, lib/errors and lib/errors/<Name> are served',
+  'internal-method.<Class>.<method>':
+    "a method of kafka-node's internal machinery (on its prototypes, not in its type declarations: KafkaClient#sendOffsetCommitRequest, ConsumerGroup#leaveGroup...) throws KafkaNodeInternalMethodError naming what to use instead",
   'option.<Class>.<option>': 'an option name kafka-node does not have: ignored',
   'option.<Class>.<option>.ignored': "a kafka-node option that tunes kafka-node's own machinery: accepted, no effect",
 };

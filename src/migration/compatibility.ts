@@ -10,6 +10,7 @@
  * protocol object, replicaAssignment inside createTopics).
  */
 import { ADAPTER_WARNINGS } from '../adapter/warnings';
+import { KAFKA_NODE_INTERNAL_METHODS } from '../adapter/internal-methods';
 import { notServedMessage, servedDeepRequire } from '../adapter/deep-requires/modules';
 
 export type FindingKind = 'import' | 'construct' | 'option' | 'method' | 'event';
@@ -362,6 +363,7 @@ const GROUP_METHODS: Record<string, CompatibilityEntry> = {
   connect: supported('joins the group (with connectOnReady false)'),
   commit: supported("commit: kafka-node's throttling (autoCommitIntervalMs) and answers"),
   sendOffsetCommitRequest: supported('commit of explicit offsets'),
+  scheduleTopicPartitionCheck: supported('restarts the topic/partition check (topicPartitionCheckInterval)'),
   setOffset: supported('seek'),
   addTopics: emulated(
     'the member leaves and rejoins with the new topic list (one extra rebalance)',
@@ -537,7 +539,15 @@ export function referencedWarnings(): string[] {
     SEND_PAYLOAD_OPTIONS,
     ...[OPTIONS, METHODS, EVENTS].flatMap((table) => Object.values(table)),
   ];
-  return [...new Set(tables.flatMap((table) => Object.values(table ?? {}).flatMap((entry) => entry.warnings ?? [])))];
+  const internal = Object.entries(KAFKA_NODE_INTERNAL_METHODS).flatMap(([className, methods]) =>
+    Object.keys(methods).map((method) => `internal-method.${className}.${method}`),
+  );
+  return [
+    ...new Set([
+      ...tables.flatMap((table) => Object.values(table ?? {}).flatMap((entry) => entry.warnings ?? [])),
+      ...internal,
+    ]),
+  ];
 }
 
 function notInTable(what: string): CompatibilityEntry {
@@ -584,6 +594,12 @@ export function lookupSendPayloadKey(key: string): CompatibilityEntry {
 }
 
 export function lookupMethod(className: KafkaNodeClass, method: string): CompatibilityEntry {
+  const internal = KAFKA_NODE_INTERNAL_METHODS[className === 'Client' ? 'KafkaClient' : className];
+  if (internal && Object.prototype.hasOwnProperty.call(internal, method) && CLASSES[className].status !== 'unsupported')
+    return unsupported(
+      `kafka-node's internal machinery (not in its types): throws KafkaNodeInternalMethodError; use ${internal[method]}`,
+      `internal-method.${className}.${method}`,
+    );
   return lookupMember(METHODS, className, method, 'method');
 }
 

@@ -266,7 +266,9 @@ describe('adapter facade: the warning names', () => {
     const files = fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
     const source = files.map((name) => fs.readFileSync(path.join(folder, name), 'utf8')).join('\n');
     const used = [...source.matchAll(/(?:warnOnce|gap)\(\s*(['`])([^'`]+)\1/g)].map(([, , name]) =>
-      name!.replace(/\$\{owner\}|\$\{name\}|ConsumerGroup/g, (part) => (part === '${name}' ? '<option>' : '<Class>')),
+      name!.replace(/\$\{owner\}|\$\{name\}|\$\{className\}|\$\{method\}|ConsumerGroup/g, (part) =>
+        part === '${name}' ? '<option>' : part === '${method}' ? '<method>' : '<Class>',
+      ),
     );
     expect(used.length).to.be.greaterThan(10);
     for (const name of used) expect(ADAPTER_WARNINGS, name).to.have.property(name);
