@@ -113,6 +113,26 @@ export function compareConformance(
   expect(differences, 'differences from the real kafka-node').to.deep.equal([]);
 }
 
+/**
+ * For a describe() whose programs run as child processes: the class's counts (printed after it) and one embedded
+ * broker (auto-creation off) shared by its tests, answered by the getter once started.
+ */
+export function childProcessConformance(className: string): {
+  counts: ConformanceCounts;
+  broker: () => EmbeddedBroker;
+} {
+  const counts = new ConformanceCounts(className);
+  counts.printAfter();
+  let broker: EmbeddedBroker | undefined;
+  before(async () => {
+    broker = await startEmbedded({ autoCreateTopics: false });
+  });
+  after(async () => {
+    await broker?.stop();
+  });
+  return { counts, broker: () => broker! };
+}
+
 /** Registers one test per scenario on `className`'s file: each runs on every mode with an embedded broker of its own. */
 export function conformanceOnEmbedded(className: string, scenarios: readonly ConformanceScenario[]): void {
   const counts = new ConformanceCounts(className);

@@ -20,6 +20,7 @@ export const ADMIN_SCENARIOS: ConformanceScenario[] = [
       warning: 'admin.describeConfigs.confluent',
       facadeValue: { error: { name: 'UnsupportedFeatureError', message: CONFLUENT_REFUSAL } },
     })),
+    notOnKafka09: 'DescribeConfigs came with Kafka 0.11',
     name: 'describeConfigs of a topic or broker that does not exist answers the broker error as kafka-node passes it',
     async run(context) {
       const client = newClient(context.kafka, context.kafkaHost);
