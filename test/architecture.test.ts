@@ -94,9 +94,10 @@ const FORBIDDEN: Record<string, RegExp> = {
   // compat alone loads both (never a backend or a modern client library directly).
   'compat/kafka-node-api':
     /^(kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker|bench|cli)(\/|$)/,
-  // scan rates kafka-node code against the facade's table of warnings and of served deep requires, nothing else of it.
+  // scan rates kafka-node code against the facade's table of warnings, of served deep requires and of refused internal
+  // methods, nothing else of it.
   migration:
-    /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker|cli|bench)(\/|$)|^adapter\/(?!warnings$|deep-requires\/modules$)/,
+    /^(kafka-node|kafkajs|@confluentinc\/kafka-javascript)(\/|$)|^(legacy|modern|confluent|broker|cli|bench)(\/|$)|^adapter\/(?!warnings$|deep-requires\/modules$|internal-methods$)/,
   // The bench measures the raw clients next to the layers built on them, so it alone may import every library;
   // it reaches the backends through createKafka only, and nothing below the CLI depends on it.
   bench: /^(legacy|modern|confluent|compat|cli)(\/|$)/,

@@ -136,6 +136,18 @@ export class Admin extends EventEmitter {
       cb,
       (async () => {
         const admin = await clientCore(this.client).admin();
+        // kafka-node sends a broker resource to that broker, and fails when its metadata has no such broker.
+        const brokers = payload.resources.filter((r) => r.resourceType === 'broker');
+        if (brokers.length > 0) {
+          const known = new Set((await admin.fetchMetadata([])).brokers.map((b) => String(b.nodeId)));
+          const unknown = brokers.find((r) => !known.has(String(r.resourceName)));
+          if (unknown) throw new KafkaNodeError(`No broker with id ${unknown.resourceName}`);
+        }
+        if (this.client.backendName === 'confluent')
+          clientCore(this.client).gap(
+            'admin.describeConfigs.confluent',
+            'describeConfigs is refused on the confluent backend (no DescribeConfigs in its client)',
+          );
         const described = await admin.describeConfigs(
           payload.resources.map((r) => ({
             type: r.resourceType as 'topic' | 'broker',

@@ -9,7 +9,7 @@ import { KafkaError } from '../common/errors';
 import type { Admin, Backend, BackendName, ClusterMetadata, KafkaConfig } from '../common/types';
 import { createKafka } from '../kafka';
 import { BrokerNotAvailableError, InvalidConfigError, TopicsNotExistError } from './errors';
-import { parseClientOptions, parseKafkaHost, type ParsedClientOptions } from './options';
+import { checkKafkaNodeTopicNames, parseClientOptions, parseKafkaHost, type ParsedClientOptions } from './options';
 import type {
   BrokerMetadataResponse,
   ClusterMetadataResponse,
@@ -56,10 +56,25 @@ export function clientCore(client: KafkaClient): ClientCore {
   return core;
 }
 
+/**
+ * Runs `action` (a callback, an emit) from a promise handler the way kafka-node runs it from a socket handler: what it
+ * throws (an 'error' emitted with no listener, an exception in the caller's callback) is an uncaught exception, not an
+ * unhandled promise rejection.
+ */
+export function outsidePromise(action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    process.nextTick(() => {
+      throw error;
+    });
+  }
+}
+
 function callbackOf<T>(cb: NodeCallback<T> | undefined, promise: Promise<T>): void {
   promise.then(
-    (value) => cb?.(null, value),
-    (error: unknown) => cb?.(error instanceof Error ? error : new KafkaError(String(error))),
+    (value) => outsidePromise(() => cb?.(null, value)),
+    (error: unknown) => outsidePromise(() => cb?.(error instanceof Error ? error : new KafkaError(String(error)))),
   );
 }
 
@@ -161,7 +176,7 @@ export class KafkaClient extends EventEmitter {
     this.readyPromise = this.open();
     this.readyPromise.catch((error: unknown) => {
       this.readyPromise = null;
-      if (!this.closing) this.emit('error', error);
+      if (!this.closing) outsidePromise(() => this.emit('error', error));
     });
   }
 
@@ -229,8 +244,8 @@ export class KafkaClient extends EventEmitter {
       this.emit('close', this);
     });
     closed.then(
-      () => cb?.(null),
-      () => cb?.(null),
+      () => outsidePromise(() => cb?.(null)),
+      () => outsidePromise(() => cb?.(null)),
     );
   }
 
@@ -241,9 +256,9 @@ export class KafkaClient extends EventEmitter {
       .then(
         () => {
           const missing = topics.filter((topic) => !(topic in this.topicMetadata));
-          cb(missing.length === 0 ? null : new TopicsNotExistError(missing));
+          outsidePromise(() => cb(missing.length === 0 ? null : new TopicsNotExistError(missing)));
         },
-        (error: Error) => cb(error),
+        (error: Error) => outsidePromise(() => cb(error)),
       );
   }
 
@@ -255,8 +270,8 @@ export class KafkaClient extends EventEmitter {
     this.whenReady()
       .then(() => this.loadMetadata(topics))
       .then(
-        () => cb?.(null),
-        (error: Error) => cb?.(error),
+        () => outsidePromise(() => cb?.(null)),
+        (error: Error) => outsidePromise(() => cb?.(error)),
       );
   }
 
@@ -273,9 +288,9 @@ export class KafkaClient extends EventEmitter {
             { ...this.brokerMetadata },
             { clusterMetadata: { controllerId: metadata.controllerId ?? -1 }, metadata: metadataByTopic },
           ] as MetadataResponse;
-          cb(null, result);
+          outsidePromise(() => cb(null, result));
         },
-        (error: Error) => cb(error),
+        (error: Error) => outsidePromise(() => cb(error)),
       );
   }
 
@@ -317,6 +332,7 @@ export class KafkaClient extends EventEmitter {
     requireCallback(cb, 'KafkaClient.createTopics');
     const names = topics.every((t) => typeof t === 'string');
     const work = (async (): Promise<CreateTopicResponse[] | string[]> => {
+      if (names) checkKafkaNodeTopicNames(topics as string[]);
       const admin = await clientCore(this).admin();
       if (names) {
         const wanted = topics as string[];
@@ -350,8 +366,8 @@ export class KafkaClient extends EventEmitter {
       return failures;
     })();
     work.then(
-      (result) => cb(null, result),
-      (error: Error) => cb(error),
+      (result) => outsidePromise(() => cb(null, result)),
+      (error: Error) => outsidePromise(() => cb(error)),
     );
   }
 }

@@ -6,6 +6,7 @@
 import { Transform, type TransformCallback } from 'stream';
 import type { TopicPartitionOffset } from '../common/types';
 import type { Message } from './types';
+import { outsidePromise } from './client';
 
 export interface CommitStreamOptions {
   autoCommit?: boolean;
@@ -83,13 +84,13 @@ export class CommitStream extends Transform {
     this.committing = true;
     this.commitOffsets(commits.map(({ topic, partition, offset }) => ({ topic, partition, offset }))).then(
       () => {
-        this.emit('commitComplete', { group: this.groupId, commits });
         this.committing = false;
-        cb(null);
+        outsidePromise(() => this.emit('commitComplete', { group: this.groupId, commits }));
+        outsidePromise(() => cb(null));
       },
       (error: Error) => {
         this.committing = false;
-        cb(error);
+        outsidePromise(() => cb(error));
       },
     );
   }

@@ -6,8 +6,8 @@
  * Commits are the common group's (the offset after the last message emitted, on the auto-commit interval, on
  * commit() and before a rebalance); close(true) commits before leaving, close() does not, as in kafka-node.
  */
+import { strict as assert } from 'assert';
 import { EventEmitter } from 'events';
-import { Readable } from 'stream';
 import { ConfigurationError, OffsetOutOfRangeError } from '../common/errors';
 import type {
   ConsumedMessage,
@@ -19,12 +19,12 @@ import type {
   TopicPartition,
 } from '../common/types';
 import { topicNameProblem } from '../common/validation';
-import { KafkaClient, callbackOf, clientCore } from './client';
-import { InvalidConfigError, InvalidConsumerOffsetError, InvalidTopicError } from './errors';
-import { KNOWN_CLIENT_OPTIONS, expectType } from './options';
+import { KafkaClient, callbackOf, clientCore, outsidePromise } from './client';
+import { InvalidConfigError, InvalidConsumerOffsetError, InvalidTopicError, KafkaNodeError } from './errors';
+import { TopicPartitionCheck, partitionCounts } from './partition-check';
+import { KNOWN_CLIENT_OPTIONS, checkKafkaNodeId, expectType } from './options';
 import type {
   ConsumerGroupOptions,
-  ConsumerGroupStreamOptions,
   CustomPartitionAssignmentProtocol,
   ErrorCallback,
   KafkaClientOptions,
@@ -73,7 +73,6 @@ const IGNORED_GROUP_OPTIONS = [
   'retryMinTimeout',
   'migrateRolling',
   'commitOffsetsOnFirstJoin',
-  'topicPartitionCheckInterval',
 ];
 
 const GROUP_NUMBER_OPTIONS = [
@@ -262,6 +261,7 @@ export class ConsumerGroup extends EventEmitter {
   /** kafka-node's commit bookkeeping: something was consumed since the last commit; a commit ran recently. */
   private needToCommit = false;
   private committing = false;
+  private readonly partitionCheck: TopicPartitionCheck;
 
   constructor(memberOptions: ConsumerGroupOptions, topics: string[] | string) {
     super();
@@ -284,11 +284,24 @@ export class ConsumerGroup extends EventEmitter {
     }
     this.options = options;
     const topicList = typeof topics === 'string' ? [topics] : topics;
-    if (!Array.isArray(topicList)) throw new Error('Array of topics is required');
-    if (topicList.length === 0) throw new Error('Array of topics shall not be empty');
+    // kafka-node's checks, with its error classes (assert's AssertionError, its InvalidConfigError).
+    assert(Array.isArray(topicList), 'Array of topics is required');
+    assert(topicList.length, 'Array of topics shall not be empty');
+    if (options.groupId) checkKafkaNodeId('options.groupId', options.groupId);
     this.topics = [...topicList];
     this.client = this.createClient(options);
     this.client.on('error', (error: Error) => this.emit('error', error));
+    this.partitionCheck = new TopicPartitionCheck(
+      options.topicPartitionCheckInterval,
+      async () => partitionCounts(await clientCore(this.client).admin(), this.topics),
+      () => {
+        this.partitionCheck.stop();
+        this.rejoin().catch((error: unknown) => {
+          if (!this.closing) outsidePromise(() => this.emit('error', error));
+        });
+      },
+      (error) => this.emit('error', new KafkaNodeError(`topic/partition change check failed: ${error.message}`)),
+    );
     if (options.protocol.some((p) => typeof p !== 'string')) {
       clientCore(this.client).gap(
         'consumer-group.custom-protocol',
@@ -350,7 +363,7 @@ export class ConsumerGroup extends EventEmitter {
     this.joining = this.join();
     this.joining.catch((error: unknown) => {
       this.joining = null;
-      if (!this.closing) this.emit('error', error);
+      if (!this.closing) outsidePromise(() => this.emit('error', error));
     });
   }
 
@@ -381,6 +394,7 @@ export class ConsumerGroup extends EventEmitter {
       this.generationId = event.generationId;
       this.memberId = event.memberId;
       this.ready = true;
+      this.partitionCheck.start();
       this.emit('connect');
       this.emit('rebalanced');
     });
@@ -505,6 +519,24 @@ export class ConsumerGroup extends EventEmitter {
     );
   }
 
+  /** kafka-node's (re)start of the topic/partition check; the group runs it after every assignment by itself. */
+  scheduleTopicPartitionCheck(): void {
+    if (this.ready && !this.closing) this.partitionCheck.start();
+  }
+
+  /** kafka-node's answer to a partition count change: commit (with autoCommit), leave, join again. */
+  private async rejoin(): Promise<void> {
+    const group = this.group;
+    if (!group || this.closing) return;
+    this.group = null;
+    this.joining = null;
+    this.ready = false;
+    await group.close({ commit: this.options.autoCommit });
+    if (this.closing) return;
+    this.connect();
+    await this.joining;
+  }
+
   private async resubscribe(topics: string[]): Promise<void> {
     clientCore(this.client).gap(
       'consumer-group.change-topics',
@@ -528,6 +560,7 @@ export class ConsumerGroup extends EventEmitter {
     const callback = typeof force === 'function' ? force : cb;
     this.closing = true;
     this.ready = false;
+    this.partitionCheck.stop();
     const group = this.group;
     this.group = null;
     const work = (async () => {
@@ -537,50 +570,8 @@ export class ConsumerGroup extends EventEmitter {
       this.closed = true;
     })();
     work.then(
-      () => callback?.(null),
-      (error: Error) => callback?.(error),
+      () => outsidePromise(() => callback?.(null)),
+      (error: Error) => outsidePromise(() => callback?.(error)),
     );
-  }
-}
-
-/** kafka-node's ConsumerGroupStream: a Readable of messages; commit(message) commits up to it. */
-export class ConsumerGroupStream extends Readable {
-  readonly consumerGroup: ConsumerGroup;
-  readonly client: KafkaClient;
-
-  constructor(options: ConsumerGroupStreamOptions, topics: string | string[]) {
-    super({ objectMode: true, highWaterMark: options.highWaterMark ?? 100 });
-    warnOnce(
-      'consumer-group-stream.autocommit',
-      'ConsumerGroupStream: offsets are committed by the group as messages are emitted',
-    );
-    this.consumerGroup = new ConsumerGroup({ ...options, connectOnReady: true }, topics);
-    this.client = this.consumerGroup.client;
-    this.consumerGroup.on('message', (message: Message) => {
-      if (!this.push(message)) this.consumerGroup.pause();
-    });
-    this.consumerGroup.on('error', (error: Error) => this.emit('error', error));
-  }
-
-  override _read(): void {
-    if (this.consumerGroup.paused) this.consumerGroup.resume();
-  }
-
-  commit(message: Message, force?: boolean, cb?: NodeCallback<unknown>): void {
-    this.consumerGroup.sendOffsetCommitRequest(
-      [{ topic: message.topic, partition: message.partition, offset: (message.offset ?? -1) + 1 }],
-      cb ?? (() => undefined),
-    );
-  }
-
-  transmitMessages(): void {
-    this.consumerGroup.resume();
-  }
-
-  close(cb: () => void): void {
-    this.consumerGroup.close(false, () => {
-      this.push(null);
-      cb();
-    });
   }
 }

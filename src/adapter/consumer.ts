@@ -9,9 +9,10 @@ import { Readable } from 'stream';
 import { OffsetOutOfRangeError, UnsupportedFeatureError } from '../common/errors';
 import type { FetchedPartition, PartitionFetcher, TopicPartitionOffset } from '../common/types';
 import { CommitStream, type CommitStreamOptions } from './commit-stream';
-import { KafkaClient, callbackOf, clientCore } from './client';
+import { KafkaClient, callbackOf, clientCore, outsidePromise } from './client';
 import { toKafkaNodeMessage, type CommitResult } from './consumer-group';
 import { InvalidConfigError, toKafkaNodeError } from './errors';
+import { checkKafkaNodeId } from './options';
 import { getLogger } from './logging';
 import { reportGap } from './warnings';
 import type { ConsumerOptions, ErrorCallback, Message, NodeCallback, OffsetFetchRequest, Topic } from './types';
@@ -80,8 +81,7 @@ export class Consumer extends EventEmitter {
     super();
     if (!topics) throw new Error('Must have payloads');
     validatePayloads(topics);
-    if (options?.groupId !== undefined && !/^[\w.-]+$/.test(options.groupId))
-      throw new InvalidConfigError(`Invalid options.groupId: ${options.groupId}. Legal characters: [a-zA-Z0-9._-]`);
+    if (options?.groupId) checkKafkaNodeId('options.groupId', options.groupId);
     this.client = client;
     clientCore(client);
     this.options = { ...CONSUMER_DEFAULTS, ...options } as ResolvedConsumerOptions;
@@ -125,7 +125,7 @@ export class Consumer extends EventEmitter {
       const start = this.options.fromOffset ? Promise.resolve() : this.resolveCommitted(this.payloads);
       start.then(
         () => this.startLoop(),
-        (failure: unknown) => this.emit('error', toKafkaNodeError(failure)),
+        (failure: unknown) => outsidePromise(() => this.emit('error', toKafkaNodeError(failure))),
       );
     });
   }
@@ -154,7 +154,7 @@ export class Consumer extends EventEmitter {
   private startLoop(): void {
     if (this.loop || this.closing) return;
     this.loop = this.run().catch((error: unknown) => {
-      if (!this.closing) this.emit('error', toKafkaNodeError(error));
+      if (!this.closing) outsidePromise(() => this.emit('error', toKafkaNodeError(error)));
     });
   }
 
@@ -217,7 +217,8 @@ export class Consumer extends EventEmitter {
     }
     const retriable = (error as { retriable?: boolean }).retriable === true;
     if (retriable) return logger.debug('fetch', answer.topic, answer.partition, error.message);
-    this.emit('error', Object.assign(toKafkaNodeError(error), { topic: answer.topic, partition: answer.partition }));
+    const failure = Object.assign(toKafkaNodeError(error), { topic: answer.topic, partition: answer.partition });
+    outsidePromise(() => this.emit('error', failure));
   }
 
   /** Emits the partition's messages unless its payload moved (setOffset, removeTopics) while the fetch was out. */
@@ -354,8 +355,8 @@ export class Consumer extends EventEmitter {
       await new Promise<void>((resolve) => this.client.close(() => resolve()));
     })();
     work.then(
-      () => callback?.(null),
-      (error: Error) => callback?.(error),
+      () => outsidePromise(() => callback?.(null)),
+      (error: Error) => outsidePromise(() => callback?.(error)),
     );
   }
 }

@@ -6,12 +6,29 @@
 export { KafkaClient } from './client';
 export { Client } from './zookeeper';
 export { Producer, HighLevelProducer, BaseProducer, ProducerStream, KeyedMessage, PARTITIONER_TYPES } from './producer';
-export { ConsumerGroup, ConsumerGroupStream } from './consumer-group';
+export { ConsumerGroup } from './consumer-group';
+export { ConsumerGroupStream } from './consumer-group-stream';
 export { Consumer, ConsumerStream } from './consumer';
 export { Offset } from './offset';
 export { Admin } from './admin';
 export { DefaultPartitioner, CyclicPartitioner, RandomPartitioner, KeyedPartitioner } from './partitioners';
 import { CustomPartitioner as CustomPartitionerClass } from './partitioners';
+import { KafkaClient as KafkaClientClass } from './client';
+import { Producer as ProducerClass, HighLevelProducer as HighLevelProducerClass } from './producer';
+import { Consumer as ConsumerClass, ConsumerStream as ConsumerStreamClass } from './consumer';
+import { ConsumerGroup as ConsumerGroupClass } from './consumer-group';
+import { Offset as OffsetClass } from './offset';
+import { refuseInternalMethods } from './internal-methods';
+
+refuseInternalMethods({
+  KafkaClient: KafkaClientClass,
+  Producer: ProducerClass,
+  HighLevelProducer: HighLevelProducerClass,
+  Consumer: ConsumerClass,
+  ConsumerStream: ConsumerStreamClass,
+  ConsumerGroup: ConsumerGroupClass,
+  Offset: OffsetClass,
+});
 import type { CustomPartitioner as CustomPartitionerFunction } from './types';
 /**
  * kafka-node's runtime exports a CustomPartitioner class, while its type declarations name the partitioner function
@@ -19,6 +36,7 @@ import type { CustomPartitioner as CustomPartitionerFunction } from './types';
  */
 export const CustomPartitioner = CustomPartitionerClass;
 export type CustomPartitioner = CustomPartitionerFunction;
+export { KafkaNodeInternalMethodError } from './internal-methods';
 export {
   ApiNotSupportedError,
   BrokerNotAvailableError,

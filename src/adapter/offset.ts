@@ -11,7 +11,7 @@ import { EventEmitter } from 'events';
 import { KafkaError, UnsupportedFeatureError } from '../common/errors';
 import type { Admin as CommonAdmin, PartitionOffsets } from '../common/types';
 import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
-import { KafkaNodeError } from './errors';
+import { BrokerNotAvailableError, KafkaNodeError } from './errors';
 import { warnOnce } from './warnings';
 import type {
   NodeCallback,
@@ -26,6 +26,15 @@ const LATEST = -1;
 const EARLIEST = -2;
 /** kafka-node's default `time` is Date.now(): ListOffsets v0 then answers the log end. Treat "about now" the same. */
 const NOW_TOLERANCE_MS = 60_000;
+
+/**
+ * kafka-node looks up each payload's partition leader in its metadata, so a partition that is not a number (no
+ * partition has such an id) fails with its BrokerNotAvailableError before any request.
+ */
+function leadersOrFail(payloads: ReadonlyArray<{ partition?: unknown }>): void {
+  if (payloads.some((p) => p.partition !== undefined && typeof p.partition !== 'number'))
+    throw new BrokerNotAvailableError('Could not find the leader');
+}
 
 export class Offset extends EventEmitter {
   readonly client: KafkaClient;
@@ -65,6 +74,7 @@ export class Offset extends EventEmitter {
           p.time = p.time || Date.now();
           p.maxNum = p.maxNum || 1;
         }
+        leadersOrFail(payloads);
         for (const p of payloads) {
           if (p.time !== LATEST && p.time !== EARLIEST && Math.abs(Date.now() - p.time!) > NOW_TOLERANCE_MS) {
             throw new UnsupportedFeatureError(
@@ -164,6 +174,7 @@ export class Offset extends EventEmitter {
             'offset.commit.joins-group',
             'Offset.commit on kafkajs briefly joins the group as a member to commit (no standalone commit in kafkajs)',
           );
+        leadersOrFail(payloads);
         const admin = await this.admin();
         const offsets = payloads.map((p) => ({ topic: p.topic, partition: p.partition || 0, offset: p.offset }));
         if (offsets.some((o) => o.offset === undefined || !Number.isInteger(o.offset)))

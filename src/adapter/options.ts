@@ -135,6 +135,30 @@ export function expectType(
 }
 
 /** "host:port,host:port" -> ["host:port", ...] (IPv6 in brackets), checked like kafka-node's parser would use it. */
+/**
+ * kafka-node's check of a group or client id (lib/utils.js validateConfig): ASCII alphanumerics, '.', '_' and '-'
+ * only, else InvalidConfigError with kafka-node's message, thrown at construction as kafka-node does.
+ */
+export function checkKafkaNodeId(property: string, value: unknown): void {
+  if (!/^[a-zA-Z0-9._-]*$/.test(String(value)))
+    throw new InvalidConfigError(
+      `${property} ${String(value)} is illegal, contains a character other than ASCII alphanumerics, '.', '_' and '-'`,
+    );
+}
+
+/** kafka-node's check of topic names it creates (lib/utils.js validateTopicNames), with its InvalidConfigError messages. */
+export function checkKafkaNodeTopicNames(topics: readonly string[]): void {
+  for (const topic of topics) {
+    if (topic.length <= 0) throw new InvalidConfigError('topic name is illegal, cannot be empty');
+    if (topic === '.' || topic === '..') throw new InvalidConfigError('topic name cannot be . or ..');
+    if (topic.length > 249) throw new InvalidConfigError('topic name is illegal, cannot be longer than 249 characters');
+    if (!/^[a-zA-Z0-9._-]*$/.test(topic))
+      throw new InvalidConfigError(
+        `topic name ${topic} is illegal, contains a character other than ASCII alphanumerics .,_ and -`,
+      );
+  }
+}
+
 export function parseKafkaHost(kafkaHost: string): string[] {
   const hosts = kafkaHost
     .split(',')
@@ -234,10 +258,7 @@ export function parseClientOptions(
     throw new InvalidConfigError(`option "ssl" must be true, false or TLS options, got ${JSON.stringify(raw.ssl)}`);
   }
   const opts = (options ?? {}) as KafkaClientOptions;
-  if (opts.clientId !== undefined && !/^[\w.-]+$/.test(opts.clientId)) {
-    // kafka-node's validateConfig rule for clientId.
-    throw new InvalidConfigError(`Invalid clientId: ${opts.clientId}. Legal characters: [a-zA-Z0-9._-]`);
-  }
+  if (opts.clientId !== undefined) checkKafkaNodeId('clientId', opts.clientId);
   const kafkaHost = opts.kafkaHost ?? KAFKA_CLIENT_DEFAULTS.kafkaHost;
   parseKafkaHost(kafkaHost);
   const connectTimeout = opts.connectTimeout ?? KAFKA_CLIENT_DEFAULTS.connectTimeout;

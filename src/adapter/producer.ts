@@ -10,7 +10,7 @@ import { ConfigurationError } from '../common/errors';
 import { backOff } from '../common/retry';
 import type { CompressionName, OutgoingMessage, Producer as CommonProducer } from '../common/types';
 import { topicNameProblem } from '../common/validation';
-import { KafkaClient, callbackOf, clientCore, requireCallback } from './client';
+import { KafkaClient, callbackOf, clientCore, outsidePromise, requireCallback } from './client';
 import {
   BrokerNotAvailableError,
   InvalidConfigError,
@@ -332,7 +332,7 @@ export class BaseProducer extends EventEmitter {
     const common = this.common;
     this.common = null;
     const done = common ? common.then((p) => p.disconnect()).catch(() => undefined) : Promise.resolve();
-    void done.then(() => this.client.close(cb));
+    void done.then(() => outsidePromise(() => this.client.close(cb)));
   }
 
   /**

@@ -36,18 +36,22 @@ export const ADAPTER_WARNINGS: Readonly<Record<string, string>> = {
   'consumer-group.change-topics':
     'ConsumerGroup addTopics/removeTopics leave and rejoin the group with the new topic list',
   'consumer-group-stream.autocommit':
-    'ConsumerGroupStream: the group commits messages as they are emitted (autoCommit), commit(message) commits explicitly',
+    'ConsumerGroupStream (autoCommit) commits the offsets of the messages read on the auto-commit interval and on close, as kafka-node does, but not before a rebalance (kafka-node commits through onRebalance)',
   'consumer.commit.kafka-storage':
     "the plain Consumer commits standalone with OffsetCommit v2 (generation -1, no member), stored in Kafka and seen by Offset.fetchCommits; kafka-node's OffsetCommit v0 went to ZooKeeper-stored offsets on ZooKeeper-era brokers",
   'producer.buildPayloads':
     "Producer/HighLevelProducer buildPayloads (kafka-node's internal payload encoding) throws a ConfigurationError: call send()",
   'client.sendOffsetCommitV2Request':
     'KafkaClient.sendOffsetCommitV2Request commits as a standalone tool (generation and member id ignored)',
+  'admin.describeConfigs.confluent':
+    'confluent backend: Admin.describeConfigs answers UnsupportedFeatureError (the confluent client has no DescribeConfigs); broker ids are still checked against the metadata first',
   'createTopics.replicaAssignment': 'createTopics ignores replicaAssignment: the broker places replicas',
   'zookeeper.kafka-host-fallback':
     'ZooKeeper Client: ZooKeeper unreachable, kafkaHost used instead (the ZooKeeper Client is deprecated)',
   'require.kafka-node-internal':
     'a deep require of a kafka-node internal (kafka-node/lib/protocol, lib/codec, lib/zookeeper...) fails at require time with KafkaNodeModuleNotServedError; kafka-node/logging, lib/logging, lib/errors and lib/errors/<Name> are served',
+  'internal-method.<Class>.<method>':
+    "a method of kafka-node's internal machinery (on its prototypes, not in its type declarations: KafkaClient#sendOffsetCommitRequest, ConsumerGroup#leaveGroup...) throws KafkaNodeInternalMethodError naming what to use instead",
   'option.<Class>.<option>': 'an option name kafka-node does not have: ignored',
   'option.<Class>.<option>.ignored': "a kafka-node option that tunes kafka-node's own machinery: accepted, no effect",
 };

@@ -10,6 +10,7 @@
  * protocol object, replicaAssignment inside createTopics).
  */
 import { ADAPTER_WARNINGS } from '../adapter/warnings';
+import { KAFKA_NODE_INTERNAL_METHODS } from '../adapter/internal-methods';
 import { notServedMessage, servedDeepRequire } from '../adapter/deep-requires/modules';
 
 export type FindingKind = 'import' | 'construct' | 'option' | 'method' | 'event';
@@ -163,7 +164,10 @@ const CLASSES: Record<KafkaNodeClass, CompatibilityEntry> = {
   ConsumerGroup: supported(
     'common consumerGroup (fromOffset, outOfRangeOffset, roundrobin/range, auto or manual commit)',
   ),
-  ConsumerGroupStream: emulated('a Readable over a ConsumerGroup', 'consumer-group-stream.autocommit'),
+  ConsumerGroupStream: emulated(
+    'a Readable over a ConsumerGroup; autoCommit commits what was read, on the interval and on close',
+    'consumer-group-stream.autocommit',
+  ),
   ConsumerStream: supported(`a Readable over a plain Consumer: ${PLAIN_CONSUMER}`),
   Offset: supported('common Admin.fetchTopicOffsets / fetchCommittedOffsets'),
   Admin: supported('common Admin (listGroups, describeGroups, createTopics, listTopics, describeConfigs)'),
@@ -277,9 +281,8 @@ const GROUP_OPTIONS: Record<string, CompatibilityEntry> = {
   retryFactor: ignoredGroupOption('retryFactor', "the client's retry options apply"),
   retryMinTimeout: ignoredGroupOption('retryMinTimeout', "the client's retry options apply"),
   commitOffsetsOnFirstJoin: ignoredGroupOption('commitOffsetsOnFirstJoin', 'the group commits only consumed messages'),
-  topicPartitionCheckInterval: ignoredGroupOption(
-    'topicPartitionCheckInterval',
-    'the backend notices new partitions through metadata refreshes',
+  topicPartitionCheckInterval: supported(
+    "kafka-node's check: partition counts re-read every interval (default 30 s), the member rejoins when one changed",
   ),
   migrateRolling: ignoredGroupOption(
     'migrateRolling',
@@ -360,6 +363,7 @@ const GROUP_METHODS: Record<string, CompatibilityEntry> = {
   connect: supported('joins the group (with connectOnReady false)'),
   commit: supported("commit: kafka-node's throttling (autoCommitIntervalMs) and answers"),
   sendOffsetCommitRequest: supported('commit of explicit offsets'),
+  scheduleTopicPartitionCheck: supported('restarts the topic/partition check (topicPartitionCheckInterval)'),
   setOffset: supported('seek'),
   addTopics: emulated(
     'the member leaves and rejoins with the new topic list (one extra rebalance)',
@@ -378,9 +382,9 @@ const GROUP_METHODS: Record<string, CompatibilityEntry> = {
 
 const GROUP_STREAM_METHODS: Record<string, CompatibilityEntry> = {
   ...PAUSE_RESUME,
-  commit: supported('commit(message) commits up to that message'),
+  commit: supported('commit(message, force, cb) queues the offset after that message and commits the queue'),
   transmitMessages: supported('resumes the group'),
-  close: supported('closes the group without committing, then ends the stream'),
+  close: supported('commits the offsets of the messages read (autoCommit), closes the group, then ends the stream'),
   consumerGroup: supported('the ConsumerGroup underneath'),
   client: supported("the group's KafkaClient"),
 };
@@ -458,7 +462,8 @@ const METHODS: Partial<Record<KafkaNodeClass, Record<string, CompatibilityEntry>
     listTopics: supported('Admin.listTopics'),
     createTopics: CREATE_TOPICS,
     describeConfigs: supported(
-      "Admin.describeConfigs, in kafka-node's shape (not on the confluent backend: its library has no DescribeConfigs, UnsupportedFeatureError)",
+      "Admin.describeConfigs, in kafka-node's shape, the broker's errors as kafka-node passes them (not on the confluent backend: its library has no DescribeConfigs, UnsupportedFeatureError)",
+      'admin.describeConfigs.confluent',
     ),
   },
 };
@@ -534,7 +539,15 @@ export function referencedWarnings(): string[] {
     SEND_PAYLOAD_OPTIONS,
     ...[OPTIONS, METHODS, EVENTS].flatMap((table) => Object.values(table)),
   ];
-  return [...new Set(tables.flatMap((table) => Object.values(table ?? {}).flatMap((entry) => entry.warnings ?? [])))];
+  const internal = Object.entries(KAFKA_NODE_INTERNAL_METHODS).flatMap(([className, methods]) =>
+    Object.keys(methods).map((method) => `internal-method.${className}.${method}`),
+  );
+  return [
+    ...new Set([
+      ...tables.flatMap((table) => Object.values(table ?? {}).flatMap((entry) => entry.warnings ?? [])),
+      ...internal,
+    ]),
+  ];
 }
 
 function notInTable(what: string): CompatibilityEntry {
@@ -581,6 +594,12 @@ export function lookupSendPayloadKey(key: string): CompatibilityEntry {
 }
 
 export function lookupMethod(className: KafkaNodeClass, method: string): CompatibilityEntry {
+  const internal = KAFKA_NODE_INTERNAL_METHODS[className === 'Client' ? 'KafkaClient' : className];
+  if (internal && Object.prototype.hasOwnProperty.call(internal, method) && CLASSES[className].status !== 'unsupported')
+    return unsupported(
+      `kafka-node's internal machinery (not in its types): throws KafkaNodeInternalMethodError; use ${internal[method]}`,
+      `internal-method.${className}.${method}`,
+    );
   return lookupMember(METHODS, className, method, 'method');
 }
 

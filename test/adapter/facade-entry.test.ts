@@ -137,7 +137,7 @@ describe('adapter facade: entry points, backend selection, options, warnings, er
     expect(() => new facade.KafkaClient({ kafkaHost: 'nohost' })).to.throw(ConfigurationError, /host:port/);
     expect(() => new facade.KafkaClient({ clientId: 'bad id!' })).to.throw(
       facade.InvalidConfigError,
-      'Invalid clientId: bad id!',
+      "clientId bad id! is illegal, contains a character other than ASCII alphanumerics, '.', '_' and '-'",
     );
     const options = { autoConnect: false, kafkaHostz: 'x' } as unknown as ConstructorParameters<
       typeof facade.KafkaClient
@@ -266,7 +266,9 @@ describe('adapter facade: the warning names', () => {
     const files = fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
     const source = files.map((name) => fs.readFileSync(path.join(folder, name), 'utf8')).join('\n');
     const used = [...source.matchAll(/(?:warnOnce|gap)\(\s*(['`])([^'`]+)\1/g)].map(([, , name]) =>
-      name!.replace(/\$\{owner\}|\$\{name\}|ConsumerGroup/g, (part) => (part === '${name}' ? '<option>' : '<Class>')),
+      name!.replace(/\$\{owner\}|\$\{name\}|\$\{className\}|\$\{method\}|ConsumerGroup/g, (part) =>
+        part === '${name}' ? '<option>' : part === '${method}' ? '<method>' : '<Class>',
+      ),
     );
     expect(used.length).to.be.greaterThan(10);
     for (const name of used) expect(ADAPTER_WARNINGS, name).to.have.property(name);

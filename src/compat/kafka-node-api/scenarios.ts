@@ -102,6 +102,8 @@ export function startGroup(
     fromOffset: 'earliest' | 'latest';
     protocol: string[];
     recordHighWater: boolean;
+    /** More kafka-node ConsumerGroup options (topicPartitionCheckInterval...). */
+    more?: Record<string, unknown>;
   },
 ) {
   const group = new context.kafka.ConsumerGroup(
@@ -116,6 +118,7 @@ export function startGroup(
       autoCommit: false,
       encoding: 'utf8',
       keyEncoding: 'utf8',
+      ...options.more,
     },
     options.topics,
   );

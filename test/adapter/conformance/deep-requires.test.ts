@@ -6,9 +6,8 @@
  */
 import { expect } from 'chai';
 import * as path from 'path';
-import { startEmbedded, type EmbeddedBroker } from '../../fixtures/embedded';
 import { describeRun, runProgram, type RunMode } from '../helpers/run-example';
-import { CONFORMANCE_MODES, ConformanceCounts, compareConformance } from './helpers';
+import { CONFORMANCE_MODES, childProcessConformance, compareConformance } from './helpers';
 import {
   DEEP_REQUIRES_PROGRAM,
   INTERNAL_MODULE_BY_DESIGN,
@@ -18,22 +17,13 @@ import {
 
 describe('adapter/conformance: kafka-node deep requires (logging, lib/errors) through the register hook', function () {
   this.timeout(120000);
-  const counts = new ConformanceCounts('deep requires');
-  counts.printAfter();
-  let broker: EmbeddedBroker;
-
-  before(async () => {
-    broker = await startEmbedded({ autoCreateTopics: false });
-  });
-  after(async () => {
-    await broker?.stop();
-  });
+  const { counts, broker } = childProcessConformance('deep requires');
 
   it('serves the logger hook and the error classes (instanceof holds), and refuses internal modules at require time', async () => {
     const traces = new Map<RunMode, unknown[]>();
     for (const mode of CONFORMANCE_MODES) {
       const result = await runProgram(mode, DEEP_REQUIRES_PROGRAM, {
-        env: { KAFKA_HOST: broker.bootstrap },
+        env: { KAFKA_HOST: broker().bootstrap },
         timeoutMs: 60000,
       });
       expect(result.code, describeRun(mode, result)).to.equal(0);
