@@ -92,7 +92,7 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
   private wakeBackoff: (() => void) | null = null;
 
   constructor(
-    kafka: KafkaJS.Kafka,
+    private readonly kafka: KafkaJS.Kafka,
     private readonly clientConfig: ResolvedKafkaConfig,
     private readonly session: GroupSession,
     protocols: string[],
@@ -400,10 +400,21 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
     }
   }
 
+  /**
+   * An admin client of its own, not the consumer's dependentAdmin(): the binding (1.10.1) gives a dependent admin a
+   * bitwise copy of the consumer's connection rwlock instead of sharing it. A copy taken while a fetch holds the lock
+   * for reading stays read-locked forever, and every admin call (they take it for writing) then waits forever: the
+   * rebalance callback never returns and the group stalls (seen under load as hangs in the first assignment).
+   */
   private async connectedAdmin(): Promise<KafkaJS.Admin> {
     if (!this.admin) {
-      const admin = this.consumer.dependentAdmin();
-      await admin.connect();
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+      } catch (error) {
+        await admin.disconnect().catch(() => undefined);
+        throw toKafkaError(error);
+      }
       this.admin = admin;
     }
     return this.admin;
