@@ -13,7 +13,7 @@ import { startKafka09Proxy } from '../broker/differential/targets';
 // The same parity scenarios on the real brokers each backend can use: the kafka-node backend on Apache Kafka 0.9 and
 // 3.9, the kafkajs backend on librdkafka's mock cluster, Kafka 3.9 and Kafka 4.x (which refuses kafka-node's protocol
 // versions). Each trace must equal that backend's trace on the embedded broker, so the embedded broker is shown to
-// stand in faithfully for them.
+// stand in faithfully for them. The confluent backend (librdkafka) runs on Kafka 4.x too.
 interface RealBroker {
   brokers: string[];
   provision: ParityRunOptions['provisionTopic'];
@@ -122,5 +122,6 @@ function sharedRealKafka(start: (context: Mocha.Context) => Promise<RealKafka>) 
 }
 
 realBrokerParity('kafkajs', `Apache Kafka ${KAFKA_4_VERSION} (KRaft)`, sharedRealKafka(sharedKafka4));
+realBrokerParity('confluent', `Apache Kafka ${KAFKA_4_VERSION} (KRaft)`, sharedRealKafka(sharedKafka4));
 realBrokerParity('kafkajs', `Apache Kafka ${KAFKA_39_VERSION} (ZooKeeper mode)`, sharedRealKafka(sharedKafka39));
 realBrokerParity('kafka-node', `Apache Kafka ${KAFKA_39_VERSION} (ZooKeeper mode)`, sharedRealKafka(sharedKafka39));
