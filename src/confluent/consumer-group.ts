@@ -16,7 +16,7 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { DrivenConsumerGroup, type ConsumerGroupDriver, type GroupSession } from '../common/consumer-group';
-import { KafkaError, NoCommittedOffsetError, UnsupportedFeatureError } from '../common/errors';
+import { KafkaError, KafkaTimeoutError, NoCommittedOffsetError, UnsupportedFeatureError } from '../common/errors';
 import { byTopicThenPartition, partitionKey } from '../common/group-helpers';
 import type {
   ConsumedMessage,
@@ -294,7 +294,7 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
     this.session.assigned({ memberId: '', generationId: -1, partitions });
     let starts: TopicPartitionOffset[];
     try {
-      starts = await this.startPositions(partitions);
+      starts = await this.boundedStartPositions(partitions);
     } catch (error) {
       const mapped = toKafkaError(error);
       if (!this.session.failFirstAssignment(mapped)) this.session.emitError(mapped);
@@ -329,6 +329,35 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
     }
     this.member = false;
     this.session.revoked();
+  }
+
+  /**
+   * startPositions() within a bound past the library's own request timeouts: its admin calls block in C, where a
+   * defect can leave one waiting forever (as dependentAdmin()'s copied lock did), and librdkafka applies no assignment
+   * until this callback returns. Past the bound the assignment fails with KafkaTimeoutError (its partitions are held
+   * until the next rebalance) and the next one opens a fresh admin client; the stuck one is left, not destroyed, since
+   * destroying it would wait on the same call.
+   */
+  private async boundedStartPositions(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const topics = new Set(partitions.map((p) => p.topic)).size;
+    const limitMs = (2 * topics + 1) * this.clientConfig.requestTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.admin = null;
+        reject(
+          new KafkaTimeoutError(
+            `librdkafka's admin client gave no committed offsets or log ends within ${limitMs} ms; ` +
+              'the partitions wait for the next rebalance',
+          ),
+        );
+      }, limitMs);
+    });
+    try {
+      return await Promise.race([this.startPositions(partitions), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

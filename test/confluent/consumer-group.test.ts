@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import * as sinon from 'sinon';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import type { ConsumedMessage } from '../../src/common/types';
+import { KafkaTimeoutError } from '../../src/common/errors';
 import { loadConfluent } from '../../src/confluent/library';
 import { createKafka } from '../../src/kafka';
 import { until } from '../helpers/poll';
@@ -16,8 +17,8 @@ describe('confluent backend: consumer group start positions', function () {
     broker.cluster.createTopic({ name: 'starts', numPartitions: 2, replicationFactor: 1 });
   });
 
+  afterEach(() => sinon.restore());
   after(async () => {
-    sinon.restore();
     await broker?.stop();
   });
 
@@ -53,5 +54,31 @@ describe('confluent backend: consumer group start positions', function () {
     expect(received.map((m) => m.value!.toString()).sort()).to.deep.equal(['a', 'b', 'c', 'd']);
     expect(errors, 'errors emitted by the group').to.deep.equal([]);
     expect(dependentAdmin.called, 'dependentAdmin() called').to.equal(false);
+  });
+
+  // librdkafka applies no assignment until the rebalance callback returns: an admin call that never answers must not
+  // hold the group forever. Past its bound (here 3 x requestTimeoutMs for one topic) the first assignment fails.
+  it('fails the assignment with KafkaTimeoutError when the committed offsets never come', async () => {
+    const { kafkaJS } = loadConfluent();
+    const probe = new kafkaJS.Kafka({ kafkaJS: { brokers: [broker.bootstrap] } }).admin();
+    sinon
+      .stub(Object.getPrototypeOf(probe) as { fetchOffsets(): Promise<unknown> }, 'fetchOffsets')
+      .returns(new Promise(() => undefined));
+    const backend = createKafka({ brokers: [broker.bootstrap], backend: 'confluent', requestTimeoutMs: 1000 });
+    const group = backend.consumerGroup({ groupId: 'stalled-starts', topics: ['starts'], fromOffset: 'earliest' });
+    group.on('error', () => undefined);
+    await group.connect();
+    const started = Date.now();
+    let failure: unknown;
+    try {
+      await group.run({ eachMessage: () => undefined });
+    } catch (error) {
+      failure = error;
+    } finally {
+      await group.close().catch(() => undefined);
+    }
+    expect(failure, 'run() rejection').to.be.instanceOf(KafkaTimeoutError);
+    expect((failure as Error).message).to.match(/within 3000 ms/);
+    expect(Date.now() - started, 'ms until run() rejected').to.be.below(60000);
   });
 });
