@@ -16,7 +16,7 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { ResolvedKafkaConfig } from '../common/config';
 import { DrivenConsumerGroup, type ConsumerGroupDriver, type GroupSession } from '../common/consumer-group';
-import { KafkaError, NoCommittedOffsetError, UnsupportedFeatureError } from '../common/errors';
+import { KafkaError, KafkaTimeoutError, NoCommittedOffsetError, UnsupportedFeatureError } from '../common/errors';
 import { byTopicThenPartition, partitionKey } from '../common/group-helpers';
 import type {
   ConsumedMessage,
@@ -92,7 +92,7 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
   private wakeBackoff: (() => void) | null = null;
 
   constructor(
-    kafka: KafkaJS.Kafka,
+    private readonly kafka: KafkaJS.Kafka,
     private readonly clientConfig: ResolvedKafkaConfig,
     private readonly session: GroupSession,
     protocols: string[],
@@ -294,7 +294,7 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
     this.session.assigned({ memberId: '', generationId: -1, partitions });
     let starts: TopicPartitionOffset[];
     try {
-      starts = await this.startPositions(partitions);
+      starts = await this.boundedStartPositions(partitions);
     } catch (error) {
       const mapped = toKafkaError(error);
       if (!this.session.failFirstAssignment(mapped)) this.session.emitError(mapped);
@@ -329,6 +329,35 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
     }
     this.member = false;
     this.session.revoked();
+  }
+
+  /**
+   * startPositions() within a bound past the library's own request timeouts: its admin calls block in C, where a
+   * defect can leave one waiting forever (as dependentAdmin()'s copied lock did), and librdkafka applies no assignment
+   * until this callback returns. Past the bound the assignment fails with KafkaTimeoutError (its partitions are held
+   * until the next rebalance) and the next one opens a fresh admin client; the stuck one is left, not destroyed, since
+   * destroying it would wait on the same call.
+   */
+  private async boundedStartPositions(partitions: TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    const topics = new Set(partitions.map((p) => p.topic)).size;
+    const limitMs = (2 * topics + 1) * this.clientConfig.requestTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.admin = null;
+        reject(
+          new KafkaTimeoutError(
+            `librdkafka's admin client gave no committed offsets or log ends within ${limitMs} ms; ` +
+              'the partitions wait for the next rebalance',
+          ),
+        );
+      }, limitMs);
+    });
+    try {
+      return await Promise.race([this.startPositions(partitions), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -400,10 +429,21 @@ class ConfluentGroupDriver implements ConsumerGroupDriver {
     }
   }
 
+  /**
+   * An admin client of its own, not the consumer's dependentAdmin(): the binding (1.10.1) gives a dependent admin a
+   * bitwise copy of the consumer's connection rwlock instead of sharing it. A copy taken while a fetch holds the lock
+   * for reading stays read-locked forever, and every admin call (they take it for writing) then waits forever: the
+   * rebalance callback never returns and the group stalls (seen under load as hangs in the first assignment).
+   */
   private async connectedAdmin(): Promise<KafkaJS.Admin> {
     if (!this.admin) {
-      const admin = this.consumer.dependentAdmin();
-      await admin.connect();
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+      } catch (error) {
+        await admin.disconnect().catch(() => undefined);
+        throw toKafkaError(error);
+      }
       this.admin = admin;
     }
     return this.admin;

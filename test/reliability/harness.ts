@@ -8,7 +8,7 @@ import type { Backend, BackendName, ConsumedMessage, KafkaConfig } from '../../s
 import { createKafka } from '../../src/kafka';
 import { sleep, until } from '../helpers/poll';
 
-export const BACKENDS: BackendName[] = ['kafka-node', 'kafkajs'];
+export const BACKENDS: BackendName[] = ['kafka-node', 'kafkajs', 'confluent'];
 
 /** Client settings for riding out faults: short timeouts and enough retries to outlast a leader move or a restart. */
 export function resilientKafka(backend: BackendName, brokers: string[], extra: Partial<KafkaConfig> = {}): Backend {
