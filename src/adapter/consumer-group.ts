@@ -290,6 +290,14 @@ export class ConsumerGroup extends EventEmitter {
     if (options.groupId) checkKafkaNodeId('options.groupId', options.groupId);
     this.topics = [...topicList];
     this.client = this.createClient(options);
+    try {
+      this.checkOptionsOnClient(options);
+    } catch (error) {
+      // A refused option (strict mode) ends the constructor: the client it started must not go on connecting, with
+      // nobody to hear its errors.
+      this.client.close();
+      throw error;
+    }
     this.client.on('error', (error: Error) => this.emit('error', error));
     this.partitionCheck = new TopicPartitionCheck(
       options.topicPartitionCheckInterval,
@@ -302,6 +310,11 @@ export class ConsumerGroup extends EventEmitter {
       },
       (error) => this.emit('error', new KafkaNodeError(`topic/partition change check failed: ${error.message}`)),
     );
+    if (options.connectOnReady) this.client.once('ready', () => this.connect());
+  }
+
+  /** The options this backend only emulates or lacks: a warning each, or (strict mode) an error. */
+  private checkOptionsOnClient(options: ResolvedGroupOptions): void {
     if (options.protocol.some((p) => typeof p !== 'string')) {
       clientCore(this.client).gap(
         'consumer-group.custom-protocol',
@@ -313,7 +326,6 @@ export class ConsumerGroup extends EventEmitter {
         'consumer-group.onRebalance',
         'onRebalance is not called; listen to "rebalancing" instead',
       );
-    if (options.connectOnReady) this.client.once('ready', () => this.connect());
   }
 
   private createClient(options: ResolvedGroupOptions): KafkaClient {
