@@ -52,14 +52,18 @@ interface CpuMark {
   threads: ThreadCpu | null;
 }
 
+// The per-thread window sits inside the process window (process mark first at the start, last at the end), so the
+// main thread's time never exceeds the process's: reading /proc costs the main thread a few milliseconds, which a
+// short run would otherwise count for the thread and not for the process.
 function cpuMark(): CpuMark {
-  return { threads: threadCpu(), usage: process.cpuUsage() };
+  const usage = process.cpuUsage();
+  return { usage, threads: threadCpu() };
 }
 
 /** The process's CPU time since `start` and, where /proc has it, its split by thread. */
 function cpuSince(start: CpuMark): Pick<Measurement, 'cpuSeconds' | 'threadCpuSeconds'> {
-  const used = process.cpuUsage(start.usage);
   const threads = threadCpuSince(start.threads);
+  const used = process.cpuUsage(start.usage);
   return { cpuSeconds: (used.user + used.system) / 1e6, ...(threads ? { threadCpuSeconds: threads } : {}) };
 }
 
