@@ -47,6 +47,12 @@ function realBrokerParity(
             { brokers: real!.brokers, backends: [backend], scenarios: [scenario], provisionTopic: real!.provision },
             `real-${randomBytes(3).toString('hex')}`,
           );
+        // The reference run on the embedded broker goes side by side with the mock's (separate brokers and names).
+        const embeddedRun = runScenario(
+          scenario,
+          { brokers: embedded.brokers, backends: [backend], scenarios: [scenario] },
+          'embedded',
+        );
         let onReal = await runOnReal();
         const quirk = real!.knownQuirk;
         const firstOutcome = onReal.outcomes[0];
@@ -54,11 +60,7 @@ function realBrokerParity(
           console.log(`      (${title}: ran ${scenario.id} once more: ${quirk.reason})`);
           onReal = await runOnReal();
         }
-        const onEmbedded = await runScenario(
-          scenario,
-          { brokers: embedded.brokers, backends: [backend], scenarios: [scenario] },
-          'embedded',
-        );
+        const onEmbedded = await embeddedRun;
         const [realOutcome] = onReal.outcomes;
         const [embeddedOutcome] = onEmbedded.outcomes;
         expect(
