@@ -16,61 +16,61 @@ import { startRdkafkaMock } from '../test/fixtures/rdkafka-mock';
 import { startKafka09 } from '../test/fixtures/kafka09';
 import { startKafka09Proxy } from '../test/broker/differential/targets';
 
-const TARGETS = ['rdkafka-mock', 'kafka-0.9'];
+/** Each target: how to start its broker (brokers to give the bench, and how to stop), and the contenders it runs. */
+const TARGETS: Record<string, { contenders: string; start(): Promise<{ brokers: string; stop(): Promise<void> }> }> = {
+  'rdkafka-mock': {
+    contenders: 'kafkajs,common/kafkajs',
+    async start() {
+      const mock = await startRdkafkaMock({ brokers: 1 });
+      return { brokers: mock.brokers.join(','), stop: () => mock.stop() };
+    },
+  },
+  'kafka-0.9': {
+    contenders: 'kafka-node,common/kafka-node',
+    async start() {
+      const kafka = await startKafka09({ partitions: 1 });
+      const proxy = await startKafka09Proxy(kafka);
+      return {
+        brokers: proxy.address,
+        stop: async () => {
+          await proxy.close();
+          await kafka.stop();
+        },
+      };
+    },
+  },
+};
 
 async function run(): Promise<number> {
   const args = process.argv.slice(2);
-  let targets = TARGETS;
+  const known = Object.keys(TARGETS);
+  let targets = known;
   const at = args.indexOf('--targets');
   if (at >= 0) {
     targets = (args[at + 1] ?? '').split(',').filter(Boolean);
     args.splice(at, 2);
     for (const target of targets)
-      if (!TARGETS.includes(target)) throw new Error(`unknown target ${target} (known: ${TARGETS.join(', ')})`);
+      if (!known.includes(target)) throw new Error(`unknown target ${target} (known: ${known.join(', ')})`);
   }
   let worst = 0;
   for (const target of targets) {
     process.stderr.write(`== ${target}\n`);
-    if (target === 'rdkafka-mock') {
-      const mock = await startRdkafkaMock({ brokers: 1 });
-      try {
-        worst = Math.max(
-          worst,
-          await main([
-            'node',
-            'kafka-node-adapter',
-            'bench',
-            ...args,
-            '--brokers',
-            mock.brokers.join(','),
-            '--contenders',
-            'kafkajs,common/kafkajs',
-          ]),
-        );
-      } finally {
-        await mock.stop();
-      }
-    } else {
-      const kafka = await startKafka09({ partitions: 1 });
-      const proxy = await startKafka09Proxy(kafka);
-      try {
-        worst = Math.max(
-          worst,
-          await main([
-            'node',
-            'kafka-node-adapter',
-            'bench',
-            ...args,
-            '--brokers',
-            proxy.address,
-            '--contenders',
-            'kafka-node,common/kafka-node',
-          ]),
-        );
-      } finally {
-        await proxy.close();
-        await kafka.stop();
-      }
+    const { contenders, start } = TARGETS[target]!;
+    const broker = await start();
+    try {
+      const command = [
+        'node',
+        'kafka-node-adapter',
+        'bench',
+        ...args,
+        '--brokers',
+        broker.brokers,
+        '--contenders',
+        contenders,
+      ];
+      worst = Math.max(worst, await main(command));
+    } finally {
+      await broker.stop();
     }
   }
   return worst;
