@@ -29,10 +29,9 @@ describe('adapter/differential: one kafka-node program, three engines (kafka-nod
     it(scenario.name, async function () {
       // The modes run side by side (each has brokers of its own): kafka-node's metadata retries make some
       // scenarios wait seconds at a time, and the waits overlap.
-      const traces = new Map<RunMode, Trace>();
-      const runMode = async (mode: RunMode): Promise<void> => {
+      const runMode = (mode: RunMode): Promise<Trace> => {
         const broker = brokers.get(mode)!;
-        const trace = await runScenario(scenario, mode, {
+        return runScenario(scenario, mode, {
           kafkaHost: broker.bootstrap,
           autoCreatingKafkaHost: autoCreatingBrokers.get(mode)!.bootstrap,
           async createTopic(name, partitions) {
@@ -41,12 +40,11 @@ describe('adapter/differential: one kafka-node program, three engines (kafka-nod
           },
           nameSuffix: '',
         });
-        traces.set(mode, trace);
       };
-      await Promise.all(modes.map(runMode));
-      // compareTraces reads the modes in RUN_MODES order, whatever order they finished in.
-      const ordered = new Map(modes.map((mode) => [mode, traces.get(mode)!] as const));
-      compareTraces(this, scenario, ordered);
+      const finished = await Promise.all(modes.map(runMode));
+      // In RUN_MODES order, so differences are listed alike whatever order the runs finished in.
+      const traces = new Map(modes.map((mode, i) => [mode, finished[i]!] as const));
+      compareTraces(this, scenario, traces);
     });
   }
 });
