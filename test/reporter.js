@@ -5,7 +5,8 @@
 const Mocha = require('mocha');
 const { EVENT_RUN_END, EVENT_TEST_PENDING, EVENT_SUITE_BEGIN, EVENT_SUITE_END } = Mocha.Runner.constants;
 
-const SLOWEST_FILES_SHOWN = 15;
+// SLOWEST_FILES=N shows more (or fewer) of them.
+const SLOWEST_FILES_SHOWN = Number(process.env.SLOWEST_FILES) || 15;
 
 class CountingSpecReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {

@@ -414,25 +414,29 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   };
   let brokerPeakRssMiB: number | null = null;
   try {
-    for (const name of options.contenders) {
-      try {
-        workers.set(
-          name,
-          await startWorker(
-            {
-              contender: name,
-              brokers: broker.brokers,
-              runId,
-              warmupMessages: options.warmupMessages,
-              ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
-            },
-            progress,
-          ),
-        );
-      } catch (error) {
-        fail(name, error);
-      }
-    }
+    // The contenders start side by side (loading a client library is most of a start); none measures before all
+    // have started, so a start never overlaps a measurement.
+    await Promise.all(
+      options.contenders.map(async (name) => {
+        try {
+          workers.set(
+            name,
+            await startWorker(
+              {
+                contender: name,
+                brokers: broker.brokers,
+                runId,
+                warmupMessages: options.warmupMessages,
+                ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
+              },
+              progress,
+            ),
+          );
+        } catch (error) {
+          fail(name, error);
+        }
+      }),
+    );
     for (const workload of workloads) {
       // Repetitions up to 0 are the workload's warm-up runs: measured as the others, then left out.
       for (let repetition = 1 - options.workloadWarmups; repetition <= options.repetitions; repetition++) {
