@@ -1,17 +1,20 @@
 /**
  * What `kafka-node/lib/errors` gives: kafka-node's error index (the same members, ConsumerGroupErrors in
  * its order) made of the facade's classes, so `err instanceof X` for the X of kafka-node/lib/errors holds for the errors
- * the facade raises.
+ * the facade raises. One object in kafka-node's key order, not ES exports: a program listing the module's keys sees
+ * kafka-node's order whichever transpiler built this file.
  */
 import * as errors from '../errors';
 
-export const ApiNotSupportedError = errors.ApiNotSupportedError;
-export const BrokerNotAvailableError = errors.BrokerNotAvailableError;
-export const TopicsNotExistError = errors.TopicsNotExistError;
-export const FailedToRegisterConsumerError = errors.FailedToRegisterConsumerError;
-export const InvalidConsumerOffsetError = errors.InvalidConsumerOffsetError;
-export const FailedToRebalanceConsumerError = errors.FailedToRebalanceConsumerError;
-export const InvalidConfigError = errors.InvalidConfigError;
-export const SaslAuthenticationError = errors.SaslAuthenticationError;
-export const InvalidRequestError = errors.InvalidRequestError;
-export const ConsumerGroupErrors = errors.ConsumerGroupErrors;
+export = {
+  ApiNotSupportedError: errors.ApiNotSupportedError,
+  BrokerNotAvailableError: errors.BrokerNotAvailableError,
+  TopicsNotExistError: errors.TopicsNotExistError,
+  FailedToRegisterConsumerError: errors.FailedToRegisterConsumerError,
+  InvalidConsumerOffsetError: errors.InvalidConsumerOffsetError,
+  FailedToRebalanceConsumerError: errors.FailedToRebalanceConsumerError,
+  InvalidConfigError: errors.InvalidConfigError,
+  SaslAuthenticationError: errors.SaslAuthenticationError,
+  InvalidRequestError: errors.InvalidRequestError,
+  ConsumerGroupErrors: errors.ConsumerGroupErrors,
+};
