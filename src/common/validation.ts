@@ -170,7 +170,9 @@ export function validateSendRequest(
       throw new ConfigurationError(`${messageAt(index)} must be an object with a value`);
     const { key, value, partition, headers, timestamp } = message;
     if (value !== null && typeof value !== 'string' && !Buffer.isBuffer(value)) {
-      throw new ConfigurationError(`${messageAt(index)}.value must be a Buffer, a string or null, got ${describe(value)}`);
+      throw new ConfigurationError(
+        `${messageAt(index)}.value must be a Buffer, a string or null, got ${describe(value)}`,
+      );
     }
     if (key !== undefined && key !== null && typeof key !== 'string' && !Buffer.isBuffer(key)) {
       throw new ConfigurationError(`${messageAt(index)}.key must be a Buffer, a string or null, got ${describe(key)}`);
@@ -187,7 +189,9 @@ export function validateSendRequest(
     }
     if (headers !== undefined) {
       if (headers === null || typeof headers !== 'object' || Array.isArray(headers) || Buffer.isBuffer(headers)) {
-        throw new ConfigurationError(`${messageAt(index)}.headers must be an object of header name -> Buffer or string`);
+        throw new ConfigurationError(
+          `${messageAt(index)}.headers must be an object of header name -> Buffer or string`,
+        );
       }
       for (const [name, headerValue] of Object.entries(headers)) {
         if (typeof headerValue !== 'string' && !Buffer.isBuffer(headerValue)) {
