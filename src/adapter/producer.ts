@@ -8,7 +8,12 @@ import { EventEmitter } from 'events';
 import { Writable } from 'stream';
 import { ConfigurationError } from '../common/errors';
 import { backOff } from '../common/retry';
-import type { CompressionName, OutgoingMessage, Producer as CommonProducer } from '../common/types';
+import type {
+  CompressionName,
+  OutgoingMessage,
+  PartitionBaseOffset,
+  Producer as CommonProducer,
+} from '../common/types';
 import { topicNameProblem } from '../common/validation';
 import { KafkaClient, callbackOf, clientCore, outsidePromise, requireCallback } from './client';
 import {
@@ -106,6 +111,8 @@ interface Batch {
   messages: OutgoingMessage[];
   /** The partitioner chose nothing (a keyed or random choice over a topic the cache does not know). */
   unroutable: boolean;
+  /** The partitions its messages name, each once (every message of a payload names the payload's partition). */
+  partitions: number[];
 }
 
 export class BaseProducer extends EventEmitter {
@@ -116,6 +123,8 @@ export class BaseProducer extends EventEmitter {
   ackTimeoutMs: number;
   readonly partitioner: Partitioner;
   private common: Promise<CommonProducer> | null = null;
+  /** `common` once it resolved: a send then reaches the producer without waiting a turn of the microtask queue. */
+  private connected: CommonProducer | null = null;
   private readonly coalescer = new SendCoalescer();
   private readonly compressionsUsed = new Set<CompressionName>();
 
@@ -162,16 +171,23 @@ export class BaseProducer extends EventEmitter {
   }
 
   private producer(): Promise<CommonProducer> {
-    this.common ??= (async () => {
+    if (this.common) return this.common;
+    const common = (async () => {
       const kafka = await clientCore(this.client).producerBackend();
       const producer = kafka.producer({ partitioner: 'default' });
       await producer.connect();
       return producer;
     })();
-    this.common.catch(() => {
-      this.common = null;
-    });
-    return this.common;
+    this.common = common;
+    common.then(
+      (producer) => {
+        if (this.common === common) this.connected = producer;
+      },
+      () => {
+        if (this.common === common) this.common = null;
+      },
+    );
+    return common;
   }
 
   send(payloads: ProduceRequest[], cb: NodeCallback<ProduceResult>): void {
@@ -214,23 +230,23 @@ export class BaseProducer extends EventEmitter {
         );
       }
     });
-    await this.client.whenReady();
-    const producer = await this.producer();
+    // Once ready and connected, a send waits for nothing before the metadata check: each await is a promise and a
+    // microtask per send, on the path of every awaited produce (bench/PROFILE.md).
+    if (!this.client.ready) await this.client.whenReady();
+    const producer = this.connected ?? (await this.producer());
     const batches = this.buildBatches(payloads);
-    await this.checkLeaders(batches);
+    if (this.needsLeaderCheck(batches)) await this.checkLeaders(batches);
     const acks = this.requireAcks as 0 | 1 | -1;
     this.noteCompressions(batches);
-    const sent = await Promise.all(
-      batches.map((batch) =>
-        this.coalescer.send(producer, {
-          topic: batch.topic,
-          messages: batch.messages,
-          acks,
-          timeoutMs: this.ackTimeoutMs,
-          compression: batch.compression,
-        }),
-      ),
-    );
+    const sendBatch = (batch: Batch): Promise<PartitionBaseOffset[]> =>
+      this.coalescer.send(producer, {
+        topic: batch.topic,
+        messages: batch.messages,
+        acks,
+        timeoutMs: this.ackTimeoutMs,
+        compression: batch.compression,
+      });
+    const sent = batches.length === 1 ? [await sendBatch(batches[0]!)] : await Promise.all(batches.map(sendBatch));
     if (acks === 0) return { result: 'no ack' };
     const result: Record<string, Record<string, number>> = {};
     for (const offsets of sent) {
@@ -251,10 +267,7 @@ export class BaseProducer extends EventEmitter {
    */
   private async checkLeaders(batches: Batch[]): Promise<void> {
     const core = clientCore(this.client);
-    const leaderless = (topic: string): boolean => {
-      const partitions = Object.values(this.client.topicMetadata[topic] ?? {});
-      return partitions.length === 0 || partitions.some((p) => p.leader < 0);
-    };
+    const leaderless = (topic: string): boolean => this.leaderless(topic);
     let waiting = [...new Set(batches.map((b) => b.topic))].filter(leaderless);
     // kafka-node's metadata refresh: up to 10 retries, 200 ms doubling to 1 s apart (leaders of new topics, auto-creation).
     for (let attempt = 0; waiting.length > 0; attempt++) {
@@ -268,14 +281,32 @@ export class BaseProducer extends EventEmitter {
       await backOff({ initialRetryTimeMs: METADATA_RETRY_MIN_MS, maxRetryTimeMs: METADATA_RETRY_MAX_MS }, attempt + 1);
     }
     if (batches.some((batch) => batch.unroutable)) throw new BrokerNotAvailableError('Could not find the leader');
-    const missing = (): boolean =>
-      batches.some((batch) => {
-        const known = core.cachedPartitions(batch.topic);
-        return batch.messages.some((m) => !known.includes(m.partition!));
-      });
-    if (!missing()) return;
+    if (!this.partitionMissing(batches)) return;
     await core.refresh();
-    if (missing()) throw new BrokerNotAvailableError('Could not find the leader');
+    if (this.partitionMissing(batches)) throw new BrokerNotAvailableError('Could not find the leader');
+  }
+
+  private leaderless(topic: string): boolean {
+    const partitions = Object.values(this.client.topicMetadata[topic] ?? {});
+    return partitions.length === 0 || partitions.some((p) => p.leader < 0);
+  }
+
+  /** A message names a partition the cached metadata of its topic does not have. */
+  private partitionMissing(batches: Batch[]): boolean {
+    const core = clientCore(this.client);
+    return batches.some((batch) => {
+      const known = core.cachedPartitions(batch.topic);
+      return batch.partitions.some((partition) => !known.includes(partition));
+    });
+  }
+
+  /**
+   * checkLeaders without its promise when the cache already answers it (every topic has leaders, every batch is
+   * routable and names known partitions): the common case of a send to a topic sent to before.
+   */
+  private needsLeaderCheck(batches: Batch[]): boolean {
+    for (const batch of batches) if (batch.unroutable || this.leaderless(batch.topic)) return true;
+    return this.partitionMissing(batches);
   }
 
   /** kafka-node's buildPayloads: partition and attributes are written back onto the payload objects. */
@@ -293,11 +324,12 @@ export class BaseProducer extends EventEmitter {
       const id = `${p.topic}\u0000${compression}`;
       let batch = batches.get(id);
       if (!batch) {
-        batch = { topic: p.topic, compression, messages: [], unroutable: false };
+        batch = { topic: p.topic, compression, messages: [], unroutable: false, partitions: [] };
         batches.set(id, batch);
       }
       if (!routable) batch.unroutable = true;
       const messages = Array.isArray(p.messages) ? p.messages : [p.messages];
+      if (messages.length > 0 && !batch.partitions.includes(partition)) batch.partitions.push(partition);
       for (const message of messages) {
         if (isKeyedMessage(message)) {
           batch.messages.push({
@@ -331,6 +363,7 @@ export class BaseProducer extends EventEmitter {
   close(cb?: ErrorCallback): void {
     const common = this.common;
     this.common = null;
+    this.connected = null;
     const done = common ? common.then((p) => p.disconnect()).catch(() => undefined) : Promise.resolve();
     void done.then(() => outsidePromise(() => this.client.close(cb)));
   }

@@ -23,15 +23,25 @@ interface Share {
 
 interface Merged {
   target: Target;
-  request: SendRequest & { messages: OutgoingMessage[] };
+  /** Until a second send joins, the first send's own request (its messages array is not copied). */
+  request: SendRequest & { messages: readonly OutgoingMessage[] };
+  /** The messages array is the merge's own (copied when a second send joined), so more may be appended. */
+  ownsMessages: boolean;
   partition: number;
-  bytes: number;
+  /** Key and value bytes so far; counted when a second send joins (a lone send is never measured). */
+  bytes: number | undefined;
   shares: Share[];
 }
 
 function sizeOf(value: OutgoingMessage['value'] | OutgoingMessage['key']): number {
   if (value === null || value === undefined) return 0;
   return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+}
+
+function bytesOf(messages: readonly OutgoingMessage[]): number {
+  let bytes = 0;
+  for (const message of messages) bytes += sizeOf(message.value) + sizeOf(message.key);
+  return bytes;
 }
 
 /** The one partition every message names, if they all name the same one and would pass the common checks. */
@@ -55,27 +65,39 @@ export class SendCoalescer {
   send(target: Target, request: SendRequest): Promise<PartitionBaseOffset[]> {
     const partition = singlePartition(request.messages);
     if (partition === undefined) return target.send(request);
-    let bytes = 0;
-    for (const message of request.messages) bytes += sizeOf(message.value) + sizeOf(message.key);
     const id = `${request.topic}\u0000${partition}\u0000${request.acks}\u0000${request.timeoutMs}\u0000${request.compression}`;
     let merged = this.open.get(id);
-    if (merged && (merged.target !== target || merged.bytes + bytes > MAX_MERGED_BYTES)) {
-      this.open.delete(id);
-      this.dispatch(merged);
-      merged = undefined;
+    let share: Share;
+    if (merged) {
+      const bytes = bytesOf(request.messages);
+      merged.bytes ??= bytesOf(merged.request.messages);
+      if (merged.target !== target || merged.bytes + bytes > MAX_MERGED_BYTES) {
+        this.open.delete(id);
+        this.dispatch(merged);
+        merged = undefined;
+      } else {
+        if (!merged.ownsMessages) {
+          merged.request = { ...merged.request, messages: [...merged.request.messages] };
+          merged.ownsMessages = true;
+        }
+        share = { start: merged.request.messages.length } as Share;
+        const messages = merged.request.messages as OutgoingMessage[];
+        for (const message of request.messages) messages.push(message);
+        merged.bytes += bytes;
+      }
     }
     if (!merged) {
-      merged = { target, request: { ...request, messages: [] }, partition, bytes: 0, shares: [] };
+      // The send's own request, uncopied, until another joins it: most sends are alone in their tick.
+      merged = { target, request, ownsMessages: false, partition, bytes: undefined, shares: [] };
+      share = { start: 0 } as Share;
       this.open.set(id, merged);
       this.scheduleFlush();
     }
-    const share = { start: merged.request.messages.length } as Share;
-    for (const message of request.messages) merged.request.messages.push(message);
-    merged.bytes += bytes;
+    const joined = merged;
     return new Promise((resolve, reject) => {
       share.resolve = resolve;
       share.reject = reject;
-      merged.shares.push(share);
+      joined.shares.push(share);
     });
   }
 

@@ -134,6 +134,10 @@ export function validateTransactionOffsets(offsets: TransactionOffsets): void {
   }
 }
 
+function messageAt(index: number): string {
+  return `messages[${index}]`;
+}
+
 /** Kafka's topic name rule, the one the broker applies: clients check it before any I/O. */
 export { topicNameProblem } from '../protocol/topic-names';
 
@@ -157,42 +161,49 @@ export function validateSendRequest(
       `messages must be a non-empty array of { key?, value, partition?, headers?, timestamp? }, got ${describe(messages)}`,
     );
   }
-  messages.forEach((message, index) => {
-    const where = `messages[${index}]`;
+  // A plain loop, and the message's place named only when it is refused: this runs once per message sent.
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index]!;
+    // forEach skipped the holes of a sparse array; so does this.
+    if (message === undefined && !(index in messages)) continue;
     if (message === null || typeof message !== 'object' || Array.isArray(message))
-      throw new ConfigurationError(`${where} must be an object with a value`);
+      throw new ConfigurationError(`${messageAt(index)} must be an object with a value`);
     const { key, value, partition, headers, timestamp } = message;
     if (value !== null && typeof value !== 'string' && !Buffer.isBuffer(value)) {
-      throw new ConfigurationError(`${where}.value must be a Buffer, a string or null, got ${describe(value)}`);
+      throw new ConfigurationError(
+        `${messageAt(index)}.value must be a Buffer, a string or null, got ${describe(value)}`,
+      );
     }
     if (key !== undefined && key !== null && typeof key !== 'string' && !Buffer.isBuffer(key)) {
-      throw new ConfigurationError(`${where}.key must be a Buffer, a string or null, got ${describe(key)}`);
+      throw new ConfigurationError(`${messageAt(index)}.key must be a Buffer, a string or null, got ${describe(key)}`);
     }
     if (partition !== undefined && !isNonNegativeInteger(partition, MAX_INT32)) {
       throw new ConfigurationError(
-        `${where}.partition must be an integer from 0 to ${MAX_INT32}, got ${describe(partition)}`,
+        `${messageAt(index)}.partition must be an integer from 0 to ${MAX_INT32}, got ${describe(partition)}`,
       );
     }
     if (timestamp !== undefined && !isNonNegativeInteger(timestamp)) {
       throw new ConfigurationError(
-        `${where}.timestamp must be milliseconds since the epoch (a non-negative integer), got ${describe(timestamp)}`,
+        `${messageAt(index)}.timestamp must be milliseconds since the epoch (a non-negative integer), got ${describe(timestamp)}`,
       );
     }
     if (headers !== undefined) {
       if (headers === null || typeof headers !== 'object' || Array.isArray(headers) || Buffer.isBuffer(headers)) {
-        throw new ConfigurationError(`${where}.headers must be an object of header name -> Buffer or string`);
+        throw new ConfigurationError(
+          `${messageAt(index)}.headers must be an object of header name -> Buffer or string`,
+        );
       }
       for (const [name, headerValue] of Object.entries(headers)) {
         if (typeof headerValue !== 'string' && !Buffer.isBuffer(headerValue)) {
           throw new ConfigurationError(
-            `${where}.headers[${JSON.stringify(name)}] must be a Buffer or a string, got ${describe(headerValue)}`,
+            `${messageAt(index)}.headers[${JSON.stringify(name)}] must be a Buffer or a string, got ${describe(headerValue)}`,
           );
         }
       }
       if (Object.keys(headers).length > 0 && !capabilities.headers)
         throw new UnsupportedFeatureError('message headers', backend);
     }
-  });
+  }
   if (acks !== undefined && !ACKS.includes(acks))
     throw new ConfigurationError(`acks must be 0, 1 or -1, got ${describe(acks)}`);
   if (options.idempotent && acks !== undefined && acks !== -1) {

@@ -4,7 +4,10 @@ import type { ConsumedMessage } from '../common/types';
 function headersOf(headers: IHeaders | undefined): Record<string, Buffer> {
   const converted: Record<string, Buffer> = {};
   if (!headers) return converted;
-  for (const [name, value] of Object.entries(headers)) {
+  // for-in over own names rather than Object.entries: no array per consumed message (most have no headers).
+  for (const name in headers) {
+    if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
+    const value = headers[name];
     // Repeated header names arrive as an array: keep the last, as Kafka's Headers.lastHeader does.
     const last = Array.isArray(value) ? value[value.length - 1] : value;
     if (last === undefined || last === null) continue;

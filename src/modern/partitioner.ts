@@ -28,12 +28,17 @@ export function createKafkajsPartitioner(
     const choose = createPartitionChooser(partitioner);
     // kafkajs passes the same metadata array for every message until the next metadata refresh: sort its ids once.
     const sortedIds = new WeakMap<PartitionMetadataList, number[]>();
+    // The messages of one send come one after another with the same array: the last lookup answers most of them.
+    let lastMetadata: PartitionMetadataList | null = null;
+    let lastIds: number[] = [];
     return ({ topic, partitionMetadata, message }) => {
-      let partitions = sortedIds.get(partitionMetadata);
+      let partitions = partitionMetadata === lastMetadata ? lastIds : sortedIds.get(partitionMetadata);
       if (!partitions) {
         partitions = partitionMetadata.map((metadata) => metadata.partitionId).sort((a, b) => a - b);
         sortedIds.set(partitionMetadata, partitions);
       }
+      lastMetadata = partitionMetadata;
+      lastIds = partitions;
       if (message.partition !== undefined && message.partition !== null) {
         if (!partitions.includes(message.partition)) {
           throw new ConfigurationError(

@@ -17,7 +17,7 @@
  * broker never needs it on the modern path: zstd record batches are stored and served without being opened.
  */
 import * as zlib from 'zlib';
-import * as lz4 from 'lz4js';
+import type * as Lz4 from 'lz4js';
 import { hash as xxh32 } from 'lz4js/xxh32';
 
 interface SnappyJs {
@@ -27,6 +27,14 @@ interface SnappyJs {
 // snappyjs ships no type declarations; its two functions keep the Buffer type of their input.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const snappyjs = require('snappyjs') as SnappyJs;
+
+let lz4Module: typeof Lz4 | undefined;
+/** lz4js allocates a 5 MiB block buffer as it loads: loaded on the first lz4 message, so only lz4 users hold it. */
+function lz4(): typeof Lz4 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  lz4Module ??= require('lz4js') as typeof Lz4;
+  return lz4Module;
+}
 
 export enum CompressionCodec {
   None = 0,
@@ -193,7 +201,7 @@ export function lz4FrameCompress(data: Buffer, legacyHeaderChecksum = false): Bu
   const blockSize = LZ4_BLOCK_SIZES[LZ4_BLOCK_SIZE_CODE]!;
   const blockCount = Math.ceil(data.length / blockSize);
   // Header (7) + per block (size + worst case) + end mark (4).
-  const output = Buffer.allocUnsafe(7 + blockCount * (4 + lz4.compressBound(blockSize)) + 4);
+  const output = Buffer.allocUnsafe(7 + blockCount * (4 + lz4().compressBound(blockSize)) + 4);
   output.writeUInt32LE(LZ4_FRAME_MAGIC, 0);
   output[4] = LZ4_VERSION_BITS | LZ4_FLAG_BLOCK_INDEPENDENCE;
   output[5] = LZ4_BLOCK_SIZE_CODE << 4;
@@ -203,7 +211,7 @@ export function lz4FrameCompress(data: Buffer, legacyHeaderChecksum = false): Bu
   for (let start = 0; start < data.length; start += blockSize) {
     const block = data.subarray(start, Math.min(start + blockSize, data.length));
     lz4HashTable.fill(0);
-    const compressedSize = lz4.compressBlock(block, output.subarray(at + 4), 0, block.length, lz4HashTable);
+    const compressedSize = lz4().compressBlock(block, output.subarray(at + 4), 0, block.length, lz4HashTable);
     if (compressedSize === 0 || compressedSize >= block.length) {
       output.writeUInt32LE((LZ4_UNCOMPRESSED_BLOCK | block.length) >>> 0, at);
       block.copy(output, at + 4);
@@ -245,7 +253,7 @@ export function lz4FrameDecompress(data: Buffer): Buffer {
       scratch ??= Buffer.allocUnsafe(maxBlockSize);
       let end: number;
       try {
-        end = lz4.decompressBlock(data, scratch, at, size, 0);
+        end = lz4().decompressBlock(data, scratch, at, size, 0);
       } catch (error) {
         return fail((error as Error).message);
       }

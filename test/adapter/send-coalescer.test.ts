@@ -85,6 +85,26 @@ describe('adapter producer: sends to one partition in the same tick go as one re
     expect(target.requests[1]!.messages[0]!.timestamp).to.equal(-5);
   });
 
+  it("never appends to a caller's messages array: a send merged into another's leaves both arrays as they were", async () => {
+    const target = recordingTarget();
+    const coalescer = new SendCoalescer();
+    const first = [message('a', 0)];
+    const second = [message('b', 0), message('c', 0)];
+    const third = [message('d', 0)];
+    await Promise.all([
+      coalescer.send(target, { topic: 't', messages: first }),
+      coalescer.send(target, { topic: 't', messages: second }),
+      coalescer.send(target, { topic: 't', messages: third }),
+    ]);
+    expect(target.requests.map((r) => r.messages.map((m) => m.value).join(''))).to.deep.equal(['abcd']);
+    expect(first.map((m) => m.value)).to.deep.equal(['a']);
+    expect(second.map((m) => m.value)).to.deep.equal(['b', 'c']);
+    expect(third.map((m) => m.value)).to.deep.equal(['d']);
+    // A send alone in its tick goes as it is.
+    await coalescer.send(target, { topic: 't', messages: first });
+    expect(target.requests[1]!.messages.map((m) => m.value)).to.deep.equal(['a']);
+  });
+
   for (const backend of ['kafka-node', 'kafkajs'] as BackendName[]) {
     describe(`through the facade on the ${backend} backend (embedded broker)`, function () {
       this.timeout(60000);
