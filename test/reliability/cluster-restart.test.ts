@@ -11,7 +11,7 @@ import {
   expectNothingLost,
   report,
   resilientKafka,
-  SideBySide,
+  itSideBySide,
   StreamProducer,
   tally,
   type Print,
@@ -110,14 +110,9 @@ async function clusterRestart(driver: ClientDriver, print: Print): Promise<void>
 describe('reliability/cluster restart with dataDir', function () {
   this.timeout(90000);
   // Each driver has its own cluster and data directory: the six scenarios run side by side, each `it` awaits its own.
-  const scenarios = new SideBySide<ClientDriver>();
-  before(() => scenarios.start(DRIVERS, clusterRestart));
-  after(async function () {
-    this.timeout(180000);
-    await scenarios.settled();
-  });
-
-  for (const driver of DRIVERS)
-    it(`${driver.label}: nothing acknowledged is lost and committed offsets survive a full restart`, () =>
-      scenarios.outcome(driver));
+  itSideBySide(
+    DRIVERS,
+    (driver) => `${driver.label}: nothing acknowledged is lost and committed offsets survive a full restart`,
+    clusterRestart,
+  );
 });

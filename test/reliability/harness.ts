@@ -254,3 +254,22 @@ export class SideBySide<K> {
     await Promise.all(this.runs.values());
   }
 }
+
+/**
+ * Inside a `describe`: one `it` per case (titled by `title`), the cases' scenarios started side by side in `before`
+ * and awaited, cleanup included, in `after`.
+ */
+export function itSideBySide<K>(
+  cases: readonly K[],
+  title: (key: K) => string,
+  scenario: (key: K, print: Print) => Promise<void>,
+  concurrency?: number,
+): void {
+  const scenarios = new SideBySide<K>(concurrency);
+  before(() => scenarios.start(cases, scenario));
+  after(async function () {
+    this.timeout(180000);
+    await scenarios.settled();
+  });
+  for (const key of cases) it(title(key), () => scenarios.outcome(key));
+}

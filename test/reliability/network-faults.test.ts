@@ -18,7 +18,7 @@ import {
   expectNothingLost,
   report,
   resilientKafka,
-  SideBySide,
+  itSideBySide,
   StreamProducer,
   tally,
   type Print,
@@ -115,14 +115,10 @@ async function networkFaults(driver: ClientDriver, print: Print): Promise<void> 
 describe('reliability/network faults through a proxy', function () {
   this.timeout(90000);
   // Each driver has its own cluster and proxy: the six scenarios run side by side, each `it` awaits its own.
-  const scenarios = new SideBySide<ClientDriver>();
-  before(() => scenarios.start(DRIVERS, networkFaults));
-  after(async function () {
-    this.timeout(180000);
-    await scenarios.settled();
-  });
-
-  for (const driver of DRIVERS)
-    it(`${driver.label}: connection resets, delayed requests and refused connections lose nothing acknowledged`, () =>
-      scenarios.outcome(driver));
+  itSideBySide(
+    DRIVERS,
+    (driver) =>
+      `${driver.label}: connection resets, delayed requests and refused connections lose nothing acknowledged`,
+    networkFaults,
+  );
 });
