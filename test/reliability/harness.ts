@@ -147,8 +147,14 @@ export function tally(
   return { ...stream, consumed: consumed.length, lost, duplicated, redelivered };
 }
 
-export function report(scenario: string, client: string, result: Tally, extra = ''): void {
-  console.log(
+export function report(
+  scenario: string,
+  client: string,
+  result: Tally,
+  extra = '',
+  print: (line: string) => void = console.log,
+): void {
+  print(
     `      [${scenario} / ${client}] produced=${result.produced} acknowledged=${result.acknowledged} consumed=${result.consumed} ` +
       `lost=${result.lost} duplicated=${result.duplicated} (redelivered offsets=${result.redelivered}) failedSends=${result.failedSends}${extra ? ` ${extra}` : ''}`,
   );
@@ -186,4 +192,84 @@ export async function expectCommittedToEnd(backend: Backend, groupId: string, to
   } finally {
     await admin.disconnect();
   }
+}
+
+/** At most `concurrency` of the tasks it is given run at once; the others wait for a free slot, in order. */
+function slots(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running < concurrency) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      // The slot goes straight to the next waiting task, or is freed.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+/** Where a scenario prints its lines (its counts line): kept until its own `it` shows them. */
+export type Print = (line: string) => void;
+
+/**
+ * The cases of a scenario file, run side by side instead of one after another (most of a scenario is waiting: for a
+ * session timeout, a reconnect, a restart). `start` (in `before`) launches every case's scenario, at most
+ * `concurrency` at a time; each case's `it` awaits `outcome(key)`, which prints what that scenario printed and fails
+ * with its error, so a failed scenario fails its own `it` only. A scenario cleans up after itself (finally);
+ * `settled()` (in `after`) waits until every scenario ended, cleanup included, whether its `it` passed, failed or
+ * timed out, so the next file finds nothing of this one still running.
+ */
+export class SideBySide<K> {
+  private readonly runs = new Map<K, Promise<{ lines: string[]; failed: boolean; error?: unknown }>>();
+
+  constructor(private readonly concurrency = Number.POSITIVE_INFINITY) {}
+
+  start(keys: readonly K[], scenario: (key: K, print: Print) => Promise<void>): void {
+    const slot = slots(this.concurrency);
+    for (const key of keys) {
+      const lines: string[] = [];
+      // Settles with the outcome (never rejects): no unhandled rejection while the case's `it` is not waiting yet.
+      const run = slot(() => scenario(key, (line) => lines.push(line))).then(
+        () => ({ lines, failed: false }),
+        (error: unknown) => ({ lines, failed: true, error }),
+      );
+      this.runs.set(key, run);
+    }
+  }
+
+  async outcome(key: K): Promise<void> {
+    const run = this.runs.get(key);
+    if (!run)
+      throw new Error('this case has no scenario running: `start` was not called for it (see the `before` hook)');
+    const { lines, failed, error } = await run;
+    for (const line of lines) console.log(line);
+    if (failed) throw error;
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.runs.values());
+  }
+}
+
+/**
+ * Inside a `describe`: one `it` per case (titled by `title`), the cases' scenarios started side by side in `before`
+ * and awaited, cleanup included, in `after`.
+ */
+export function itSideBySide<K>(
+  cases: readonly K[],
+  title: (key: K) => string,
+  scenario: (key: K, print: Print) => Promise<void>,
+  concurrency?: number,
+): void {
+  const scenarios = new SideBySide<K>(concurrency);
+  before(() => scenarios.start(cases, scenario));
+  after(async function () {
+    this.timeout(180000);
+    await scenarios.settled();
+  });
+  for (const key of cases) it(title(key), () => scenarios.outcome(key));
 }
