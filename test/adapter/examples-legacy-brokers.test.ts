@@ -10,7 +10,7 @@
  * kafka-node backend (kafkajs cannot talk to 0.9) and must print the same. Both share the broker, so each run gets its
  * own topic and group names, which are put back to the common name before comparing.
  *
- * Kafka 0.9 starts beside the standalone ZooKeeper; the programs of each part start together in its `before`, a few
+ * Kafka 0.9 starts while the ZooKeeper tests run; the programs of each part start together in its `before`, a few
  * processes at a time (03 after 01 and 06 after 02, whose messages they read), and each test checks its own. The
  * facade modes preload the facade transpiled once (test/adapter/helpers/compiled-facade.ts).
  */
@@ -38,9 +38,11 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
   const cases = new ConcurrentCases<ExampleResult>();
 
   before(async function () {
-    kafka09Start = startKafka09();
-    kafka09Start.catch(() => undefined); // awaited by the Kafka 0.9 tests' before (which skips them if unavailable)
     zookeeper = await startOrSkip(this, () => startZooKeeper());
+    // Starts while the ZooKeeper tests run (not beside the ZooKeeper JVM's own start: both at once on a loaded
+    // machine outlast the start timeout).
+    kafka09Start = startKafka09({ startTimeoutMs: 120000 });
+    kafka09Start.catch(() => undefined); // awaited by the Kafka 0.9 tests' before (which skips them if unavailable)
     broker = await startEmbedded();
     const [host, port] = broker.brokers[0]!.split(':');
     await registerBroker(zookeeper.connect, 1, host!, Number(port));

@@ -44,11 +44,14 @@ function expectSameOutput(results: Map<RunMode, ExampleResult>): string {
   return reference.stdout;
 }
 
+/** The consumers' own deadline (EXAMPLE_TIMEOUT_MS, 20 s by default): joining a group on a loaded machine can take longer. */
+const CONSUMER_DEADLINE_MS = '60000';
+
 describe('adapter/examples: each example prints the same on kafka-node, facade(kafka-node), facade(kafkajs) and facade(confluent)', function () {
-  // Up to six node processes at once, the runs of a test queued behind another's: generous bounds for loaded machines.
+  // Up to four node processes at once, the runs of a test queued behind another's: generous bounds for loaded machines.
   this.timeout(180000);
   const brokers = new Map<RunMode, EmbeddedBroker>();
-  const processes = limiter(6);
+  const processes = limiter(4);
   const cases = new ConcurrentCases<Map<RunMode, ExampleResult>>();
 
   async function runEverywhere(
@@ -97,6 +100,7 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
           EXAMPLE_TOPIC: 'orders',
           EXAMPLE_GROUP: 'billing',
           EXAMPLE_COUNT: '6',
+          EXAMPLE_TIMEOUT_MS: CONSUMER_DEADLINE_MS,
         }),
       ['01'],
     );
@@ -105,7 +109,12 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
       () =>
         runEverywhere(
           '03-consumer-group.js',
-          { EXAMPLE_TOPIC: 'orders', EXAMPLE_GROUP: 'billing', EXAMPLE_COUNT: '1', EXAMPLE_TIMEOUT_MS: '20000' },
+          {
+            EXAMPLE_TOPIC: 'orders',
+            EXAMPLE_GROUP: 'billing',
+            EXAMPLE_COUNT: '1',
+            EXAMPLE_TIMEOUT_MS: CONSUMER_DEADLINE_MS,
+          },
           (line, kill) => {
             if (line === 'joined group') setTimeout(() => kill('SIGTERM'), 1500);
           },
@@ -114,7 +123,13 @@ describe('adapter/examples: each example prints the same on kafka-node, facade(k
     );
     cases.start(
       '06',
-      () => runEverywhere('06-consumer.js', { EXAMPLE_TOPIC: 'web-events', EXAMPLE_OFFSET: '0', EXAMPLE_COUNT: '2' }),
+      () =>
+        runEverywhere('06-consumer.js', {
+          EXAMPLE_TOPIC: 'web-events',
+          EXAMPLE_OFFSET: '0',
+          EXAMPLE_COUNT: '2',
+          EXAMPLE_TIMEOUT_MS: CONSUMER_DEADLINE_MS,
+        }),
       ['02'],
     );
   });
