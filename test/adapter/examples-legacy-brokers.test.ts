@@ -33,8 +33,11 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
   let broker: EmbeddedBroker | undefined;
   let kafka09Start: Promise<Kafka09> | undefined;
   const processes = limiter(4);
+  // A few processes at a time, each slower than alone: a run is a hang only after two minutes.
   const run = (mode: RunMode, example: string, options: RunOptions): Promise<ExampleResult> =>
-    processes(() => runExample(mode, example, { ...options, facadeRegister: compiledFacadeRegister() }));
+    processes(() =>
+      runExample(mode, example, { ...options, timeoutMs: 120000, facadeRegister: compiledFacadeRegister() }),
+    );
   const cases = new ConcurrentCases<ExampleResult>();
 
   before(async function () {
