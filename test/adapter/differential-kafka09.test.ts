@@ -1,11 +1,12 @@
 /**
  * The differential scenarios on Apache Kafka 0.9.0.1, the broker generation kafka-node was written for: the real
  * kafka-node and the facade on its kafka-node backend must record the same traces there too (kafkajs cannot talk to
- * 0.9). Both modes share the one broker, so each mode's topics and groups carry a suffix the traces leave out.
+ * 0.9). Both modes share the one broker, side by side, so each mode's topics and groups carry a suffix the traces
+ * leave out.
  * Reached through the proxy that swallows ApiVersions (see test/broker/differential/targets.ts for the 0.9 bug).
  */
-import { useKafka09Target } from './helpers/kafka09-target';
-import { compareTraces, runScenario, scenarios, type Trace } from './helpers/differential-scenarios';
+import { runModesSideBySide, useKafka09Target } from './helpers/kafka09-target';
+import { compareTraces, scenarios } from './helpers/differential-scenarios';
 import type { RunMode } from './helpers/run-example';
 
 /** Scenarios that need what 0.9 does not have: auto-creation off (0.9 here creates unknown topics). */
@@ -18,12 +19,7 @@ describe('adapter/differential on Apache Kafka 0.9.0.1: kafka-node and the facad
 
   for (const scenario of scenarios.filter((s) => !NOT_ON_KAFKA_09.has(s.name))) {
     it(scenario.name, async function () {
-      const traces = new Map<RunMode, Trace>();
-      for (const [index, mode] of modes.entries()) {
-        const trace = await runScenario(scenario, mode, target(index));
-        traces.set(mode, trace);
-      }
-      compareTraces(this, scenario, traces);
+      compareTraces(this, scenario, await runModesSideBySide(scenario, modes, target));
     });
   }
 });

@@ -5,10 +5,11 @@ import * as path from 'path';
 import { buildReport, formatTable, reportIsClean, type ParityReport } from '../../src/compat/report';
 import { renderHtmlReport } from '../../src/compat/html-report';
 import type { BackendOutcome, ScenarioOutcome } from '../../src/compat/runner';
-import { runCli, type CliRun } from '../helpers/run-cli';
+import { runCompiledCli, type CliRun } from '../helpers/run-cli';
 import Ajv from 'ajv';
 import { BACKEND_NAMES } from '../../src/common/types';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { ConcurrentCases, limiter } from '../helpers/concurrency';
 
 const SCHEMA_FILE = path.join(__dirname, '..', '..', 'src', 'compat', 'report.schema.json');
 
@@ -44,15 +45,115 @@ function tableRows(stdout: string): Map<string, string[]> {
   return rows;
 }
 
+/** A CLI run that has not ended by then hangs (three run at once, each slower than alone on a loaded machine). */
+const CONCURRENT_RUN_LIMIT_MS = 150000;
+
 describe('cli/compat command', function () {
-  this.timeout(90000);
+  // The CLI runs of the tests start together in `before`, three processes at a time, from src/ transpiled once (no
+  // ts-node in every process; the other test/cli files run bin/ itself); each test awaits its own.
+  this.timeout(180000);
   let dir: string;
+  const runs = new ConcurrentCases<CliRun>(limiter(3));
+  /** The embedded broker with the kafka-4 profile that one run is pointed at. */
+  let kafka4Profile: EmbeddedBroker | undefined;
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kna-compat-cli-'));
+    // In the order the tests read them (mocha runs a describe's own tests before its nested describes').
+    runs.start('kafkajs only', () =>
+      runCompiledCli(['compat', '--backends', 'kafkajs', '--scenario', 'partitioner-keyed'], CONCURRENT_RUN_LIMIT_MS),
+    );
+    runs.start('json', () =>
+      runCompiledCli(['compat', '--json', '--scenario', 'partitioner-cyclic'], CONCURRENT_RUN_LIMIT_MS),
+    );
+    runs.start('unreachable', async () => {
+      const broker = await startEmbedded();
+      const address = broker.bootstrap;
+      await broker.stop();
+      return runCompiledCli(
+        ['compat', '--brokers', address, '--scenario', 'partitioner-keyed', '--json'],
+        CONCURRENT_RUN_LIMIT_MS,
+      );
+    });
+    runs.start('end to end', () =>
+      runCompiledCli(
+        [
+          'compat',
+          '--scenario',
+          'partitioner',
+          '--scenario',
+          'keyed-produce',
+          '--report',
+          path.join(dir, 'report.json'),
+          '--report',
+          path.join(dir, 'report.html'),
+        ],
+        CONCURRENT_RUN_LIMIT_MS,
+      ),
+    );
+    runs.start('all four questions', () => {
+      const appDir = path.join(dir, 'app');
+      fs.mkdirSync(appDir);
+      // A kafka-node program with one emulated use (Offset.commit) that the offset-api scenario exercises too.
+      fs.writeFileSync(
+        path.join(appDir, 'offsets.js'),
+        [
+          "const kafka = require('kafka-node');",
+          "const client = new kafka.KafkaClient({ kafkaHost: 'localhost:9092' });",
+          'const offset = new kafka.Offset(client);',
+          "offset.commit('billing', [{ topic: 'orders', partition: 0, offset: 42 }], (error) => console.log(error || 'committed'));",
+          '',
+        ].join('\n'),
+      );
+      return runCompiledCli(
+        [
+          'compat',
+          '--scenario',
+          'partitioner-keyed',
+          '--scenario',
+          'offset-api',
+          '--scenario',
+          'plain-consumer',
+          '--scan',
+          appDir,
+          '--report',
+          path.join(dir, 'full.json'),
+        ],
+        CONCURRENT_RUN_LIMIT_MS,
+      );
+    });
+    runs.start('kafka-4 profile', async () => {
+      kafka4Profile = await startEmbedded({ profile: 'kafka-4' });
+      return runCompiledCli(
+        [
+          'compat',
+          '--brokers',
+          kafka4Profile.bootstrap,
+          '--scenario',
+          'partitioner-keyed',
+          '--scenario',
+          'offset-api',
+          '--report',
+          path.join(dir, 'kafka4.json'),
+        ],
+        CONCURRENT_RUN_LIMIT_MS,
+      );
+    });
+    runs.start('unknown backend', () => runCompiledCli(['compat', '--backends', 'nope'], CONCURRENT_RUN_LIMIT_MS));
+    runs.start('bad report file', () =>
+      runCompiledCli(
+        ['compat', '--scenario', 'partitioner-keyed', '--report', path.join(dir, 'x.txt')],
+        CONCURRENT_RUN_LIMIT_MS,
+      ),
+    );
+    runs.start('unknown scenario', () =>
+      runCompiledCli(['compat', '--scenario', 'no-such-scenario'], CONCURRENT_RUN_LIMIT_MS),
+    );
   });
 
-  after(() => {
+  after(async () => {
+    await runs.settled();
+    await kafka4Profile?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -64,17 +165,7 @@ describe('cli/compat command', function () {
     before(async () => {
       jsonFile = path.join(dir, 'report.json');
       htmlFile = path.join(dir, 'report.html');
-      run = await runCli([
-        'compat',
-        '--scenario',
-        'partitioner',
-        '--scenario',
-        'keyed-produce',
-        '--report',
-        jsonFile,
-        '--report',
-        htmlFile,
-      ]);
+      run = await runs.result('end to end');
     });
 
     it('exits 0 and reports the embedded broker and progress on stderr', () => {
@@ -140,35 +231,8 @@ describe('cli/compat command', function () {
 
     before(async () => {
       appDir = path.join(dir, 'app');
-      fs.mkdirSync(appDir);
-      // A kafka-node program with one emulated use (Offset.commit) that the offset-api scenario exercises too.
-      fs.writeFileSync(
-        path.join(appDir, 'offsets.js'),
-        [
-          "const kafka = require('kafka-node');",
-          "const client = new kafka.KafkaClient({ kafkaHost: 'localhost:9092' });",
-          'const offset = new kafka.Offset(client);',
-          "offset.commit('billing', [{ topic: 'orders', partition: 0, offset: 42 }], (error) => console.log(error || 'committed'));",
-          '',
-        ].join('\n'),
-      );
       jsonFile = path.join(dir, 'full.json');
-      run = await runCli(
-        [
-          'compat',
-          '--scenario',
-          'partitioner-keyed',
-          '--scenario',
-          'offset-api',
-          '--scenario',
-          'plain-consumer',
-          '--scan',
-          appDir,
-          '--report',
-          jsonFile,
-        ],
-        120000,
-      );
+      run = await runs.result('all four questions');
     });
 
     it('exits 0 and prints the cluster verdict first, then both scenario tables, the code findings and the run', () => {
@@ -239,30 +303,13 @@ describe('cli/compat command', function () {
   });
 
   describe("--brokers on a cluster kafka-node cannot use (the embedded broker's kafka-4 profile)", () => {
-    let broker: EmbeddedBroker;
     let report: ParityReport;
     let run: CliRun;
 
     before(async () => {
-      broker = await startEmbedded({ profile: 'kafka-4' });
-      const jsonFile = path.join(dir, 'kafka4.json');
-      run = await runCli(
-        [
-          'compat',
-          '--brokers',
-          broker.bootstrap,
-          '--scenario',
-          'partitioner-keyed',
-          '--scenario',
-          'offset-api',
-          '--report',
-          jsonFile,
-        ],
-        120000,
-      );
-      report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ParityReport;
+      run = await runs.result('kafka-4 profile');
+      report = JSON.parse(fs.readFileSync(path.join(dir, 'kafka4.json'), 'utf8')) as ParityReport;
     });
-    after(() => broker.stop());
 
     it("reports the engines that cannot run there as unsupported here, with the probe's reason, and exits 0", () => {
       expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
@@ -290,12 +337,14 @@ describe('cli/compat command', function () {
     });
 
     it('leaves no topic of its own behind on the cluster', () => {
-      expect([...broker.cluster.topics.keys()].filter((name) => name.startsWith('kna-compat-'))).to.deep.equal([]);
+      expect([...kafka4Profile!.cluster.topics.keys()].filter((name) => name.startsWith('kna-compat-'))).to.deep.equal(
+        [],
+      );
     });
   });
 
   it('runs one backend with --backends kafkajs', async () => {
-    const run = await runCli(['compat', '--backends', 'kafkajs', '--scenario', 'partitioner-keyed']);
+    const run = await runs.result('kafkajs only');
     expect(run.code, run.stderr).to.equal(0);
     const lines = section(run.stdout, 'Common interface scenarios');
     expect(lines[0]!.trim().split(/\s{2,}/)).to.deep.equal(['scenario', 'kafkajs']);
@@ -307,7 +356,7 @@ describe('cli/compat command', function () {
   });
 
   it('prints the JSON report on stdout with --json', async () => {
-    const run = await runCli(['compat', '--json', '--scenario', 'partitioner-cyclic']);
+    const run = await runs.result('json');
     expect(run.code, run.stderr).to.equal(0);
     const report = JSON.parse(run.stdout) as ParityReport;
     expect(report.embeddedBroker).to.equal(true);
@@ -319,10 +368,7 @@ describe('cli/compat command', function () {
   });
 
   it('exits 1 when the cluster cannot be reached, every scenario unsupported there', async () => {
-    const broker = await startEmbedded();
-    const address = broker.bootstrap;
-    await broker.stop();
-    const run = await runCli(['compat', '--brokers', address, '--scenario', 'partitioner-keyed', '--json']);
+    const run = await runs.result('unreachable');
     expect(run.code, run.stderr).to.equal(1);
     const report = JSON.parse(run.stdout) as ParityReport;
     expect(report.cluster!.brokers[0]!.status).to.equal('unreachable');
@@ -331,7 +377,7 @@ describe('cli/compat command', function () {
 
   describe('usage errors exit 2 with a message, before starting a broker', () => {
     it('rejects an unknown backend', async () => {
-      const run = await runCli(['compat', '--backends', 'nope']);
+      const run = await runs.result('unknown backend');
       expect(run.code).to.equal(2);
       expect(run.stderr).to.include('unknown backend "nope"');
       expect(run.stderr).not.to.include('embedded broker started');
@@ -340,14 +386,14 @@ describe('cli/compat command', function () {
 
     it('rejects a report file that is neither .html nor .json', async () => {
       const target = path.join(dir, 'x.txt');
-      const run = await runCli(['compat', '--scenario', 'partitioner-keyed', '--report', target]);
+      const run = await runs.result('bad report file');
       expect(run.code).to.equal(2);
       expect(run.stderr).to.include(`--report ${target}: the file name must end in .html or .json`);
       expect(fs.existsSync(target)).to.equal(false);
     });
 
     it('rejects an unknown scenario and lists the known ones', async () => {
-      const run = await runCli(['compat', '--scenario', 'no-such-scenario']);
+      const run = await runs.result('unknown scenario');
       expect(run.code).to.equal(2);
       expect(run.stderr).to.include('no scenario matches no-such-scenario');
       expect(run.stderr).to.include('keyed-produce');
