@@ -6,6 +6,9 @@ import { runScenario, type ParityRunOptions } from '../../src/compat/runner';
 import type { BackendName } from '../../src/common/types';
 import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
 import { startOrSkip } from '../fixtures/processes';
+import { ConcurrentCases, limiter } from '../helpers/concurrency';
+
+const SCENARIOS_AT_ONCE = 3;
 
 // The parity scenarios on librdkafka's mock cluster through the kafkajs backend: each trace must equal the kafkajs
 // backend's trace on the embedded broker. The real Apache Kafka brokers (0.9, 3.9 in ZooKeeper mode, 4.x in KRaft
@@ -29,50 +32,56 @@ function realBrokerParity(
     let real: Awaited<ReturnType<typeof start>> | undefined;
     let embedded: EmbeddedBroker;
 
+    // The scenarios run side by side, a few at a time: each has its own names, and most of a scenario is waiting
+    // (for a join, a rebalance, a fetch).
+    const cases = new ConcurrentCases<void>(limiter(SCENARIOS_AT_ONCE));
     before(async function () {
       real = await start(this);
       embedded = await startBroker({ logger: silentLogger });
+      for (const scenario of PARITY_SCENARIOS) cases.start(scenario.id, () => compareOnBoth(scenario));
     });
-    after(async () => {
+    after(async function () {
+      this.timeout(180000);
+      await cases.settled();
       await real?.stop();
       await embedded?.stop();
     });
 
-    for (const scenario of PARITY_SCENARIOS) {
-      it(scenario.id, async () => {
-        // A fresh namespace per run: a shared cluster keeps the topics of earlier runs and files.
-        const runOnReal = () =>
-          runScenario(
-            scenario,
-            { brokers: real!.brokers, backends: [backend], scenarios: [scenario], provisionTopic: real!.provision },
-            `real-${randomBytes(3).toString('hex')}`,
-          );
-        // The reference run on the embedded broker goes side by side with the mock's (separate brokers and names).
-        const embeddedRun = runScenario(
+    async function compareOnBoth(scenario: (typeof PARITY_SCENARIOS)[number]): Promise<void> {
+      // A fresh namespace per run: a shared cluster keeps the topics of earlier runs and files.
+      const runOnReal = () =>
+        runScenario(
           scenario,
-          { brokers: embedded.brokers, backends: [backend], scenarios: [scenario] },
-          'embedded',
+          { brokers: real!.brokers, backends: [backend], scenarios: [scenario], provisionTopic: real!.provision },
+          `real-${randomBytes(3).toString('hex')}`,
         );
-        let onReal = await runOnReal();
-        const quirk = real!.knownQuirk;
-        const firstOutcome = onReal.outcomes[0];
-        if (quirk && firstOutcome?.status === 'error' && quirk.pattern.test(firstOutcome.detail ?? '')) {
-          console.log(`      (${title}: ran ${scenario.id} once more: ${quirk.reason})`);
-          onReal = await runOnReal();
-        }
-        const onEmbedded = await embeddedRun;
-        const [realOutcome] = onReal.outcomes;
-        const [embeddedOutcome] = onEmbedded.outcomes;
-        expect(
-          realOutcome!.status === 'error' ? realOutcome!.detail : null,
-          `${title}: ${realOutcome!.detail ?? ''}`,
-        ).to.equal(null);
-        expect(embeddedOutcome!.status === 'error' ? embeddedOutcome!.detail : null, 'embedded broker').to.equal(null);
-        expect(realOutcome!.trace, `${title} trace differs from the embedded broker's`).to.deep.equal(
-          embeddedOutcome!.trace,
-        );
-      });
+      // The reference run on the embedded broker goes side by side with the mock's (separate brokers and names).
+      const embeddedRun = runScenario(
+        scenario,
+        { brokers: embedded.brokers, backends: [backend], scenarios: [scenario] },
+        `embedded-${randomBytes(3).toString('hex')}`,
+      );
+      let onReal = await runOnReal();
+      const quirk = real!.knownQuirk;
+      const firstOutcome = onReal.outcomes[0];
+      if (quirk && firstOutcome?.status === 'error' && quirk.pattern.test(firstOutcome.detail ?? '')) {
+        console.log(`      (${title}: ran ${scenario.id} once more: ${quirk.reason})`);
+        onReal = await runOnReal();
+      }
+      const onEmbedded = await embeddedRun;
+      const [realOutcome] = onReal.outcomes;
+      const [embeddedOutcome] = onEmbedded.outcomes;
+      expect(
+        realOutcome!.status === 'error' ? realOutcome!.detail : null,
+        `${title}: ${realOutcome!.detail ?? ''}`,
+      ).to.equal(null);
+      expect(embeddedOutcome!.status === 'error' ? embeddedOutcome!.detail : null, 'embedded broker').to.equal(null);
+      expect(realOutcome!.trace, `${title} trace differs from the embedded broker's`).to.deep.equal(
+        embeddedOutcome!.trace,
+      );
     }
+
+    for (const scenario of PARITY_SCENARIOS) it(scenario.id, () => cases.result(scenario.id));
   });
 }
 

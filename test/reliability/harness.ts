@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import type { Backend, BackendName, ConsumedMessage, KafkaConfig } from '../../src/common/types';
 import { createKafka } from '../../src/kafka';
+import { ConcurrentCases, limiter, unlimited } from '../helpers/concurrency';
 import { sleep, until } from '../helpers/poll';
 
 export const BACKENDS: BackendName[] = ['kafka-node', 'kafkajs', 'confluent'];
@@ -194,24 +195,6 @@ export async function expectCommittedToEnd(backend: Backend, groupId: string, to
   }
 }
 
-/** At most `concurrency` of the tasks it is given run at once; the others wait for a free slot, in order. */
-function slots(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running < concurrency) running++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      // The slot goes straight to the next waiting task, or is freed.
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
 /** Where a scenario prints its lines (its counts line): kept until its own `it` shows them. */
 export type Print = (line: string) => void;
 
@@ -224,34 +207,37 @@ export type Print = (line: string) => void;
  * timed out, so the next file finds nothing of this one still running.
  */
 export class SideBySide<K> {
-  private readonly runs = new Map<K, Promise<{ lines: string[]; failed: boolean; error?: unknown }>>();
+  private readonly cases: ConcurrentCases<void>;
+  private readonly names = new Map<K, string>();
+  private readonly printed = new Map<K, string[]>();
 
-  constructor(private readonly concurrency = Number.POSITIVE_INFINITY) {}
+  constructor(concurrency?: number) {
+    this.cases = new ConcurrentCases(concurrency === undefined ? unlimited : limiter(concurrency));
+  }
 
   start(keys: readonly K[], scenario: (key: K, print: Print) => Promise<void>): void {
-    const slot = slots(this.concurrency);
     for (const key of keys) {
       const lines: string[] = [];
-      // Settles with the outcome (never rejects): no unhandled rejection while the case's `it` is not waiting yet.
-      const run = slot(() => scenario(key, (line) => lines.push(line))).then(
-        () => ({ lines, failed: false }),
-        (error: unknown) => ({ lines, failed: true, error }),
-      );
-      this.runs.set(key, run);
+      const name = `scenario ${this.names.size + 1}`;
+      this.names.set(key, name);
+      this.printed.set(key, lines);
+      this.cases.start(name, () => scenario(key, (line) => lines.push(line)));
     }
   }
 
   async outcome(key: K): Promise<void> {
-    const run = this.runs.get(key);
-    if (!run)
+    const name = this.names.get(key);
+    if (!name)
       throw new Error('this case has no scenario running: `start` was not called for it (see the `before` hook)');
-    const { lines, failed, error } = await run;
-    for (const line of lines) console.log(line);
-    if (failed) throw error;
+    try {
+      await this.cases.result(name);
+    } finally {
+      for (const line of this.printed.get(key)!) console.log(line);
+    }
   }
 
-  async settled(): Promise<void> {
-    await Promise.all(this.runs.values());
+  settled(): Promise<void> {
+    return this.cases.settled();
   }
 }
 
