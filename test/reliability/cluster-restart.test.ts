@@ -4,9 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { sleep, until } from '../helpers/poll';
-import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ClientDriver, type ScenarioMember } from './drivers';
+import { closeMembersQuietly, DRIVERS, slug, type ClientDriver, type ScenarioMember, settleAndDrain } from './drivers';
 import {
-  drain,
   expectCommittedToEnd,
   expectNothingLost,
   report,
@@ -85,10 +84,8 @@ async function clusterRestart(driver: ClientDriver, print: Print): Promise<void>
       'the stream to go on after the restart',
       30000,
     );
-    await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
-    await stream.stop();
     const consumed = () => members.flatMap((m) => m.messages);
-    await drain(stream.acknowledged, consumed, 20000);
+    await settleAndDrain(stream, members, consumed);
     const result = tally(stream.counts, stream.acknowledged, consumed());
     report(
       'cluster restart',

@@ -4,9 +4,8 @@ import * as path from 'path';
 import type { ConsumedMessage } from '../../src/common/types';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { until } from '../helpers/poll';
-import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ClientDriver, type ScenarioMember } from './drivers';
+import { closeMembersQuietly, DRIVERS, slug, type ClientDriver, type ScenarioMember, settleAndDrain } from './drivers';
 import {
-  drain,
   expectCommittedToEnd,
   expectNothingLost,
   report,
@@ -152,10 +151,8 @@ async function consumerCrash(driver: ClientDriver, print: Print): Promise<void> 
       'the stream to go on after the takeover',
       20000,
     );
-    await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
-    await stream.stop();
     const consumed = () => [...crashing.messages, ...members.flatMap((m) => m.messages)];
-    await drain(stream.acknowledged, consumed, 20000);
+    await settleAndDrain(stream, members, consumed);
     const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.latest]));
     await admin.disconnect();
 

@@ -14,7 +14,8 @@ import {
   type Message,
 } from '../../src/adapter';
 import { startMember } from '../helpers/backend-tests';
-import { BACKENDS, commonSender, resilientKafka, type BatchSender } from './harness';
+import { BACKENDS, commonSender, drain, resilientKafka, type BatchSender, type StreamProducer } from './harness';
+import { until } from '../helpers/poll';
 
 export interface MemberSettings {
   groupId: string;
@@ -203,4 +204,36 @@ export function groupSettled(members: readonly ScenarioMember[]): boolean {
 
 export async function closeMembersQuietly(members: readonly ScenarioMember[]): Promise<void> {
   await Promise.all(members.map((m) => m.close().catch(() => undefined)));
+}
+
+/**
+ * Creates the scenario's topic (3 partitions, replicated 3 times) and joins two members of its group to it. Each member
+ * goes onto `members` as it joins, so the scenario's `finally` closes it whatever fails next.
+ */
+export async function topicWithTwoMembers(
+  driver: ClientDriver,
+  brokers: string[],
+  settings: MemberSettings,
+  members: ScenarioMember[],
+): Promise<void> {
+  const admin = resilientKafka(driver.backend, brokers).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics([{ topic: settings.topic, numPartitions: 3, replicationFactor: 3 }]);
+  } finally {
+    await admin.disconnect();
+  }
+  for (let i = 0; i < 2; i++) members.push(await driver.member(brokers, settings));
+}
+
+/** A scenario's end: once the group has settled, stops the stream and waits until every acknowledged value is consumed. */
+export async function settleAndDrain(
+  stream: StreamProducer,
+  members: readonly ScenarioMember[],
+  consumed: () => ConsumedMessage[],
+  timeoutMs = 20000,
+): Promise<void> {
+  await until(() => groupSettled(members), 'every member to consume from each partition it owns', timeoutMs);
+  await stream.stop();
+  await drain(stream.acknowledged, consumed, timeoutMs);
 }

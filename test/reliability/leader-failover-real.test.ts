@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { KAFKA_4_VERSION, sharedKafka4Cluster, type RealKafka, type RealKafkaNode } from '../fixtures/real-kafka';
 import { until } from '../helpers/poll';
-import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ClientDriver, type ScenarioMember } from './drivers';
+import { closeMembersQuietly, DRIVERS, slug, type ClientDriver, type ScenarioMember, settleAndDrain } from './drivers';
 import {
-  drain,
   expectCommittedToEnd,
   expectNothingLost,
   report,
@@ -84,10 +83,8 @@ async function realFailover(run: FailoverRun, driver: ClientDriver, print: Print
     );
     const newLeader = await kafka.leaderOf(topic, 0);
     expect(newLeader, 'leadership moved to another replica').to.not.equal(killed);
-    await until(() => groupSettled(members), 'every member to consume from each partition it owns', 60000);
-    await stream.stop();
     const consumed = () => members.flatMap((m) => m.messages);
-    await drain(stream.acknowledged, consumed, 60000);
+    await settleAndDrain(stream, members, consumed, 60000);
     const result = tally(stream.counts, stream.acknowledged, consumed());
     report(
       `real leader failover (Kafka ${KAFKA_4_VERSION})`,

@@ -1,9 +1,16 @@
 import { expect } from 'chai';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
 import { until } from '../helpers/poll';
-import { closeMembersQuietly, DRIVERS, groupSettled, slug, type ClientDriver, type ScenarioMember } from './drivers';
 import {
-  drain,
+  closeMembersQuietly,
+  DRIVERS,
+  slug,
+  type ClientDriver,
+  type ScenarioMember,
+  settleAndDrain,
+  topicWithTwoMembers,
+} from './drivers';
+import {
   expectCommittedToEnd,
   expectNothingLost,
   report,
@@ -23,14 +30,8 @@ async function leaderFailover(driver: ClientDriver, print: Print): Promise<void>
   try {
     const topic = `failover-${slug(driver)}`;
     const groupId = topic;
-    const admin = resilientKafka(driver.backend, broker.brokers).admin();
-    await admin.connect();
-    await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 3 }]);
-    await admin.disconnect();
-    for (let i = 0; i < 2; i++)
-      members.push(
-        await driver.member(broker.brokers, { groupId, topic, sessionTimeoutMs: 6000, autoCommitIntervalMs: 500 }),
-      );
+    const settings = { groupId, topic, sessionTimeoutMs: 6000, autoCommitIntervalMs: 500 };
+    await topicWithTwoMembers(driver, broker.brokers, settings, members);
     const stream = new StreamProducer(driver.sender(broker.brokers), topic, 3);
     stream.start();
     await until(() => stream.acknowledged.size >= 150, 'a first stretch acknowledged');
@@ -43,10 +44,8 @@ async function leaderFailover(driver: ClientDriver, print: Print): Promise<void>
       'the stream to go on after the leader stopped',
       30000,
     );
-    await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
-    await stream.stop();
     const consumed = () => members.flatMap((m) => m.messages);
-    await drain(stream.acknowledged, consumed, 20000);
+    await settleAndDrain(stream, members, consumed);
     const result = tally(stream.counts, stream.acknowledged, consumed());
     report(
       'leader failover',

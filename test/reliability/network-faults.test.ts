@@ -6,14 +6,14 @@ import { parseClientOptions } from '../../src/adapter/options';
 import {
   closeMembersQuietly,
   DRIVERS,
-  groupSettled,
   resilientFacadeOptions,
   slug,
   type ClientDriver,
   type ScenarioMember,
+  settleAndDrain,
+  topicWithTwoMembers,
 } from './drivers';
 import {
-  drain,
   expectCommittedToEnd,
   expectNothingLost,
   report,
@@ -48,14 +48,8 @@ async function networkFaults(driver: ClientDriver, print: Print): Promise<void> 
         retry: { retries: 8, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 },
       });
     }
-    const admin = resilientKafka(backend, proxy.addresses).admin();
-    await admin.connect();
-    await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 3 }]);
-    await admin.disconnect();
-    for (let i = 0; i < 2; i++)
-      members.push(
-        await driver.member(proxy.addresses, { groupId, topic, sessionTimeoutMs: 6000, autoCommitIntervalMs: 500 }),
-      );
+    const settings = { groupId, topic, sessionTimeoutMs: 6000, autoCommitIntervalMs: 500 };
+    await topicWithTwoMembers(driver, proxy.addresses, settings, members);
     const stream = new StreamProducer(driver.sender(proxy.addresses), topic, 3);
     stream.start();
     await until(() => stream.acknowledged.size >= 100, 'a first stretch acknowledged');
@@ -86,10 +80,8 @@ async function networkFaults(driver: ClientDriver, print: Print): Promise<void> 
       'the stream to go on after the faults',
       30000,
     );
-    await until(() => groupSettled(members), 'every member to consume from each partition it owns', 20000);
-    await stream.stop();
     const consumed = () => members.flatMap((m) => m.messages);
-    await drain(stream.acknowledged, consumed, 20000);
+    await settleAndDrain(stream, members, consumed);
     const result = tally(stream.counts, stream.acknowledged, consumed());
     const { stats } = proxy;
     report(
