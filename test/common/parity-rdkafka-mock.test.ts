@@ -4,7 +4,12 @@ import { startBroker, silentLogger, type EmbeddedBroker } from '../../src/broker
 import { PARITY_SCENARIOS } from '../../src/compat/scenarios';
 import { runScenario, type ParityRunOptions } from '../../src/compat/runner';
 import type { BackendName } from '../../src/common/types';
-import { startRdkafkaMock, type RdkafkaMock } from '../fixtures/rdkafka-mock';
+import {
+  MOCK_LATE_MEMBER_QUIRK,
+  startRdkafkaMock,
+  type KnownBrokerQuirk,
+  type RdkafkaMock,
+} from '../fixtures/rdkafka-mock';
 import { startOrSkip } from '../fixtures/processes';
 import { ConcurrentCases, limiter } from '../helpers/concurrency';
 
@@ -18,8 +23,7 @@ interface RealBroker {
   brokers: string[];
   provision: ParityRunOptions['provisionTopic'];
   stop(): Promise<void>;
-  /** A known quirk of this broker (not of the client or of Kafka) that justifies running a scenario once more. */
-  knownQuirk?: { pattern: RegExp; reason: string };
+  knownQuirk?: KnownBrokerQuirk;
 }
 
 function realBrokerParity(
@@ -91,12 +95,6 @@ realBrokerParity('kafkajs', 'the librdkafka mock cluster', async (context) => {
     brokers: mock.brokers,
     provision: (name, partitions) => mock.createTopic({ name, partitions }),
     stop: () => mock.stop(),
-    // librdkafka 2.0's mock answers a SyncGroup that arrives after its group turned stable, or a heartbeat to an empty
-    // group, with INVALID_REQUEST (its group state check); Kafka answers the first with the current assignment and the
-    // second with UNKNOWN_MEMBER_ID, both of which clients recover from. Under load a late member hits it.
-    knownQuirk: {
-      pattern: /INVALID_REQUEST/,
-      reason: 'the mock answers a late SyncGroup or heartbeat with INVALID_REQUEST, unlike Kafka',
-    },
+    knownQuirk: MOCK_LATE_MEMBER_QUIRK,
   };
 });

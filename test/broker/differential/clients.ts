@@ -16,7 +16,9 @@ import { until } from '../../helpers/poll';
 export const KAFKA_NODE_CLIENT_ID = 'differential';
 
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  // kafkajs names the broker's error code in `type` only (e.g. INVALID_REQUEST).
+  const type = (error as { type?: unknown } | null)?.type;
+  if (error instanceof Error) return `${error.name}${typeof type === 'string' ? ` ${type}` : ''}: ${error.message}`;
   return String(error);
 }
 
@@ -291,6 +293,8 @@ export interface KafkajsMember {
   joined(timeoutMs?: number): Promise<void>;
   /** Resolves after a fetch completed following the latest join (offsets of a new group are resolved by then). */
   fetchedOnce(timeoutMs?: number): Promise<void>;
+  /** The error the consumer crashed with (kafkajs does not restart a consumer after a non-retriable error). */
+  crash(): unknown;
   waitForMessages(count: number, timeoutMs?: number): Promise<KafkajsMessage[]>;
   close(): Promise<void>;
 }
@@ -367,6 +371,7 @@ export async function startKafkajsMember(
     consumer,
     messages,
     lastJoin: () => join,
+    crash: () => crashed,
     joined: async (timeoutMs = 20000) => {
       await until('join', () => joins > 0, timeoutMs);
     },
@@ -391,10 +396,13 @@ export async function kafkajsGroupSettled(
   return eventually(
     `kafkajs group of ${members.length} settled on ${topic}`,
     async () => {
+      const crashed = members.find((m) => m.crash() !== undefined);
+      if (crashed) throw crashed.crash();
       const owned = members.map((m) => m.lastJoin()?.assignment[topic]);
-      if (owned.some((o) => o === undefined)) return undefined;
-      const all = (owned as number[][]).flat();
-      if (all.length !== partitionCount || new Set(all).size !== partitionCount) return undefined;
+      const all = owned.flatMap((o) => o ?? []);
+      // Thrown, not returned: a timeout then names what each member last got.
+      if (owned.some((o) => o === undefined) || all.length !== partitionCount || new Set(all).size !== partitionCount)
+        throw new Error(`latest assignments ${JSON.stringify(owned.map((o) => o ?? 'none'))}`);
       return owned as number[][];
     },
     timeoutMs,

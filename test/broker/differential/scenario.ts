@@ -3,6 +3,8 @@
  * what the client observed. A scenario knows nothing of the broker it runs on: it gets a Target (addresses plus a way
  * to create topics that is not the client under test) and names that are unique per run, and returns plain data.
  */
+import type { KnownBrokerQuirk } from '../../fixtures/rdkafka-mock';
+
 export type TargetKind = 'embedded' | 'kafka-0.9' | 'rdkafka-mock' | 'kafka-4.4';
 
 export interface Target {
@@ -13,6 +15,8 @@ export interface Target {
   readonly brokers: string[];
   /** Creates a topic by the broker's own means (never through the client under test) and waits until it is led. */
   createTopic(name: string, partitions: number): Promise<void>;
+  /** A documented defect of this broker: a run that fails with it runs once more. */
+  readonly knownQuirk?: KnownBrokerQuirk;
 }
 
 export interface ScenarioContext {

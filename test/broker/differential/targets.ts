@@ -1,7 +1,7 @@
 /** The brokers the differential suite compares, each wrapped as a scenario Target. */
 import type { EmbeddedBroker } from '../../fixtures/embedded';
 import type { Kafka09 } from '../../fixtures/kafka09';
-import type { RdkafkaMock } from '../../fixtures/rdkafka-mock';
+import { MOCK_LATE_MEMBER_QUIRK, type RdkafkaMock } from '../../fixtures/rdkafka-mock';
 import type { RealKafka } from '../../fixtures/real-kafka';
 import { ApiKey } from '../../../src/protocol/api-keys';
 import { startRecordingProxy, type RecordingProxy } from '../../fixtures/recording-proxy';
@@ -50,6 +50,7 @@ export function rdkafkaMockTarget(mock: RdkafkaMock): Target {
     bootstrap: mock.bootstrap,
     brokers: mock.brokers,
     createTopic: (name, partitions) => mock.createTopic({ name, partitions }),
+    knownQuirk: MOCK_LATE_MEMBER_QUIRK,
   };
 }
 
