@@ -5,8 +5,8 @@
  * leave out.
  * Reached through the proxy that swallows ApiVersions (see test/broker/differential/targets.ts for the 0.9 bug).
  */
-import { runModesSideBySide, useKafka09Target } from './helpers/kafka09-target';
-import { compareTraces, scenarios } from './helpers/differential-scenarios';
+import { useKafka09Target } from './helpers/kafka09-target';
+import { compareTraces, runModesSideBySide, scenarios } from './helpers/differential-scenarios';
 import type { RunMode } from './helpers/run-example';
 
 /** Scenarios that need what 0.9 does not have: auto-creation off (0.9 here creates unknown topics). */
@@ -19,7 +19,7 @@ describe('adapter/differential on Apache Kafka 0.9.0.1: kafka-node and the facad
 
   for (const scenario of scenarios.filter((s) => !NOT_ON_KAFKA_09.has(s.name))) {
     it(scenario.name, async function () {
-      compareTraces(this, scenario, await runModesSideBySide(scenario, modes, target));
+      compareTraces(this, scenario, await runModesSideBySide(scenario, modes, (_, index) => target(index)));
     });
   }
 });

@@ -6,7 +6,7 @@
  * shape, so three equally wrong runs do not pass.
  */
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
-import { compareTraces, runScenario, scenarios, type Trace } from './helpers/differential-scenarios';
+import { compareTraces, runModesSideBySide, scenarios } from './helpers/differential-scenarios';
 import { RUN_MODES, type RunMode } from './helpers/run-example';
 
 describe('adapter/differential: one kafka-node program, three engines (kafka-node, facade on kafka-node, facade on kafkajs)', function () {
@@ -29,9 +29,9 @@ describe('adapter/differential: one kafka-node program, three engines (kafka-nod
     it(scenario.name, async function () {
       // The modes run side by side (each has brokers of its own): kafka-node's metadata retries make some
       // scenarios wait seconds at a time, and the waits overlap.
-      const runMode = (mode: RunMode): Promise<Trace> => {
+      const traces = await runModesSideBySide(scenario, modes, (mode) => {
         const broker = brokers.get(mode)!;
-        return runScenario(scenario, mode, {
+        return {
           kafkaHost: broker.bootstrap,
           autoCreatingKafkaHost: autoCreatingBrokers.get(mode)!.bootstrap,
           async createTopic(name, partitions) {
@@ -39,11 +39,8 @@ describe('adapter/differential: one kafka-node program, three engines (kafka-nod
             if (result.errorCode !== 0) throw new Error(`creating ${name}: error ${result.errorCode}`);
           },
           nameSuffix: '',
-        });
-      };
-      const finished = await Promise.all(modes.map(runMode));
-      // In RUN_MODES order, so differences are listed alike whatever order the runs finished in.
-      const traces = new Map(modes.map((mode, i) => [mode, finished[i]!] as const));
+        };
+      });
       compareTraces(this, scenario, traces);
     });
   }

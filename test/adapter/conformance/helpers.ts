@@ -8,10 +8,10 @@
  */
 import { expect } from 'chai';
 import { RUN_MODES, type RunMode } from '../helpers/run-example';
-import { runScenario, type Scenario, type Trace } from '../helpers/differential-scenarios';
+import { runModesSideBySide, runScenario, type Scenario, type Trace } from '../helpers/differential-scenarios';
 import { describeDifferences } from '../../../src/compat/kafka-node-api/compare';
 import { startEmbedded, type EmbeddedBroker } from '../../fixtures/embedded';
-import { runModesSideBySide, useKafka09Target } from '../helpers/kafka09-target';
+import { useKafka09Target } from '../helpers/kafka09-target';
 
 /** A kafka-node program of the suite: the differential suites' Scenario plus the facade's by-design differences. */
 export interface ConformanceScenario extends Omit<Scenario, 'id'> {
@@ -179,7 +179,7 @@ export function conformanceOnKafka09(classes: ReadonlyArray<readonly [string, re
       counts.printAfter();
       for (const scenario of scenarios.filter((s) => !s.notOnKafka09)) {
         it(scenario.name, async function () {
-          const traces = await runModesSideBySide(scenario, KAFKA_09_MODES, target);
+          const traces = await runModesSideBySide(scenario, KAFKA_09_MODES, (_, index) => target(index));
           compareConformance(counts, 'Kafka 0.9', traces, scenario.check, scenario.byDesign);
         });
       }

@@ -34,6 +34,20 @@ export function runScenario(scenario: Pick<Scenario, 'run'>, mode: RunMode, targ
 }
 
 /**
+ * Runs `scenario` on every mode at once, each on its own target (its own brokers, or names of its own on a shared one):
+ * a scenario's waits (rebalances, fetch intervals, metadata retries) overlap instead of adding up. The traces come back
+ * in the order of `modes`, whatever order the runs finished in, so differences are listed alike.
+ */
+export async function runModesSideBySide(
+  scenario: Pick<Scenario, 'run'>,
+  modes: readonly RunMode[],
+  target: (mode: RunMode, index: number) => ModeTarget,
+): Promise<Map<RunMode, Trace>> {
+  const traces = await Promise.all(modes.map((mode, index) => runScenario(scenario, mode, target(mode, index))));
+  return new Map(modes.map((mode, index) => [mode, traces[index]!] as const));
+}
+
+/**
  * Checks the reference trace, then every other mode against it; a scenario with a reported facade gap skips the test
  * while it still differs.
  */

@@ -7,8 +7,7 @@ import { startKafka09, type Kafka09 } from '../../fixtures/kafka09';
 import { startOrSkip } from '../../fixtures/processes';
 import type { RecordingProxy } from '../../fixtures/recording-proxy';
 import { startKafka09Proxy } from '../../broker/differential/targets';
-import { runScenario, type ModeTarget, type Scenario, type Trace } from './differential-scenarios';
-import type { RunMode } from './run-example';
+import type { ModeTarget } from './differential-scenarios';
 
 export function useKafka09Target(): (index: number) => ModeTarget {
   let kafka: Kafka09 | undefined;
@@ -27,17 +26,4 @@ export function useKafka09Target(): (index: number) => ModeTarget {
     createTopic: (name, partitions) => kafka!.createTopic(name, partitions),
     nameSuffix: `__mode${index}`,
   });
-}
-
-/**
- * Runs `scenario` on every mode at once, each on its own target (on a shared broker, names of its own): a scenario's
- * waits (rebalances, fetch intervals) overlap instead of adding up. The traces come back in the order of `modes`.
- */
-export async function runModesSideBySide(
-  scenario: Pick<Scenario, 'run'>,
-  modes: readonly RunMode[],
-  target: (index: number) => ModeTarget,
-): Promise<Map<RunMode, Trace>> {
-  const traces = await Promise.all(modes.map((mode, index) => runScenario(scenario, mode, target(index))));
-  return new Map(modes.map((mode, index) => [mode, traces[index]!] as const));
 }
