@@ -5,7 +5,7 @@ import * as path from 'path';
 import { buildReport, formatTable, reportIsClean, type ParityReport } from '../../src/compat/report';
 import { renderHtmlReport } from '../../src/compat/html-report';
 import type { BackendOutcome, ScenarioOutcome } from '../../src/compat/runner';
-import { runCompiledCli, type CliRun } from '../helpers/run-cli';
+import { runCli, type CliRun } from '../helpers/run-cli';
 import Ajv from 'ajv';
 import { BACKEND_NAMES } from '../../src/common/types';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
@@ -49,8 +49,7 @@ function tableRows(stdout: string): Map<string, string[]> {
 const CONCURRENT_RUN_LIMIT_MS = 150000;
 
 describe('cli/compat command', function () {
-  // The CLI runs of the tests start together in `before`, three processes at a time, from src/ transpiled once (no
-  // ts-node in every process; the other test/cli files run bin/ itself); each test awaits its own.
+  // The CLI runs of the tests start together in `before`, three processes at a time; each test awaits its own.
   this.timeout(180000);
   let dir: string;
   const runs = new ConcurrentCases<CliRun>(limiter(3));
@@ -61,22 +60,20 @@ describe('cli/compat command', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kna-compat-cli-'));
     // In the order the tests read them (mocha runs a describe's own tests before its nested describes').
     runs.start('kafkajs only', () =>
-      runCompiledCli(['compat', '--backends', 'kafkajs', '--scenario', 'partitioner-keyed'], CONCURRENT_RUN_LIMIT_MS),
+      runCli(['compat', '--backends', 'kafkajs', '--scenario', 'partitioner-keyed'], CONCURRENT_RUN_LIMIT_MS),
     );
-    runs.start('json', () =>
-      runCompiledCli(['compat', '--json', '--scenario', 'partitioner-cyclic'], CONCURRENT_RUN_LIMIT_MS),
-    );
+    runs.start('json', () => runCli(['compat', '--json', '--scenario', 'partitioner-cyclic'], CONCURRENT_RUN_LIMIT_MS));
     runs.start('unreachable', async () => {
       const broker = await startEmbedded();
       const address = broker.bootstrap;
       await broker.stop();
-      return runCompiledCli(
+      return runCli(
         ['compat', '--brokers', address, '--scenario', 'partitioner-keyed', '--json'],
         CONCURRENT_RUN_LIMIT_MS,
       );
     });
     runs.start('end to end', () =>
-      runCompiledCli(
+      runCli(
         [
           'compat',
           '--scenario',
@@ -105,7 +102,7 @@ describe('cli/compat command', function () {
           '',
         ].join('\n'),
       );
-      return runCompiledCli(
+      return runCli(
         [
           'compat',
           '--scenario',
@@ -124,7 +121,7 @@ describe('cli/compat command', function () {
     });
     runs.start('kafka-4 profile', async () => {
       kafka4Profile = await startEmbedded({ profile: 'kafka-4' });
-      return runCompiledCli(
+      return runCli(
         [
           'compat',
           '--brokers',
@@ -139,16 +136,14 @@ describe('cli/compat command', function () {
         CONCURRENT_RUN_LIMIT_MS,
       );
     });
-    runs.start('unknown backend', () => runCompiledCli(['compat', '--backends', 'nope'], CONCURRENT_RUN_LIMIT_MS));
+    runs.start('unknown backend', () => runCli(['compat', '--backends', 'nope'], CONCURRENT_RUN_LIMIT_MS));
     runs.start('bad report file', () =>
-      runCompiledCli(
+      runCli(
         ['compat', '--scenario', 'partitioner-keyed', '--report', path.join(dir, 'x.txt')],
         CONCURRENT_RUN_LIMIT_MS,
       ),
     );
-    runs.start('unknown scenario', () =>
-      runCompiledCli(['compat', '--scenario', 'no-such-scenario'], CONCURRENT_RUN_LIMIT_MS),
-    );
+    runs.start('unknown scenario', () => runCli(['compat', '--scenario', 'no-such-scenario'], CONCURRENT_RUN_LIMIT_MS));
   });
 
   after(async () => {
