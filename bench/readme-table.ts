@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import type { BenchReport, Comparison, WorkloadResult } from '../src/bench/runner';
 import type { RatioInterval } from '../src/bench/stats';
+import type { TargetCheck } from '../src/bench/targets';
 
 const COLUMNS = ['kafka-node', 'kafkajs', 'confluent', 'facade/kafka-node', 'facade/kafkajs', 'facade/confluent'];
 
@@ -93,20 +94,35 @@ function main(file: string): void {
     ['facade/kafkajs', 'kafka-node'],
     ['facade/confluent', 'kafka-node'],
   ]);
+  ratioTable([
+    ['kafkajs', 'kafka-node'],
+    ['confluent', 'kafka-node'],
+  ]);
   const kinds = [...new Set(report.targets.map((t) => t.target))];
-  out.push('', row(["target (issue 14), judged on the interval's far end", 'met', 'of', 'met on']));
-  out.push(row(['---', '---:', '---:', '---']));
+  const named = (t: TargetCheck): string =>
+    `${t.numerator} ${label(t.workload)} (${t.figure === 'cpuPerMessage' ? 'CPU' : 'msg/s'})`;
+  out.push(
+    '',
+    row([
+      "target (issue 14), judged on the interval's far end",
+      'met',
+      'of',
+      'met on',
+      'missed where the raw engine alone misses it too',
+    ]),
+  );
+  out.push(row(['---', '---:', '---:', '---', '---']));
   for (const kind of kinds) {
     const checks = report.targets.filter((t) => t.target === kind);
     const met = checks.filter((t) => t.met);
+    const engineBound = checks.filter((t) => !t.met && t.engine && !t.engine.met);
     out.push(
       row([
         kind,
         String(met.length),
         String(checks.length),
-        met
-          .map((t) => `${t.numerator} ${label(t.workload)} (${t.figure === 'cpuPerMessage' ? 'CPU' : 'msg/s'})`)
-          .join('; ') || '-',
+        met.map(named).join('; ') || '-',
+        checks.some((t) => t.engine) ? `${engineBound.length}: ${engineBound.map(named).join('; ') || '-'}` : '-',
       ]),
     );
   }

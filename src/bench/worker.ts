@@ -49,6 +49,11 @@ if (require.main === module && process.send) {
       process.exit(0);
     }
   };
+  // The bench died or let go (killed, or its output pipe closed): go at once rather than linger with connections to
+  // a broker nobody measures. Not process.exit(): a librdkafka client whose broker is gone keeps its threads busy and
+  // blocks the exit (seen with the confluent contenders, at 90 % CPU, forever). A run killed this way leaves its topics
+  // (kna-bench-<run id>-...) on a --brokers cluster.
+  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
   process.on('message', (request: WorkerRequest) => {
     handle(request).catch(async (error: unknown) => {
       await reply({ type: 'failed', error: describe(error) });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { main } from '../../src/cli';
@@ -11,6 +12,7 @@ import { buildWorkloads } from '../../src/bench/plan';
 import { pairedRatioInterval, percentile, spread } from '../../src/bench/stats';
 import type { BenchReport } from '../../src/bench/runner';
 import schema from '../../src/bench/schema.json';
+import { until } from '../helpers/poll';
 
 const CLI = path.join(__dirname, '..', '..', 'bin', 'kafka-node-adapter.js');
 
@@ -154,6 +156,20 @@ describe('bench: kafka-node-adapter bench', function () {
         'no-slower facade/kafkajs/kafka-node produce-100B-batch100-acks1 cpuPerMessage true',
         'end-to-end-2x facade/kafkajs/kafka-node produce-consume-1024B-batch100 throughput false',
         'facade-overhead facade/kafka-node/kafka-node consume-100B cpuPerMessage true',
+      ]);
+      expect(checks.every((c) => c.engine === undefined)).to.equal(true);
+    });
+
+    it('puts the raw engine over kafka-node next to each target against kafka-node', () => {
+      const workload = 'produce-100B-batch100-acks1';
+      const checks = checkTargets([
+        comparison('facade/kafkajs', 'kafka-node', workload, [1.4, 1.3, 1.5], [0.8, 0.7, 0.9]),
+        comparison('kafkajs', 'kafka-node', workload, [1.3, 1.2, 1.4], [1.1, 1.02, 1.2]),
+        comparison('kafkajs', 'kafka-node', 'consume-100B', [0.5, 0.4, 0.6], [3, 2, 4]),
+      ]);
+      expect(checks.map((c) => [c.figure, c.met, c.engine?.met, c.engine?.value.ratio])).to.deep.equal([
+        ['throughput', false, true, 1.1],
+        ['cpuPerMessage', false, false, 1.3],
       ]);
     });
   });
@@ -309,6 +325,10 @@ describe('bench: kafka-node-adapter bench', function () {
       const endToEnd = report.targets.filter((t) => t.target === 'end-to-end-2x');
       expect(endToEnd.map((t) => t.numerator)).to.include('facade/kafkajs');
       expect(endToEnd.every((t) => t.workload === 'produce-consume-1024B-batch100' && t.bound === 2)).to.equal(true);
+      // Every contender ran, so each target against kafka-node has the raw engine's own figure beside it.
+      const againstKafkaNode = report.targets.filter((t) => t.target !== 'facade-overhead');
+      expect(againstKafkaNode.length).to.be.greaterThan(0);
+      expect(againstKafkaNode.filter((t) => t.engine === undefined)).to.deep.equal([]);
       expect(report.environment.confluent).to.be.a('string');
     });
 
@@ -333,6 +353,64 @@ describe('bench: kafka-node-adapter bench', function () {
         expect(p.loadClientMs.median > 0, label).to.equal(result.client === 'kafkajs');
       }
     });
+  });
+
+  /** Linux: the pids whose parent is `parent`, from /proc; a process that has exited (a zombie) is left out. */
+  function liveChildrenOf(parent: number): number[] {
+    const children: number[] = [];
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) === parent && state !== 'Z') children.push(Number(entry));
+    }
+    return children;
+  }
+
+  function alive(pid: number): boolean {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    } catch {
+      return false;
+    }
+  }
+
+  it('leaves no contender or broker process behind when the bench itself is killed', async function () {
+    if (process.platform !== 'linux') {
+      console.log('      (skipped: finds the child processes through /proc, which only Linux has)');
+      this.skip();
+    }
+    // librdkafka reconnects to a vanished broker forever, so a confluent contender (where installed) never exits by
+    // itself once its bench is gone; kafkajs gives up after its retries (about 35 s).
+    const confluent = contenderInstalled(CONTENDERS.find((c) => c.name === 'facade/confluent')!);
+    const contenders = confluent ? 'kafkajs,facade/confluent' : 'kafkajs,facade/kafkajs';
+    const bench = spawn(
+      process.execPath,
+      [CLI, 'bench', '--short', '--contenders', contenders, '--size', '100', '--warmup', '0'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    bench.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<void>((resolve) => bench.once('exit', () => resolve()));
+    try {
+      // The first measurement means every contender's process is open (they open before any workload runs).
+      await until(() => /^\S+ #\d+ \S+: /m.test(stderr), "the bench's first measurement", 120000, 50);
+      const children = liveChildrenOf(bench.pid!);
+      // The broker's process and one per contender.
+      expect(children, stderr).to.have.length(3);
+      bench.kill('SIGKILL');
+      await exited;
+      await until(() => children.every((pid) => !alive(pid)), 'the orphaned bench processes to exit', 20000, 100);
+    } finally {
+      bench.kill('SIGKILL');
+    }
   });
 
   it('interleaves the contenders of a --compare pair and prints the ratio with its interval', async () => {
