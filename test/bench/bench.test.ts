@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
 import Ajv from 'ajv';
 import { main } from '../../src/cli';
 import { benchOptionsFrom } from '../../src/cli/bench-command';
@@ -13,29 +12,7 @@ import { pairedRatioInterval, percentile, spread } from '../../src/bench/stats';
 import type { BenchReport } from '../../src/bench/runner';
 import schema from '../../src/bench/schema.json';
 import { until } from '../helpers/poll';
-
-const CLI = path.join(__dirname, '..', '..', 'bin', 'kafka-node-adapter.js');
-
-interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], timeoutMs: number): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+import { CLI, runCli } from '../helpers/run-cli';
 
 describe('bench: kafka-node-adapter bench', function () {
   // Every contender is a child process running from the TypeScript sources: slow to start on a loaded machine.
@@ -226,7 +203,7 @@ describe('bench: kafka-node-adapter bench', function () {
         ],
         280000,
       );
-      expect(run.status, run.stderr).to.equal(0);
+      expect(run.code, run.stderr).to.equal(0);
       report = JSON.parse(run.stdout) as BenchReport;
     });
 
@@ -442,7 +419,7 @@ describe('bench: kafka-node-adapter bench', function () {
       ],
       280000,
     );
-    expect(run.status, run.stderr).to.equal(0);
+    expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/runs in the bench's main process/);
     expect(run.stdout).to.match(/^workload\s+kafkajs\s+facade\/kafkajs$/m);
     expect(run.stdout).to.match(/^produce-100B-batch100-acks1\s+\d+ ±\d+% msg\/s\s+[\d.]+ MB\/s\s+[\d.]+ µs CPU\/msg/m);
