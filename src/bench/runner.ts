@@ -21,6 +21,11 @@ export interface BenchOptions {
   inFlight: number[];
   acks: Acks[];
   repetitions: number;
+  /**
+   * Whole runs, each with fresh contender processes (same broker); their repetitions are pooled, numbered on from the
+   * previous round's, so that process-to-process differences fall inside the intervals.
+   */
+  rounds: number;
   /** Untimed runs of each workload by every contender before its timed repetitions (JIT and caches warm). */
   workloadWarmups: number;
   warmupMessages: number;
@@ -104,6 +109,7 @@ export interface BenchReport {
     inFlight: number[];
     acks: number[];
     repetitions: number;
+    rounds: number;
     workloadWarmups: number;
     warmupMessages: number;
     latencyRate: number;
@@ -191,6 +197,7 @@ async function startBenchBroker(options: BenchOptions): Promise<BrokerHandle> {
 }
 
 interface WorkerHandle {
+  readonly pid: number | undefined;
   measure(workload: Workload, repetition: number): Promise<Measurement>;
   close(): Promise<ContenderRun['rssMiB']>;
   kill(): void;
@@ -230,6 +237,7 @@ async function startWorker(plan: ContenderPlan, progress: (line: string) => void
     throw error;
   }
   return {
+    pid: child.pid,
     measure: async (workload, repetition) =>
       (await request({ type: 'measure', workload, repetition }, 'measured')).measurement,
     close: async () => {
@@ -414,10 +422,22 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   };
   let brokerPeakRssMiB: number | null = null;
   try {
+    for (let round = 1; round <= options.rounds; round++) {
+      if (options.rounds > 1) progress(`round ${round} of ${options.rounds}: fresh contender processes`);
+      await runRound(round, options.rounds > 1 ? `${runId}r${round}` : runId);
+    }
+  } finally {
+    for (const worker of workers.values()) worker.kill();
+    brokerPeakRssMiB = await broker.stop();
+  }
+
+  /** One whole run: every contender in a fresh process, every workload, repetitions numbered on from the last round. */
+  async function runRound(round: number, roundId: string): Promise<void> {
+    const active = options.contenders.filter((name) => !errors.has(name));
     // The contenders start side by side (loading a client library is most of a start); none measures before all
     // have started, so a start never overlaps a measurement.
     await Promise.all(
-      options.contenders.map(async (name) => {
+      active.map(async (name) => {
         try {
           workers.set(
             name,
@@ -425,7 +445,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
               {
                 contender: name,
                 brokers: broker.brokers,
-                runId,
+                runId: roundId,
                 warmupMessages: options.warmupMessages,
                 ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
               },
@@ -437,14 +457,20 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
         }
       }),
     );
+    if (options.rounds > 1) {
+      const processes = active.filter((name) => workers.has(name)).map((name) => `${name} ${workers.get(name)!.pid}`);
+      progress(`round ${round} processes: ${processes.join(', ')}`);
+    }
+    const numberedFrom = (round - 1) * options.repetitions;
     for (const workload of workloads) {
       // Repetitions up to 0 are the workload's warm-up runs: measured as the others, then left out.
       for (let repetition = 1 - options.workloadWarmups; repetition <= options.repetitions; repetition++) {
-        for (const name of options.contenders) {
+        const numbered = repetition >= 1 ? repetition + numberedFrom : repetition;
+        for (const name of active) {
           const worker = workers.get(name);
           if (!worker) continue;
           try {
-            const measurement = await worker.measure(workload, repetition);
+            const measurement = await worker.measure(workload, numbered);
             if (repetition >= 1) measurements.get(name)!.push(measurement);
           } catch (error) {
             fail(name, error);
@@ -454,14 +480,24 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     }
     for (const [name, worker] of [...workers]) {
       try {
-        rss.set(name, await worker.close());
+        const figures = await worker.close();
+        const earlier = rss.get(name);
+        // Over several rounds, each figure is the largest any of the contender's processes reached.
+        rss.set(
+          name,
+          earlier
+            ? {
+                afterWarmup: Math.max(earlier.afterWarmup, figures.afterWarmup),
+                end: Math.max(earlier.end, figures.end),
+                peak: Math.max(earlier.peak, figures.peak),
+              }
+            : figures,
+        );
+        workers.delete(name);
       } catch (error) {
         fail(name, error);
       }
     }
-  } finally {
-    for (const worker of workers.values()) worker.kill();
-    brokerPeakRssMiB = await broker.stop();
   }
   // After the contenders, so that neither competes with the other for the cores.
   const testBroker = options.testBrokerRuns > 0 ? await measureTestBroker(options.testBrokerRuns, progress) : null;
@@ -499,6 +535,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       inFlight: options.inFlight,
       acks: options.acks,
       repetitions: options.repetitions,
+      rounds: options.rounds,
       workloadWarmups: options.workloadWarmups,
       warmupMessages: options.warmupMessages,
       latencyRate: options.latencyRate,

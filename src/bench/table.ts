@@ -43,7 +43,7 @@ export function formatBenchTable(report: BenchReport): string {
   rows.push(['peak RSS (MiB)', ...report.contenders.map((c) => (c.rssMiB ? c.rssMiB.peak.toFixed(0) : 'failed'))]);
   const lines = [
     `broker: ${report.broker.brokers.join(',')}, runs in ${report.broker.runsIn}${report.broker.peakRssMiB !== null ? `, peak RSS ${report.broker.peakRssMiB.toFixed(0)} MiB` : ''}`,
-    `repetitions: ${report.options.repetitions}, contenders interleaved (median ±(max-min)/median), warm-up ${report.options.warmupMessages} messages and ${report.options.workloadWarmups} untimed run(s) of each workload excluded; ${report.environment.node} (${report.environment.runtime}), ${report.environment.cpus} CPUs`,
+    `repetitions: ${report.options.repetitions}${report.options.rounds > 1 ? ` in each of ${report.options.rounds} rounds (fresh contender processes each round)` : ''}, contenders interleaved (median ±(max-min)/median), warm-up ${report.options.warmupMessages} messages and ${report.options.workloadWarmups} untimed run(s) of each workload excluded; ${report.environment.node} (${report.environment.runtime}), ${report.environment.cpus} CPUs`,
     '',
     pad(rows),
   ];

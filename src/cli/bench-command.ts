@@ -13,6 +13,7 @@ export interface BenchCommandOptions {
   inFlight?: string;
   acks?: string;
   repetitions?: string;
+  rounds?: string;
   workloadWarmups?: string;
   warmup?: string;
   rate?: string;
@@ -134,6 +135,7 @@ export function benchOptionsFrom(options: BenchCommandOptions): BenchOptions {
       options.repetitions === undefined
         ? defaults.repetitions
         : wholeNumber(options.repetitions, '--repetitions', 1, 100),
+    rounds: options.rounds === undefined ? 1 : wholeNumber(options.rounds, '--rounds', 1, 20),
     workloadWarmups:
       options.workloadWarmups === undefined
         ? defaults.workloadWarmups

@@ -129,6 +129,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       'timed runs of each workload, interleaved across contenders (default 5, --short 1)',
     )
     .option(
+      '--rounds <count>',
+      'run the whole bench COUNT times, each with fresh contender processes, and pool the repetitions: what differs from one process to the next (JIT choices, heap layout) then shows in the intervals instead of tilting a whole run (default 1)',
+    )
+    .option(
       '--workload-warmups <count>',
       'untimed runs of each workload by every contender before its timed repetitions, so that JIT compilation is done (default 1, --short 0)',
     )

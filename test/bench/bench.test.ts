@@ -23,6 +23,7 @@ describe('bench: kafka-node-adapter bench', function () {
       expect(() => benchOptionsFrom({ messages: '0' })).to.throw(UsageError, /--messages/);
       expect(() => benchOptionsFrom({ size: '1024,4' })).to.throw(UsageError, /--size must be a whole number from 8/);
       expect(() => benchOptionsFrom({ acks: '0' })).to.throw(UsageError, /--acks/);
+      expect(() => benchOptionsFrom({ rounds: '0' })).to.throw(UsageError, /--rounds must be a whole number from 1/);
       expect(() => benchOptionsFrom({ contenders: 'kafkajs,nope' })).to.throw(UsageError, /unknown contender "nope"/);
       expect(() => benchOptionsFrom({ brokers: ['localhost'] })).to.throw(UsageError, /host:port/);
       expect(() => benchOptionsFrom({ brokers: ['127.0.0.1:9092'], brokerInProcess: true })).to.throw(
@@ -388,6 +389,71 @@ describe('bench: kafka-node-adapter bench', function () {
     } finally {
       bench.kill('SIGKILL');
     }
+  });
+
+  it('runs --rounds with fresh contender processes and pools their repetitions', async () => {
+    const run = await runCli(
+      [
+        'bench',
+        '--short',
+        '--json',
+        '--broker-in-process',
+        '--compare',
+        'facade/kafkajs,kafkajs',
+        '--rounds',
+        '2',
+        '--repetitions',
+        '2',
+        '--size',
+        '100',
+        '--batch',
+        '100',
+        '--in-flight',
+        '0',
+        '--acks',
+        '1',
+        '--messages',
+        '100',
+        '--warmup',
+        '0',
+        '--latency-messages',
+        '20',
+      ],
+      280000,
+    );
+    expect(run.code, run.stderr).to.equal(0);
+    const report = JSON.parse(run.stdout) as BenchReport;
+    expect(report.options).to.include({ repetitions: 2, rounds: 2 });
+    const ajv = new Ajv({ allErrors: true });
+    ajv.validate(schema, report);
+    expect(ajv.errors ?? [], 'schema errors').to.deep.equal([]);
+    // Each round names its processes; the second round's are new ones, and the first round's have exited.
+    const rounds = [...run.stderr.matchAll(/^round (\d) processes: (.*)$/gm)].map((match) =>
+      match[2]!.split(', ').map((entry) => Number(entry.split(' ')[1])),
+    );
+    expect(rounds, run.stderr).to.have.length(2);
+    expect(rounds[0]!.filter((pid) => rounds[1]!.includes(pid))).to.deep.equal([]);
+    if (process.platform === 'linux') expect(rounds[0]!.filter((pid) => alive(pid))).to.deep.equal([]);
+    // Repetitions are numbered on across rounds, interleaved within each: 1 2 in the first, 3 4 in the second.
+    const order = run.stderr
+      .split('\n')
+      .map((line) => /^(\S+) #(\d) produce-100B-batch100-acks1:/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => `${match[1]}#${match[2]}`);
+    expect(order).to.deep.equal([
+      'kafkajs#1',
+      'facade/kafkajs#1',
+      'kafkajs#2',
+      'facade/kafkajs#2',
+      'kafkajs#3',
+      'facade/kafkajs#3',
+      'kafkajs#4',
+      'facade/kafkajs#4',
+    ]);
+    const produce = report.results.filter((r) => r.workload === 'produce-100B-batch100-acks1');
+    expect(produce.map((r) => r.cpuUsPerMessage.values.length)).to.deep.equal([4, 4]);
+    const comparison = report.comparisons.find((c) => c.workload === 'produce-100B-batch100-acks1')!;
+    expect(comparison.pairs).to.equal(4);
   });
 
   it('interleaves the contenders of a --compare pair and prints the ratio with its interval', async () => {
