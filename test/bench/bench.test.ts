@@ -333,6 +333,16 @@ describe('bench: kafka-node-adapter bench', function () {
     });
   });
 
+  /** The bench's progress lines for one workload as `contender#repetition`, in the order the runs happened. */
+  function progressOrder(stderr: string, workload: string): string[] {
+    const line = new RegExp(`^(\\S+) #(\\d+) ${workload}:`);
+    return stderr
+      .split('\n')
+      .map((text) => line.exec(text))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => `${match[1]}#${match[2]}`);
+  }
+
   /** Linux: the pids whose parent is `parent`, from /proc; a process that has exited (a zombie) is left out. */
   function liveChildrenOf(parent: number): number[] {
     const children: number[] = [];
@@ -435,11 +445,7 @@ describe('bench: kafka-node-adapter bench', function () {
     expect(rounds[0]!.filter((pid) => rounds[1]!.includes(pid))).to.deep.equal([]);
     if (process.platform === 'linux') expect(rounds[0]!.filter((pid) => alive(pid))).to.deep.equal([]);
     // Repetitions are numbered on across rounds, interleaved within each: 1 2 in the first, 3 4 in the second.
-    const order = run.stderr
-      .split('\n')
-      .map((line) => /^(\S+) #(\d) produce-100B-batch100-acks1:/.exec(line))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => `${match[1]}#${match[2]}`);
+    const order = progressOrder(run.stderr, 'produce-100B-batch100-acks1');
     expect(order).to.deep.equal([
       'kafkajs#1',
       'facade/kafkajs#1',
@@ -505,11 +511,7 @@ describe('bench: kafka-node-adapter bench', function () {
     );
     expect(run.stdout).to.match(/1 untimed run\(s\) of each workload excluded/);
     // Progress lines, in the order the runs happened: A B A B ... within each workload.
-    const order = run.stderr
-      .split('\n')
-      .map((line) => /^(\S+) #(\d) produce-100B-batch100-acks1:/.exec(line))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => `${match[1]}#${match[2]}`);
+    const order = progressOrder(run.stderr, 'produce-100B-batch100-acks1');
     // The workload's untimed warm-up run (#0) comes first, interleaved as the others.
     expect(order).to.deep.equal([
       'kafkajs#0',
