@@ -6,6 +6,7 @@ import { runScenario, type ParityRunOptions } from '../../src/compat/runner';
 import type { BackendName } from '../../src/common/types';
 import {
   MOCK_LATE_MEMBER_QUIRK,
+  onceMoreOnQuirk,
   startRdkafkaMock,
   type KnownBrokerQuirk,
   type RdkafkaMock,
@@ -65,13 +66,9 @@ function realBrokerParity(
         { brokers: embedded.brokers, backends: [backend], scenarios: [scenario] },
         `embedded-${randomBytes(3).toString('hex')}`,
       );
-      let onReal = await runOnReal();
-      const quirk = real!.knownQuirk;
-      const firstOutcome = onReal.outcomes[0];
-      if (quirk && firstOutcome?.status === 'error' && quirk.pattern.test(firstOutcome.detail ?? '')) {
-        console.log(`      (${title}: ran ${scenario.id} once more: ${quirk.reason})`);
-        onReal = await runOnReal();
-      }
+      const onReal = await onceMoreOnQuirk(real!.knownQuirk, `${title}: ran ${scenario.id}`, runOnReal, (run) =>
+        run.outcomes[0]?.status === 'error' ? (run.outcomes[0].detail ?? '') : null,
+      );
       const onEmbedded = await embeddedRun;
       const [realOutcome] = onReal.outcomes;
       const [embeddedOutcome] = onEmbedded.outcomes;
