@@ -1,6 +1,7 @@
 /** The resolved common configuration as a kafkajs client. */
 import { Kafka, type KafkaConfig as KafkajsConfig, type LogEntry } from 'kafkajs';
 import type { ResolvedKafkaConfig } from '../common/config';
+import { useCodecChecksumInKafkajs } from './checksum';
 import { kafkajsLogging, type LoggingOptions, type LogLevelName } from './logging';
 
 export interface ClientOptions {
@@ -39,5 +40,6 @@ export function kafkajsConfig(config: ResolvedKafkaConfig, options: ClientOption
 }
 
 export function createKafkajsClient(config: ResolvedKafkaConfig, options: ClientOptions = {}): Kafka {
+  useCodecChecksumInKafkajs();
   return new Kafka(kafkajsConfig(config, options));
 }
