@@ -9,10 +9,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI asynchronously, so the mocha process (and an embedded broker in it) stays responsive. */
-export function runCli(args: string[], timeoutMs = 60000): Promise<CliRun> {
+/**
+ * Runs `node ARGS` asynchronously, so the mocha process (and an embedded broker in it) stays responsive; fails with
+ * what the process printed when it does not finish within `timeoutMs`.
+ */
+export function runNode(args: string[], timeoutMs = 60000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -20,9 +23,7 @@ export function runCli(args: string[], timeoutMs = 60000): Promise<CliRun> {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(
-        new Error(
-          `kafka-node-adapter ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
-        ),
+        new Error(`node ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`),
       );
     }, timeoutMs);
     child.once('error', reject);
@@ -31,4 +32,9 @@ export function runCli(args: string[], timeoutMs = 60000): Promise<CliRun> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs the CLI (`bin/kafka-node-adapter.js ARGS`) with runNode. */
+export function runCli(args: string[], timeoutMs = 60000): Promise<CliRun> {
+  return runNode([CLI, ...args], timeoutMs);
 }

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createRequire } from 'module';
 import * as path from 'path';
 import { codecChecksum, kafkajsChecksumFile } from '../../src/modern/checksum';
 import { startEmbedded, type EmbeddedBroker } from '../fixtures/embedded';
+import { runNode } from '../helpers/run-cli';
 
 const CHILD = path.join(__dirname, 'checksum-child.ts');
 
@@ -15,23 +15,10 @@ interface ChildReport {
   sameInOrder: boolean;
 }
 
-function runChild(order: 'codec-first' | 'kafkajs-first', broker: string): Promise<ChildReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CHILD, order, broker], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`checksum child (${order}) exited ${code}: ${stderr}`));
-      resolve(JSON.parse(stdout.trim()) as ChildReport);
-    });
-  });
+async function runChild(order: 'codec-first' | 'kafkajs-first', broker: string): Promise<ChildReport> {
+  const run = await runNode(['-r', 'ts-node/register/transpile-only', CHILD, order, broker], 50000);
+  if (run.code !== 0) throw new Error(`checksum child (${order}) exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim()) as ChildReport;
 }
 
 describe('kafkajs backend: the record batch checksum is the codec layer’s', function () {
