@@ -34,9 +34,9 @@ describe('kafkajs backend: the record batch checksum is the codec layer’s', fu
 
   it('gives kafkajs’s own CRC-32C, unsigned, for every length', () => {
     // kafkajs's byte-at-a-time implementation itself (the file the replaced module wraps), never replaced.
-    const kafkajsCrc32c = createRequire(__filename)(
-      path.join(path.dirname(kafkajsChecksumFile()), 'crc32C.js'),
-    ) as (buffer: Buffer) => number;
+    const kafkajsCrc32c = createRequire(__filename)(path.join(path.dirname(kafkajsChecksumFile()), 'crc32C.js')) as (
+      buffer: Buffer,
+    ) => number;
     for (const length of [0, 1, 3, 4, 7, 8, 15, 16, 17, 31, 64, 1000, 4097, 110_000]) {
       const bytes = randomBytes(length);
       expect(codecChecksum(bytes), `length ${length}`).to.equal(kafkajsCrc32c(bytes));
