@@ -165,6 +165,10 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
         ),
         ['02'],
       );
+      // 05 finds the broker in ZooKeeper, so it talks to 0.9 directly, not through the proxy that swallows
+      // ApiVersions. 0.9's socket processor throws on that unknown key and drops every other request it read in the
+      // same poll, from any connection (see test/fixtures/recording-proxy.ts): once in a few runs a concurrent
+      // example's ListOffsets was lost and timed out (04 on the facade, after 10 s). So 05 runs after all the others.
       cases09.start(
         '05',
         afterTopics(async () => {
@@ -173,6 +177,7 @@ describe('adapter/examples on ZooKeeper-era brokers: 05 (the 3.x ZooKeeper Clien
           });
           return new Map([['facade:kafka-node', result]]);
         }),
+        ['01', '02', '03', '04', '06'],
       );
     });
     after(async () => {
