@@ -11,7 +11,9 @@
  * scenarios at a time: the real clusters are the shared ones of the mocha run. The cells expected to fail at connect
  * on Kafka 0.9 (kafkajs and librdkafka, a minute of waiting out their timeouts) get a 0.9 broker of their own and
  * run as soon as it is up, beside the others: what they send makes 0.9 drop other connections' requests read with it (see
- * test/fixtures/kafka09.ts), which would cost the passing cells on the shared one a 30 s request timeout.
+ * test/fixtures/kafka09.ts), which would cost the passing cells on the shared one a 30 s request timeout. For the
+ * same reason, on the shared 0.9 broker a program that finds the broker through ZooKeeper (05, past the proxy) runs
+ * alone (MatrixBroker.gate).
  */
 import { expect } from 'chai';
 import { PARITY_SCENARIOS } from '../../src/compat/scenarios';
@@ -23,7 +25,7 @@ import { startKafka09, type Kafka09 } from '../fixtures/kafka09';
 import { startOrSkip } from '../fixtures/processes';
 import { KAFKA_39_VERSION, KAFKA_4_VERSION, sharedKafka39, sharedKafka4 } from '../fixtures/real-kafka';
 import type { RecordingProxy } from '../fixtures/recording-proxy';
-import { limiter, type Slot } from '../helpers/concurrency';
+import { limiter, unlimited, SharedExclusive, type Slot } from '../helpers/concurrency';
 import { compiledFacadeRegister } from '../adapter/helpers/compiled-facade';
 import { runExample } from '../adapter/helpers/run-example';
 import {
@@ -45,6 +47,12 @@ interface MatrixBroker {
   bootstrap: string;
   zookeeper?: string;
   createTopic(name: string, partitions: number): Promise<void>;
+  /**
+   * Kafka 0.9 only: a program that finds the broker in ZooKeeper reaches it directly, not through the proxy, and its
+   * client's ApiVersions makes 0.9 drop the other requests it read in the same poll, from any connection. Such a
+   * program runs alone on the broker (exclusive); everything else on it is shared.
+   */
+  gate?: SharedExclusive;
 }
 
 /** MATRIX_PROGRESS=1 prints each item's outcome as it comes (to see where a slow run spends its time). */
@@ -91,8 +99,13 @@ async function runProgramCell(
           ...(broker.zookeeper ? { ZK_CONNECT: broker.zookeeper } : {}),
           ...program.env(names),
         };
-        const result = await run(() =>
-          runExample(path.mode, program.file, { env, timeoutMs: 150000, facadeRegister: compiledFacadeRegister() }),
+        const gated = broker.gate ? (program.needsZooKeeper ? broker.gate.exclusive : broker.gate.shared) : unlimited;
+        // The gate before the slot: a program waiting for the broker to itself must not hold one of the slots that
+        // the other brokers' cells run in.
+        const result = await gated(() =>
+          run(() =>
+            runExample(path.mode, program.file, { env, timeoutMs: 150000, facadeRegister: compiledFacadeRegister() }),
+          ),
         );
         outcomes.set(
           program.id,
@@ -119,25 +132,28 @@ async function runCommonCell(
   const outcomes = new Map<string, ItemOutcome>();
   const runItem = async (scenario: (typeof PARITY_SCENARIOS)[number], run: Slot): Promise<void> => {
     const started = Date.now();
-    const outcome = await run(() =>
-      withinLimit(
-        runScenario(
-          scenario,
-          {
-            brokers: [broker.bootstrap],
-            backends: [path.backend],
-            scenarios: [scenario],
-            provisionTopic: (name, partitions) => broker.createTopic(name, partitions),
-          },
-          namespace,
-        ).then((result) => {
-          const [outcome] = result.outcomes;
-          if (outcome!.status !== 'pass') return generic(outcome!.detail ?? outcome!.status);
-          traces.set(traceKey(path.backend, broker.id, scenario.id), outcome!.trace);
-          return 'pass';
-        }),
-        SCENARIO_LIMIT_MS,
-        () => `no outcome within ${SCENARIO_LIMIT_MS / 1000} s`,
+    const gated = broker.gate?.shared ?? unlimited;
+    const outcome = await gated(() =>
+      run(() =>
+        withinLimit(
+          runScenario(
+            scenario,
+            {
+              brokers: [broker.bootstrap],
+              backends: [path.backend],
+              scenarios: [scenario],
+              provisionTopic: (name, partitions) => broker.createTopic(name, partitions),
+            },
+            namespace,
+          ).then((result) => {
+            const [outcome] = result.outcomes;
+            if (outcome!.status !== 'pass') return generic(outcome!.detail ?? outcome!.status);
+            traces.set(traceKey(path.backend, broker.id, scenario.id), outcome!.trace);
+            return 'pass';
+          }),
+          SCENARIO_LIMIT_MS,
+          () => `no outcome within ${SCENARIO_LIMIT_MS / 1000} s`,
+        ),
       ),
     );
     outcomes.set(scenario.id, outcome);
@@ -174,8 +190,11 @@ describe('compat/compatibility-matrix: every engine path on every broker, each c
     return (name, partitions) => one(() => create(name, partitions));
   };
 
-  /** Kafka 0.9 behind the proxy that swallows ApiVersions (see below). */
-  const start09 = async (start: () => Promise<Kafka09>): Promise<MatrixBroker> => {
+  /**
+   * Kafka 0.9 behind the proxy that swallows ApiVersions (see below). `shared`: the broker of the cells that pass,
+   * gated (MatrixBroker.gate); the cells that fail at connect all lose their requests anyway.
+   */
+  const start09 = async (start: () => Promise<Kafka09>, shared: boolean): Promise<MatrixBroker> => {
     const kafka = await start();
     kafka09s.push(kafka);
     // 0.9 never answers ApiVersions and drops other requests read with it; the proxy swallows ApiVersions so
@@ -188,6 +207,7 @@ describe('compat/compatibility-matrix: every engine path on every broker, each c
       bootstrap: proxy.address,
       zookeeper: kafka.zookeeper,
       createTopic: serialized((name, partitions) => kafka.createTopic(name, partitions)),
+      ...(shared ? { gate: new SharedExclusive() } : {}),
     };
   };
 
@@ -195,10 +215,10 @@ describe('compat/compatibility-matrix: every engine path on every broker, each c
     const [kafka4, kafka39, kafka09] = await Promise.all([
       sharedKafka4(this),
       sharedKafka39(this),
-      start09(() => startOrSkip(this, () => startKafka09())),
+      start09(() => startOrSkip(this, () => startKafka09()), true),
     ]);
     brokers.set('kafka-0.9', kafka09);
-    const refusing09 = start09(() => startKafka09({ startTimeoutMs: 120000 }));
+    const refusing09 = start09(() => startKafka09({ startTimeoutMs: 120000 }), false);
     refusing09.catch(() => undefined); // the cells that run there fail with its error
     refusingBrokers.set('kafka-0.9', refusing09);
     embedded = await startEmbedded();

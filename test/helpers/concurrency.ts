@@ -26,6 +26,50 @@ export function limiter(limit: number): Slot {
 export const unlimited: Slot = (task) => task();
 
 /**
+ * Tasks that may overlap (`shared`) and tasks that must run alone (`exclusive`). An exclusive task waits for the
+ * shared ones running to end, and shared tasks that come while it waits or runs start after it.
+ */
+export class SharedExclusive {
+  private sharedRunning = 0;
+  private exclusiveActive = false;
+  private readonly exclusiveWaiting: (() => void)[] = [];
+  private sharedWaiting: (() => void)[] = [];
+  private drained: (() => void) | null = null;
+
+  readonly shared: Slot = async (task) => {
+    if (this.exclusiveActive || this.exclusiveWaiting.length > 0)
+      await new Promise<void>((resolve) => this.sharedWaiting.push(resolve));
+    this.sharedRunning += 1;
+    try {
+      return await task();
+    } finally {
+      this.sharedRunning -= 1;
+      if (this.sharedRunning === 0) this.drained?.();
+    }
+  };
+
+  readonly exclusive: Slot = async (task) => {
+    if (this.exclusiveActive) await new Promise<void>((resolve) => this.exclusiveWaiting.push(resolve));
+    this.exclusiveActive = true;
+    if (this.sharedRunning > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    this.drained = null;
+    try {
+      return await task();
+    } finally {
+      const next = this.exclusiveWaiting.shift();
+      if (next) {
+        next();
+      } else {
+        this.exclusiveActive = false;
+        const released = this.sharedWaiting;
+        this.sharedWaiting = [];
+        for (const resume of released) resume();
+      }
+    }
+  };
+}
+
+/**
  * The cases of a describe(), started together (typically in its `before`) and awaited one by one, each by its own
  * `it`: test counts and per-case reporting stay as they were, and a case that rejects fails its own `it` only.
  * `settled()` (for the `after` hook, before the brokers stop) waits for every case, whatever its outcome.
